@@ -16,10 +16,20 @@ let package = Package(
 
         // MARK: Swift stack (arrows point down only)
         .target(name: "ArrozTensor", dependencies: ["CBLAS"], swiftSettings: release),
+        .target(name: "ArrozNN", dependencies: ["ArrozTensor"], swiftSettings: release),
+        .target(name: "ArrozModels", dependencies: ["ArrozNN"], swiftSettings: release),
+        .target(name: "ArrozText", dependencies: ["ArrozNN"], swiftSettings: release),
+        .target(name: "ArrozDiffusion", dependencies: ["ArrozTensor"], swiftSettings: release),
+        .target(name: "ArrozImage", dependencies: ["ArrozTensor"], swiftSettings: release),
+        .target(name: "ArrozData", dependencies: ["ArrozImage"], swiftSettings: release),
+        .target(
+            name: "ArrozTrain",
+            dependencies: ["ArrozModels", "ArrozDiffusion", "ArrozData", "ArrozText"],
+            swiftSettings: release),
         .executableTarget(
             name: "arroz-studio",
             dependencies: [
-                "ArrozTensor",
+                "ArrozTrain",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: release),
