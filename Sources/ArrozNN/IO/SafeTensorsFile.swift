@@ -174,12 +174,12 @@ public final class SafeTensorsFile {
         return Entry(dtype: dtype, shape: shape, begin: begin, end: end)
     }
 
-    /// An integer JSON number (NSNumber from JSONSerialization), rejecting fractions and booleans.
+    /// An integer JSON number (an NSNumber from JSONSerialization), rejecting fractions and huge values.
     private static func exactInt(_ v: Any) -> Int? {
-        if v is Bool { return nil }
-        if let i = v as? Int { return i }
-        if let d = v as? Double, d == d.rounded(), abs(d) < 9e15 { return Int(d) }
-        return nil
+        guard let n = v as? NSNumber else { return nil }
+        let d = n.doubleValue
+        guard d == d.rounded(), abs(d) < 9e15 else { return nil }
+        return Int(n.int64Value)
     }
 
     // MARK: - Reading tensors
