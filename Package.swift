@@ -42,9 +42,12 @@ let package = Package(
         .testTarget(
             name: "ArrozTensorTests", dependencies: ["ArrozTensor", "ArrozTestSupport"],
             resources: [.copy("Fixtures")]),
+        .testTarget(name: "ArrozDiffusionTests", dependencies: ["ArrozDiffusion", "ArrozTestSupport"]),
         .testTarget(
             name: "ArrozImageTests", dependencies: ["ArrozImage", "CSixel"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ArrozDataTests", dependencies: ["ArrozData"]),
+        .testTarget(
+            name: "ArrozNNTests", dependencies: ["ArrozNN", "ArrozTestSupport"], resources: [.copy("Fixtures")]),
 
     ],
     swiftLanguageModes: [.v5]
