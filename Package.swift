@@ -13,6 +13,10 @@ let package = Package(
     targets: [
         // MARK: C boundary
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .target(
+            name: "CCurses",
+            cSettings: [.define("_XOPEN_SOURCE_EXTENDED"), .define("_DEFAULT_SOURCE")],
+            linkerSettings: [.linkedLibrary("ncursesw"), .linkedLibrary("tinfo")]),
 
         // MARK: Swift stack (arrows point down only)
         .target(name: "ArrozTensor", dependencies: ["CBLAS"], swiftSettings: release),
@@ -26,10 +30,12 @@ let package = Package(
             name: "ArrozTrain",
             dependencies: ["ArrozModels", "ArrozDiffusion", "ArrozData", "ArrozText"],
             swiftSettings: release),
+        .target(name: "ArrozStudio", dependencies: ["ArrozTrain", "CCurses"], swiftSettings: release),
         .executableTarget(
             name: "arroz-studio",
             dependencies: [
                 "ArrozTrain",
+                "ArrozStudio",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: release),
@@ -39,6 +45,7 @@ let package = Package(
         .testTarget(
             name: "ArrozTensorTests", dependencies: ["ArrozTensor", "ArrozTestSupport"],
             resources: [.copy("Fixtures")]),
+        .testTarget(name: "ArrozStudioTests", dependencies: ["ArrozStudio", "ArrozTrain"]),
 
     ],
     swiftLanguageModes: [.v5]
