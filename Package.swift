@@ -17,6 +17,9 @@ let package = Package(
             name: "CCurses",
             cSettings: [.define("_XOPEN_SOURCE_EXTENDED"), .define("_DEFAULT_SOURCE")],
             linkerSettings: [.linkedLibrary("ncursesw"), .linkedLibrary("tinfo")]),
+        .systemLibrary(name: "CSixel", pkgConfig: "libsixel", providers: [.apt(["libsixel-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "CPNG", linkerSettings: [.linkedLibrary("png16")]),
 
         // MARK: Swift stack (arrows point down only)
         .target(name: "ArrozTensor", dependencies: ["CBLAS"], swiftSettings: release),
@@ -24,8 +27,8 @@ let package = Package(
         .target(name: "ArrozModels", dependencies: ["ArrozNN"], swiftSettings: release),
         .target(name: "ArrozText", dependencies: ["ArrozNN"], swiftSettings: release),
         .target(name: "ArrozDiffusion", dependencies: ["ArrozTensor"], swiftSettings: release),
-        .target(name: "ArrozImage", dependencies: ["ArrozTensor"], swiftSettings: release),
-        .target(name: "ArrozData", dependencies: ["ArrozImage"], swiftSettings: release),
+        .target(name: "ArrozImage", dependencies: ["ArrozTensor", "CPNG", "CSixel"], swiftSettings: release),
+        .target(name: "ArrozData", dependencies: ["ArrozImage", "CZlib"], swiftSettings: release),
         .target(
             name: "ArrozTrain",
             dependencies: ["ArrozModels", "ArrozDiffusion", "ArrozData", "ArrozText"],
@@ -46,6 +49,9 @@ let package = Package(
             name: "ArrozTensorTests", dependencies: ["ArrozTensor", "ArrozTestSupport"],
             resources: [.copy("Fixtures")]),
         .testTarget(name: "ArrozStudioTests", dependencies: ["ArrozStudio", "ArrozTrain"]),
+        .testTarget(
+            name: "ArrozImageTests", dependencies: ["ArrozImage", "CSixel"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ArrozDataTests", dependencies: ["ArrozData"]),
 
     ],
     swiftLanguageModes: [.v5]
