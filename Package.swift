@@ -49,6 +49,7 @@ let package = Package(
             name: "ArrozTensorTests", dependencies: ["ArrozTensor", "ArrozTestSupport"],
             resources: [.copy("Fixtures")]),
         .testTarget(name: "ArrozStudioTests", dependencies: ["ArrozStudio", "ArrozTrain"]),
+        .testTarget(name: "ArrozDiffusionTests", dependencies: ["ArrozDiffusion", "ArrozTestSupport"]),
         .testTarget(
             name: "ArrozImageTests", dependencies: ["ArrozImage", "CSixel"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ArrozDataTests", dependencies: ["ArrozData"]),
