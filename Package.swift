@@ -42,6 +42,7 @@ let package = Package(
         .testTarget(
             name: "ArrozTensorTests", dependencies: ["ArrozTensor", "ArrozTestSupport"],
             resources: [.copy("Fixtures")]),
+        .testTarget(name: "ArrozDiffusionTests", dependencies: ["ArrozDiffusion", "ArrozTestSupport"]),
         .testTarget(
             name: "ArrozImageTests", dependencies: ["ArrozImage", "CSixel"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ArrozDataTests", dependencies: ["ArrozData"]),
