@@ -46,6 +46,8 @@ let package = Package(
         .testTarget(
             name: "ArrozImageTests", dependencies: ["ArrozImage", "CSixel"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ArrozDataTests", dependencies: ["ArrozData"]),
+        .testTarget(
+            name: "ArrozNNTests", dependencies: ["ArrozNN", "ArrozTestSupport"], resources: [.copy("Fixtures")]),
 
     ],
     swiftLanguageModes: [.v5]
