@@ -39,6 +39,9 @@ let package = Package(
         .testTarget(
             name: "ArrozTensorTests", dependencies: ["ArrozTensor", "ArrozTestSupport"],
             resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "ArrozTextTests", dependencies: ["ArrozText", "ArrozTestSupport"],
+            resources: [.copy("Fixtures")]),
 
     ],
     swiftLanguageModes: [.v5]
