@@ -38,8 +38,9 @@ public struct ShapesDataset: Dataset {
         public var cx: Double, cy: Double, radius: Double
 
         public var caption: String {
-            "a \(small ? "small" : "large") \(ShapesDataset.colours[colour].name) \(ShapesDataset.shapes[shape]) "
-                + "on a \(ShapesDataset.colours[background].name) background"
+            let bg = ShapesDataset.colours[background].name
+            return "a \(small ? "small" : "large") \(ShapesDataset.colours[colour].name) \(ShapesDataset.shapes[shape]) "
+                + "on \(bg.first == "o" ? "an" : "a") \(bg) background"
         }
     }
 
