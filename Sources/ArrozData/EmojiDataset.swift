@@ -7,9 +7,10 @@ import Foundation
 ///
 /// The font's `cmap` gives code point → glyph and its `CBLC`/`CBDT` tables give glyph → PNG (136×128 at ppem
 /// 109). Bitmaps are decoded lazily and cached: each is centred on a white square, composited over white and
-/// area-downscaled to `size`. Code points that are not pictures on their own are left out: ASCII (digits, `#`,
-/// `*` for keycaps), joiners and selectors, keycap combiners, regional indicator letters, skin-tone swatches
-/// hair-style components and tag characters. Multi-code-point sequences (flags, ZWJ families, via GSUB ligatures) are not included.
+/// area-downscaled to `size`. Code points that are not pictures on their own are left out: ASCII (digits,
+/// `#`, `*` for keycaps), joiners and selectors, keycap combiners, regional indicator letters, skin-tone
+/// swatches, hair-style components and tag characters. Multi-code-point sequences (flags, ZWJ families, via
+/// GSUB ligatures) are not included.
 public struct EmojiDataset: Dataset {
     public static let defaultFontPath = "/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf"
     public static let fontPackage = "fonts-noto-color-emoji"
@@ -32,10 +33,12 @@ public struct EmojiDataset: Dataset {
     private let font: FontStore
     private let cache: ImageCache
 
-    /// Reads the font and the names; images are decoded on first use. Throws the `apt-get install` fix when the
-    /// font or UnicodeData.txt is missing.
-    public init(size: Int = 32, fontPath: String = EmojiDataset.defaultFontPath,
-                unicodeDataPath: String = UnicodeNames.defaultPath) throws {
+    /// Reads the font and the names; images are decoded on first use. Throws the `apt-get install` fix when
+    /// the font or UnicodeData.txt is missing.
+    public init(
+        size: Int = 32, fontPath: String = EmojiDataset.defaultFontPath,
+        unicodeDataPath: String = UnicodeNames.defaultPath
+    ) throws {
         precondition(size > 0, "EmojiDataset: size \(size) must be positive")
         guard let data = FileManager.default.contents(atPath: fontPath) else {
             throw DatasetError.missing(dataset: "Noto Color Emoji", path: fontPath, package: Self.fontPackage)
@@ -49,7 +52,10 @@ public struct EmojiDataset: Dataset {
         var entries: [Entry] = []
         for (code, glyph) in candidates {
             guard let name = names[code], let range = bitmaps.pngRanges[glyph] else { continue }
-            entries.append(Entry(codePoint: code, name: name.lowercased(), pngOffset: range.offset, pngLength: range.length))
+            entries.append(
+                Entry(
+                    codePoint: code, name: name.lowercased(), pngOffset: range.offset, pngLength: range.length
+                ))
         }
         entries.sort { $0.codePoint < $1.codePoint }
         self.entries = entries
@@ -63,13 +69,13 @@ public struct EmojiDataset: Dataset {
     /// Whether a code point is a picture by itself (see the type's documentation for what is left out).
     static func isStandalone(_ c: UInt32) -> Bool {
         switch c {
-        case 0..<0xA0: false                  // ASCII and C1: keycap bases, space
-        case 0x200D, 0x20E3, 0xFE0E, 0xFE0F: false   // ZWJ, keycap, variation selectors
-        case 0x1F1E6...0x1F1FF: false         // regional indicators (flag halves)
-        case 0x1F3FB...0x1F3FF: false         // skin-tone modifiers
-        case 0x1F9B0...0x1F9B3: false         // hair-style components (dashed placeholders)
-        case 0xE0000...0xE007F: false         // tags (subdivision flags)
-        case 0xE000...0xF8FF, 0xF0000...: false   // private use
+        case 0..<0xA0: false  // ASCII and C1: keycap bases, space
+        case 0x200D, 0x20E3, 0xFE0E, 0xFE0F: false  // ZWJ, keycap, variation selectors
+        case 0x1F1E6...0x1F1FF: false  // regional indicators (flag halves)
+        case 0x1F3FB...0x1F3FF: false  // skin-tone modifiers
+        case 0x1F9B0...0x1F9B3: false  // hair-style components (dashed placeholders)
+        case 0xE0000...0xE007F: false  // tags (subdivision flags)
+        case 0xE000...0xF8FF, 0xF0000...: false  // private use
         default: true
         }
     }
@@ -83,7 +89,8 @@ public struct EmojiDataset: Dataset {
         return entries.firstIndex { $0.codePoint == scalar.value }
     }
 
-    /// The example; a broken bitmap in the font stops the program with the error (use `loadExample` to catch it).
+    /// The example; a broken bitmap in the font stops the program with the error (use `loadExample` to catch
+    /// it).
     public func example(_ index: Int) -> Example {
         do {
             return try loadExample(index)
@@ -104,8 +111,9 @@ public struct EmojiDataset: Dataset {
         let entry = entries[index]
         let source = "\(fontPath) (U+\(String(entry.codePoint, radix: 16, uppercase: true)) \(entry.name))"
         let rgba = try font.bytes.withUnsafeBytes { raw in
-            try decodePNG(UnsafeRawBufferPointer(rebasing: raw[entry.pngOffset..<(entry.pngOffset + entry.pngLength)]),
-                          source: source)
+            try decodePNG(
+                UnsafeRawBufferPointer(rebasing: raw[entry.pngOffset..<(entry.pngOffset + entry.pngLength)]),
+                source: source)
         }
         let flat = rgba.composited(on: RGB(255, 255, 255))
         let side = max(flat.width, flat.height)

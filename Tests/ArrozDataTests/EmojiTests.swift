@@ -8,7 +8,8 @@ import Testing
         let emoji = try EmojiDataset(size: 32)
         #expect(emoji.count > 1300, "only \(emoji.count) emoji")
         let names = Set(emoji.entries.map(\.name))
-        #expect(names.contains("red apple") && names.contains("fire engine") && names.contains("grinning face"))
+        #expect(
+            names.contains("red apple") && names.contains("fire engine") && names.contains("grinning face"))
         let apple = try #require(emoji.index(named: "red apple"))
         #expect(emoji.entries[apple].codePoint == 0x1F34E)
         #expect(emoji.index(of: "🍎") == apple)
