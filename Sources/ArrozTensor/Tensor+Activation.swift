@@ -1,4 +1,4 @@
-// Tensor+Activation: tanh, sigmoid, SiLU, GELU (erf), ReLU, leaky ReLU — elementwise forward/backward pairs.
+// Tensor+Activation: tanh, sigmoid, SiLU, GELU (erf, tanh, quick), ReLU, leaky ReLU — forward/backward pairs.
 import Foundation
 
 extension Tensor {
@@ -53,6 +53,42 @@ extension Tensor {
                 let cdf = 0.5 * (1 + erf(x[i] * invSqrt2))
                 let pdf = Foundation.exp(-0.5 * x[i] * x[i]) * invSqrt2Pi
                 dx[i] += dy[i] * (cdf + x[i] * pdf)
+            }
+        }
+    }
+
+    // MARK: - GELU (tanh approximation)
+    // u = √(2/π)·(x + 0.044715x³),  y = ½x·(1 + tanh u)
+    // dy/dx = ½(1 + tanh u) + ½x·(1 − tanh²u)·√(2/π)·(1 + 3·0.044715x²)
+
+    /// GELU with the tanh approximation: torch.nn.functional.gelu(approximate='tanh') (T5's "gelu_new").
+    public func geluTanh() -> Tensor {
+        let c: Float = 0.79788456080286536, a: Float = 0.044715
+        return pointwise("geluTanh") { x, y, r in
+            for i in r {
+                let v = x[i]
+                y[i] = 0.5 * v * (1 + Foundation.tanh(c * (v + a * v * v * v)))
+            }
+        } backward: { x, _, dy, dx, r in
+            for i in r {
+                let v = x[i]
+                let t = Foundation.tanh(c * (v + a * v * v * v))
+                dx[i] += dy[i] * (0.5 * (1 + t) + 0.5 * v * (1 - t * t) * c * (1 + 3 * a * v * v))
+            }
+        }
+    }
+
+    // MARK: - quick GELU
+    // y = x·σ(1.702x)      dy/dx = σ(1.702x)·(1 + 1.702x·(1 − σ(1.702x)))
+
+    /// OpenAI CLIP's QuickGELU, `x·sigmoid(1.702·x)` (HF hidden_act "quick_gelu").
+    public func quickGelu() -> Tensor {
+        pointwise("quickGelu") { x, y, r in
+            for i in r { y[i] = x[i] * stableSigmoid(1.702 * x[i]) }
+        } backward: { x, _, dy, dx, r in
+            for i in r {
+                let s = stableSigmoid(1.702 * x[i])
+                dx[i] += dy[i] * s * (1 + 1.702 * x[i] * (1 - s))
             }
         }
     }
