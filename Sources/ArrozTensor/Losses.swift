@@ -110,7 +110,7 @@ public func crossEntropy(
                     for j in 0..<inner {
                         let line = o * inner + j, i = row * inner + j
                         let q = (classes[line] == c ? 1 - eps : 0) + smooth
-                        dst[i] += scale[line] * (Foundation.exp(lp[i]) - q)
+                        dst[i] += scale[line] * (fastExp(lp[i]) - q)
                     }
                 }
             }
@@ -174,7 +174,7 @@ public func bceWithLogits(_ logits: Tensor, _ targets: Tensor, reduction: LossRe
         "bceWithLogits", shape: logits.shape, losses: losses, meanCount: n, reduction: reduction,
         inputs: [logits, targets]
     ) { dl in
-        logits.accumulateGrad { dst in for i in 0..<n { dst[i] += dl[i] * (stableSigmoid(x[i]) - t[i]) } }
+        logits.accumulateGrad { dst in for i in 0..<n { dst[i] += dl[i] * (fastSigmoid(x[i]) - t[i]) } }
         targets.accumulateGrad { dst in for i in 0..<n { dst[i] -= dl[i] * x[i] } }
     }
 }

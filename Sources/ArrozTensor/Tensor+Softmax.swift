@@ -59,7 +59,7 @@ extension Tensor {
                 for j in 0..<k { acc += dy[base + j * step] }
                 for j in 0..<k {
                     let i = base + j * step
-                    dx[i] += dy[i] - Foundation.exp(y[i]) * acc
+                    dx[i] += dy[i] - fastExp(y[i]) * acc
                 }
             } else {
                 for j in 0..<k { acc += dy[base + j * step] * y[base + j * step] }
@@ -92,7 +92,7 @@ extension Tensor {
             if m == -Float.infinity { m = 0 }  // an all −∞ line gives NaN/−∞ like PyTorch, not a shift by ∞
             var total: Float = 0
             for j in 0..<k {
-                let e = Foundation.exp(x[base + j * step] - m)
+                let e = fastExp(x[base + j * step] - m)
                 y[base + j * step] = e
                 total += e
             }
