@@ -74,7 +74,7 @@ public func crossEntropy(
     let sums = Storage(count: lines, repeating: 0)   // Σ_k log p_k, only needed with smoothing
     if eps > 0 {
         if inner == 1 {
-            for line in 0..<lines { for j in 0..<k { sums.pointer[line] += logp.pointer[line * k + j] } }
+            for line in 0..<lines { sums.pointer[line] = rowSum(logp.pointer + line * k, k) }
         } else {
             LineLayout(outer: outer, k: k, inner: inner).lineSums(logp.pointer, into: sums.pointer)
         }
@@ -104,6 +104,16 @@ public func crossEntropy(
             let scale = (0..<lines).map { classes[$0] < 0 ? 0 : dl[$0] * (w?[$0] ?? 1) }
             let smooth = eps / Float(k)
             let lp = logp.pointer
+            if inner == 1 {
+                parallelFor(lines, grain: Swift.max(1, 16384 / Swift.max(k, 1))) { r in
+                    for line in r where scale[line] != 0 {
+                        let row = line * k, s = scale[line]
+                        for c in 0..<k { dst[row + c] += s * (fastExp(lp[row + c]) - smooth) }
+                        dst[row + classes[line]] -= s * (1 - eps)
+                    }
+                }
+                return
+            }
             parallelFor(outer * k, grain: Swift.max(1, 16384 / inner)) { r in
                 for row in r {
                     let (o, c) = (row / k, row % k)
