@@ -30,6 +30,10 @@ struct BenchPointwise: ParsableCommand {
             ("variance over H, W", { $0.variance(axes: [2, 3]) }),
         ]
         for (name, f) in ops { measure(name, x, f) }
+        for k in [8, 64, 1024] {
+            let rowsK = Tensor.randn([(1 << 20) / k, k], rng: &rng)
+            measure("softmax rows of \(k)", rowsK) { $0.softmax(axis: -1) }
+        }
         let t = Tensor.randint([16, 32, 32], low: 0, high: 64, rng: &rng)
         measure("crossEntropy [16,64,32,32] ε=0.1", x) { crossEntropy($0, t, labelSmoothing: 0.1) }
         let rows = Tensor.randn([16 * 32 * 32, 64], rng: &rng)
