@@ -13,6 +13,9 @@ let package = Package(
     targets: [
         // MARK: C boundary
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CSixel", pkgConfig: "libsixel", providers: [.apt(["libsixel-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "CPNG", linkerSettings: [.linkedLibrary("png16")]),
 
         // MARK: Swift stack (arrows point down only)
         .target(name: "ArrozTensor", dependencies: ["CBLAS"], swiftSettings: release),
@@ -20,8 +23,8 @@ let package = Package(
         .target(name: "ArrozModels", dependencies: ["ArrozNN"], swiftSettings: release),
         .target(name: "ArrozText", dependencies: ["ArrozNN"], swiftSettings: release),
         .target(name: "ArrozDiffusion", dependencies: ["ArrozTensor"], swiftSettings: release),
-        .target(name: "ArrozImage", dependencies: ["ArrozTensor"], swiftSettings: release),
-        .target(name: "ArrozData", dependencies: ["ArrozImage"], swiftSettings: release),
+        .target(name: "ArrozImage", dependencies: ["ArrozTensor", "CPNG", "CSixel"], swiftSettings: release),
+        .target(name: "ArrozData", dependencies: ["ArrozImage", "CZlib"], swiftSettings: release),
         .target(
             name: "ArrozTrain",
             dependencies: ["ArrozModels", "ArrozDiffusion", "ArrozData", "ArrozText"],
@@ -39,6 +42,9 @@ let package = Package(
         .testTarget(
             name: "ArrozTensorTests", dependencies: ["ArrozTensor", "ArrozTestSupport"],
             resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "ArrozImageTests", dependencies: ["ArrozImage", "CSixel"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ArrozDataTests", dependencies: ["ArrozData"]),
 
     ],
     swiftLanguageModes: [.v5]

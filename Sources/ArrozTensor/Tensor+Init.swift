@@ -15,7 +15,7 @@ extension Tensor {
 
     /// `[start, start+step, …)` below `end`.
     public static func arange(_ start: Float, _ end: Float, step: Float = 1) -> Tensor {
-        let n = max(0, Int(((end - start) / step).rounded(.up)))
+        let n = Swift.max(0, Int(((end - start) / step).rounded(.up)))
         return Tensor((0..<n).map { start + Float($0) * step })
     }
 
@@ -60,7 +60,7 @@ extension Tensor {
     /// One categorical draw per row of `probs` `[..., K]` (rows need not be normalised); shape `[...]`.
     public static func categorical(_ probs: Tensor, rng: inout ArrozRandom) -> Tensor {
         let k = probs.shape.last ?? 1
-        let rows = probs.count / max(k, 1)
+        let rows = probs.count / Swift.max(k, 1)
         let s = Storage(uninitializedCount: rows)
         let p = probs.data
         for r in 0..<rows {
@@ -72,7 +72,7 @@ extension Tensor {
     /// One Gumbel-max draw per row of `logits` `[..., K]` at `temperature`; shape `[...]`.
     public static func categorical(logits: Tensor, temperature: Float = 1, rng: inout ArrozRandom) -> Tensor {
         let k = logits.shape.last ?? 1
-        let rows = logits.count / max(k, 1)
+        let rows = logits.count / Swift.max(k, 1)
         let s = Storage(uninitializedCount: rows)
         let p = logits.data
         for r in 0..<rows {

@@ -45,7 +45,7 @@ extension Tensor {
     public func mean(axes: [Int]? = nil, keepDims: Bool = false) -> Tensor {
         let ax = normalizedAxes(axes, op: "mean")
         let n = ax.reduce(1) { $0 * shape[$1] }
-        return sum(axes: ax, keepDims: keepDims) * (1 / Float(max(n, 1)))
+        return sum(axes: ax, keepDims: keepDims) * (1 / Float(Swift.max(n, 1)))
     }
 
     public func mean(axis: Int, keepDims: Bool = false) -> Tensor { mean(axes: [axis], keepDims: keepDims) }

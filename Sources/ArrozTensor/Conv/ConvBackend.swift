@@ -1,0 +1,63 @@
+// ConvBackend: the one seam every convolution goes through (conv2d, convTranspose2d, their backward passes).
+
+/// A 2-D convolution implementation on raw contiguous buffers described by a `ConvGeometry`.
+///
+/// The three entry points are the three products of a convolution layer (PyTorch naming):
+///   forward         y[n,co,oy,ox]  = b[co] + Σ_{ci∈group(co), ky, kx} w[co,ci,ky,kx] · x[n,ci,oy·sh−pt+ky, ox·sw−pl+kx]
+///   backwardInput   dx[n,ci,iy,ix] = Σ_{co∈group(ci), ky, kx : iy = oy·sh−pt+ky, ix = ox·sw−pl+kx} w[co,ci,ky,kx] · dy[n,co,oy,ox]
+///   backwardWeight  dw[co,ci,ky,kx] = Σ_{n,oy,ox} dy[n,co,oy,ox] · x[n,ci,oy·sh−pt+ky, ox·sw−pl+kx]
+/// `convTranspose2d` is `backwardInput` run forward (and vice versa), so it needs nothing extra.
+/// Layers and ops never know which backend runs; they ask `ConvBackends.current`.
+public protocol ConvBackend: Sendable {
+    /// Short name for benchmarks and logs.
+    var name: String { get }
+
+    /// Writes (overwrites) `output` `[N, Cout, Ho, Wo]`; adds `bias` `[Cout]` when given.
+    func forward(
+        _ geo: ConvGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+        bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>)
+
+    /// Gradient w.r.t. the input `[N, Cin, H, W]`: adds into `gradInput` when `accumulate`, else overwrites it.
+    func backwardInput(
+        _ geo: ConvGeometry, gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+        gradInput: UnsafeMutablePointer<Float>, accumulate: Bool)
+
+    /// Gradient w.r.t. the weight `[Cout, Cin/groups, kh, kw]`: adds into `gradWeight` when `accumulate`,
+    /// else overwrites it.
+    func backwardWeight(
+        _ geo: ConvGeometry, input: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
+        gradWeight: UnsafeMutablePointer<Float>, accumulate: Bool)
+}
+
+/// The registry of convolution backends and the one in use.
+public enum ConvBackends {
+    /// im2col + sgemm, with 1×1 convolutions as plain sgemm and small-group (depthwise) convolutions on a
+    /// direct kernel. The default.
+    public static let gemm: any ConvBackend = GemmConvBackend()
+    /// The loop-nest reference (Double accumulation); slow, for tests.
+    public static let naive: any ConvBackend = NaiveConvBackend()
+
+    nonisolated(unsafe) private static var _current: any ConvBackend = gemm
+
+    /// The backend every conv op uses. Set it once at start-up (benchmarks, tests), not while ops run.
+    public static var current: any ConvBackend {
+        get { _current }
+        set { _current = newValue }
+    }
+
+    /// All backends, for benchmarks and backend-vs-reference tests.
+    public static var all: [any ConvBackend] { [gemm, naive] }
+}
+
+/// Adds `bias[c]` to every value of channel `c` of an `[N, C, plane]` buffer (the bias gradient's transpose).
+@inlinable
+func addChannelBias(_ out: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>, batch: Int, channels: Int,
+                    plane: Int) {
+    parallelFor(batch * channels, grain: max(1, 16384 / max(plane, 1))) { range in
+        for nc in range {
+            let b = bias[nc % channels]
+            let row = out + nc * plane
+            for i in 0..<plane { row[i] += b }
+        }
+    }
+}

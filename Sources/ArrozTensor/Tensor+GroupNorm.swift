@@ -1,0 +1,120 @@
+// GroupNorm: a fused forward/backward pair over [N, C, *] that caches mean and 1/std per (image, group).
+//
+// Matches PyTorch `F.group_norm(x, groups, weight, bias, eps)`: biased variance, per-channel affine.
+
+// MARK: - groupNorm
+// Each (n, g) owns the contiguous block x[n, g·C/G ..< (g+1)·C/G, *] of M = (C/G)·S values (S = spatial size):
+//   μ = Σx/M     σ² = Σ(x−μ)²/M     rstd = 1/√(σ²+ε)
+//   x̂ = (x−μ)·rstd     y = x̂·w[c] + b[c]
+// Backward, with ĝ = dy·w[c], means over the block:
+//   dx = rstd · (ĝ − mean(ĝ) − x̂·mean(ĝ·x̂))
+//   dw[c] = Σ_{n,s} dy·x̂     db[c] = Σ_{n,s} dy
+
+/// Group normalisation of `x` `[N, C, *]` into `groups` groups of channels, with optional affine `[C]`.
+///
+/// Matches `torch.nn.functional.group_norm`. The statistics are accumulated in Double for stability on the
+/// large blocks a U-Net's early levels give (C/G·H·W can reach hundreds of thousands).
+public func groupNorm(
+    _ x: Tensor, groups G: Int, weight: Tensor? = nil, bias: Tensor? = nil, eps: Float = 1e-5
+) -> Tensor {
+    precondition(x.rank >= 2, "groupNorm: x must be [N, C, ...], got \(x.shape)")
+    let N = x.shape[0], C = x.shape[1]
+    precondition(G > 0 && C % G == 0, "groupNorm: \(C) channels of x \(x.shape) do not split into \(G) groups")
+    if let weight { precondition(weight.count == C, "groupNorm: weight \(weight.shape) for x \(x.shape)") }
+    if let bias { precondition(bias.count == C, "groupNorm: bias \(bias.shape) for x \(x.shape)") }
+    let S = N * C == 0 ? 0 : x.count / (N * C)
+    let CG = C / G, M = CG * S
+    let out = Storage(uninitializedCount: x.count)
+    let mean = Storage(uninitializedCount: N * G), rstd = Storage(uninitializedCount: N * G)
+    let px = x.storage.pointer, py = out.pointer
+    let pw = weight?.storage.pointer, pb = bias?.storage.pointer
+    let pm = mean.pointer, pr = rstd.pointer
+    parallelFor(N * G) { range in
+        for ng in range {
+            let xb = px + ng * M, yb = py + ng * M
+            var s: Double = 0
+            for i in 0..<M { s += Double(xb[i]) }
+            let m = Float(s / Double(max(M, 1)))
+            var v: Double = 0
+            for i in 0..<M {
+                let d = xb[i] - m
+                v += Double(d * d)
+            }
+            let rs = 1 / (Float(v / Double(max(M, 1))) + eps).squareRoot()
+            pm[ng] = m
+            pr[ng] = rs
+            let c0 = (ng % G) * CG
+            for cl in 0..<CG {
+                let w = (pw?[c0 + cl] ?? 1) * rs, b = pb?[c0 + cl] ?? 0
+                let xc = xb + cl * S, yc = yb + cl * S
+                // y = (x − μ)·rstd·w + b, folded into one scale and shift per channel
+                let shift = b - m * w
+                for i in 0..<S { yc[i] = xc[i] * w + shift }
+            }
+        }
+    }
+    let inputs = [x] + [weight, bias].compactMap { $0 }
+    return Tensor.result("groupNorm", shape: x.shape, storage: out, inputs: inputs) { g in
+        let pg = g.storage.pointer
+        let pm = mean.pointer, pr = rstd.pointer  // captures the cached statistics
+        x.accumulateGrad { dst in
+            let pdx = dst.baseAddress!
+            parallelFor(N * G) { range in
+                for ng in range {
+                    let xb = px + ng * M, gb = pg + ng * M, dxb = pdx + ng * M
+                    let m = pm[ng], rs = pr[ng], c0 = (ng % G) * CG
+                    // mean(ĝ), mean(ĝ·x̂)
+                    var a: Double = 0, b: Double = 0
+                    for cl in 0..<CG {
+                        let w = pw?[c0 + cl] ?? 1
+                        let xc = xb + cl * S, gc = gb + cl * S
+                        var sa: Float = 0, sb: Float = 0
+                        for i in 0..<S {
+                            sa += gc[i]
+                            sb += gc[i] * (xc[i] - m)
+                        }
+                        a += Double(sa * w)
+                        b += Double(sb * w * rs)
+                    }
+                    let ma = Float(a / Double(max(M, 1))), mb = Float(b / Double(max(M, 1)))
+                    for cl in 0..<CG {
+                        let w = pw?[c0 + cl] ?? 1
+                        let xc = xb + cl * S, gc = gb + cl * S, dxc = dxb + cl * S
+                        for i in 0..<S {
+                            let xh = (xc[i] - m) * rs
+                            dxc[i] += rs * (gc[i] * w - ma - xh * mb)
+                        }
+                    }
+                }
+            }
+        }
+        weight?.accumulateGrad { dst in
+            parallelFor(C) { chans in
+                for c in chans {
+                    var s: Float = 0
+                    for n in 0..<N {
+                        let ng = n * G + c / CG
+                        let xc = px + (n * C + c) * S, gc = pg + (n * C + c) * S
+                        let m = pm[ng], rs = pr[ng]
+                        var t: Float = 0
+                        for i in 0..<S { t += gc[i] * (xc[i] - m) }
+                        s += t * rs
+                    }
+                    dst[c] += s
+                }
+            }
+        }
+        bias?.accumulateGrad { dst in
+            parallelFor(C) { chans in
+                for c in chans {
+                    var s: Float = 0
+                    for n in 0..<N {
+                        let gc = pg + (n * C + c) * S
+                        for i in 0..<S { s += gc[i] }
+                    }
+                    dst[c] += s
+                }
+            }
+        }
+    }
+}

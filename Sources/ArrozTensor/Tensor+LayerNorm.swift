@@ -1,0 +1,209 @@
+// LayerNorm over the last axis: a fused forward/backward pair that caches mean and 1/std per row (llm.c's shape).
+//
+// Matches PyTorch `F.layer_norm(x, (D,), weight, bias, eps)`: biased variance, eps inside the square root.
+
+// MARK: - layerNorm
+// Per row r of D values:
+//   μ = Σx/D        σ² = Σ(x−μ)²/D        rstd = 1/√(σ²+ε)
+//   x̂ = (x−μ)·rstd  y = x̂·w + b          (w = 1, b = 0 without affine)
+// Backward, with ĝ = dy·w:
+//   dx = rstd · (ĝ − mean(ĝ) − x̂·mean(ĝ·x̂))
+//   dw = Σ_rows dy·x̂     db = Σ_rows dy
+
+/// Layer normalisation over the last axis of `x` `[..., D]`, with optional affine `weight`/`bias` `[D]`.
+///
+/// Matches `torch.nn.functional.layer_norm` with `normalized_shape = (D,)`.
+public func layerNorm(_ x: Tensor, weight: Tensor? = nil, bias: Tensor? = nil, eps: Float = 1e-5) -> Tensor {
+    precondition(x.rank >= 1, "layerNorm: x must have rank ≥ 1, got \(x.shape)")
+    let D = x.shape[x.rank - 1]
+    let rows = D == 0 ? 0 : x.count / D
+    if let weight { precondition(weight.count == D, "layerNorm: weight \(weight.shape) for x \(x.shape)") }
+    if let bias { precondition(bias.count == D, "layerNorm: bias \(bias.shape) for x \(x.shape)") }
+    let out = Storage(uninitializedCount: x.count)
+    let mean = Storage(uninitializedCount: rows), rstd = Storage(uninitializedCount: rows)
+    let px = x.storage.pointer, py = out.pointer
+    let pw = weight?.storage.pointer, pb = bias?.storage.pointer
+    let pm = mean.pointer, pr = rstd.pointer
+    parallelFor(rows, grain: max(1, 4096 / max(D, 1))) { range in
+        for r in range {
+            let xr = px + r * D, yr = py + r * D
+            var s: Float = 0
+            for j in 0..<D { s += xr[j] }
+            let m = s / Float(D)
+            var v: Float = 0
+            for j in 0..<D {
+                let d = xr[j] - m
+                v += d * d
+            }
+            let rs = 1 / (v / Float(D) + eps).squareRoot()
+            pm[r] = m
+            pr[r] = rs
+            switch (pw, pb) {
+            case let (w?, b?): for j in 0..<D { yr[j] = (xr[j] - m) * rs * w[j] + b[j] }
+            case let (w?, nil): for j in 0..<D { yr[j] = (xr[j] - m) * rs * w[j] }
+            case let (nil, b?): for j in 0..<D { yr[j] = (xr[j] - m) * rs + b[j] }
+            case (nil, nil): for j in 0..<D { yr[j] = (xr[j] - m) * rs }
+            }
+        }
+    }
+    let inputs = [x] + [weight, bias].compactMap { $0 }
+    return Tensor.result("layerNorm", shape: x.shape, storage: out, inputs: inputs) { g in
+        let pg = g.storage.pointer
+        let pm = mean.pointer, pr = rstd.pointer  // captures the cached statistics
+        x.accumulateGrad { dst in
+            let pdx = dst.baseAddress!
+            parallelFor(rows, grain: max(1, 4096 / max(D, 1))) { range in
+                for r in range {
+                    let xr = px + r * D, gr = pg + r * D, dxr = pdx + r * D
+                    let m = pm[r], rs = pr[r]
+                    // mean(ĝ) and mean(ĝ·x̂)
+                    var a: Float = 0, b: Float = 0
+                    for j in 0..<D {
+                        let gh = gr[j] * (pw?[j] ?? 1)
+                        a += gh
+                        b += gh * (xr[j] - m) * rs
+                    }
+                    a /= Float(D)
+                    b /= Float(D)
+                    for j in 0..<D {
+                        let gh = gr[j] * (pw?[j] ?? 1)
+                        dxr[j] += rs * (gh - a - (xr[j] - m) * rs * b)
+                    }
+                }
+            }
+        }
+        // Parameter gradients: parallel over column blocks, so no two threads write the same element.
+        weight?.accumulateGrad { dst in
+            let pdw = dst.baseAddress!
+            parallelFor(D, grain: 64) { cols in
+                for r in 0..<rows {
+                    let xr = px + r * D, gr = pg + r * D
+                    let m = pm[r], rs = pr[r]
+                    for j in cols { pdw[j] += gr[j] * (xr[j] - m) * rs }
+                }
+            }
+        }
+        bias?.accumulateGrad { dst in
+            let pdb = dst.baseAddress!
+            parallelFor(D, grain: 64) { cols in
+                for r in 0..<rows {
+                    let gr = pg + r * D
+                    for j in cols { pdb[j] += gr[j] }
+                }
+            }
+        }
+    }
+}
+
+// MARK: - layerNorm2d
+// At each pixel p of image n in NCHW, over the C channel values x[n, :, p] (stride H·W apart):
+//   μ = Σ_c x/C   σ² = Σ_c (x−μ)²/C   rstd = 1/√(σ²+ε)   y = x̂·w[c] + b[c]
+// Backward as layerNorm, with the means taken over channels at each pixel:
+//   dx = rstd · (ĝ − mean_c(ĝ) − x̂·mean_c(ĝ·x̂)),  ĝ = dy·w[c]
+//   dw[c] = Σ_{n,p} dy·x̂     db[c] = Σ_{n,p} dy
+// Loops run channel-outer, pixel-inner so the inner loop is contiguous.
+
+/// Layer normalisation over the channels at each pixel of NCHW `x`, with optional affine `[C]` parameters.
+///
+/// Matches Arroz-Con-Cosas / Paella `LayerNorm2d` (`x.permute(0,2,3,1)` → `nn.LayerNorm(C)` → permute back),
+/// done in place of the two permutes.
+public func layerNorm2d(_ x: Tensor, weight: Tensor? = nil, bias: Tensor? = nil, eps: Float = 1e-5) -> Tensor {
+    precondition(x.rank >= 2, "layerNorm2d: x must be [N, C, ...], got \(x.shape)")
+    let N = x.shape[0], C = x.shape[1]
+    let P = C == 0 || N == 0 ? 0 : x.count / (N * C)
+    if let weight { precondition(weight.count == C, "layerNorm2d: weight \(weight.shape) for x \(x.shape)") }
+    if let bias { precondition(bias.count == C, "layerNorm2d: bias \(bias.shape) for x \(x.shape)") }
+    let out = Storage(uninitializedCount: x.count)
+    let mean = Storage(uninitializedCount: N * P), rstd = Storage(uninitializedCount: N * P)
+    let px = x.storage.pointer, py = out.pointer
+    let pw = weight?.storage.pointer, pb = bias?.storage.pointer
+    let pm = mean.pointer, pr = rstd.pointer
+    // Work items: (image, block of up to 256 pixels).
+    let blocks = (P + 255) / 256
+    parallelFor(N * blocks) { range in
+        for item in range {
+            let n = item / blocks, p0 = (item % blocks) * 256, p1 = min(P, p0 + 256)
+            let xn = px + n * C * P, yn = py + n * C * P
+            let m = pm + n * P, rs = pr + n * P
+            for p in p0..<p1 { m[p] = 0; rs[p] = 0 }
+            for c in 0..<C {
+                let xc = xn + c * P
+                for p in p0..<p1 { m[p] += xc[p] }
+            }
+            for p in p0..<p1 { m[p] /= Float(C) }
+            for c in 0..<C {
+                let xc = xn + c * P
+                for p in p0..<p1 {
+                    let d = xc[p] - m[p]
+                    rs[p] += d * d
+                }
+            }
+            for p in p0..<p1 { rs[p] = 1 / (rs[p] / Float(C) + eps).squareRoot() }
+            for c in 0..<C {
+                let xc = xn + c * P, yc = yn + c * P
+                let w = pw?[c] ?? 1, b = pb?[c] ?? 0
+                for p in p0..<p1 { yc[p] = (xc[p] - m[p]) * rs[p] * w + b }
+            }
+        }
+    }
+    let inputs = [x] + [weight, bias].compactMap { $0 }
+    return Tensor.result("layerNorm2d", shape: x.shape, storage: out, inputs: inputs) { g in
+        let pg = g.storage.pointer
+        let pm = mean.pointer, pr = rstd.pointer  // captures the cached statistics
+        x.accumulateGrad { dst in
+            let pdx = dst.baseAddress!
+            parallelFor(N * blocks) { range in
+                var a = [Float](repeating: 0, count: 256), b = [Float](repeating: 0, count: 256)
+                for item in range {
+                    let n = item / blocks, p0 = (item % blocks) * 256, p1 = min(P, p0 + 256)
+                    let xn = px + n * C * P, gn = pg + n * C * P, dxn = pdx + n * C * P
+                    let m = pm + n * P, rs = pr + n * P
+                    for i in 0..<(p1 - p0) { a[i] = 0; b[i] = 0 }
+                    for c in 0..<C {
+                        let xc = xn + c * P, gc = gn + c * P
+                        let w = pw?[c] ?? 1
+                        for p in p0..<p1 {
+                            let gh = gc[p] * w
+                            a[p - p0] += gh
+                            b[p - p0] += gh * (xc[p] - m[p]) * rs[p]
+                        }
+                    }
+                    for i in 0..<(p1 - p0) { a[i] /= Float(C); b[i] /= Float(C) }
+                    for c in 0..<C {
+                        let xc = xn + c * P, gc = gn + c * P, dxc = dxn + c * P
+                        let w = pw?[c] ?? 1
+                        for p in p0..<p1 {
+                            let xh = (xc[p] - m[p]) * rs[p]
+                            dxc[p] += rs[p] * (gc[p] * w - a[p - p0] - xh * b[p - p0])
+                        }
+                    }
+                }
+            }
+        }
+        weight?.accumulateGrad { dst in
+            parallelFor(C) { chans in
+                for c in chans {
+                    var s: Float = 0
+                    for n in 0..<N {
+                        let xc = px + (n * C + c) * P, gc = pg + (n * C + c) * P
+                        let m = pm + n * P, rs = pr + n * P
+                        for p in 0..<P { s += gc[p] * (xc[p] - m[p]) * rs[p] }
+                    }
+                    dst[c] += s
+                }
+            }
+        }
+        bias?.accumulateGrad { dst in
+            parallelFor(C) { chans in
+                for c in chans {
+                    var s: Float = 0
+                    for n in 0..<N {
+                        let gc = pg + (n * C + c) * P
+                        for p in 0..<P { s += gc[p] }
+                    }
+                    dst[c] += s
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,98 @@
+// ConvBackendTests: every conv backend (and chunking of the im2col one) against the naive loop reference.
+@testable import ArrozTensor
+import ArrozTestSupport
+import Testing
+
+/// Small geometries covering stride, asymmetric padding, groups, depthwise, 1×1 and kernels wider than the input.
+let convGeometries: [ConvGeometry] = [
+    ConvGeometry(batch: 2, inChannels: 3, inHeight: 5, inWidth: 6, outChannels: 4, kernelHeight: 3, kernelWidth: 3,
+                 padTop: 1, padBottom: 1, padLeft: 1, padRight: 1),
+    ConvGeometry(batch: 3, inChannels: 4, inHeight: 7, inWidth: 5, outChannels: 6, kernelHeight: 3, kernelWidth: 3,
+                 strideH: 2, strideW: 2, padTop: 0, padBottom: 1, padLeft: 1, padRight: 0),
+    ConvGeometry(batch: 3, inChannels: 2, inHeight: 4, inWidth: 4, outChannels: 3, kernelHeight: 1, kernelWidth: 1),
+    ConvGeometry(batch: 2, inChannels: 6, inHeight: 5, inWidth: 5, outChannels: 6, kernelHeight: 3, kernelWidth: 3,
+                 padTop: 1, padBottom: 1, padLeft: 1, padRight: 1, groups: 6),
+    ConvGeometry(batch: 2, inChannels: 8, inHeight: 5, inWidth: 4, outChannels: 4, kernelHeight: 3, kernelWidth: 3,
+                 padTop: 1, padBottom: 1, padLeft: 1, padRight: 1, groups: 4),
+    ConvGeometry(batch: 2, inChannels: 12, inHeight: 4, inWidth: 5, outChannels: 8, kernelHeight: 3, kernelWidth: 3,
+                 padTop: 1, padBottom: 1, padLeft: 1, padRight: 1, groups: 2),
+    ConvGeometry(batch: 2, inChannels: 4, inHeight: 6, inWidth: 6, outChannels: 4, kernelHeight: 4, kernelWidth: 4,
+                 strideH: 2, strideW: 2, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1),
+    ConvGeometry(batch: 1, inChannels: 3, inHeight: 7, inWidth: 6, outChannels: 3, kernelHeight: 3, kernelWidth: 3,
+                 strideH: 2, strideW: 2, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1, groups: 3),
+    ConvGeometry(batch: 1, inChannels: 1, inHeight: 2, inWidth: 1, outChannels: 2, kernelHeight: 3, kernelWidth: 3,
+                 padTop: 1, padBottom: 1, padLeft: 1, padRight: 1),
+    ConvGeometry(batch: 2, inChannels: 2, inHeight: 4, inWidth: 3, outChannels: 6, kernelHeight: 3, kernelWidth: 2,
+                 strideH: 1, strideW: 2, padTop: 2, padBottom: 0, padLeft: 0, padRight: 1, groups: 2),
+    ConvGeometry(batch: 3, inChannels: 5, inHeight: 3, inWidth: 4, outChannels: 2, kernelHeight: 1, kernelWidth: 1,
+                 strideH: 2, strideW: 1, padTop: 1, padBottom: 0, padLeft: 0, padRight: 0),
+]
+
+/// The backends under test: the registry plus the im2col backend forced to one image per chunk and to chunks of
+/// two (so a batch of three leaves a remainder chunk).
+func backendsUnderTest(_ geo: ConvGeometry) -> [any ConvBackend] {
+    [ConvBackends.gemm, GemmConvBackend(columnBudget: 1, minColumns: 1),
+     GemmConvBackend(columnBudget: 1, minColumns: 2 * geo.outPlane)]
+}
+
+@Suite struct ConvBackendTests {
+    @Test(arguments: convGeometries.indices)
+    func backendMatchesNaive(_ index: Int) {
+        let geo = convGeometries[index]
+        var rng = ArrozRandom(seed: UInt64(100 + index))
+        let x = Tensor.randn(geo.inputShape, rng: &rng), w = Tensor.randn(geo.weightShape, rng: &rng)
+        let b = Tensor.randn([geo.outChannels], rng: &rng), dy = Tensor.randn(geo.outputShape, rng: &rng)
+        let prior = Tensor.randn(geo.inputShape, rng: &rng), priorW = Tensor.randn(geo.weightShape, rng: &rng)
+        let naive = NaiveConvBackend()
+
+        func run(_ be: any ConvBackend) -> [[Float]] {
+            let y = Tensor.zeros(geo.outputShape), yb = Tensor.zeros(geo.outputShape)
+            be.forward(geo, input: x.storage.pointer, weight: w.storage.pointer, bias: nil, output: y.storage.pointer)
+            be.forward(geo, input: x.storage.pointer, weight: w.storage.pointer, bias: b.storage.pointer,
+                       output: yb.storage.pointer)
+            let dx = Tensor.full(geo.inputShape, 7), dxAcc = prior.detached()
+            be.backwardInput(geo, gradOutput: dy.storage.pointer, weight: w.storage.pointer,
+                             gradInput: dx.storage.pointer, accumulate: false)
+            be.backwardInput(geo, gradOutput: dy.storage.pointer, weight: w.storage.pointer,
+                             gradInput: dxAcc.storage.pointer, accumulate: true)
+            let dw = Tensor.full(geo.weightShape, 7), dwAcc = priorW.detached()
+            be.backwardWeight(geo, input: x.storage.pointer, gradOutput: dy.storage.pointer,
+                              gradWeight: dw.storage.pointer, accumulate: false)
+            be.backwardWeight(geo, input: x.storage.pointer, gradOutput: dy.storage.pointer,
+                              gradWeight: dwAcc.storage.pointer, accumulate: true)
+            return [y, yb, dx, dxAcc, dw, dwAcc].map(\.scalars)
+        }
+        let expected = run(naive)
+        let names = ["forward", "forward+bias", "dx", "dx accumulate", "dw", "dw accumulate"]
+        for be in backendsUnderTest(geo) {
+            for (i, got) in run(be).enumerated() {
+                expectClose(got, expected[i], rtol: 1e-4, atol: 1e-4, "\(be.name) \(names[i]) \(geo)")
+            }
+        }
+    }
+
+    @Test func pointwiseIsPlainMatmul() {
+        // A 1×1 conv is y_n = W · x_n per image.
+        var rng = ArrozRandom(seed: 9)
+        let x = Tensor.randn([2, 3, 2, 2], rng: &rng), w = Tensor.randn([4, 3, 1, 1], rng: &rng)
+        let y = conv2d(x, weight: w)
+        let x0 = x.scalars, w0 = w.scalars
+        for n in 0..<2 {
+            for co in 0..<4 {
+                for p in 0..<4 {
+                    var acc: Float = 0
+                    for ci in 0..<3 { acc += w0[co * 3 + ci] * x0[(n * 3 + ci) * 4 + p] }
+                    #expect(abs(y[n, co, p / 2, p % 2] - acc) < 1e-5)
+                }
+            }
+        }
+    }
+
+    @Test func geometryOutputSizes() {
+        let g = ConvGeometry(batch: 1, inChannels: 1, inHeight: 7, inWidth: 8, outChannels: 1, kernelHeight: 3,
+                             kernelWidth: 4, strideH: 2, strideW: 3, padTop: 1, padBottom: 0, padLeft: 2, padRight: 1)
+        #expect(g.outHeight == 3)  // (7 + 1 + 0 − 3) / 2 + 1
+        #expect(g.outWidth == 3)  // (8 + 2 + 1 − 4) / 3 + 1
+        #expect(g.flops == 2 * 9 * 12)
+    }
+}

@@ -1,0 +1,68 @@
+// NormTests: layerNorm, layerNorm2d and groupNorm against compositions of core ops, and their gradients.
+import ArrozTensor
+import ArrozTestSupport
+import Testing
+
+/// (x − mean)/√(var + ε) over `axes`, written with core ops only (the reference the fused kernels replace).
+func referenceNormalize(_ x: Tensor, axes: [Int], eps: Float) -> Tensor {
+    let m = x.mean(axes: axes, keepDims: true)
+    let d = x - m
+    let v = (d * d).mean(axes: axes, keepDims: true)
+    let rstd = Tensor(v.scalars.map { 1 / ($0 + eps).squareRoot() }, shape: v.shape)
+    return d * rstd
+}
+
+@Suite struct NormTests {
+    @Test func layerNormMatchesReference() {
+        var rng = ArrozRandom(seed: 11)
+        let x = Tensor.randn([3, 2, 7], rng: &rng) * 3 + 1
+        let w = Tensor.randn([7], rng: &rng), b = Tensor.randn([7], rng: &rng)
+        let y = layerNorm(x, weight: w, bias: b, eps: 1e-5)
+        expectClose(y, referenceNormalize(x, axes: [2], eps: 1e-5) * w + b, rtol: 1e-4, atol: 1e-5)
+        expectClose(layerNorm(x), referenceNormalize(x, axes: [2], eps: 1e-5), rtol: 1e-4, atol: 1e-5)
+    }
+
+    @Test func layerNormGradients() {
+        var rng = ArrozRandom(seed: 12)
+        let x = Tensor.randn([4, 6], rng: &rng), w = Tensor.randn([6], rng: &rng), b = Tensor.randn([6], rng: &rng)
+        expectGradientsMatch([x, w, b]) { t in layerNorm(t[0], weight: t[1], bias: t[2]) }
+        expectGradientsMatch([x]) { t in layerNorm(t[0], eps: 1e-3) }
+        expectGradientsMatch([x, w]) { t in layerNorm(t[0], weight: t[1]) }
+    }
+
+    @Test func layerNorm2dEqualsPermutedLayerNorm() {
+        var rng = ArrozRandom(seed: 13)
+        let x = Tensor.randn([2, 5, 3, 4], rng: &rng)
+        let w = Tensor.randn([5], rng: &rng), b = Tensor.randn([5], rng: &rng)
+        let viaPermute = layerNorm(x.permuted([0, 2, 3, 1]), weight: w, bias: b, eps: 1e-6).permuted([0, 3, 1, 2])
+        expectClose(layerNorm2d(x, weight: w, bias: b, eps: 1e-6), viaPermute, rtol: 1e-4, atol: 1e-5)
+    }
+
+    @Test func layerNorm2dGradients() {
+        var rng = ArrozRandom(seed: 14)
+        let x = Tensor.randn([2, 4, 3, 3], rng: &rng), w = Tensor.randn([4], rng: &rng), b = Tensor.randn([4], rng: &rng)
+        expectGradientsMatch([x, w, b]) { t in layerNorm2d(t[0], weight: t[1], bias: t[2]) }
+        expectGradientsMatch([x]) { t in layerNorm2d(t[0], eps: 1e-6) }
+    }
+
+    @Test func groupNormMatchesReference() {
+        var rng = ArrozRandom(seed: 15)
+        let x = Tensor.randn([2, 6, 3, 2], rng: &rng) * 2 - 1
+        let w = Tensor.randn([6], rng: &rng), b = Tensor.randn([6], rng: &rng)
+        let ref = referenceNormalize(x.reshaped([2, 3, 12]), axes: [2], eps: 1e-5).reshaped([2, 6, 3, 2])
+        expectClose(groupNorm(x, groups: 3, weight: w, bias: b),
+                    ref * w.reshaped([6, 1, 1]) + b.reshaped([6, 1, 1]), rtol: 1e-4, atol: 1e-5)
+        // One group per channel is instance norm; one group is layer norm over (C, H, W).
+        let inst = referenceNormalize(x, axes: [2, 3], eps: 1e-5)
+        expectClose(groupNorm(x, groups: 6), inst, rtol: 1e-4, atol: 1e-5)
+    }
+
+    @Test func groupNormGradients() {
+        var rng = ArrozRandom(seed: 16)
+        let x = Tensor.randn([2, 4, 3, 2], rng: &rng), w = Tensor.randn([4], rng: &rng), b = Tensor.randn([4], rng: &rng)
+        expectGradientsMatch([x, w, b]) { t in groupNorm(t[0], groups: 2, weight: t[1], bias: t[2]) }
+        expectGradientsMatch([x]) { t in groupNorm(t[0], groups: 1) }
+        let x3 = Tensor.randn([3, 4, 5], rng: &rng)
+        expectGradientsMatch([x3]) { t in groupNorm(t[0], groups: 4, eps: 1e-3) }
+    }
+}
