@@ -56,6 +56,10 @@ let package = Package(
         .testTarget(
             name: "ArrozNNTests", dependencies: ["ArrozNN", "ArrozTestSupport"], resources: [.copy("Fixtures")]),
 
+        .testTarget(
+            name: "ArrozModelsTests", dependencies: ["ArrozModels", "ArrozTestSupport"],
+            resources: [.copy("Fixtures")]),
+        .testTarget(name: "ArrozTrainTests", dependencies: ["ArrozTrain", "ArrozTestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -39,7 +39,7 @@ public final class DiffusionEngine: StudioEngine {
     }
 
     public var models: [String] { catalog.map(\.name) }
-    public var samplers: [String] { ["ddim", "ddpm", "euler", "euler_a", "dpm++2m", "keras"] }
+    public var samplers: [String] { SamplerKind.allCases.map(\.rawValue) }
     public var trainingRecipes: [String] { Recipes.names }
 
     /// The model behind a menu name, loaded once.
@@ -71,7 +71,7 @@ public final class DiffusionEngine: StudioEngine {
             let a = try m.conditioning(for: [r.promptA])
             guard !r.promptB.isEmpty, r.mix > 0 else { return a }
             let b = try m.conditioning(for: [r.promptB])
-            return Interpolation.slerpEmbedding(a, b, t: r.mix)
+            return Interpolation.normAwareSlerp(a, b, r.mix)
         }
     }
 

@@ -44,7 +44,7 @@ public final class Generator {
     }
 
     /// Sampler names that work with this process.
-    public var samplerNames: [String] { SamplerFactory.names(for: process) }
+    public var samplerNames: [String] { SamplerKind.available(for: process).map(\.rawValue) }
 
     /// The default sampler for this process (Keras: its own σ sampler; else DDIM).
     public var defaultSampler: String { processName == "keras" ? "keras" : "ddim" }
@@ -60,8 +60,13 @@ public final class Generator {
         let N = cond.shape[0]
         var rng = ArrozRandom(seed: settings.seed)
         let x = noise ?? Tensor.randn([N, C, S, S], rng: &rng)
-        let sampler = try SamplerFactory.make(
-            settings.sampler, process: process, steps: settings.steps, eta: settings.eta)
+        guard let kind = SamplerKind(rawValue: settings.sampler) else {
+            throw TrainError.badSetting(
+                "unknown sampler '\(settings.sampler)' (known: \(samplerNames.joined(separator: ", ")))")
+        }
+        let sampler = try makeSampler(
+            SamplerSettings(kind: kind, steps: settings.steps, eta: kind == .ddim ? settings.eta : nil),
+            process: process)
         let model = self.model
         let denoiser: Denoiser = { x, t, c in
             withNoGrad { model.predict(x, t: t, cond: c ?? Tensor.zeros([x.shape[0]] + Array(cond.shape.dropFirst()))) }

@@ -39,6 +39,8 @@ public final class Trainer {
     public let prediction: Prediction
     /// Draws t, ε, CFG dropout and flips.
     var rng: ArrozRandom
+    /// A generator tests may draw from (independent of training).
+    public var rngForTests = ArrozRandom(seed: 99)
     public private(set) var step = 0
     public private(set) var smoothedLoss: Float = 0
     /// The last checkpoint written (or loaded).

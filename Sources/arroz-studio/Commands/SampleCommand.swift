@@ -20,7 +20,7 @@ struct SampleCommand: ParsableCommand {
     @Option(help: "Checkpoint file.") var checkpoint: String?
     @Option(name: .long, help: "Prompt, class name, or embedding file; repeat for several.") var prompt: [String] = []
     @Option(help: "Images per prompt.") var n = 1
-    @Option(help: "Sampler (ddim, ddpm, euler, euler_a, dpm++2m, keras).") var sampler: String?
+    @Option(help: "Sampler (ddim, ddpm, euler, euler_a, dpmpp_2m, keras).") var sampler: String?
     @Option(help: "Sampling steps.") var steps: Int?
     @Option(help: "Classifier-free guidance scale.") var cfg: Float?
     @Option(help: "DDIM eta.") var eta: Float = 0
