@@ -83,7 +83,8 @@ public final class DiffusionEngine: StudioEngine {
         let settings = GenerationSettings(
             sampler: sampler, steps: request.steps, cfg: controls.guidanceScale, eta: request.eta, seed: request.seed)
         var last = Date()
-        let result = try m.generator.generate(cond: cond, settings: settings, controls: controls) { step in
+        let result = try withoutActuallyEscaping(onStep) { onStep in
+            try m.generator.generate(cond: cond, settings: settings, controls: controls) { step in
             let now = Date()
             let preview = RGBImage.images(fromBatch: step.x0.clamped(-1, 1))[0]
             let go = onStep(SampleStep(step: step.index + 1, total: step.count, preview: preview,
@@ -91,6 +92,7 @@ public final class DiffusionEngine: StudioEngine {
             last = now
             if go && step.index + 1 < step.count { controls.guidanceScale = live.beginStep() }
             return go
+            }
         }
         return result.map { RGBImage.images(fromBatch: $0)[0] }
     }

@@ -38,7 +38,7 @@ public struct ConditioningConfig: Codable, Hashable, Sendable {
 
 /// Optimizer settings (PyTorch names and defaults).
 public struct OptimizerConfig: Codable, Hashable, Sendable {
-    /// `adamw` or `adam` (Keras: eps 1e-7, no weight decay).
+    /// `adamw`, `adam`, or `adam-keras` (Keras's Adam: eps 1e-7 on the raw √v, no weight decay).
     public var kind = "adamw"
     public var lr: Float = 3e-4
     public var beta1: Float = 0.9
@@ -63,7 +63,9 @@ public struct SamplingConfig: Codable, Hashable, Sendable {
     public var cfg: Float = 3
     public var eta: Float = 0
 
-    public init() {}
+    public init(sampler: String = "ddim", steps: Int = 20, cfg: Float = 3, eta: Float = 0) {
+        (self.sampler, self.steps, self.cfg, self.eta) = (sampler, steps, cfg, eta)
+    }
 }
 
 /// A complete run description.

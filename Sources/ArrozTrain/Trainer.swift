@@ -41,10 +41,10 @@ public final class Trainer {
     var rng: ArrozRandom
     /// A generator tests may draw from (independent of training).
     public var rngForTests = ArrozRandom(seed: 99)
-    public private(set) var step = 0
-    public private(set) var smoothedLoss: Float = 0
+    public internal(set) var step = 0
+    public internal(set) var smoothedLoss: Float = 0
     /// The last checkpoint written (or loaded).
-    public private(set) var lastCheckpoint: String?
+    public internal(set) var lastCheckpoint: String?
 
     /// Builds the run: data, model (fresh or from `run`'s latest checkpoint), optimizer, EMA.
     /// `encoder` makes the text encoder for text-conditioned runs.
@@ -59,14 +59,18 @@ public final class Trainer {
         model = try config.model.makeModel(rng: &initRNG)
         rng = ArrozRandom(seed: config.seed &+ 0x5eed)
         let o = config.optimizer
-        let named = model.namedParameters().filter { $0.1.requiresGrad }.map { (name: $0.0, tensor: $0.1) }
-        if o.kind == "adam" {
-            optimizer = Adam(named, lr: o.lr, betas: (o.beta1, o.beta2), eps: o.eps, weightDecay: o.weightDecay)
-        } else {
+        let net = model
+        let named = net.namedParameters().filter { $0.1.requiresGrad }.map { (name: $0.0, tensor: $0.1) }
+        switch o.kind {
+        case "adam", "adam-keras":
+            optimizer = Adam(
+                named, lr: o.lr, betas: (o.beta1, o.beta2), eps: o.eps, weightDecay: o.weightDecay,
+                epsilon: o.kind == "adam-keras" ? .keras : .pytorch)
+        default:
             optimizer = AdamW(named, lr: o.lr, betas: (o.beta1, o.beta2), eps: o.eps, weightDecay: o.weightDecay)
         }
         schedule = WarmupSchedule(baseLR: o.lr, warmupSteps: o.warmupSteps)
-        ema = o.emaDecay.map { EMA(model, decay: $0, startStep: o.emaStart) }
+        ema = o.emaDecay.map { EMA(net, decay: $0, startStep: o.emaStart) }
         switch config.process {
         case "keras":
             process = KerasProcess()

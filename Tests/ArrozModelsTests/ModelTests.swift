@@ -47,10 +47,10 @@ import Testing
 
     @Test func kerasNoiseEmbeddingMatchesSeedFormula() {
         // e = [sin(2π f_k σ), cos(2π f_k σ)], f_k = exp(linspace(ln 1, ln 1000, 16)); numpy at σ = 0.3:
-        // np.sin(2*np.pi*np.exp(np.linspace(0, np.log(1000), 16))[:2]*0.3) = [0.95105652, 0.51413129]
+        // np.sin(2*np.pi*np.exp(np.linspace(0, np.log(1000), 16))[:2]*0.3) = [0.95105652, 0.15352973]
         let e = KerasUNet.noiseEmbedding(Tensor([0.3]))
         #expect(e.shape == [1, 32])
-        expectClose(Array(e.scalars[0..<2]), [0.951_056_52, 0.514_131_29], rtol: 1e-4, atol: 1e-5)
+        expectClose(Array(e.scalars[0..<2]), [0.951_056_52, 0.153_529_73], rtol: 1e-4, atol: 1e-5)
         expectClose([e.scalars[16]], [Float(cos(2 * Double.pi * 0.3))], atol: 1e-5)
     }
 
@@ -142,10 +142,10 @@ import Testing
             let m = try cfg.makeModel(rng: &rng)
             let opt = AdamW(m, lr: 3e-3, weightDecay: 0)
             let x = Tensor.randn([2, 3, 8, 8], rng: &rng)
-            let target = Tensor.randn([2, 3, 8, 8], rng: &rng) * 0.5
+            let target = x * 0.5                               // a denoising-like map the net can learn
             let t = Tensor([0.3, 0.6]), c = Tensor.randn([2, 6], rng: &rng)
             var first: Float = 0, last: Float = 0
-            for i in 0..<25 {
+            for i in 0..<40 {
                 opt.zeroGrad()
                 let loss = mseLoss(m.predict(x, t: t, cond: c), target)
                 if i == 0 { first = loss.item }

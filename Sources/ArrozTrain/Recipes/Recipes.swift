@@ -104,7 +104,7 @@ public enum Recipes {
     /// Keras seed optimizer (§4.4): Adam β 0.9/0.999, eps 1e-7, lr 3e-4, no schedule, no EMA.
     static func keras() -> OptimizerConfig {
         var o = OptimizerConfig()
-        o.kind = "adam"
+        o.kind = "adam-keras"
         o.lr = 3e-4
         o.eps = 1e-7
         o.weightDecay = 0

@@ -44,7 +44,7 @@ struct EvalFashion: ParsableCommand {
         commandName: "fashion",
         abstract: "Sample N images (equal per class) and report how many the judge classifies as asked.")
 
-    @Option(help: "Run directory.") var run: String?
+    @Option(name: .customLong("run"), help: "Run directory.") var runDir: String?
     @Option(help: "Checkpoint file.") var checkpoint: String?
     @Option(help: "Classifier (from `eval classifier`).") var classifier = "runs/fashion-classifier.safetensors"
     @Option(help: "Images in total.") var n = 500
@@ -58,7 +58,7 @@ struct EvalFashion: ParsableCommand {
 
     func run() throws {
         Threads.set(threads)
-        guard let ck = checkpoint ?? run.map({ RunDirectory(path: $0).latestCheckpoint }) else {
+        guard let ck = checkpoint ?? runDir.map({ RunDirectory(path: $0).latestCheckpoint }) else {
             throw ValidationError("give --run DIR or --checkpoint FILE")
         }
         guard FileManager.default.fileExists(atPath: classifier) else {

@@ -16,7 +16,7 @@ struct InterpolateCommand: ParsableCommand {
             Example: arroz-studio interpolate --run runs/emoji-arroz --a "red apple" --b "green apple" --frames 8
             """)
 
-    @Option(help: "Run directory.") var run: String?
+    @Option(name: .customLong("run"), help: "Run directory.") var runDir: String?
     @Option(help: "Checkpoint file.") var checkpoint: String?
     @Option(help: "First prompt, class or embedding file.") var a: String
     @Option(help: "Second prompt, class or embedding file.") var b: String
@@ -38,7 +38,7 @@ struct InterpolateCommand: ParsableCommand {
         guard let m = InterpolationMode(rawValue: mode) else {
             throw ValidationError("--mode must be one of \(InterpolationMode.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        guard let ck = checkpoint ?? run.map({ RunDirectory(path: $0).latestCheckpoint }) else {
+        guard let ck = checkpoint ?? runDir.map({ RunDirectory(path: $0).latestCheckpoint }) else {
             throw ValidationError("give --run DIR or --checkpoint FILE")
         }
         let model = try LoadedModel(path: ck, encoder: Encoders.make)

@@ -16,7 +16,7 @@ struct SampleCommand: ParsableCommand {
               arroz-studio sample --from boots.png            # reproduce an image from its parameters
             """)
 
-    @Option(help: "Run directory (uses its latest checkpoint).") var run: String?
+    @Option(name: .customLong("run"), help: "Run directory (uses its latest checkpoint).") var runDir: String?
     @Option(help: "Checkpoint file.") var checkpoint: String?
     @Option(name: .long, help: "Prompt, class name, or embedding file; repeat for several.") var prompt: [String] = []
     @Option(help: "Images per prompt.") var n = 1
@@ -63,7 +63,7 @@ struct SampleCommand: ParsableCommand {
             p = try GenerationParameters(parsing: line)
             if !prompt.isEmpty { p.prompts = prompt }
         } else {
-            guard let ck = checkpoint ?? run.map({ RunDirectory(path: $0).latestCheckpoint }) else {
+            guard let ck = checkpoint ?? runDir.map({ RunDirectory(path: $0).latestCheckpoint }) else {
                 throw ValidationError("give --run DIR or --checkpoint FILE (or --from image.png)")
             }
             guard !prompt.isEmpty else { throw ValidationError("give at least one --prompt") }

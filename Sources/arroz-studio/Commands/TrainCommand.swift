@@ -17,7 +17,7 @@ struct TrainCommand: ParsableCommand {
             """)
 
     @Option(help: "Recipe to start from (see --list).") var recipe: String?
-    @Option(help: "Run directory to continue (or to create, with --recipe).") var run: String?
+    @Option(name: .customLong("run"), help: "Run directory to continue (or to create, with --recipe).") var runDir: String?
     @Option(help: "Run name under --runs-dir (default: the recipe name).") var name: String?
     @Option(help: "Folder that holds runs.") var runsDir = "runs"
     @Option(help: "Stop after this many optimizer steps in total.") var steps: Int?
@@ -86,8 +86,8 @@ struct TrainCommand: ParsableCommand {
 
     func openSession() throws -> TrainingSession {
         let dir: RunDirectory
-        if let run {
-            dir = RunDirectory(path: run)
+        if let runDir {
+            dir = RunDirectory(path: runDir)
         } else if let recipe {
             dir = RunDirectory(root: runsDir, name: name ?? recipe)
         } else {
