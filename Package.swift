@@ -13,6 +13,10 @@ let package = Package(
     targets: [
         // MARK: C boundary
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .target(
+            name: "CCurses",
+            cSettings: [.define("_XOPEN_SOURCE_EXTENDED"), .define("_DEFAULT_SOURCE")],
+            linkerSettings: [.linkedLibrary("ncursesw"), .linkedLibrary("tinfo")]),
         .systemLibrary(name: "CSixel", pkgConfig: "libsixel", providers: [.apt(["libsixel-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "CPNG", linkerSettings: [.linkedLibrary("png16")]),
@@ -29,10 +33,12 @@ let package = Package(
             name: "ArrozTrain",
             dependencies: ["ArrozModels", "ArrozDiffusion", "ArrozData", "ArrozText"],
             swiftSettings: release),
+        .target(name: "ArrozStudio", dependencies: ["ArrozTrain", "CCurses"], swiftSettings: release),
         .executableTarget(
             name: "arroz-studio",
             dependencies: [
                 "ArrozTrain",
+                "ArrozStudio",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: release),
@@ -42,9 +48,13 @@ let package = Package(
         .testTarget(
             name: "ArrozTensorTests", dependencies: ["ArrozTensor", "ArrozTestSupport"],
             resources: [.copy("Fixtures")]),
+        .testTarget(name: "ArrozStudioTests", dependencies: ["ArrozStudio", "ArrozTrain"]),
+        .testTarget(name: "ArrozDiffusionTests", dependencies: ["ArrozDiffusion", "ArrozTestSupport"]),
         .testTarget(
             name: "ArrozImageTests", dependencies: ["ArrozImage", "CSixel"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ArrozDataTests", dependencies: ["ArrozData"]),
+        .testTarget(
+            name: "ArrozNNTests", dependencies: ["ArrozNN", "ArrozTestSupport"], resources: [.copy("Fixtures")]),
 
     ],
     swiftLanguageModes: [.v5]

@@ -1,0 +1,91 @@
+// Guidance: classifier-free guidance u + s·(c − u), the cond and uncond rows stacked into one denoiser call.
+import ArrozTensor
+
+/// out = u + s·(c − u), elementwise (seeds.md §0.3; Ho & Salimans 2022). `cond` and `uncond` same shape.
+public func classifierFreeGuidance(cond: Tensor, uncond: Tensor, scale s: Float) -> Tensor {
+    precondition(
+        cond.shape == uncond.shape, "classifierFreeGuidance: cond\(cond.shape) vs uncond\(uncond.shape)")
+    let out = Tensor.zeros(cond.shape)
+    let c = cond.data, u = uncond.data, o = out.mutableData
+    for i in 0..<c.count { o[i] = u[i] + s * (c[i] - u[i]) }
+    return out
+}
+
+/// A denoiser bound to its conditioning, its prediction kind and the live controls: what samplers call.
+///
+/// With conditioning, each evaluation is **one** call of 2N rows — x stacked twice, t twice, cond rows then
+/// uncond rows — and the two halves combine as u + s·(c − u) with s read from `controls` at that moment
+/// (the Keras seed's doubled batch, seeds.md §4.3). When s is exactly 1 the result is c, so only the N cond
+/// rows are evaluated. Without conditioning (`cond == nil`) the denoiser runs once with nil.
+public struct GuidedDenoiser {
+    public var denoiser: Denoiser
+    public var prediction: Prediction
+    /// `[N, ...]` conditioning for the N samples, or nil for unconditional sampling.
+    public var cond: Tensor?
+    /// `[N, ...]` or `[1, ...]` unconditional input; nil means zeros shaped like `cond` (the seeds' default;
+    /// Paella v3 passes the empty prompt's embedding instead).
+    public var uncond: Tensor?
+    public var controls: SamplerControls
+
+    public init(
+        _ denoiser: @escaping Denoiser, prediction: Prediction, cond: Tensor? = nil, uncond: Tensor? = nil,
+        controls: SamplerControls = SamplerControls()
+    ) {
+        self.denoiser = denoiser
+        self.prediction = prediction
+        self.cond = cond
+        self.uncond = uncond
+        self.controls = controls
+    }
+
+    /// The guided network output at `x` `[N, ...]` and time `t`, plus the scale that was used.
+    public func callAsFunction(_ x: Tensor, t: Float) -> (output: Tensor, scale: Float) {
+        let n = x.shape[0]
+        let scale = controls.guidanceScale
+        guard let cond else {
+            return (checked(denoiser(x, Tensor(shape: [n], repeating: t), nil), like: x), scale)
+        }
+        precondition(
+            cond.shape[0] == n, "GuidedDenoiser: cond\(cond.shape) has not N = \(n) rows (x\(x.shape))")
+        if scale == 1 {
+            return (checked(denoiser(x, Tensor(shape: [n], repeating: t), cond), like: x), scale)
+        }
+        let u = uncond ?? Tensor.zeros(cond.shape)
+        precondition(
+            u.shape.dropFirst() == cond.shape.dropFirst() && (u.shape[0] == n || u.shape[0] == 1),
+            "GuidedDenoiser: uncond\(u.shape) must be [N or 1, ...] like cond\(cond.shape)")
+        let xx = stackRows([x, x])  // [2N, ...]
+        let cc = stackRows([cond, u.shape[0] == n ? u : repeatRows(u, n)])  // [2N, ...]
+        let out = denoiser(xx, Tensor(shape: [2 * n], repeating: t), cc)  // [2N, ...]
+        precondition(out.shape == xx.shape, "GuidedDenoiser: denoiser returned \(out.shape) for x\(xx.shape)")
+        let half = x.count
+        let guided = Tensor.zeros(x.shape)
+        let o = out.data, g = guided.mutableData
+        for i in 0..<half { g[i] = o[half + i] + scale * (o[i] - o[half + i]) }  // u + s·(c − u)
+        return (guided, scale)
+    }
+
+    private func checked(_ out: Tensor, like x: Tensor) -> Tensor {
+        precondition(out.shape == x.shape, "GuidedDenoiser: denoiser returned \(out.shape) for x\(x.shape)")
+        return out
+    }
+}
+
+/// Concatenates tensors of equal trailing shape along axis 0 (a plain copy; no gradient).
+func stackRows(_ parts: [Tensor]) -> Tensor {
+    let tail = Array(parts[0].shape.dropFirst())
+    precondition(
+        parts.allSatisfy { Array($0.shape.dropFirst()) == tail },
+        "stackRows: trailing shapes differ: \(parts.map(\.shape))")
+    let out = Tensor.zeros([parts.reduce(0) { $0 + $1.shape[0] }] + tail)
+    var offset = 0
+    for p in parts {
+        let src = p.data
+        for i in 0..<src.count { out.mutableData[offset + i] = src[i] }
+        offset += src.count
+    }
+    return out
+}
+
+/// Row 0 of `[1, ...]` repeated n times: `[n, ...]`.
+func repeatRows(_ row: Tensor, _ n: Int) -> Tensor { stackRows(Array(repeating: row, count: n)) }

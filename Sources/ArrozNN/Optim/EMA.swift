@@ -1,0 +1,58 @@
+// EMA: an exponential moving average of a model's weights, copied (not averaged) before a start step.
+import ArrozTensor
+
+/// Shadow copies of a model's tensors, averaged as θ̄ ← β·θ̄ + (1 − β)·θ.
+///
+/// Matches the seeds' training loops (Arroz Con Cosas: β 0.999 from step 5000, "copy before"): an `update` at a
+/// step below `startStep` copies the weights; from `startStep` on it averages, written as PyTorch's
+/// `ema.lerp_(θ, 1 − β)` = θ̄ + (1 − β)·(θ − θ̄). Only trainable parameters are averaged; buffers (running
+/// statistics, counters) are copied at every update so the EMA model stays usable on its own.
+public final class EMA {
+    public let decay: Float
+    public let startStep: Int
+    /// Shadow tensors under the model's state_dict names, in visit order.
+    public let shadow: [NamedParameter]
+    /// Whether each shadow entry is averaged (a trainable parameter) rather than copied (a buffer).
+    public let averaged: [Bool]
+
+    /// Starts as a copy of `model`'s tensors.
+    public init(_ model: Layer, decay: Float = 0.999, startStep: Int = 0) {
+        precondition((0...1).contains(decay), "EMA: decay \(decay) outside [0, 1]")
+        self.decay = decay
+        self.startStep = startStep
+        let named = model.namedParameters()
+        shadow = named.map { (name: $0.0, tensor: $0.1.detached()) }
+        averaged = named.map { $0.1.requiresGrad }
+    }
+
+    /// Folds the model's current weights in, as done after the optimizer step numbered `step`.
+    public func update(_ model: Layer, step: Int) {
+        let current = model.namedParameters()
+        precondition(
+            current.count == shadow.count,
+            "EMA.update: model has \(current.count) tensors, EMA has \(shadow.count)")
+        let oneMinus = 1 - decay
+        for (k, (name, t)) in current.enumerated() {
+            let s = shadow[k]
+            precondition(
+                s.name == name && s.tensor.shape == t.shape,
+                "EMA.update: \(name) \(t.shape) vs shadow \(s.name) \(s.tensor.shape)")
+            if step < startStep || !averaged[k] {
+                s.tensor.assign(t)
+                continue
+            }
+            let dst = s.tensor.mutableData, src = t.data
+            for i in 0..<dst.count { dst[i] += oneMinus * (src[i] - dst[i]) }
+        }
+    }
+
+    /// Writes the averaged weights into `model` (e.g. a second model used for sampling).
+    public func copy(into model: Layer) {
+        let current = model.namedParameters()
+        precondition(current.count == shadow.count, "EMA.copy: model has \(current.count) tensors")
+        for (k, (name, t)) in current.enumerated() {
+            precondition(shadow[k].name == name, "EMA.copy: \(name) vs shadow \(shadow[k].name)")
+            t.assign(shadow[k].tensor)
+        }
+    }
+}

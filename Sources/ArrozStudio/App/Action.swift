@@ -1,0 +1,40 @@
+// Action and Effect: the user's and the jobs' intents going into the reducer, and the work coming out of it.
+import ArrozImage
+import ArrozTrain
+
+/// Something that happened: a key mapped to an intent, a job event, an engine answer.
+public enum Action: Sendable {
+    // Navigation and fields
+    case focusNext, focusPrevious
+    case moveField(Int)
+    case change(Int)
+    // Prompt editing
+    case beginEdit, commitEdit, cancelEdit
+    case editInsert(Character), editBackspace, editDelete, editCursor(Int), editHome, editEnd
+    // Commands
+    case train, interpolate, save, reseed, reload, cycleTheme, toggleHelp, quit
+    // From the app / queue
+    case job(JobEvent)
+    case jobs([JobSummary], cachedRuns: Int)
+    case engine(models: [String], samplers: [String], recipes: [String])
+    case themeChanged(String)
+    case status(String, isError: Bool)
+    case settingsLoaded(SampleRequest)
+}
+
+/// Work the reducer asks the app to do (the app talks to the queue, the disk and the theme catalog).
+public enum Effect: Equatable, Sendable {
+    case sample(SampleRequest)
+    case encode(promptA: String, promptB: String)
+    case strip(StripRequest)
+    case train(TrainRequest)
+    /// Stop a training job after a checkpoint.
+    case stopTraining(JobID)
+    /// Save the shown image as PNG with these settings embedded.
+    case save(RGBImage, SampleRequest)
+    /// Read settings back from the most recently saved PNG.
+    case reloadSettings
+    /// Load and show the theme after `current` in the catalog.
+    case cycleTheme(current: String)
+    case quit
+}

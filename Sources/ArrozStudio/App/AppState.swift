@@ -1,0 +1,158 @@
+// AppState: everything the studio screen shows, as a plain value the reducer changes and the panes read.
+import ArrozImage
+import ArrozTrain
+
+/// The four panes, in tab order.
+public enum PaneID: Int, CaseIterable, Sendable {
+    case prompts, sampler, preview, training
+
+    public var title: String {
+        switch self {
+        case .prompts: "Prompts"
+        case .sampler: "Sampler"
+        case .preview: "Preview"
+        case .training: "Training"
+        }
+    }
+
+    /// Number of fields ↑/↓ moves through.
+    public var fieldCount: Int {
+        switch self {
+        case .prompts: PromptField.allCases.count
+        case .sampler: SamplerField.allCases.count
+        case .preview: 1
+        case .training: 1
+        }
+    }
+}
+
+/// Fields of the Prompts pane.
+public enum PromptField: Int, CaseIterable, Sendable { case a, b, mix }
+
+/// Fields of the Sampler pane.
+public enum SamplerField: Int, CaseIterable, Sendable { case model, sampler, steps, cfg, seed, size, eta }
+
+/// The sampler settings the user scrubs.
+public struct SamplerSettings: Equatable, Sendable {
+    public var models: [String] = []
+    public var model = 0
+    public var samplers: [String] = []
+    public var sampler = 0
+    public var steps = 20
+    public var cfg: Float = 3.5
+    public var seed: UInt64 = 42
+    /// Square image side in pixels, one of ``SamplerSettings/sizes``.
+    public var size = 32
+    public var eta: Float = 0
+
+    public static let sizes = [16, 24, 32, 48, 64, 96, 128, 256]
+    public static let stepRange = 1...250
+    public static let cfgRange: ClosedRange<Float> = 0...30
+
+    public var modelName: String? { models.indices.contains(model) ? models[model] : nil }
+    public var samplerName: String? { samplers.indices.contains(sampler) ? samplers[sampler] : nil }
+}
+
+/// A prompt being edited in place.
+public struct EditBuffer: Equatable, Sendable {
+    public var field: PromptField
+    public var text: [Character]
+    public var cursor: Int
+}
+
+/// What the Preview pane shows.
+public struct PreviewState: Sendable {
+    /// The job whose images are shown (events of older jobs are ignored).
+    public var job: JobID?
+    public var image: RGBImage?
+    public var step = 0
+    public var total = 0
+    public var secondsPerStep = 0.0
+    public var running = false
+    public var fromCache = false
+    /// Kept step previews of the current run.
+    public var frames: [SampleFrame] = []
+    /// Index into `frames` being looked at; nil follows the newest.
+    public var selectedFrame: Int?
+    /// CFG changes during the run: (from step, new cfg).
+    public var cfgMarks: [(step: Int, cfg: Float)] = []
+    /// Interpolation strip frames (mix, image), shown instead of step frames while `showingStrip`.
+    public var strip: [(mix: Float, image: RGBImage)] = []
+    public var stripCount = 0
+    public var showingStrip = false
+    /// The request the shown image answers (for saving it with its settings).
+    public var request: SampleRequest?
+
+    /// The image on screen: the selected frame, or the newest image.
+    public var shownImage: RGBImage? {
+        if showingStrip, let i = selectedFrame, strip.indices.contains(i) { return strip[i].image }
+        if !showingStrip, let i = selectedFrame, frames.indices.contains(i) { return frames[i].image }
+        return showingStrip ? strip.last?.image ?? image : image
+    }
+}
+
+/// What the Training pane shows.
+public struct TrainingState: Sendable {
+    public var recipes: [String] = []
+    public var recipe = 0
+    public var job: JobID?
+    public var running = false
+    public var runName = ""
+    public var step = 0
+    public var total = 0
+    public var losses: [Float] = []
+    /// Debiased EMA of the loss (β = ``TrainingState/emaBeta``), one per logged step.
+    public var smoothed: [Float] = []
+    public var ema: Double = 0
+    public var learningRate: Float = 0
+    public var gradNorm: Float = 0
+    public var itemsPerSecond = 0.0
+    public var etaSeconds: Double?
+    public var samples: RGBImage?
+    public var samplesStep: Int?
+
+    public static let emaBeta = 0.98
+
+    public var recipeName: String? { recipes.indices.contains(recipe) ? recipes[recipe] : nil }
+}
+
+/// A line on the status bar.
+public struct StatusMessage: Equatable, Sendable {
+    public var text: String
+    public var isError: Bool
+}
+
+/// The whole studio state.
+public struct AppState: Sendable {
+    public var focus: PaneID = .prompts
+    public var fields: [PaneID: Int] = [:]
+    public var promptA = "a red circle"
+    public var promptB = "a blue square"
+    public var mix: Float = 0
+    public var editing: EditBuffer?
+    public var promptSummary: PromptPairSummary?
+    public var sampler = SamplerSettings()
+    public var preview = PreviewState()
+    public var training = TrainingState()
+    public var jobs: [JobSummary] = []
+    public var cachedRuns = 0
+    public var status: StatusMessage?
+    public var themeName = "arroz-dark"
+    public var showHelp = false
+    public var quitting = false
+    /// Frames in an interpolation strip (`i`).
+    public var stripFrames = 7
+
+    public init() {}
+
+    /// The focused field of `pane`.
+    public func field(_ pane: PaneID) -> Int { fields[pane] ?? 0 }
+
+    /// The request the current settings describe (nil without a model).
+    public var sampleRequest: SampleRequest? {
+        guard let model = sampler.modelName, let s = sampler.samplerName else { return nil }
+        return SampleRequest(
+            promptA: promptA, promptB: promptB, mix: mix, model: model, sampler: s, steps: sampler.steps,
+            cfg: sampler.cfg, seed: sampler.seed, width: sampler.size, height: sampler.size, eta: sampler.eta)
+    }
+}

@@ -1,0 +1,284 @@
+// Reducer: the pure `AppState.apply(_:) -> [Effect]` — every state change of the studio happens here.
+import ArrozImage
+import ArrozTrain
+import Foundation
+
+extension AppState {
+    /// Applies an action and returns the work it implies. No I/O, no clocks, no randomness beyond the seed
+    /// hash used by reseed, so tests can drive it directly.
+    public mutating func apply(_ action: Action) -> [Effect] {
+        switch action {
+        case .focusNext:
+            focus = PaneID(rawValue: (focus.rawValue + 1) % PaneID.allCases.count) ?? .prompts
+        case .focusPrevious:
+            focus = PaneID(rawValue: (focus.rawValue + PaneID.allCases.count - 1) % PaneID.allCases.count) ?? .prompts
+        case .moveField(let d):
+            let n = focus.fieldCount
+            fields[focus] = ((field(focus) + d) % n + n) % n
+        case .change(let d):
+            return change(d)
+        case .beginEdit:
+            guard focus == .prompts, let f = PromptField(rawValue: field(.prompts)), f != .mix else {
+                if focus == .preview { return apply(.save) }
+                return []
+            }
+            let text = Array(f == .a ? promptA : promptB)
+            editing = EditBuffer(field: f, text: text, cursor: text.count)
+        case .commitEdit:
+            guard let e = editing else { return [] }
+            editing = nil
+            let text = String(e.text)
+            if e.field == .a { promptA = text } else { promptB = text }
+            return [.encode(promptA: promptA, promptB: promptB)] + sampleEffects()
+        case .cancelEdit:
+            editing = nil
+        case .editInsert(let c):
+            guard var e = editing else { return [] }
+            e.text.insert(c, at: e.cursor)
+            e.cursor += 1
+            editing = e
+        case .editBackspace:
+            guard var e = editing, e.cursor > 0 else { return [] }
+            e.text.remove(at: e.cursor - 1)
+            e.cursor -= 1
+            editing = e
+        case .editDelete:
+            guard var e = editing, e.cursor < e.text.count else { return [] }
+            e.text.remove(at: e.cursor)
+            editing = e
+        case .editCursor(let d):
+            guard var e = editing else { return [] }
+            e.cursor = min(max(e.cursor + d, 0), e.text.count)
+            editing = e
+        case .editHome:
+            editing?.cursor = 0
+        case .editEnd:
+            if let n = editing?.text.count { editing?.cursor = n }
+        case .train:
+            return trainEffects()
+        case .interpolate:
+            guard let r = sampleRequest else { return noModel() }
+            preview.strip = []
+            preview.stripCount = stripFrames
+            preview.showingStrip = true
+            preview.selectedFrame = nil
+            return [.strip(StripRequest(base: r, count: stripFrames))]
+        case .save:
+            guard let image = preview.shownImage, let r = preview.request ?? sampleRequest else {
+                status = StatusMessage(text: "nothing to save yet", isError: true)
+                return []
+            }
+            return [.save(image, r)]
+        case .reseed:
+            sampler.seed = Self.nextSeed(sampler.seed)
+            return sampleEffects()
+        case .reload:
+            return [.reloadSettings]
+        case .cycleTheme:
+            return [.cycleTheme(current: themeName)]
+        case .toggleHelp:
+            showHelp.toggle()
+        case .quit:
+            quitting = true
+            return [.quit]
+        case .job(let event):
+            receive(event)
+        case .jobs(let list, let cached):
+            jobs = list
+            cachedRuns = cached
+        case .engine(let models, let samplers, let recipes):
+            sampler.models = models
+            sampler.samplers = samplers
+            sampler.model = min(sampler.model, max(0, models.count - 1))
+            sampler.sampler = min(sampler.sampler, max(0, samplers.count - 1))
+            training.recipes = recipes
+            training.recipe = min(training.recipe, max(0, recipes.count - 1))
+            return [.encode(promptA: promptA, promptB: promptB)] + sampleEffects()
+        case .themeChanged(let name):
+            themeName = name
+            status = StatusMessage(text: "theme \(name)", isError: false)
+        case .status(let text, let isError):
+            status = StatusMessage(text: text, isError: isError)
+        case .settingsLoaded(let r):
+            promptA = r.promptA
+            promptB = r.promptB
+            mix = r.mix
+            if let i = sampler.models.firstIndex(of: r.model) { sampler.model = i }
+            if let i = sampler.samplers.firstIndex(of: r.sampler) { sampler.sampler = i }
+            sampler.steps = r.steps
+            sampler.cfg = r.cfg
+            sampler.seed = r.seed
+            sampler.size = r.width
+            sampler.eta = r.eta
+            status = StatusMessage(text: "settings loaded (seed \(r.seed))", isError: false)
+            return [.encode(promptA: promptA, promptB: promptB)] + sampleEffects()
+        }
+        return []
+    }
+
+    // MARK: - ←/→ on the focused field
+
+    private mutating func change(_ d: Int) -> [Effect] {
+        switch focus {
+        case .prompts:
+            guard PromptField(rawValue: field(.prompts)) == .mix else { return [] }
+            mix = min(max(((mix + 0.05 * Float(d)) * 20).rounded() / 20, 0), 1)
+            return sampleEffects()
+        case .sampler:
+            switch SamplerField(rawValue: field(.sampler)) ?? .model {
+            case .model: sampler.model = Self.cycle(sampler.model, d, sampler.models.count)
+            case .sampler: sampler.sampler = Self.cycle(sampler.sampler, d, sampler.samplers.count)
+            case .steps:
+                sampler.steps = min(max(sampler.steps + d, SamplerSettings.stepRange.lowerBound),
+                                    SamplerSettings.stepRange.upperBound)
+            case .cfg:
+                sampler.cfg = min(max(((sampler.cfg + 0.5 * Float(d)) * 2).rounded() / 2, 0),
+                                  SamplerSettings.cfgRange.upperBound)
+            case .seed: sampler.seed = d < 0 && sampler.seed == 0 ? 0 : UInt64(Int64(sampler.seed) + Int64(d))
+            case .size:
+                let sizes = SamplerSettings.sizes
+                let i = sizes.firstIndex(of: sampler.size) ?? 2
+                sampler.size = sizes[min(max(i + d, 0), sizes.count - 1)]
+            case .eta: sampler.eta = min(max(((sampler.eta + 0.1 * Float(d)) * 10).rounded() / 10, 0), 1)
+            }
+            return sampleEffects()
+        case .preview:
+            let count = preview.showingStrip ? preview.strip.count : preview.frames.count
+            guard count > 0 else { return [] }
+            let current = preview.selectedFrame ?? count - 1
+            let next = min(max(current + d, 0), count - 1)
+            preview.selectedFrame = next == count - 1 ? nil : next
+        case .training:
+            guard !training.running else { return [] }
+            training.recipe = Self.cycle(training.recipe, d, training.recipes.count)
+        }
+        return []
+    }
+
+    private mutating func sampleEffects() -> [Effect] {
+        guard let r = sampleRequest else { return [] }
+        preview.showingStrip = false
+        return [.sample(r)]
+    }
+
+    private mutating func trainEffects() -> [Effect] {
+        if training.running, let id = training.job {
+            status = StatusMessage(text: "stopping \(training.runName) after a checkpoint…", isError: false)
+            return [.stopTraining(id)]
+        }
+        guard let recipe = training.recipeName else {
+            status = StatusMessage(text: "no training recipes available", isError: true)
+            return []
+        }
+        training.runName = recipe
+        training.losses = []
+        training.smoothed = []
+        training.ema = 0
+        training.step = 0
+        training.samples = nil
+        status = StatusMessage(text: "training \(recipe)", isError: false)
+        return [.train(TrainRequest(recipe: recipe, runName: recipe))]
+    }
+
+    private mutating func noModel() -> [Effect] {
+        status = StatusMessage(text: "no model loaded: sampling is unavailable", isError: true)
+        return []
+    }
+
+    // MARK: - Job events
+
+    private mutating func receive(_ event: JobEvent) {
+        switch event.update {
+        case .state(let s, let message):
+            if event.kind == .train { receiveTrainingState(event.job, s, message) }
+            if event.kind == .sample, event.job == preview.job, s.isFinal { preview.running = false }
+            if s == .failed { status = StatusMessage(text: message ?? "\(event.job) failed", isError: true) }
+        case .sampleStep(let step):
+            guard adopt(event.job) else { return }
+            preview.running = true
+            preview.step = step.step
+            preview.total = step.total
+            preview.secondsPerStep = step.seconds
+            if let p = step.preview {
+                preview.image = p
+                preview.frames.append(SampleFrame(step: step.step, image: p))
+            }
+        case .sampleFinished(let run):
+            guard adopt(event.job) else { return }
+            preview.running = false
+            preview.image = run.image
+            preview.frames = run.frames
+            preview.step = run.request.steps
+            preview.total = run.request.steps
+            preview.secondsPerStep = run.secondsPerStep
+            preview.fromCache = run.fromCache
+            preview.request = run.request
+            preview.selectedFrame = nil
+        case .cfgChanged(let cfg, let fromStep):
+            if event.job == preview.job { preview.cfgMarks.append((fromStep, cfg)) }
+        case .encoded(let summary):
+            promptSummary = summary
+        case .stripFrame(_, let count, let mix, let image):
+            preview.stripCount = count
+            preview.strip.append((mix, image))
+            preview.showingStrip = true
+        case .training(let p):
+            training.job = event.job
+            training.running = true
+            training.runName = p.runName
+            training.step = p.step
+            training.total = p.totalSteps
+            training.losses.append(p.loss)
+            let n = Double(training.losses.count)
+            training.ema = TrainingState.emaBeta * training.ema + (1 - TrainingState.emaBeta) * Double(p.loss)
+            training.smoothed.append(Float(training.ema / (1 - Foundation.pow(TrainingState.emaBeta, n))))
+            training.learningRate = p.learningRate
+            training.gradNorm = p.gradNorm
+            training.itemsPerSecond = p.itemsPerSecond
+            training.etaSeconds = p.etaSeconds
+            if let s = p.samples {
+                training.samples = s
+                training.samplesStep = p.samplesStep ?? p.step
+            }
+            if let m = p.message { status = StatusMessage(text: m, isError: false) }
+        }
+    }
+
+    /// Switches the preview to `job` when it is newer; false for events of older (superseded) jobs.
+    private mutating func adopt(_ job: JobID) -> Bool {
+        if let current = preview.job, job.raw < current.raw { return false }
+        if preview.job != job {
+            preview.job = job
+            preview.frames = []
+            preview.cfgMarks = []
+            preview.selectedFrame = nil
+            preview.fromCache = false
+            preview.showingStrip = false
+        }
+        return true
+    }
+
+    private mutating func receiveTrainingState(_ job: JobID, _ s: JobState, _ message: String?) {
+        switch s {
+        case .queued, .running:
+            training.job = job
+            training.running = true
+        case .done, .failed, .cancelled:
+            guard training.job == job || training.job == nil else { return }
+            training.running = false
+            if s != .failed { status = StatusMessage(text: message ?? "training finished", isError: false) }
+        }
+    }
+
+    // MARK: - Helpers
+
+    static func cycle(_ i: Int, _ d: Int, _ n: Int) -> Int { n == 0 ? 0 : ((i + d) % n + n) % n }
+
+    /// SplitMix64 of the current seed: reseeding is deterministic, so a session can be replayed.
+    public static func nextSeed(_ seed: UInt64) -> UInt64 {
+        var z = seed &+ 0x9E37_79B9_7F4A_7C15
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return (z ^ (z >> 31)) % 1_000_000
+    }
+}

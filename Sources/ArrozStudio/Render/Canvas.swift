@@ -1,0 +1,110 @@
+// Canvas: the frame being drawn — a cell grid with clipping, text helpers and a diff against the last frame.
+import ArrozImage
+
+/// A rectangle of cells.
+public struct Rect: Hashable, Sendable, CustomStringConvertible {
+    public var x: Int
+    public var y: Int
+    public var width: Int
+    public var height: Int
+
+    public init(x: Int, y: Int, width: Int, height: Int) {
+        self.x = x
+        self.y = y
+        self.width = max(0, width)
+        self.height = max(0, height)
+    }
+
+    public var maxX: Int { x + width }
+    public var maxY: Int { y + height }
+    public var isEmpty: Bool { width <= 0 || height <= 0 }
+    public var description: String { "\(width)x\(height)@\(x),\(y)" }
+
+    /// The rectangle shrunk by `n` cells on every side.
+    public func inset(_ n: Int) -> Rect { Rect(x: x + n, y: y + n, width: width - 2 * n, height: height - 2 * n) }
+
+    /// Splits off the top `rows` rows: (top, rest).
+    public func splitTop(_ rows: Int) -> (Rect, Rect) {
+        let r = min(max(rows, 0), height)
+        return (Rect(x: x, y: y, width: width, height: r), Rect(x: x, y: y + r, width: width, height: height - r))
+    }
+
+    /// Splits off the left `cols` columns: (left, rest).
+    public func splitLeft(_ cols: Int) -> (Rect, Rect) {
+        let c = min(max(cols, 0), width)
+        return (Rect(x: x, y: y, width: c, height: height), Rect(x: x + c, y: y, width: width - c, height: height))
+    }
+}
+
+/// An image to be drawn as pixels (sixel) over a cell rectangle after the text frame is flushed.
+public struct ImagePlacement: Equatable, Sendable {
+    public var rect: Rect
+    public var image: RGBImage
+
+    public init(rect: Rect, image: RGBImage) {
+        self.rect = rect
+        self.image = image
+    }
+}
+
+/// A frame: `width × height` cells plus the pixel images placed on it.
+public struct Canvas {
+    public let width: Int
+    public let height: Int
+    public private(set) var cells: [Cell]
+    /// Pixel images (sixel path); their cells stay blank in the text grid.
+    public var images: [ImagePlacement] = []
+
+    public init(width: Int, height: Int, fill: Cell = .blank) {
+        self.width = max(0, width)
+        self.height = max(0, height)
+        cells = Array(repeating: fill, count: self.width * self.height)
+    }
+
+    public var bounds: Rect { Rect(x: 0, y: 0, width: width, height: height) }
+
+    public subscript(x: Int, y: Int) -> Cell {
+        get { cells[y * width + x] }
+        set {
+            guard x >= 0, y >= 0, x < width, y < height else { return }
+            cells[y * width + x] = newValue
+        }
+    }
+
+    /// Puts one glyph (clipped to the canvas).
+    public mutating func put(_ glyph: Unicode.Scalar, x: Int, y: Int, _ style: Style) {
+        self[x, y] = Cell(glyph, style)
+    }
+
+    /// Writes text from (x, y), at most `maxWidth` columns (clipped, no ellipsis). Returns columns written.
+    @discardableResult
+    public mutating func text(_ s: String, x: Int, y: Int, _ style: Style, maxWidth: Int = .max) -> Int {
+        var col = 0
+        for g in TextLayout.scalars(s) {
+            if col >= maxWidth { break }
+            put(g, x: x + col, y: y, style)
+            col += 1
+        }
+        return col
+    }
+
+    /// Fills a rectangle with one cell.
+    public mutating func fill(_ rect: Rect, _ cell: Cell) {
+        for y in max(rect.y, 0)..<min(rect.maxY, height) {
+            for x in max(rect.x, 0)..<min(rect.maxX, width) { cells[y * width + x] = cell }
+        }
+    }
+
+    /// The cells that differ from `previous` (every cell when there is no previous frame of this size).
+    public func diff(from previous: Canvas?) -> [(x: Int, y: Int, cell: Cell)] {
+        var out: [(x: Int, y: Int, cell: Cell)] = []
+        let same = previous.map { $0.width == width && $0.height == height } ?? false
+        for y in 0..<height {
+            for x in 0..<width {
+                let c = cells[y * width + x]
+                if !same || previous?.cells[y * width + x] != c { out.append((x, y, c)) }
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,455 @@
+// JobQueue: the queue between the studio's UI thread and the compute thread — coalescing, cancel, cache, events.
+import ArrozImage
+import Foundation
+
+/// Jobs for the one compute thread, and the events they send back.
+///
+/// Rules (ARCHITECTURE §7):
+/// - Interactive jobs (sample, encode, strip) **coalesce** per kind: a newer request replaces a queued one and
+///   cancels a running one at its next step boundary.
+/// - A sample request that differs from the running one **only in CFG** does not restart it: the new CFG goes
+///   into the run's ``LiveParameters`` and applies from the next step (a `cfgChanged` event marks the step).
+/// - Finished sample runs are cached by their ``SampleRequest``; asking again replays them at once.
+/// - A training job runs waiting interactive jobs between its steps (inside ``TrainingControl/betweenSteps()``).
+/// - Engine errors become `.failed` events with the error's message; nothing here crashes the UI.
+///
+/// All methods are thread-safe; ``waitForJob()`` and ``run(_:)`` belong to the compute thread (or a test).
+public final class JobQueue: @unchecked Sendable {
+    /// A job waiting to run.
+    public struct Pending: Sendable {
+        public let id: JobID
+        public let work: Work
+        public var kind: JobKind { work.kind }
+    }
+
+    /// What a job does.
+    public enum Work: Sendable {
+        case sample(SampleRequest)
+        case encode(promptA: String, promptB: String)
+        case strip(StripRequest)
+        case train(TrainRequest)
+
+        public var kind: JobKind {
+            switch self {
+            case .sample: .sample
+            case .encode: .encode
+            case .strip: .strip
+            case .train: .train
+            }
+        }
+    }
+
+    private final class Running {
+        let id: JobID
+        let kind: JobKind
+        var request: SampleRequest?
+        let live: LiveParameters?
+        var step = 0
+        var cancelled = false
+        var cfgChanged = false
+        var directive = TrainingDirective.proceed
+
+        init(id: JobID, kind: JobKind, request: SampleRequest?) {
+            self.id = id
+            self.kind = kind
+            self.request = request
+            live = request.map { LiveParameters(cfg: $0.cfg) }
+        }
+    }
+
+    private let engine: StudioEngine?
+    private let condition = NSCondition()
+    private var nextID = 1
+    private var pendingInteractive: [JobKind: Pending] = [:]
+    private var pendingTraining: [Pending] = []
+    private var interactive: Running?
+    private var training: Running?
+    private var events: [JobEvent] = []
+    private var summaries: [JobSummary] = []
+    private var cache: RunCache
+    private var shuttingDown = false
+
+    /// `engine` nil makes every job fail with a message saying no engine is loaded.
+    public init(engine: StudioEngine?, cacheCapacity: Int = 48) {
+        self.engine = engine
+        cache = RunCache(capacity: cacheCapacity)
+    }
+
+    // MARK: - UI side
+
+    /// Asks for a sample. Returns the id of the job that will deliver it (a running one when only CFG changed).
+    @discardableResult
+    public func submitSample(_ request: SampleRequest) -> JobID {
+        locked {
+            if let run = interactive, run.kind == .sample, !run.cancelled, let current = run.request,
+                pendingInteractive[.sample] == nil
+            {
+                if current == request { return run.id }
+                if request.differsOnlyInCFG(from: current) {
+                    run.request = request
+                    run.cfgChanged = true
+                    run.live?.cfg = request.cfg
+                    let from = (run.live?.stepsBegun ?? run.step) + 1
+                    emit(run.id, .sample, .cfgChanged(cfg: request.cfg, fromStep: from))
+                    return run.id
+                }
+            }
+            if let queued = pendingInteractive[.sample], case .sample(let r) = queued.work, r == request {
+                return queued.id
+            }
+            let id = makeID()
+            supersede(.sample, by: id)
+            if var run = cache.lookup(request) {
+                run.fromCache = true
+                record(JobSummary(id: id, kind: .sample, state: .done, step: request.steps, total: request.steps))
+                emit(id, .sample, .sampleFinished(run))
+                emit(id, .sample, .state(.done, message: "from cache"))
+                return id
+            }
+            enqueue(Pending(id: id, work: .sample(request)), total: request.steps)
+            return id
+        }
+    }
+
+    /// Asks for the prompt summaries (sparklines, norms, cosine) of two prompts.
+    @discardableResult
+    public func submitEncode(promptA: String, promptB: String) -> JobID {
+        locked {
+            let id = makeID()
+            supersede(.encode, by: id)
+            enqueue(Pending(id: id, work: .encode(promptA: promptA, promptB: promptB)), total: 0)
+            return id
+        }
+    }
+
+    /// Asks for an interpolation strip.
+    @discardableResult
+    public func submitStrip(_ request: StripRequest) -> JobID {
+        locked {
+            let id = makeID()
+            supersede(.strip, by: id)
+            enqueue(Pending(id: id, work: .strip(request)), total: request.count)
+            return id
+        }
+    }
+
+    /// Queues a training run (training jobs run in order, one at a time).
+    @discardableResult
+    public func submitTraining(_ request: TrainRequest) -> JobID {
+        locked {
+            let id = makeID()
+            let job = Pending(id: id, work: .train(request))
+            pendingTraining.append(job)
+            record(JobSummary(id: id, kind: .train, state: .queued))
+            emit(id, .train, .state(.queued, message: nil))
+            condition.signal()
+            return id
+        }
+    }
+
+    /// Cancels a job: a queued one at once, a running one at its next step (training: without saving).
+    public func cancel(_ id: JobID) {
+        locked {
+            for (kind, p) in pendingInteractive where p.id == id {
+                pendingInteractive[kind] = nil
+                finish(id, kind, .cancelled, "cancelled")
+            }
+            if let i = pendingTraining.firstIndex(where: { $0.id == id }) {
+                pendingTraining.remove(at: i)
+                finish(id, .train, .cancelled, "cancelled")
+            }
+            if let run = interactive, run.id == id { run.cancelled = true }
+            if let run = training, run.id == id { run.directive = .stop }
+        }
+    }
+
+    /// Asks the running training job to save a checkpoint after its current step (and keep going).
+    public func saveTrainingNow() {
+        locked { if let run = training, run.directive == .proceed { run.directive = .saveCheckpoint } }
+    }
+
+    /// The running training job, if any.
+    public var runningTraining: JobID? { locked { training?.id } }
+
+    /// Takes every event sent since the last call, oldest first.
+    public func drainEvents() -> [JobEvent] {
+        locked {
+            let out = events
+            events.removeAll(keepingCapacity: true)
+            return out
+        }
+    }
+
+    /// Recent jobs (running and queued first, then the latest finished ones) for the job line.
+    public func snapshot() -> [JobSummary] { locked { summaries } }
+
+    /// Number of cached sample runs.
+    public var cachedRuns: Int { locked { cache.count } }
+
+    /// Stops taking work: queued jobs are cancelled, a running sample stops at its next step, a running
+    /// training job saves a checkpoint (when `saveTraining`) and returns. The compute thread then exits.
+    public func shutdown(saveTraining: Bool) {
+        locked {
+            shuttingDown = true
+            for (kind, p) in pendingInteractive { finish(p.id, kind, .cancelled, "studio closing") }
+            pendingInteractive.removeAll()
+            for p in pendingTraining { finish(p.id, .train, .cancelled, "studio closing") }
+            pendingTraining.removeAll()
+            interactive?.cancelled = true
+            training?.directive = saveTraining ? .saveAndStop : .stop
+            condition.broadcast()
+        }
+    }
+
+    // MARK: - Compute side
+
+    /// Blocks until a job is ready; nil once the queue is shut down. Interactive jobs go first.
+    public func waitForJob() -> Pending? {
+        condition.lock()
+        defer { condition.unlock() }
+        while true {
+            if shuttingDown { return nil }
+            if let job = takeInteractive() ?? takeTraining() { return job }
+            condition.wait()
+        }
+    }
+
+    /// Runs every job that is ready now, on the calling thread (for tests and the headless CLI).
+    public func runUntilIdle() {
+        while let job = locked({ shuttingDown ? nil : (takeInteractive() ?? takeTraining()) }) { run(job) }
+    }
+
+    /// Runs one job to its end on the calling thread.
+    public func run(_ job: Pending) {
+        switch job.work {
+        case .sample(let request): runSample(job.id, request)
+        case .encode(let a, let b): runEncode(job.id, a, b)
+        case .strip(let request): runStrip(job.id, request)
+        case .train(let request): runTraining(job.id, request)
+        }
+    }
+
+    // MARK: - Running jobs
+
+    private func runSample(_ id: JobID, _ request: SampleRequest) {
+        let run = Running(id: id, kind: .sample, request: request)
+        guard let engine = start(run) else { return }
+        var frames: [SampleFrame] = []
+        var seconds = 0.0
+        do {
+            let live = run.live ?? LiveParameters(cfg: request.cfg)
+            let image = try engine.sample(request, live: live) { step in
+                seconds += step.seconds
+                if let p = step.preview { frames.append(SampleFrame(step: step.step, image: p)) }
+                return locked {
+                    run.step = step.step
+                    updateSummary(id, step: step.step, total: step.total)
+                    emit(id, .sample, .sampleStep(step))
+                    return !run.cancelled
+                }
+            }
+            locked {
+                interactive = nil
+                guard let image, !run.cancelled else {
+                    finish(id, .sample, .cancelled, shuttingDown ? "studio closing" : "replaced by a newer request")
+                    return
+                }
+                let final = SampleRun(
+                    request: run.request ?? request, image: image, frames: frames,
+                    secondsPerStep: run.step > 0 ? seconds / Double(run.step) : 0,
+                    cfgChangedMidRun: run.cfgChanged)
+                if !run.cfgChanged { cache.insert(final) }
+                emit(id, .sample, .sampleFinished(final))
+                finish(id, .sample, .done, nil)
+            }
+        } catch {
+            locked {
+                interactive = nil
+                finish(id, .sample, .failed, "sample failed: \(error)")
+            }
+        }
+    }
+
+    private func runEncode(_ id: JobID, _ a: String, _ b: String) {
+        let run = Running(id: id, kind: .encode, request: nil)
+        guard let engine = start(run) else { return }
+        do {
+            let summary = try engine.summarize(promptA: a, promptB: b)
+            locked {
+                interactive = nil
+                if run.cancelled { return finish(id, .encode, .cancelled, "replaced by a newer request") }
+                emit(id, .encode, .encoded(summary))
+                finish(id, .encode, .done, nil)
+            }
+        } catch {
+            locked {
+                interactive = nil
+                finish(id, .encode, .failed, "encode failed: \(error)")
+            }
+        }
+    }
+
+    private func runStrip(_ id: JobID, _ request: StripRequest) {
+        let run = Running(id: id, kind: .strip, request: nil)
+        guard let engine = start(run) else { return }
+        do {
+            for i in 0..<request.count {
+                var r = request.base
+                r.mix = request.mix(at: i)
+                let image = try engine.sample(r, live: LiveParameters(cfg: r.cfg)) { _ in
+                    locked { !run.cancelled }
+                }
+                let stop: Bool = locked {
+                    guard let image, !run.cancelled else { return true }
+                    run.step = i + 1
+                    updateSummary(id, step: i + 1, total: request.count)
+                    emit(id, .strip, .stripFrame(index: i, count: request.count, mix: r.mix, image: image))
+                    return false
+                }
+                if stop { break }
+            }
+            locked {
+                interactive = nil
+                if run.cancelled { finish(id, .strip, .cancelled, "replaced by a newer request") }
+                else { finish(id, .strip, .done, nil) }
+            }
+        } catch {
+            locked {
+                interactive = nil
+                finish(id, .strip, .failed, "interpolation failed: \(error)")
+            }
+        }
+    }
+
+    private func runTraining(_ id: JobID, _ request: TrainRequest) {
+        let run = Running(id: id, kind: .train, request: nil)
+        guard let engine = start(run) else { return }
+        let control = Control(queue: self, run: run)
+        do {
+            try engine.train(request, control: control) { progress in
+                locked {
+                    run.step = progress.step
+                    updateSummary(id, step: progress.step, total: progress.totalSteps)
+                    emit(id, .train, .training(progress))
+                }
+            }
+            locked {
+                training = nil
+                switch run.directive {
+                case .stop: finish(id, .train, .cancelled, "training stopped")
+                case .saveAndStop: finish(id, .train, .cancelled, "training stopped after a checkpoint")
+                default: finish(id, .train, .done, nil)
+                }
+            }
+        } catch {
+            locked {
+                training = nil
+                finish(id, .train, .failed, "training failed: \(error)")
+            }
+        }
+    }
+
+    /// Registers `run` as running and returns the engine, or fails the job when there is none.
+    private func start(_ run: Running) -> StudioEngine? {
+        locked {
+            guard let engine else {
+                finish(run.id, run.kind, .failed, "no model engine is loaded in this build")
+                return nil
+            }
+            if run.kind == .train { training = run } else { interactive = run }
+            updateSummary(run.id, state: .running)
+            emit(run.id, run.kind, .state(.running, message: nil))
+            return engine
+        }
+    }
+
+    /// The training loop's hook: runs waiting interactive jobs, then hands over the pending directive.
+    private final class Control: TrainingControl {
+        let queue: JobQueue
+        let run: Running
+        init(queue: JobQueue, run: Running) {
+            self.queue = queue
+            self.run = run
+        }
+
+        func betweenSteps() -> TrainingDirective {
+            while let job = queue.locked({ queue.shuttingDown ? nil : queue.takeInteractive() }) { queue.run(job) }
+            return queue.locked {
+                let d = run.directive
+                if d == .saveCheckpoint { run.directive = .proceed }
+                return d
+            }
+        }
+    }
+
+    // MARK: - Bookkeeping (call with the lock held)
+
+    private func locked<T>(_ body: () throws -> T) rethrows -> T {
+        condition.lock()
+        defer { condition.unlock() }
+        return try body()
+    }
+
+    private func makeID() -> JobID {
+        defer { nextID += 1 }
+        return JobID(nextID)
+    }
+
+    /// A newer request of `kind` replaces the queued one and cancels the running one.
+    private func supersede(_ kind: JobKind, by newer: JobID) {
+        if let old = pendingInteractive[kind] {
+            pendingInteractive[kind] = nil
+            finish(old.id, kind, .cancelled, "replaced by \(newer)")
+        }
+        if let run = interactive, run.kind == kind { run.cancelled = true }
+    }
+
+    private func enqueue(_ job: Pending, total: Int) {
+        pendingInteractive[job.kind] = job
+        record(JobSummary(id: job.id, kind: job.kind, state: .queued, step: 0, total: total))
+        emit(job.id, job.kind, .state(.queued, message: nil))
+        condition.signal()
+    }
+
+    private func takeInteractive() -> Pending? {
+        for kind in [JobKind.encode, .sample, .strip] {
+            if let job = pendingInteractive[kind] {
+                pendingInteractive[kind] = nil
+                return job
+            }
+        }
+        return nil
+    }
+
+    private func takeTraining() -> Pending? {
+        guard training == nil, !pendingTraining.isEmpty else { return nil }
+        return pendingTraining.removeFirst()
+    }
+
+    private func emit(_ id: JobID, _ kind: JobKind, _ update: JobEvent.Update) {
+        events.append(JobEvent(job: id, kind: kind, update: update))
+    }
+
+    private func finish(_ id: JobID, _ kind: JobKind, _ state: JobState, _ message: String?) {
+        updateSummary(id, state: state)
+        emit(id, kind, .state(state, message: message))
+    }
+
+    private func record(_ summary: JobSummary) {
+        summaries.append(summary)
+        // Keep live jobs and the 6 most recent finished ones.
+        let finished = summaries.filter { $0.state.isFinal }
+        if finished.count > 6, let oldest = finished.first,
+            let i = summaries.firstIndex(where: { $0.id == oldest.id })
+        {
+            summaries.remove(at: i)
+        }
+    }
+
+    private func updateSummary(_ id: JobID, state: JobState? = nil, step: Int? = nil, total: Int? = nil) {
+        guard let i = summaries.firstIndex(where: { $0.id == id }) else { return }
+        if let state { summaries[i].state = state }
+        if let step { summaries[i].step = step }
+        if let total { summaries[i].total = total }
+    }
+}

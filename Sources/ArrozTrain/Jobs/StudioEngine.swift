@@ -1,0 +1,30 @@
+// StudioEngine: the small protocol between the studio's job queue and the diffusion engine / training loop.
+import ArrozImage
+
+/// What the studio needs from the engine. Every method is called on the compute thread only (never the UI
+/// thread), one at a time, so implementations need no locking of their own. Methods report progress through
+/// the closures they are given; they never touch the terminal.
+///
+/// The contract, method by method:
+/// - ``summarize(promptA:promptB:)`` encodes two prompts and returns sparkline profiles, norms and cos(A, B).
+/// - ``sample(_:live:onStep:)`` runs one sampling job. Call `live.beginStep()` at the start of every step and
+///   use the CFG it returns (CFG can change mid-run). Call `onStep` after every step with a preview when cheap; when it returns `false`,
+///   stop at once and return `nil` (the run was cancelled or replaced).
+/// - ``train(_:control:onProgress:)`` runs a training job. Call `control.betweenSteps()` after every step and
+///   obey its directive (the queue runs waiting sampling jobs inside that call). `.saveAndStop` must write a
+///   checkpoint before returning: it is how quitting the studio preserves a run.
+/// - Errors are thrown with a message a user can act on; the studio shows them on its status line.
+public protocol StudioEngine: AnyObject {
+    /// Models / checkpoints the Sampler pane cycles through (display names, e.g. "emoji-arroz · ema").
+    var models: [String] { get }
+    /// Sampler names the Sampler pane cycles through (e.g. "ddim", "ddpm", "euler", "dpm++2m").
+    var samplers: [String] { get }
+    /// Training recipes `t` can start (the first is the default).
+    var trainingRecipes: [String] { get }
+
+    func summarize(promptA: String, promptB: String) throws -> PromptPairSummary
+
+    func sample(_ request: SampleRequest, live: LiveParameters, onStep: (SampleStep) -> Bool) throws -> RGBImage?
+
+    func train(_ request: TrainRequest, control: TrainingControl, onProgress: (TrainingProgress) -> Void) throws
+}

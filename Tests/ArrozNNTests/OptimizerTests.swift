@@ -1,0 +1,81 @@
+// OptimizerTests: AdamW, Adam and Keras-style Adam against 10 PyTorch/numpy steps; zeroGrad; skipped params.
+import ArrozNN
+import ArrozTensor
+import ArrozTestSupport
+import Testing
+
+@Suite struct OptimizerTests {
+    /// Runs 10 steps with the fixture's gradients and compares parameters and moments.
+    func check(_ prefix: String, rtol: Float = 2e-5, atol: Float = 1e-6, _ make: ([NamedParameter]) -> AdamFamilyOptimizer) {
+        let w = NNFixtures.tensor("\(prefix).init.w", requiresGrad: true)
+        let b = NNFixtures.tensor("\(prefix).init.b", requiresGrad: true)
+        let opt = make([(name: "w", tensor: w), (name: "b", tensor: b)])
+        for k in 0..<10 {
+            w.grad = NNFixtures.tensor("\(prefix).grad\(k).w")
+            b.grad = NNFixtures.tensor("\(prefix).grad\(k).b")
+            opt.step()
+            opt.zeroGrad()
+            #expect(w.grad == nil && b.grad == nil)
+        }
+        expectClose(w, NNFixtures.tensor("\(prefix).final.w"), rtol: rtol, atol: atol, "\(prefix) w")
+        expectClose(b, NNFixtures.tensor("\(prefix).final.b"), rtol: rtol, atol: atol, "\(prefix) b")
+        for (i, name) in ["w", "b"].enumerated() {
+            #expect(opt.states[i].step == 10)
+            expectClose(opt.states[i].expAvg, NNFixtures.tensor("\(prefix).exp_avg.\(name)"), rtol: rtol,
+                        atol: atol, "\(prefix) exp_avg \(name)")
+            expectClose(opt.states[i].expAvgSq, NNFixtures.tensor("\(prefix).exp_avg_sq.\(name)"), rtol: rtol,
+                        atol: 1e-8, "\(prefix) exp_avg_sq \(name)")
+        }
+    }
+
+    @Test func adamWMatchesPyTorch() {
+        // torch.optim.AdamW(ps, lr=1e-2, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.1), 10 steps
+        check("adamw") { AdamW($0, lr: 1e-2, weightDecay: 0.1) }
+    }
+
+    @Test func adamMatchesPyTorch() {
+        // torch.optim.Adam(ps, lr=1e-2, weight_decay=0.05), 10 steps
+        check("adam") { Adam($0, lr: 1e-2, weightDecay: 0.05) }
+    }
+
+    @Test func kerasAdamMatchesTensorFlowFormula() {
+        // numpy float64 of tf.keras Adam's ResourceApplyAdam, lr 1e-2, epsilon 1e-7
+        check("keras") { Adam.keras($0, lr: 1e-2) }
+    }
+
+    @Test func adamWDefaultsArePyTorchs() {
+        let opt = AdamW(tensors: [Tensor.zeros([2], requiresGrad: true)])
+        #expect(opt.lr == 1e-3 && opt.beta1 == 0.9 && opt.beta2 == 0.999 && opt.eps == 1e-8)
+        #expect(opt.weightDecay == 0.01 && opt.parameters[0].name == "0")
+    }
+
+    @Test func parametersWithoutGradientAreSkipped() {
+        let a = Tensor([1, 2], requiresGrad: true), b = Tensor([3, 4], requiresGrad: true)
+        let opt = AdamW(tensors: [a, b], lr: 0.1)
+        a.grad = Tensor([1, -1])
+        opt.step()
+        #expect(b.scalars == [3, 4] && opt.states[1].step == 0)
+        #expect(opt.states[0].step == 1)
+        // first step moves each element by lr·sign(g) (plus decoupled decay θ·lr·λ): 1·(1 − 1e-3) − 0.1
+        expectClose(a, [0.999 - 0.1, 1.998 + 0.1], rtol: 1e-5)
+    }
+
+    @Test func adamWTrainsALinearLayerDown() {
+        var rng = ArrozRandom(seed: 1)
+        let layer = Linear(3, 2, rng: &rng)
+        let x = Tensor.randn([8, 3], rng: &rng), target = Tensor.randn([8, 2], rng: &rng)
+        let opt = AdamW(layer, lr: 0.05)
+        #expect(opt.parameters.map(\.name) == ["weight", "bias"])
+        func loss() -> Tensor {
+            let d = layer(x) - target
+            return (d * d).mean()
+        }
+        let first = loss().item
+        for _ in 0..<50 {
+            opt.zeroGrad()
+            loss().backward()
+            opt.step()
+        }
+        #expect(loss().item < first * 0.7)
+    }
+}

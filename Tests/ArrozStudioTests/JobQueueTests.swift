@@ -1,0 +1,189 @@
+// JobQueueTests: coalescing, cancel at the next step, CFG mid-run, the run cache, training yielding.
+import ArrozImage
+import ArrozTrain
+import Foundation
+import Testing
+
+func request(steps: Int = 4, cfg: Float = 3, seed: UInt64 = 1, mix: Float = 0) -> SampleRequest {
+    SampleRequest(promptA: "a", promptB: "b", mix: mix, model: "toy-a", sampler: "ddim", steps: steps, cfg: cfg,
+                  seed: seed, width: 4, height: 4)
+}
+
+func states(_ events: [JobEvent], _ id: JobID) -> [JobState] {
+    events.compactMap { e in
+        if e.job == id, case .state(let s, _) = e.update { return s }
+        return nil
+    }
+}
+
+func finished(_ events: [JobEvent]) -> [SampleRun] {
+    events.compactMap { e in
+        if case .sampleFinished(let r) = e.update { return r }
+        return nil
+    }
+}
+
+@Suite struct JobQueueTests {
+    @Test func newerRequestReplacesQueuedOne() {
+        let engine = TestEngine()
+        let q = JobQueue(engine: engine)
+        let first = q.submitSample(request(seed: 1))
+        let second = q.submitSample(request(seed: 2))
+        q.runUntilIdle()
+        let events = q.drainEvents()
+        #expect(states(events, first) == [.queued, .cancelled])
+        #expect(states(events, second) == [.queued, .running, .done])
+        #expect(engine.sampleCalls.map(\.seed) == [2])
+    }
+
+    @Test func newerRequestCancelsRunningOneAtNextStep() {
+        let engine = TestEngine()
+        let q = JobQueue(engine: engine)
+        var second: JobID?
+        engine.duringSample = { r, step in
+            if r.seed == 1 && step == 2 { second = q.submitSample(request(seed: 9)) }
+        }
+        let first = q.submitSample(request(steps: 6, seed: 1))
+        q.runUntilIdle()
+        let events = q.drainEvents()
+        #expect(states(events, first) == [.queued, .running, .cancelled])
+        let firstSteps = events.filter { $0.job == first }.compactMap { e -> Int? in
+            if case .sampleStep(let s) = e.update { return s.step }
+            return nil
+        }
+        #expect(firstSteps == [1, 2])  // stopped at the boundary after step 2
+        #expect(second.map { states(events, $0) } == [.queued, .running, .done])
+        #expect(engine.sampleCalls.map(\.seed) == [1, 9])
+    }
+
+    @Test func cfgChangeMidRunAppliesFromNextStepWithoutRestart() {
+        let engine = TestEngine()
+        let q = JobQueue(engine: engine)
+        var sameJob: JobID?
+        engine.duringSample = { _, step in
+            if step == 2 { sameJob = q.submitSample(request(steps: 5, cfg: 7)) }
+        }
+        let id = q.submitSample(request(steps: 5, cfg: 3))
+        q.runUntilIdle()
+        let events = q.drainEvents()
+        #expect(sameJob == id)
+        #expect(engine.sampleCalls.count == 1)
+        #expect(engine.cfgPerStep == [3, 3, 7, 7, 7])
+        let marks = events.compactMap { e -> Int? in
+            if case .cfgChanged(let cfg, let from) = e.update, cfg == 7 { return from }
+            return nil
+        }
+        #expect(marks == [3])
+        let runs = finished(events)
+        #expect(runs.count == 1 && runs[0].cfgChangedMidRun && runs[0].request.cfg == 7)
+        // A run whose CFG changed midway is not cached: asking for cfg 7 computes it afresh.
+        #expect(q.cachedRuns == 0)
+    }
+
+    @Test func finishedRunsReplayFromCache() {
+        let engine = TestEngine()
+        let q = JobQueue(engine: engine)
+        q.submitSample(request(steps: 3, cfg: 2))
+        q.runUntilIdle()
+        q.submitSample(request(steps: 4, cfg: 2))
+        q.runUntilIdle()
+        _ = q.drainEvents()
+        #expect(q.cachedRuns == 2)
+        let again = q.submitSample(request(steps: 3, cfg: 2))
+        q.runUntilIdle()
+        let events = q.drainEvents()
+        #expect(engine.sampleCalls.count == 2)
+        let runs = finished(events)
+        #expect(runs.count == 1 && runs[0].fromCache && runs[0].frames.count == 3)
+        #expect(runs[0].image == TestEngine.image(request(steps: 3, cfg: 2), cfg: 2, step: 3))
+        #expect(states(events, again) == [.done])
+    }
+
+    @Test func cacheEvictsLeastRecentlyUsed() {
+        var cache = RunCache(capacity: 2)
+        let img = RGBImage(width: 1, height: 1)
+        for s in 1...3 { cache.insert(SampleRun(request: request(seed: UInt64(s)), image: img, frames: [], secondsPerStep: 0)) }
+        #expect(cache.count == 2)
+        #expect(cache.lookup(request(seed: 1)) == nil)
+        #expect(cache.lookup(request(seed: 3)) != nil)
+    }
+
+    @Test func trainingYieldsToInteractiveJobsBetweenSteps() {
+        let engine = TestEngine()
+        engine.trainingSteps = 4
+        let q = JobQueue(engine: engine)
+        engine.duringTraining = { step in
+            if step == 2 { q.submitSample(request(steps: 2)) }
+        }
+        let train = q.submitTraining(TrainRequest(recipe: "toy-run", runName: "r"))
+        q.runUntilIdle()
+        #expect(engine.trainingEvents == [
+            "train step 1", "train step 2", "sample step 1", "sample step 2", "train step 3", "train step 4",
+        ])
+        #expect(states(q.drainEvents(), train) == [.queued, .running, .done])
+    }
+
+    @Test func shutdownAsksTrainingToCheckpointAndStop() {
+        let engine = TestEngine()
+        engine.trainingSteps = 10
+        let q = JobQueue(engine: engine)
+        engine.duringTraining = { step in if step == 3 { q.shutdown(saveTraining: true) } }
+        let id = q.submitTraining(TrainRequest(recipe: "toy-run", runName: "r"))
+        q.runUntilIdle()
+        #expect(engine.trainingEvents.last == "checkpoint 3")
+        #expect(states(q.drainEvents(), id).last == .cancelled)
+    }
+
+    @Test func saveNowCheckpointsAndContinues() {
+        let engine = TestEngine()
+        engine.trainingSteps = 3
+        let q = JobQueue(engine: engine)
+        engine.duringTraining = { step in if step == 1 { q.saveTrainingNow() } }
+        q.submitTraining(TrainRequest(recipe: "toy-run", runName: "r"))
+        q.runUntilIdle()
+        #expect(engine.trainingEvents == ["train step 1", "checkpoint 1", "train step 2", "train step 3"])
+    }
+
+    @Test func engineErrorsBecomeFailedEventsWithMessage() {
+        let engine = TestEngine()
+        engine.failSampling = true
+        let q = JobQueue(engine: engine)
+        let id = q.submitSample(request())
+        q.runUntilIdle()
+        let events = q.drainEvents()
+        let message = events.compactMap { e -> String? in
+            if e.job == id, case .state(.failed, let m) = e.update { return m }
+            return nil
+        }
+        #expect(message == ["sample failed: toy engine asked to fail"])
+    }
+
+    @Test func noEngineFailsJobsInsteadOfCrashing() {
+        let q = JobQueue(engine: nil)
+        let id = q.submitEncode(promptA: "a", promptB: "b")
+        q.runUntilIdle()
+        #expect(states(q.drainEvents(), id) == [.queued, .failed])
+    }
+
+    @Test func computeThreadRunsJobsAndStopsOnShutdown() {
+        let engine = TestEngine()
+        let q = JobQueue(engine: engine)
+        let thread = ComputeThread(queue: q)
+        thread.start()
+        let id = q.submitEncode(promptA: "red", promptB: "blue")
+        var events: [JobEvent] = []
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline, !states(events, id).contains(.done) {
+            events += q.drainEvents()
+            Thread.sleep(forTimeInterval: 0.005)
+        }
+        #expect(states(events, id) == [.queued, .running, .done])
+        let summary = events.compactMap { e -> PromptPairSummary? in
+            if case .encoded(let s) = e.update { return s }
+            return nil
+        }.first
+        #expect(summary == (try? engine.summarize(promptA: "red", promptB: "blue")))
+        q.shutdown(saveTraining: true)
+        #expect(thread.join(timeout: 5))
+    }
+}

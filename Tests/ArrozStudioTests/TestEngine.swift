@@ -1,0 +1,79 @@
+// TestEngine: a small deterministic StudioEngine for the studio's tests (test target only, not shipped).
+import ArrozImage
+import ArrozTrain
+
+/// Images are solid colours computed from the request and the CFG read at each step, so tests can tell
+/// which settings produced a frame. Hooks let a test act "from the UI" in the middle of a run.
+final class TestEngine: StudioEngine {
+    var models = ["toy-a", "toy-b"]
+    var samplers = ["ddim", "ddpm", "euler"]
+    var trainingRecipes = ["toy-run", "toy-other"]
+
+    /// Called after each sampling step (before `onStep`), with the step number.
+    var duringSample: ((SampleRequest, Int) -> Void)?
+    /// Called after each training step, with the step number.
+    var duringTraining: ((Int) -> Void)?
+    /// Steps per training run.
+    var trainingSteps = 5
+    var failSampling = false
+
+    private(set) var sampleCalls: [SampleRequest] = []
+    /// The CFG read at each step of the last run.
+    private(set) var cfgPerStep: [Float] = []
+    private(set) var trainingEvents: [String] = []
+
+    struct Failure: Error, CustomStringConvertible {
+        var description: String { "toy engine asked to fail" }
+    }
+
+    func summarize(promptA: String, promptB: String) throws -> PromptPairSummary {
+        PromptPairSummary(vectorA: Self.vector(promptA), vectorB: Self.vector(promptB), bins: 8)
+    }
+
+    func sample(_ request: SampleRequest, live: LiveParameters, onStep: (SampleStep) -> Bool) throws -> RGBImage? {
+        if failSampling { throw Failure() }
+        sampleCalls.append(request)
+        cfgPerStep = []
+        var image = RGBImage(width: request.width, height: request.height)
+        for step in 1...request.steps {
+            let cfg = live.beginStep()
+            cfgPerStep.append(cfg)
+            image = Self.image(request, cfg: cfg, step: step)
+            trainingEvents.append("sample step \(step)")
+            duringSample?(request, step)
+            if !onStep(SampleStep(step: step, total: request.steps, preview: image, seconds: 0.01)) { return nil }
+        }
+        return image
+    }
+
+    func train(_ request: TrainRequest, control: TrainingControl, onProgress: (TrainingProgress) -> Void) throws {
+        for step in 1...trainingSteps {
+            trainingEvents.append("train step \(step)")
+            onProgress(TrainingProgress(
+                runName: request.runName, step: step, totalSteps: trainingSteps, loss: 1 / Float(step),
+                learningRate: 1e-3, gradNorm: 0.5, itemsPerSecond: 10, etaSeconds: Double(trainingSteps - step)))
+            duringTraining?(step)
+            switch control.betweenSteps() {
+            case .proceed: break
+            case .saveCheckpoint: trainingEvents.append("checkpoint \(step)")
+            case .saveAndStop:
+                trainingEvents.append("checkpoint \(step)")
+                return
+            case .stop: return
+            }
+        }
+    }
+
+    static func vector(_ s: String) -> [Float] {
+        var v = [Float](repeating: 0, count: 16)
+        for (i, u) in s.unicodeScalars.enumerated() { v[(i * 7 + Int(u.value)) % 16] += Float(u.value % 13) - 6 }
+        return v
+    }
+
+    static func image(_ r: SampleRequest, cfg: Float, step: Int) -> RGBImage {
+        let red = UInt8(truncatingIfNeeded: Int(r.seed) &* 37 &+ step)
+        let green = UInt8(min(255, Int(cfg * 10)))
+        let blue = UInt8(min(255, Int(r.mix * 255)))
+        return RGBImage(width: r.width, height: r.height, fill: (red, green, blue))
+    }
+}
