@@ -6,7 +6,10 @@ import Testing
 
 @Suite struct OptimizerTests {
     /// Runs 10 steps with the fixture's gradients and compares parameters and moments.
-    func check(_ prefix: String, rtol: Float = 2e-5, atol: Float = 1e-6, _ make: ([NamedParameter]) -> AdamFamilyOptimizer) {
+    func check(
+        _ prefix: String, rtol: Float = 2e-5, atol: Float = 1e-6,
+        _ make: ([NamedParameter]) -> AdamFamilyOptimizer
+    ) {
         let w = NNFixtures.tensor("\(prefix).init.w", requiresGrad: true)
         let b = NNFixtures.tensor("\(prefix).init.b", requiresGrad: true)
         let opt = make([(name: "w", tensor: w), (name: "b", tensor: b)])
@@ -21,10 +24,12 @@ import Testing
         expectClose(b, NNFixtures.tensor("\(prefix).final.b"), rtol: rtol, atol: atol, "\(prefix) b")
         for (i, name) in ["w", "b"].enumerated() {
             #expect(opt.states[i].step == 10)
-            expectClose(opt.states[i].expAvg, NNFixtures.tensor("\(prefix).exp_avg.\(name)"), rtol: rtol,
-                        atol: atol, "\(prefix) exp_avg \(name)")
-            expectClose(opt.states[i].expAvgSq, NNFixtures.tensor("\(prefix).exp_avg_sq.\(name)"), rtol: rtol,
-                        atol: 1e-8, "\(prefix) exp_avg_sq \(name)")
+            expectClose(
+                opt.states[i].expAvg, NNFixtures.tensor("\(prefix).exp_avg.\(name)"), rtol: rtol,
+                atol: atol, "\(prefix) exp_avg \(name)")
+            expectClose(
+                opt.states[i].expAvgSq, NNFixtures.tensor("\(prefix).exp_avg_sq.\(name)"), rtol: rtol,
+                atol: 1e-8, "\(prefix) exp_avg_sq \(name)")
         }
     }
 

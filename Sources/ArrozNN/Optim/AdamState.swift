@@ -22,7 +22,8 @@ public final class AdamState {
 public enum AdamEpsilon: String, Codable, Sendable {
     /// PyTorch: denom = √v / √(1 − β₂ᵗ) + ε  (ε outside the bias-corrected root).
     case pytorch
-    /// Keras/TensorFlow: lr_t = lr·√(1 − β₂ᵗ)/(1 − β₁ᵗ), denom = √v + ε  (ε on the raw root, ε̂ of the paper).
+    /// Keras/TensorFlow: lr_t = lr·√(1 − β₂ᵗ)/(1 − β₁ᵗ), denom = √v + ε  (ε on the raw root, ε̂ of the
+    /// paper).
     case keras
 }
 
