@@ -83,4 +83,23 @@ import Testing
         }
         #expect(loss().item < first * 0.7)
     }
+
+    @Test func largeTensorsSplitOverThreadsGiveTheSameBits() {
+        // 120 000 elements take the threaded path; each copy of the 3-element pattern must match the small run.
+        let pattern: [Float] = [0.5, -1.25, 2], grads: [Float] = [0.1, -0.3, 0.02]
+        let copies = 40_000
+        let small = Tensor(pattern, requiresGrad: true)
+        let big = Tensor(Array([[Float]](repeating: pattern, count: copies).joined()), requiresGrad: true)
+        let optSmall = AdamW(tensors: [small], lr: 0.01), optBig = AdamW(tensors: [big], lr: 0.01)
+        for step in 0..<3 {
+            let g = grads.map { $0 * Float(step + 1) }
+            small.grad = Tensor(g)
+            big.grad = Tensor(Array([[Float]](repeating: g, count: copies).joined()))
+            optSmall.step()
+            optBig.step()
+        }
+        let b = big.scalars, s = small.scalars
+        #expect((0..<b.count).allSatisfy { b[$0] == s[$0 % 3] })
+        #expect(s != pattern)
+    }
 }

@@ -42,7 +42,9 @@ public final class EMA {
                 continue
             }
             let dst = s.tensor.mutableData, src = t.data
-            for i in 0..<dst.count { dst[i] += oneMinus * (src[i] - dst[i]) }
+            parallelFor(dst.count, grain: 1 << 15) { range in
+                for i in range { dst[i] += oneMinus * (src[i] - dst[i]) }
+            }
         }
     }
 
