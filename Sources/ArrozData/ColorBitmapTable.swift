@@ -1,5 +1,4 @@
-// ColorBitmapTable: where each glyph's PNG lives in a font's CBLC/CBDT tables (Google's colour bitmap
-// format).
+// ColorBitmapTable: where each glyph's PNG lives in a font's CBLC/CBDT (colour bitmap) tables.
 
 /// Glyph id → the PNG bytes' range in the font, for the largest bitmap strike.
 ///

@@ -1,5 +1,4 @@
-// DataLoader: seeded per-epoch shuffling, batching to [N, 3, H, W] tensors, random flips, background
-// prefetch.
+// DataLoader: seeded per-epoch shuffling, [N, 3, H, W] batches, random flips, background prefetch.
 import ArrozImage
 import ArrozTensor
 import Foundation

@@ -1,5 +1,4 @@
-// ShapesDataset: a procedural, seeded set of coloured shapes with captions — the built-in set for tests and
-// demos.
+// ShapesDataset: procedural, seeded coloured shapes with captions — the built-in set for tests and demos.
 import ArrozImage
 import ArrozTensor
 

@@ -1,5 +1,4 @@
-// UnicodeNames: character names from the Unicode Character Database's UnicodeData.txt (Debian
-// `unicode-data`).
+// UnicodeNames: character names from UnicodeData.txt (Debian `unicode-data`).
 import Foundation
 
 /// Reads code point → name from UnicodeData.txt (`1F34E;RED APPLE;So;0;ON;;;;;N;;;;;`).

@@ -1,5 +1,4 @@
-// RGBImage: an 8-bit RGB picture as a Sendable value — what crosses threads and goes to PNG, sixel and
-// half-blocks.
+// RGBImage: an 8-bit RGB picture as a Sendable value — what goes to PNG, sixel and half-blocks.
 
 /// Width × height pixels, row-major, 3 bytes (R, G, B) each.
 public struct RGBImage: Sendable, Hashable {

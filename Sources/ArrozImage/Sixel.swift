@@ -1,5 +1,4 @@
-// Sixel: RGBImage → DEC sixel (DCS) bytes through libsixel, and sixel bytes → RGBImage (for tests and
-// previews).
+// Sixel: RGBImage → DEC sixel (DCS) bytes through libsixel, and back (for tests and previews).
 import CSixel
 
 /// Sixel encoding and decoding via libsixel.
