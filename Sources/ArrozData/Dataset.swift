@@ -22,4 +22,11 @@ public protocol Dataset: Sendable {
     /// Class names, for class-conditional datasets (index = label).
     var classNames: [String]? { get }
     func example(_ index: Int) -> Example
+    /// The example, or an error naming the file when its data turns out broken on first read (lazily decoded
+    /// sets such as emoji). Loaders call this one; the default forwards to `example(_:)`.
+    func loadExample(_ index: Int) throws -> Example
+}
+
+extension Dataset {
+    public func loadExample(_ index: Int) throws -> Example { example(index) }
 }

@@ -60,8 +60,9 @@ public func crossEntropy(
     }
     let (outer, inner) = (logits.shape[0], targetShape.dropFirst().reduce(1, *))
     let lines = outer * inner
-    let x = logits.storage.pointer, t = targets.storage.pointer
-    let w = weights?.storage.pointer
+    let x = logits.storage.pointer
+    let w = weights?.storage.pointer    // weights is an input, so the graph keeps it alive
+    let t = targets.scalars             // copied: targets is not an input and may be freed before backward
     let raw = Storage(uninitializedCount: lines)        // per element, before the weights
     let losses = Storage(uninitializedCount: lines)     // raw · w
     let lse = Storage(uninitializedCount: lines)

@@ -16,6 +16,9 @@ import Testing
         #expect(e.caption.hasSuffix(" background"))
         #expect(e.label == a.spec(11).shape)
         #expect(e.image.width == 32 && e.image.height == 32)
+        let captions = (0..<50).map { a.example($0).caption }
+        #expect(captions.allSatisfy { !$0.contains(" a orange") })
+        #expect(captions.contains { $0.contains("an orange background") })
     }
 
     @Test func drawsTheCaptionedColours() {
