@@ -41,6 +41,7 @@ let package = Package(
                 "ArrozStudio",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            resources: [.copy("Resources")],
             swiftSettings: release),
 
         // MARK: Tests

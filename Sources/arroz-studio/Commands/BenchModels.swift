@@ -46,7 +46,7 @@ struct BenchModels: ParsableCommand {
             let c = cond(batch)
             let target = Tensor.randn([batch, C, S, S], rng: &rng)
             model.train()
-            let trainSec = timeIt(seconds) {
+            let trainSec = measure(round: seconds / 5, wantClean: 3, maxRounds: 8) {
                 opt.zeroGrad()
                 let loss = mseLoss(model.predict(x, t: t, cond: c), target)
                 loss.backward()
@@ -54,15 +54,15 @@ struct BenchModels: ParsableCommand {
             }
             model.eval()
             let x2 = Tensor.randn([2, C, S, S], rng: &rng), t2 = Tensor([0.5, 0.5]), c2 = cond(2)
-            let sampleSec = timeIt(seconds) { _ = withNoGrad { model.predict(x2, t: t2, cond: c2) } }
+            let sampleSec = measure(round: seconds / 5, wantClean: 3, maxRounds: 8) { _ = withNoGrad { model.predict(x2, t: t2, cond: c2) } }
             let x1 = Tensor.randn([1, C, S, S], rng: &rng), t1 = Tensor([0.5]), c1 = cond(1)
-            let oneSec = timeIt(seconds / 2) { _ = withNoGrad { model.predict(x1, t: t1, cond: c1) } }
+            let oneSec = measure(round: seconds / 10, wantClean: 3, maxRounds: 8) { _ = withNoGrad { model.predict(x1, t: t1, cond: c1) } }
             let params = String(format: "%.2fM", Double(model.parameterCount) / 1e6)
             print(name.padding(toLength: 16, withPad: " ", startingAt: 0)
                 + params.padding(toLength: 11, withPad: " ", startingAt: 0)
-                + String(format: "%10.1f", Double(batch) / trainSec).padding(toLength: 24, withPad: " ", startingAt: 0)
-                + String(format: "%10.1f", sampleSec * 1000).padding(toLength: 22, withPad: " ", startingAt: 0)
-                + String(format: "%8.1f", oneSec * 1000))
+                + String(format: "%10.1f", Double(batch) / trainSec.median).padding(toLength: 24, withPad: " ", startingAt: 0)
+                + String(format: "%10.1f", sampleSec.median * 1000).padding(toLength: 22, withPad: " ", startingAt: 0)
+                + String(format: "%8.1f", oneSec.median * 1000))
         }
         print("PyTorch reference on this machine (shared/bench/README.md): pix32-add 13.9 img/s training, 55 ms per CFG step.")
     }
