@@ -27,7 +27,7 @@ public enum SamplerPane {
             canvas.text(" ▶", x: x, y: y, selected ? t.style(.hiFg) : t.inactive)
             if field == .seed, inner.maxX - x > 14 { canvas.text("   r reseed", x: x + 2, y: y, t.inactive) }
             if field == .cfg, state.preview.running, let mark = state.preview.cfgMarks.last, inner.maxX - x > 16 {
-                canvas.text("   live @\(mark.step)", x: x + 2, y: y, t.style(.jobRunning))
+                canvas.text("   live after \(mark.step)", x: x + 2, y: y, t.style(.jobRunning))
             }
         }
         // Extra rows: timing and cache, when the box is taller than the fields.
