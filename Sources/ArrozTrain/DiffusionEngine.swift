@@ -75,23 +75,23 @@ public final class DiffusionEngine: StudioEngine {
         }
     }
 
-    public func sample(_ request: SampleRequest, live: LiveParameters, onStep: (SampleStep) -> Bool) throws -> RGBImage? {
+    public func sample(_ request: SampleRequest, controls: SamplerControls, onStep: (SampleStep) -> Bool) throws
+        -> RGBImage?
+    {
         let m = try model(named: request.model)
         let cond = try conditioning(request, m)
         let sampler = m.generator.samplerNames.contains(request.sampler) ? request.sampler : m.generator.defaultSampler
-        let controls = SamplerControls(guidanceScale: live.beginStep())
         let settings = GenerationSettings(
             sampler: sampler, steps: request.steps, cfg: controls.guidanceScale, eta: request.eta, seed: request.seed)
         var last = Date()
         let result = try withoutActuallyEscaping(onStep) { onStep in
             try m.generator.generate(cond: cond, settings: settings, controls: controls) { step in
-            let now = Date()
-            let preview = RGBImage.images(fromBatch: step.x0.clamped(-1, 1))[0]
-            let go = onStep(SampleStep(step: step.index + 1, total: step.count, preview: preview,
-                                       seconds: now.timeIntervalSince(last)))
-            last = now
-            if go && step.index + 1 < step.count { controls.guidanceScale = live.beginStep() }
-            return go
+                let now = Date()
+                let preview = RGBImage.images(fromBatch: step.x0.clamped(-1, 1))[0]
+                let go = onStep(SampleStep(step: step.index + 1, total: step.count, preview: preview,
+                                           seconds: now.timeIntervalSince(last)))
+                last = now
+                return go
             }
         }
         return result.map { RGBImage.images(fromBatch: $0)[0] }
