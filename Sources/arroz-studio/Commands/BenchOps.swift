@@ -19,6 +19,7 @@ struct BenchOps: ParsableCommand {
         let a = Tensor.randn([n, n], rng: &rng), b = Tensor.randn([n, n], rng: &rng)
         let t = timeIt(seconds) { _ = withNoGrad { matmul(a, b) } }
         row("sgemm 1024³", gflops: 2 * Double(n * n * n) / t / 1e9, ms: t * 1e3)
+        benchNormAndAttention(seconds: seconds, rng: &rng)
     }
 }
 
