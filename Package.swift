@@ -55,6 +55,8 @@ let package = Package(
         .testTarget(name: "ArrozDataTests", dependencies: ["ArrozData"]),
         .testTarget(
             name: "ArrozNNTests", dependencies: ["ArrozNN", "ArrozTestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "ArrozTextTests", dependencies: ["ArrozText", "ArrozTestSupport"], resources: [.copy("Fixtures")]),
 
     ],
     swiftLanguageModes: [.v5]

@@ -1,12 +1,12 @@
-// ColorBitmapTable: where each glyph's PNG lives in a font's CBLC/CBDT tables (Google's colour bitmap format).
+// ColorBitmapTable: where each glyph's PNG lives in a font's CBLC/CBDT (colour bitmap) tables.
 
 /// Glyph id → the PNG bytes' range in the font, for the largest bitmap strike.
 ///
 /// Follows the OpenType `CBLC`/`CBDT` spec (https://learn.microsoft.com/typography/opentype/spec/cblc):
-/// CBLC holds BitmapSize records (48 bytes: indexSubTableArrayOffset, …, startGlyphIndex, endGlyphIndex, ppemX,
-/// ppemY, bitDepth, flags), each pointing at IndexSubTableArray entries (firstGlyph, lastGlyph, offset) whose
-/// IndexSubTables (formats 1–5) give each glyph's data offset in CBDT. CBDT glyph formats 17 (small metrics),
-/// 18 (big metrics) and 19 (metrics in CBLC) each end in a u32 length followed by PNG data.
+/// CBLC holds BitmapSize records (48 bytes: indexSubTableArrayOffset, …, startGlyphIndex, endGlyphIndex,
+/// ppemX, ppemY, bitDepth, flags), each pointing at IndexSubTableArray entries (firstGlyph, lastGlyph,
+/// offset) whose IndexSubTables (formats 1–5) give each glyph's data offset in CBDT. CBDT glyph formats 17
+/// (small metrics), 18 (big metrics) and 19 (metrics in CBLC) each end in a u32 length followed by PNG data.
 struct ColorBitmapTable {
     /// The strike's pixels per em.
     let ppem: Int
@@ -17,7 +17,9 @@ struct ColorBitmapTable {
         let d = font.data
         let cblc = try font.table("CBLC"), cbdt = try font.table("CBDT")
         let numSizes = try d.u32(cblc + 4)
-        guard numSizes > 0 else { throw DatasetError.badFile(path: d.path, reason: "CBLC has no bitmap strikes") }
+        guard numSizes > 0 else {
+            throw DatasetError.badFile(path: d.path, reason: "CBLC has no bitmap strikes")
+        }
         // Largest strike by ppem.
         var best = cblc + 8
         for s in 0..<numSizes {

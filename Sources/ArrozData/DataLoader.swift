@@ -1,10 +1,10 @@
-// DataLoader: seeded per-epoch shuffling, batching to [N, 3, H, W] tensors, random flips, background prefetch.
+// DataLoader: seeded per-epoch shuffling, [N, 3, H, W] batches, random flips, background prefetch.
 import ArrozImage
 import ArrozTensor
 import Foundation
 
-/// Where a loader stands: `position` examples of epoch `epoch` have been handed out. Saved in checkpoints so a
-/// resumed run sees exactly the batches it would have seen.
+/// Where a loader stands: `position` examples of epoch `epoch` have been handed out. Saved in checkpoints so
+/// a resumed run sees exactly the batches it would have seen.
 public struct LoaderPosition: Codable, Hashable, Sendable {
     public var epoch: Int
     public var position: Int
@@ -28,8 +28,8 @@ public struct Batch {
     public let start: LoaderPosition
 }
 
-/// Turns a ``Dataset`` into an endless stream of batches, epoch after epoch (the last partial batch of an epoch
-/// is dropped, as PyTorch's `DataLoader(drop_last=True)`).
+/// Turns a ``Dataset`` into an endless stream of batches, epoch after epoch (the last partial batch of an
+/// epoch is dropped, as PyTorch's `DataLoader(drop_last=True)`).
 ///
 /// Everything random is a pure function of (`seed`, epoch, position), never of timing: epoch `e`'s order is a
 /// Fisher–Yates shuffle drawn from `ArrozRandom(seed: mix(seed, e))`, and the flip of the example at position
@@ -51,18 +51,21 @@ public final class DataLoader {
     private var cachedOrder: (epoch: Int, order: [Int])?
 
     public init(
-        dataset: any Dataset, batchSize: Int, seed: UInt64, shuffle: Bool = true, horizontalFlip: Bool = false,
+        dataset: any Dataset, batchSize: Int, seed: UInt64, shuffle: Bool = true,
+        horizontalFlip: Bool = false,
         prefetch: Int = 2, start: LoaderPosition = LoaderPosition()
     ) {
-        precondition(batchSize > 0 && batchSize <= dataset.count,
-                     "DataLoader: batch size \(batchSize) for \(dataset.count) examples")
+        precondition(
+            batchSize > 0 && batchSize <= dataset.count,
+            "DataLoader: batch size \(batchSize) for \(dataset.count) examples")
         precondition(prefetch >= 0, "DataLoader: prefetch \(prefetch) must be >= 0")
         self.dataset = dataset
         self.batchSize = batchSize
         self.seed = seed
         self.shuffle = shuffle
         self.horizontalFlip = horizontalFlip
-        let plan = BatchPlan(dataset: dataset, batchSize: batchSize, seed: seed, shuffle: shuffle, flip: horizontalFlip)
+        let plan = BatchPlan(
+            dataset: dataset, batchSize: batchSize, seed: seed, shuffle: shuffle, flip: horizontalFlip)
         self.plan = plan
         self.position = plan.normalised(start)
         self.queue = prefetch > 0 ? PrefetchQueue(plan: plan, start: position, capacity: prefetch) : nil
@@ -79,15 +82,19 @@ public final class DataLoader {
         if let queue {
             data = try queue.take()
         } else {
-            if cachedOrder?.epoch != position.epoch { cachedOrder = (position.epoch, plan.order(epoch: position.epoch)) }
+            if cachedOrder?.epoch != position.epoch {
+                cachedOrder = (position.epoch, plan.order(epoch: position.epoch))
+            }
             data = try plan.make(position, order: cachedOrder?.order)
         }
-        precondition(data.start == position, "DataLoader: prefetch out of order (\(data.start) vs \(position))")
+        precondition(
+            data.start == position, "DataLoader: prefetch out of order (\(data.start) vs \(position))")
         position = plan.advance(position)
         let (H, W) = (data.height, data.width)
         let images = Tensor(storage: Storage(data.pixels), shape: [data.indices.count, 3, H, W])
-        return Batch(images: images, captions: data.captions, labels: data.labels, indices: data.indices,
-                     start: data.start)
+        return Batch(
+            images: images, captions: data.captions, labels: data.labels, indices: data.indices,
+            start: data.start)
     }
 }
 
@@ -152,14 +159,17 @@ struct BatchPlan: Sendable {
         var pixels = [Float](repeating: 0, count: batchSize * 3 * H * W)
         pixels.withUnsafeMutableBufferPointer { out in
             for (n, e) in examples.enumerated() {
-                precondition(e.image.width == W && e.image.height == H,
-                             "DataLoader: example \(indices[n]) is \(e.image.width)x\(e.image.height), batch is \(W)x\(H)")
+                precondition(
+                    e.image.width == W && e.image.height == H,
+                    "DataLoader: example \(indices[n]) is \(e.image.width)x\(e.image.height), "
+                        + "batch is \(W)x\(H)")
                 let slice = UnsafeMutableBufferPointer(rebasing: out[(n * 3 * H * W)..<((n + 1) * 3 * H * W)])
                 e.image.writeNormalized(to: slice, flipped: flips[n])
             }
         }
-        return BatchData(pixels: pixels, height: H, width: W, captions: examples.map(\.caption),
-                         labels: examples.map(\.label), indices: indices, start: start)
+        return BatchData(
+            pixels: pixels, height: H, width: W, captions: examples.map(\.caption),
+            labels: examples.map(\.label), indices: indices, start: start)
     }
 }
 

@@ -18,8 +18,8 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable {
         case .badFile(let p, let r):
             "\(p): \(r) (hint: reinstall the package or re-download the file)"
         case .unsupportedFile(let p):
-            "\(p) is not a PNG image (hint: image folders hold .png files with .txt captions or a metadata.jsonl; "
-                + "convert it with `convert \(p) \(p).png` or move it out of the folder)"
+            "\(p) is not a PNG image (hint: image folders hold .png files with .txt captions or a "
+                + "metadata.jsonl; convert it with `convert \(p) \(p).png` or move it out of the folder)"
         case .empty(let p):
             "\(p) holds no .png images (hint: point --data at a folder of PNGs with .txt captions)"
         }

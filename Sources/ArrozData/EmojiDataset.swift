@@ -1,41 +1,77 @@
-// EmojiDataset: Noto Color Emoji bitmaps named by their Unicode names ("red apple"), composited on white.
+// EmojiDataset: Noto Color Emoji bitmaps with their names ("red apple", "flag: Japan"), composited on white.
 import ArrozImage
 import Foundation
 
-/// Every single-code-point emoji in Noto Color Emoji (Debian `fonts-noto-color-emoji`) with its Unicode name
-/// (Debian `unicode-data`) lowercased as the caption.
+/// The RGI emoji of Noto Color Emoji (Debian `fonts-noto-color-emoji`), named from Debian `unicode-data`.
 ///
-/// The font's `cmap` gives code point → glyph and its `CBLC`/`CBDT` tables give glyph → PNG (136×128 at ppem
-/// 109). Bitmaps are decoded lazily and cached: each is centred on a white square, composited over white and
-/// area-downscaled to `size`. Code points that are not pictures on their own are left out: ASCII (digits, `#`,
-/// `*` for keycaps), joiners and selectors, keycap combiners, regional indicator letters, skin-tone swatches
-/// hair-style components and tag characters. Multi-code-point sequences (flags, ZWJ families, via GSUB ligatures) are not included.
+/// Which emoji and their names come from emoji-test.txt (fully-qualified entries, CLDR short names such as
+/// "red apple" or "woman dancing: light skin tone"). Each one's glyph comes from the font: a single code
+/// point through `cmap`, a sequence (ZWJ, flags, keycaps, skin tones) through the `GSUB` ligatures, both with
+/// U+FE0F dropped as the font's shaping does. The glyph's PNG comes from `CBLC`/`CBDT` (136×128 at ppem 109).
+/// Bitmaps are decoded lazily and cached: centred on a white square, composited over white, area-downscaled
+/// to `size`. Labels index the emoji-test group ("Smileys & Emotion", "Food & Drink", …).
+///
+/// With `captions: .unicodeName`, single code points are named by UnicodeData.txt instead, lowercased
+/// ("smiling face with open mouth and tightly-closed eyes" rather than CLDR's "grinning squinting face").
 public struct EmojiDataset: Dataset {
     public static let defaultFontPath = "/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf"
+    public static let defaultUnicodeDirectory = "/usr/share/unicode"
     public static let fontPackage = "fonts-noto-color-emoji"
 
-    /// One emoji: its code point, its name and where its PNG sits in the font.
+    /// Which emoji to include.
+    public enum Selection: String, Sendable, Codable, CaseIterable {
+        /// Emoji that are one code point (plus an optional U+FE0F): about 1,380.
+        case singleCodePoints
+        /// Every fully-qualified emoji the font draws, sequences included: about 3,650.
+        case all
+    }
+
+    /// Where captions come from.
+    public enum Captions: String, Sendable, Codable, CaseIterable {
+        /// CLDR short names from emoji-test.txt.
+        case cldr
+        /// UnicodeData.txt character names (lowercased) for single code points, CLDR for sequences.
+        case unicodeName
+    }
+
+    /// One emoji: its code points, its caption, its group and where its PNG sits in the font.
     public struct Entry: Sendable, Hashable {
-        public let codePoint: UInt32
+        /// Fully-qualified code points (with U+FE0F where emoji-test.txt lists it).
+        public let scalars: [UInt32]
         public let name: String
+        public let group: Int
         let pngOffset: Int
         let pngLength: Int
-        public var character: Character { Character(Unicode.Scalar(codePoint) ?? "?") }
+
+        /// The emoji as text.
+        public var text: String {
+            String(String.UnicodeScalarView(scalars.compactMap(Unicode.Scalar.init)))
+        }
+
+        /// The code point of a single-code-point emoji (U+FE0F ignored), nil for sequences.
+        public var codePoint: UInt32? {
+            let core = scalars.filter { $0 != 0xFE0F }
+            return core.count == 1 ? core[0] : nil
+        }
     }
 
     public let name: String
     public let size: Int
     public let entries: [Entry]
+    public let groups: [String]
     public let fontPath: String
     public var count: Int { entries.count }
-    public var classNames: [String]? { nil }
+    public var classNames: [String]? { groups }
     private let font: FontStore
     private let cache: ImageCache
 
-    /// Reads the font and the names; images are decoded on first use. Throws the `apt-get install` fix when the
-    /// font or UnicodeData.txt is missing.
-    public init(size: Int = 32, fontPath: String = EmojiDataset.defaultFontPath,
-                unicodeDataPath: String = UnicodeNames.defaultPath) throws {
+    /// Reads the font and the names; images are decoded on first use. Throws the `apt-get install` fix when
+    /// the font or the Unicode files are missing.
+    public init(
+        size: Int = 32, selection: Selection = .all, captions: Captions = .cldr,
+        fontPath: String = EmojiDataset.defaultFontPath,
+        unicodeDirectory: String = EmojiDataset.defaultUnicodeDirectory
+    ) throws {
         precondition(size > 0, "EmojiDataset: size \(size) must be positive")
         guard let data = FileManager.default.contents(atPath: fontPath) else {
             throw DatasetError.missing(dataset: "Noto Color Emoji", path: fontPath, package: Self.fontPackage)
@@ -43,16 +79,40 @@ public struct EmojiDataset: Dataset {
         let bytes = [UInt8](data)
         let font = try OpenTypeFont(bytes: bytes, path: fontPath)
         let cmap = try font.characterMap()
+        let ligatures = try font.ligatures()
         let bitmaps = try ColorBitmapTable(font: font)
-        let candidates = cmap.filter { Self.isStandalone($0.key) && bitmaps.pngRanges[$0.value] != nil }
-        let names = try UnicodeNames.names(for: Set(candidates.keys), path: unicodeDataPath)
-        var entries: [Entry] = []
-        for (code, glyph) in candidates {
-            guard let name = names[code], let range = bitmaps.pngRanges[glyph] else { continue }
-            entries.append(Entry(codePoint: code, name: name.lowercased(), pngOffset: range.offset, pngLength: range.length))
+        var listed = try EmojiTestFile.read("\(unicodeDirectory)/emoji/emoji-test.txt")
+        if selection == .singleCodePoints {
+            listed = listed.filter { $0.scalars.filter { $0 != 0xFE0F }.count == 1 }
         }
-        entries.sort { $0.codePoint < $1.codePoint }
+        var unicodeNames: [UInt32: String] = [:]
+        if captions == .unicodeName {
+            let singles = Set(
+                listed.compactMap { e -> UInt32? in
+                    let core = e.scalars.filter { $0 != 0xFE0F }
+                    return core.count == 1 ? core[0] : nil
+                })
+            unicodeNames = try UnicodeNames.names(for: singles, path: "\(unicodeDirectory)/UnicodeData.txt")
+        }
+        var groups: [String] = []
+        var entries: [Entry] = []
+        var seenGlyphs = Set<Int>()
+        for e in listed {
+            let core = e.scalars.filter { $0 != 0xFE0F }
+            let glyphs = core.compactMap { cmap[$0] }
+            guard glyphs.count == core.count else { continue }
+            guard let glyph = glyphs.count == 1 ? glyphs[0] : ligatures[glyphs],
+                let range = bitmaps.pngRanges[glyph], seenGlyphs.insert(glyph).inserted
+            else { continue }
+            if groups.last != e.group && !groups.contains(e.group) { groups.append(e.group) }
+            let caption = core.count == 1 ? unicodeNames[core[0]]?.lowercased() ?? e.name : e.name
+            entries.append(
+                Entry(
+                    scalars: e.scalars, name: caption, group: groups.firstIndex(of: e.group) ?? 0,
+                    pngOffset: range.offset, pngLength: range.length))
+        }
         self.entries = entries
+        self.groups = groups
         self.size = size
         self.fontPath = fontPath
         self.name = "emoji-\(size)"
@@ -60,30 +120,20 @@ public struct EmojiDataset: Dataset {
         self.cache = ImageCache()
     }
 
-    /// Whether a code point is a picture by itself (see the type's documentation for what is left out).
-    static func isStandalone(_ c: UInt32) -> Bool {
-        switch c {
-        case 0..<0xA0: false                  // ASCII and C1: keycap bases, space
-        case 0x200D, 0x20E3, 0xFE0E, 0xFE0F: false   // ZWJ, keycap, variation selectors
-        case 0x1F1E6...0x1F1FF: false         // regional indicators (flag halves)
-        case 0x1F3FB...0x1F3FF: false         // skin-tone modifiers
-        case 0x1F9B0...0x1F9B3: false         // hair-style components (dashed placeholders)
-        case 0xE0000...0xE007F: false         // tags (subdivision flags)
-        case 0xE000...0xF8FF, 0xF0000...: false   // private use
-        default: true
-        }
+    /// The index of the emoji called `name` (e.g. "red apple", "flag: Japan"; case-insensitive), if present.
+    public func index(named name: String) -> Int? {
+        let wanted = name.lowercased()
+        return entries.firstIndex { $0.name.lowercased() == wanted }
     }
 
-    /// The index of the emoji called `name` (e.g. "red apple"), if present.
-    public func index(named name: String) -> Int? { entries.firstIndex { $0.name == name.lowercased() } }
-
-    /// The index of `character` (a single code point), if present.
-    public func index(of character: Character) -> Int? {
-        guard let scalar = character.unicodeScalars.first else { return nil }
-        return entries.firstIndex { $0.codePoint == scalar.value }
+    /// The index of an emoji given as text ("🍎", "🇯🇵"), U+FE0F ignored.
+    public func index(of text: String) -> Int? {
+        let core = text.unicodeScalars.map(\.value).filter { $0 != 0xFE0F }
+        return entries.firstIndex { $0.scalars.filter { $0 != 0xFE0F } == core }
     }
 
-    /// The example; a broken bitmap in the font stops the program with the error (use `loadExample` to catch it).
+    /// The example; a broken bitmap in the font stops the program with the error (use `loadExample` to catch
+    /// it).
     public func example(_ index: Int) -> Example {
         do {
             return try loadExample(index)
@@ -95,17 +145,19 @@ public struct EmojiDataset: Dataset {
     public func loadExample(_ index: Int) throws -> Example {
         precondition(index >= 0 && index < count, "EmojiDataset: index \(index) out of 0..<\(count)")
         let image = try cache.image(index) { try bitmap(index, size: size) }
-        return Example(image: image, caption: entries[index].name)
+        return Example(image: image, caption: entries[index].name, label: entries[index].group)
     }
 
     /// The emoji at `index` decoded from the font, centred on a white square and resized to `size` × `size`.
-    /// Throws ``ArrozImage/ImageError`` naming the glyph when its PNG is broken.
+    /// Throws ``ArrozImage/ImageError`` naming the font and the emoji when its PNG is broken.
     public func bitmap(_ index: Int, size: Int) throws -> RGBImage {
         let entry = entries[index]
-        let source = "\(fontPath) (U+\(String(entry.codePoint, radix: 16, uppercase: true)) \(entry.name))"
+        let codes = entry.scalars.map { String($0, radix: 16, uppercase: true) }.joined(separator: " ")
+        let source = "\(fontPath) (\(codes) \(entry.name))"
         let rgba = try font.bytes.withUnsafeBytes { raw in
-            try decodePNG(UnsafeRawBufferPointer(rebasing: raw[entry.pngOffset..<(entry.pngOffset + entry.pngLength)]),
-                          source: source)
+            try decodePNG(
+                UnsafeRawBufferPointer(rebasing: raw[entry.pngOffset..<(entry.pngOffset + entry.pngLength)]),
+                source: source)
         }
         let flat = rgba.composited(on: RGB(255, 255, 255))
         let side = max(flat.width, flat.height)

@@ -4,10 +4,10 @@ import Foundation
 
 /// Fashion-MNIST: 70,000 greyscale 28×28 clothing pictures in 10 classes (60,000 train, 10,000 test).
 ///
-/// Reads the IDX format of LeCun's MNIST (big-endian magic `0x00000803` images / `0x00000801` labels, then the
-/// dimensions, then raw bytes), as `torchvision.datasets.FashionMNIST` does. Images are white-on-black as stored,
-/// padded with black to `size` (32 by default, the seeds' U-Net size), grey copied into R, G and B. The caption
-/// is the class name.
+/// Reads the IDX format of LeCun's MNIST (big-endian magic `0x00000803` images / `0x00000801` labels, then
+/// the dimensions, then raw bytes), as `torchvision.datasets.FashionMNIST` does. Images are white-on-black as
+/// stored, padded with black to `size` (32 by default, the seeds' U-Net size), grey copied into R, G and B.
+/// The caption is the class name.
 public struct FashionMNIST: Dataset {
     public enum Split: String, Sendable, CaseIterable, Codable {
         case train, test
@@ -19,7 +19,8 @@ public struct FashionMNIST: Dataset {
     public static let debianPackage = "dataset-fashion-mnist"
     /// torchvision's `FashionMNIST.classes`, index = label.
     public static let classes = [
-        "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
+        "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag",
+        "Ankle boot",
     ]
 
     public let split: Split
@@ -34,8 +35,11 @@ public struct FashionMNIST: Dataset {
 
     /// Loads a split. Throws ``DatasetError/missing(dataset:path:package:)`` (with the `apt-get install` fix)
     /// when the files are absent, and ``DatasetError/badFile(path:reason:)`` when they are not IDX.
-    public init(split: Split = .train, directory: String = FashionMNIST.defaultDirectory, size: Int = 32) throws {
-        precondition(size >= 28, "FashionMNIST: size \(size) must be >= 28 (images are padded, never cropped)")
+    public init(split: Split = .train, directory: String = FashionMNIST.defaultDirectory, size: Int = 32)
+        throws
+    {
+        precondition(
+            size >= 28, "FashionMNIST: size \(size) must be >= 28 (images are padded, never cropped)")
         let imagesPath = "\(directory)/\(split.prefix)-images-idx3-ubyte.gz"
         let labelsPath = "\(directory)/\(split.prefix)-labels-idx1-ubyte.gz"
         for path in [imagesPath, labelsPath] where !FileManager.default.fileExists(atPath: path) {
@@ -44,10 +48,12 @@ public struct FashionMNIST: Dataset {
         let (imageDims, images) = try Self.readIDX(imagesPath, magic: 0x0803)
         let (labelDims, labels) = try Self.readIDX(labelsPath, magic: 0x0801)
         guard imageDims.count == 3, imageDims[1] == 28, imageDims[2] == 28 else {
-            throw DatasetError.badFile(path: imagesPath, reason: "expected N×28×28 images, header says \(imageDims)")
+            throw DatasetError.badFile(
+                path: imagesPath, reason: "expected N×28×28 images, header says \(imageDims)")
         }
         guard labelDims == [imageDims[0]] else {
-            throw DatasetError.badFile(path: labelsPath, reason: "\(labelDims) labels for \(imageDims[0]) images")
+            throw DatasetError.badFile(
+                path: labelsPath, reason: "\(labelDims) labels for \(imageDims[0]) images")
         }
         if let bad = labels.first(where: { $0 >= 10 }) {
             throw DatasetError.badFile(path: labelsPath, reason: "label \(bad) outside 0...9")
@@ -62,18 +68,23 @@ public struct FashionMNIST: Dataset {
     static func readIDX(_ path: String, magic: UInt32) throws -> ([Int], [UInt8]) {
         let bytes = try Gzip.read(path)
         func u32(_ o: Int) -> UInt32 {
-            UInt32(bytes[o]) << 24 | UInt32(bytes[o + 1]) << 16 | UInt32(bytes[o + 2]) << 8 | UInt32(bytes[o + 3])
+            UInt32(bytes[o]) << 24 | UInt32(bytes[o + 1]) << 16 | UInt32(bytes[o + 2]) << 8
+                | UInt32(bytes[o + 3])
         }
         guard bytes.count >= 4, u32(0) == magic else {
-            throw DatasetError.badFile(path: path, reason: "not an IDX file with magic 0x\(String(magic, radix: 16))")
+            throw DatasetError.badFile(
+                path: path, reason: "not an IDX file with magic 0x\(String(magic, radix: 16))")
         }
         let rank = Int(magic & 0xFF)
         let headerSize = 4 + 4 * rank
-        guard bytes.count >= headerSize else { throw DatasetError.badFile(path: path, reason: "truncated header") }
+        guard bytes.count >= headerSize else {
+            throw DatasetError.badFile(path: path, reason: "truncated header")
+        }
         let dims = (0..<rank).map { Int(u32(4 + 4 * $0)) }
         let total = dims.reduce(1, *)
         guard bytes.count == headerSize + total else {
-            throw DatasetError.badFile(path: path, reason: "\(bytes.count - headerSize) data bytes, dims \(dims) need \(total)")
+            throw DatasetError.badFile(
+                path: path, reason: "\(bytes.count - headerSize) data bytes, dims \(dims) need \(total)")
         }
         return (dims, Array(bytes[headerSize...]))
     }
@@ -100,6 +111,8 @@ public struct FashionMNIST: Dataset {
             }
         }
         let label = Int(labels[index])
-        return Example(image: RGBImage(width: size, height: size, pixels: px), caption: Self.classes[label], label: label)
+        return Example(
+            image: RGBImage(width: size, height: size, pixels: px), caption: Self.classes[label], label: label
+        )
     }
 }

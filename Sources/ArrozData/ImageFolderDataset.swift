@@ -31,7 +31,8 @@ public struct ImageFolderDataset: Dataset {
         }
         let root = URL(fileURLWithPath: path)
         let metadata = root.appendingPathComponent("metadata.jsonl").path
-        let pairs = fm.fileExists(atPath: metadata)
+        let pairs =
+            fm.fileExists(atPath: metadata)
             ? try Self.readMetadata(metadata, root: root)
             : try Self.scanSidecars(root)
         guard !pairs.isEmpty else { throw DatasetError.empty(path: path) }
@@ -65,7 +66,8 @@ public struct ImageFolderDataset: Dataset {
     static func scanSidecars(_ root: URL) throws -> [(file: String, caption: String)] {
         let fm = FileManager.default
         let names = try fm.contentsOfDirectory(atPath: root.path).filter { !$0.hasPrefix(".") }.sorted()
-        let pngStems = Set(names.filter { $0.lowercased().hasSuffix(".png") }.map { ($0 as NSString).deletingPathExtension })
+        let pngStems = Set(
+            names.filter { $0.lowercased().hasSuffix(".png") }.map { ($0 as NSString).deletingPathExtension })
         var pairs: [(String, String)] = []
         for name in names {
             let full = root.appendingPathComponent(name).path
@@ -76,8 +78,10 @@ public struct ImageFolderDataset: Dataset {
             if ext == "txt" && pngStems.contains(stem) { continue }
             guard ext == "png" else { throw DatasetError.unsupportedFile(path: full) }
             let sidecar = root.appendingPathComponent(stem + ".txt").path
-            let caption = fm.fileExists(atPath: sidecar)
-                ? try String(contentsOfFile: sidecar, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+            let caption =
+                fm.fileExists(atPath: sidecar)
+                ? try String(contentsOfFile: sidecar, encoding: .utf8).trimmingCharacters(
+                    in: .whitespacesAndNewlines)
                 : ""
             pairs.append((full, caption))
         }

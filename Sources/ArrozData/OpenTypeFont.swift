@@ -7,7 +7,8 @@ struct FontBytes {
 
     func check(_ offset: Int, _ size: Int) throws {
         guard offset >= 0, size >= 0, offset + size <= bytes.count else {
-            throw DatasetError.badFile(path: path, reason: "font data ends early (offset \(offset) + \(size) > \(bytes.count))")
+            throw DatasetError.badFile(
+                path: path, reason: "font data ends early (offset \(offset) + \(size) > \(bytes.count))")
         }
     }
 
@@ -35,9 +36,9 @@ struct FontBytes {
 /// A parsed font: where each table lives, and the code point → glyph id map.
 ///
 /// Follows the OpenType spec (https://learn.microsoft.com/typography/opentype/spec/otff, `cmap`): the table
-/// directory of 16-byte records (tag, checksum, offset, length); `cmap` subtable format 12 (segmented coverage,
-/// groups of start/end code point and start glyph) preferred, format 4 (BMP segments with idDelta/idRangeOffset)
-/// as a fallback.
+/// directory of 16-byte records (tag, checksum, offset, length); `cmap` subtable format 12 (segmented
+/// coverage, groups of start/end code point and start glyph) preferred, format 4 (BMP segments with
+/// idDelta/idRangeOffset) as a fallback.
 struct OpenTypeFont {
     let data: FontBytes
     /// Tag → (offset, length).
@@ -93,7 +94,8 @@ struct OpenTypeFont {
     }
 
     // glyph = idRangeOffset == 0 ? (c + idDelta) mod 65536
-    //                            : glyphIdArray[idRangeOffset/2 + (c − startCode) − (segments − i)] (+ idDelta)
+    //                            : glyphIdArray[idRangeOffset/2 + (c − startCode) − (segments − i)] (+
+    // idDelta)
     private func format4(_ sub: Int) throws -> [UInt32: Int] {
         let segments = try data.u16(sub + 6) / 2
         let ends = sub + 14, starts = ends + 2 * segments + 2

@@ -1,11 +1,11 @@
-// ShapesDataset: a procedural, seeded set of coloured shapes with captions — the built-in set for tests and demos.
+// ShapesDataset: procedural, seeded coloured shapes with captions — the built-in set for tests and demos.
 import ArrozImage
 import ArrozTensor
 
 /// Pictures like "a small red circle on a blue background", drawn on the fly.
 ///
-/// Example `i` depends only on (`seed`, `i`): its own generator is seeded from both, so any index can be drawn in
-/// any order on any thread. Edges are antialiased with 4×4 supersampling. Label = shape index.
+/// Example `i` depends only on (`seed`, `i`): its own generator is seeded from both, so any index can be
+/// drawn in any order on any thread. Edges are antialiased with 4×4 supersampling. Label = shape index.
 public struct ShapesDataset: Dataset {
     public static let shapes = ["circle", "square", "triangle"]
     public static let colours: [(name: String, rgb: RGB)] = [
@@ -38,8 +38,8 @@ public struct ShapesDataset: Dataset {
         public var cx: Double, cy: Double, radius: Double
 
         public var caption: String {
-            let bg = ShapesDataset.colours[background].name
-            return "a \(small ? "small" : "large") \(ShapesDataset.colours[colour].name) \(ShapesDataset.shapes[shape]) "
+            let (fg, bg) = (ShapesDataset.colours[colour].name, ShapesDataset.colours[background].name)
+            return "a \(small ? "small" : "large") \(fg) \(ShapesDataset.shapes[shape]) "
                 + "on \(bg.first == "o" ? "an" : "a") \(bg) background"
         }
     }
@@ -55,7 +55,9 @@ public struct ShapesDataset: Dataset {
         let radius = small ? Double(rng.uniform(0.12, 0.18)) : Double(rng.uniform(0.28, 0.40))
         let cx = Double(rng.uniform(Float(radius), Float(1 - radius)))
         let cy = Double(rng.uniform(Float(radius), Float(1 - radius)))
-        return Spec(shape: shape, small: small, colour: colour, background: background, cx: cx, cy: cy, radius: radius)
+        return Spec(
+            shape: shape, small: small, colour: colour, background: background, cx: cx, cy: cy, radius: radius
+        )
     }
 
     public func example(_ index: Int) -> Example {
@@ -80,7 +82,9 @@ public struct ShapesDataset: Dataset {
                 }
                 guard hits > 0 else { continue }
                 let a = Double(hits) / Double(n * n)
-                func mix(_ f: UInt8, _ b: UInt8) -> UInt8 { UInt8((a * Double(f) + (1 - a) * Double(b)).rounded()) }
+                func mix(_ f: UInt8, _ b: UInt8) -> UInt8 {
+                    UInt8((a * Double(f) + (1 - a) * Double(b)).rounded())
+                }
                 image[x, y] = (mix(fg.r, bg.r), mix(fg.g, bg.g), mix(fg.b, bg.b))
             }
         }

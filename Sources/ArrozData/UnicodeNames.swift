@@ -1,4 +1,4 @@
-// UnicodeNames: character names from the Unicode Character Database's UnicodeData.txt (Debian `unicode-data`).
+// UnicodeNames: character names from UnicodeData.txt (Debian `unicode-data`).
 import Foundation
 
 /// Reads code point → name from UnicodeData.txt (`1F34E;RED APPLE;So;0;ON;;;;;N;;;;;`).
@@ -6,8 +6,8 @@ public enum UnicodeNames {
     public static let defaultPath = "/usr/share/unicode/UnicodeData.txt"
     public static let debianPackage = "unicode-data"
 
-    /// Names of the requested code points (only those are kept; range entries like `<CJK Ideograph, First>` are
-    /// skipped). Throws ``DatasetError/missing(dataset:path:package:)`` when the file is absent.
+    /// Names of the requested code points (only those are kept; range entries like `<CJK Ideograph, First>`
+    /// are skipped). Throws ``DatasetError/missing(dataset:path:package:)`` when the file is absent.
     public static func names(for wanted: Set<UInt32>, path: String = defaultPath) throws -> [UInt32: String] {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw DatasetError.missing(dataset: "Unicode character names", path: path, package: debianPackage)

@@ -50,7 +50,9 @@ public enum HalfBlock {
     }
 
     /// `render` then `ansi`.
-    public static func ansi(_ image: RGBImage, columns: Int, rows: Int, mode: ColorMode = .trueColor) -> String {
+    public static func ansi(_ image: RGBImage, columns: Int, rows: Int, mode: ColorMode = .trueColor)
+        -> String
+    {
         ansi(render(image, columns: columns, rows: rows), mode: mode)
     }
 
@@ -63,8 +65,9 @@ public enum HalfBlock {
         }
     }
 
-    /// The xterm 256-colour index nearest to `c` (squared RGB distance) among the 6×6×6 cube (16...231, levels
-    /// 0, 95, 135, 175, 215, 255) and the grey ramp (232...255, 8 + 10·i), as tmux's `colour_find_rgb` does.
+    /// The xterm 256-colour index nearest to `c` (squared RGB distance) among the 6×6×6 cube (16...231,
+    /// levels 0, 95, 135, 175, 215, 255) and the grey ramp (232...255, 8 + 10·i), as tmux's `colour_find_rgb`
+    /// does.
     public static func palette256Index(_ c: RGB) -> Int {
         let levels = [0, 95, 135, 175, 215, 255]
         func nearestLevel(_ v: UInt8) -> Int {

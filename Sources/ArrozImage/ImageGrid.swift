@@ -2,14 +2,15 @@
 
 /// Lays images out in a grid.
 public enum ImageGrid {
-    /// A contact sheet with `columns` per row (the last row may be short). Every cell is the size of the largest
-    /// image; smaller images are centred. `padding` pixels of `background` go between cells and around the edge,
-    /// as torchvision's `make_grid(padding=…, pad_value=…)` does.
+    /// A contact sheet with `columns` per row (the last row may be short). Every cell is the size of the
+    /// largest image; smaller images are centred. `padding` pixels of `background` go between cells and
+    /// around the edge, as torchvision's `make_grid(padding=…, pad_value=…)` does.
     public static func contactSheet(
         _ images: [RGBImage], columns: Int, padding: Int = 2, background: RGB = RGB(255, 255, 255)
     ) -> RGBImage {
         precondition(!images.isEmpty, "ImageGrid.contactSheet: no images")
-        precondition(columns > 0 && padding >= 0, "ImageGrid.contactSheet: columns \(columns), padding \(padding)")
+        precondition(
+            columns > 0 && padding >= 0, "ImageGrid.contactSheet: columns \(columns), padding \(padding)")
         let cols = Swift.min(columns, images.count)
         let rows = (images.count + cols - 1) / cols
         let cellW = images.map(\.width).max() ?? 0

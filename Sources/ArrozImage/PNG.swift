@@ -28,7 +28,8 @@ public func loadPNGText(_ path: String) throws -> [String: String] {
 public func savePNG(_ image: RGBImage, _ path: String, text: [String: String] = [:]) throws {
     for key in text.keys {
         precondition(
-            (1...79).contains(key.utf8.count) && key.unicodeScalars.allSatisfy { $0.value >= 32 && $0.value < 127 },
+            (1...79).contains(key.utf8.count)
+                && key.unicodeScalars.allSatisfy { $0.value >= 32 && $0.value < 127 },
             "savePNG: text key '\(key)' must be 1-79 printable ASCII characters (PNG spec)")
     }
     let keys = text.keys.sorted()
@@ -105,7 +106,8 @@ struct PNGCodec {
             let key = String(cString: k)
             let bytes = Array(UnsafeBufferPointer(start: v, count: strlen(v))).map { UInt8(bitPattern: $0) }
             // iTXt is UTF-8; tEXt/zTXt are Latin-1, where each byte is the code point of the same value.
-            text[key] = image.text_is_utf8[i] != 0
+            text[key] =
+                image.text_is_utf8[i] != 0
                 ? String(decoding: bytes, as: UTF8.self)
                 : String(String.UnicodeScalarView(bytes.map { Unicode.Scalar($0) }))
         }
@@ -117,7 +119,8 @@ struct PNGCodec {
     }
 
     func rgb(background: RGB) -> RGBImage {
-        channels == 3 ? rgbImage() : RGBAImage(width: width, height: height, pixels: pixels).composited(on: background)
+        channels == 3
+            ? rgbImage() : RGBAImage(width: width, height: height, pixels: pixels).composited(on: background)
     }
 
     private func rgbImage() -> RGBImage { RGBImage(width: width, height: height, pixels: pixels) }

@@ -7,7 +7,8 @@ public struct RGBAImage: Sendable, Hashable {
     public var pixels: [UInt8]
 
     public init(width: Int, height: Int, pixels: [UInt8]) {
-        precondition(pixels.count == width * height * 4, "RGBAImage: \(pixels.count) bytes for \(width)x\(height)")
+        precondition(
+            pixels.count == width * height * 4, "RGBAImage: \(pixels.count) bytes for \(width)x\(height)")
         self.width = width
         self.height = height
         self.pixels = pixels
@@ -24,7 +25,8 @@ public struct RGBAImage: Sendable, Hashable {
         self.init(width: image.width, height: image.height, pixels: p)
     }
 
-    /// The image composited over a solid background (white by default): the "over" operator with straight alpha.
+    /// The image composited over a solid background (white by default): the "over" operator with straight
+    /// alpha.
     // out = α·src + (1 − α)·bg,   α = A / 255,  rounded to nearest
     public func composited(on background: RGB = RGB(255, 255, 255)) -> RGBImage {
         let bg = [Int(background.r), Int(background.g), Int(background.b)]

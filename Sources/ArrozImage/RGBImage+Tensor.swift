@@ -13,7 +13,8 @@ import ArrozTensor
 }
 
 extension RGBImage {
-    /// Writes the image as planar CHW floats in [-1, 1] into `out` (3·H·W values); `flipped` mirrors left-right.
+    /// Writes the image as planar CHW floats in [-1, 1] into `out` (3·H·W values); `flipped` mirrors
+    /// left-right.
     public func writeNormalized(to out: UnsafeMutableBufferPointer<Float>, flipped: Bool = false) {
         let (H, W) = (height, width)
         precondition(out.count == 3 * H * W, "writeNormalized: \(out.count) floats for 3x\(H)x\(W)")
@@ -42,18 +43,22 @@ extension RGBImage {
         let t = Tensor.zeros([1, height, width])
         let out = t.mutableData
         for i in 0..<(width * height) {
-            let y = 0.299 * Float(pixels[3 * i]) + 0.587 * Float(pixels[3 * i + 1]) + 0.114 * Float(pixels[3 * i + 2])
+            let y =
+                0.299 * Float(pixels[3 * i]) + 0.587 * Float(pixels[3 * i + 1]) + 0.114
+                * Float(pixels[3 * i + 2])
             out[i] = y / 127.5 - 1
         }
         return t
     }
 
-    /// An image from a `[3, H, W]` (colour) or `[1, H, W]` (grey) tensor in [-1, 1]; values outside are clamped.
+    /// An image from a `[3, H, W]` (colour) or `[1, H, W]` (grey) tensor in [-1, 1]; values outside are
+    /// clamped.
     public init(tensor: Tensor) {
         precondition(
             tensor.rank == 3 && (tensor.shape[0] == 3 || tensor.shape[0] == 1),
             "RGBImage(tensor:): expected [3, H, W] or [1, H, W], got \(tensor.shape)")
-        self.init(planes: tensor.data, channels: tensor.shape[0], height: tensor.shape[1], width: tensor.shape[2])
+        self.init(
+            planes: tensor.data, channels: tensor.shape[0], height: tensor.shape[1], width: tensor.shape[2])
     }
 
     /// Builds an image from planar floats in [-1, 1]; `channels` 1 repeats the grey plane into R, G and B.

@@ -1,4 +1,4 @@
-// RGBImage: an 8-bit RGB picture as a Sendable value — what crosses threads and goes to PNG, sixel and half-blocks.
+// RGBImage: an 8-bit RGB picture as a Sendable value — what goes to PNG, sixel and half-blocks.
 
 /// Width × height pixels, row-major, 3 bytes (R, G, B) each.
 public struct RGBImage: Sendable, Hashable {
@@ -7,7 +7,8 @@ public struct RGBImage: Sendable, Hashable {
     public var pixels: [UInt8]
 
     public init(width: Int, height: Int, pixels: [UInt8]) {
-        precondition(pixels.count == width * height * 3, "RGBImage: \(pixels.count) bytes for \(width)x\(height)")
+        precondition(
+            pixels.count == width * height * 3, "RGBImage: \(pixels.count) bytes for \(width)x\(height)")
         self.width = width
         self.height = height
         self.pixels = pixels

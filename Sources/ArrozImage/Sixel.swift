@@ -1,4 +1,4 @@
-// Sixel: RGBImage → DEC sixel (DCS) bytes through libsixel, and sixel bytes → RGBImage (for tests and previews).
+// Sixel: RGBImage → DEC sixel (DCS) bytes through libsixel, and back (for tests and previews).
 import CSixel
 
 /// Sixel encoding and decoding via libsixel.
@@ -6,7 +6,8 @@ import CSixel
 /// Encoding follows libsixel's own `img2sixel` path: `sixel_dither_new` + `sixel_dither_initialize` build a
 /// median-cut palette of at most `colors` entries from the image, `sixel_dither_set_diffusion_type` picks the
 /// error diffusion, and `sixel_encode` writes through a `sixel_output_new` callback that collects the bytes.
-/// The result is one DCS string (`ESC P … q … ESC \`) ready to write to a terminal after positioning the cursor.
+/// The result is one DCS string (`ESC P … q … ESC \`) ready to write to a terminal after positioning the
+/// cursor.
 public enum Sixel {
     /// Error diffusion used while mapping pixels onto the palette (libsixel `SIXEL_DIFFUSE_*`).
     public enum Diffusion: Sendable, CaseIterable {
@@ -23,22 +24,28 @@ public enum Sixel {
     }
 
     /// The DCS sixel byte string for `image` with a palette of at most `colors` (2...256) entries.
-    public static func encode(_ image: RGBImage, colors: Int = 256, diffusion: Diffusion = .auto) throws -> [UInt8] {
+    public static func encode(_ image: RGBImage, colors: Int = 256, diffusion: Diffusion = .auto) throws
+        -> [UInt8]
+    {
         precondition((2...256).contains(colors), "Sixel.encode: colors \(colors) outside 2...256")
-        precondition(image.width > 0 && image.height > 0, "Sixel.encode: empty \(image.width)x\(image.height) image")
+        precondition(
+            image.width > 0 && image.height > 0, "Sixel.encode: empty \(image.width)x\(image.height) image")
         let sink = ByteSink()
         let context = Unmanaged.passRetained(sink)
         defer { context.release() }
 
         var output: OpaquePointer?
-        try check(sixel_output_new(&output, { data, size, priv in
-            guard let data, let priv, size > 0 else { return 0 }
-            let sink = Unmanaged<ByteSink>.fromOpaque(priv).takeUnretainedValue()
-            data.withMemoryRebound(to: UInt8.self, capacity: Int(size)) {
-                sink.bytes.append(contentsOf: UnsafeBufferPointer(start: $0, count: Int(size)))
-            }
-            return size
-        }, context.toOpaque(), nil), "sixel_output_new")
+        try check(
+            sixel_output_new(
+                &output,
+                { data, size, priv in
+                    guard let data, let priv, size > 0 else { return 0 }
+                    let sink = Unmanaged<ByteSink>.fromOpaque(priv).takeUnretainedValue()
+                    data.withMemoryRebound(to: UInt8.self, capacity: Int(size)) {
+                        sink.bytes.append(contentsOf: UnsafeBufferPointer(start: $0, count: Int(size)))
+                    }
+                    return size
+                }, context.toOpaque(), nil), "sixel_output_new")
         defer { sixel_output_unref(output) }
 
         var dither: OpaquePointer?
@@ -73,14 +80,17 @@ public enum Sixel {
         var width: Int32 = 0, height: Int32 = 0, ncolors: Int32 = 0
         try input.withUnsafeMutableBufferPointer { p in
             try check(
-                sixel_decode_raw(p.baseAddress, Int32(p.count), &indices, &width, &height, &palette, &ncolors, allocator),
+                sixel_decode_raw(
+                    p.baseAddress, Int32(p.count), &indices, &width, &height, &palette, &ncolors, allocator),
                 "sixel_decode_raw")
         }
         defer {
             sixel_allocator_free(allocator, indices)
             sixel_allocator_free(allocator, palette)
         }
-        guard let indices, let palette, width > 0, height > 0 else { throw ImageError.sixel(operation: "decode", status: -1) }
+        guard let indices, let palette, width > 0, height > 0 else {
+            throw ImageError.sixel(operation: "decode", status: -1)
+        }
         // The palette is RGB triplets, one per colour register.
         var px = [UInt8](repeating: 0, count: Int(width) * Int(height) * 3)
         for i in 0..<(Int(width) * Int(height)) {

@@ -28,7 +28,8 @@ import Testing
         #expect {
             _ = try FashionMNIST(split: .train, directory: "/nonexistent/fashion")
         } throws: { error in
-            "\(error)".contains("apt-get install dataset-fashion-mnist") && "\(error)".contains("/nonexistent/fashion")
+            "\(error)".contains("apt-get install dataset-fashion-mnist")
+                && "\(error)".contains("/nonexistent/fashion")
         }
     }
 }

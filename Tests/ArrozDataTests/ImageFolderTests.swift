@@ -5,7 +5,8 @@ import Foundation
 import Testing
 
 func makeFolder(_ name: String) -> URL {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("arroz-folder-\(getpid())-\(name)")
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+        "arroz-folder-\(getpid())-\(name)")
     try? FileManager.default.removeItem(at: dir)
     try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     return dir
@@ -14,9 +15,12 @@ func makeFolder(_ name: String) -> URL {
 @Suite struct ImageFolderTests {
     @Test func sidecarCaptions() throws {
         let dir = makeFolder("sidecar")
-        try savePNG(RGBImage(width: 64, height: 48, fill: (255, 0, 0)), dir.appendingPathComponent("a.png").path)
-        try savePNG(RGBImage(width: 16, height: 16, fill: (0, 0, 255)), dir.appendingPathComponent("b.png").path)
-        try "a red rectangle\n".write(to: dir.appendingPathComponent("a.txt"), atomically: true, encoding: .utf8)
+        try savePNG(
+            RGBImage(width: 64, height: 48, fill: (255, 0, 0)), dir.appendingPathComponent("a.png").path)
+        try savePNG(
+            RGBImage(width: 16, height: 16, fill: (0, 0, 255)), dir.appendingPathComponent("b.png").path)
+        try "a red rectangle\n".write(
+            to: dir.appendingPathComponent("a.txt"), atomically: true, encoding: .utf8)
         try Data().write(to: dir.appendingPathComponent(".DS_Store"))
         let d = try ImageFolderDataset(path: dir.path, size: 32)
         #expect(d.count == 2)
@@ -27,7 +31,8 @@ func makeFolder(_ name: String) -> URL {
 
     @Test func metadataJSONL() throws {
         let dir = makeFolder("jsonl")
-        try savePNG(RGBImage(width: 8, height: 8, fill: (0, 255, 0)), dir.appendingPathComponent("g.png").path)
+        try savePNG(
+            RGBImage(width: 8, height: 8, fill: (0, 255, 0)), dir.appendingPathComponent("g.png").path)
         let lines = #"{"file_name": "g.png", "text": "green"}"# + "\n"
         try lines.write(to: dir.appendingPathComponent("metadata.jsonl"), atomically: true, encoding: .utf8)
         let d = try ImageFolderDataset(path: dir.path, size: 8)

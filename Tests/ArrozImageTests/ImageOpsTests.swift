@@ -27,20 +27,26 @@ import Testing
 
     @Test func resizeFilters() {
         // 4x1 row [0, 100, 200, 40] (grey)
-        let row = RGBImage(width: 4, height: 1, pixels: [0, 100, 200, 40].flatMap { [UInt8($0), UInt8($0), UInt8($0)] })
-        #expect(row.resized(width: 2, height: 1, filter: .area).pixels.enumerated().filter { $0.0 % 3 == 0 }.map(\.1)
-            == [50, 120])
+        let row = RGBImage(
+            width: 4, height: 1, pixels: [0, 100, 200, 40].flatMap { [UInt8($0), UInt8($0), UInt8($0)] })
+        #expect(
+            row.resized(width: 2, height: 1, filter: .area).pixels.enumerated().filter { $0.0 % 3 == 0 }.map(
+                \.1)
+                == [50, 120])
         #expect(row.resized(width: 2, height: 1, filter: .nearest).pixels[0] == 0)
         #expect(row.resized(width: 2, height: 1, filter: .nearest).pixels[3] == 200)
         // bilinear 4→2 (align_corners=False): src = 2·o + 0.5 → averages of neighbours: 50, 120
         #expect(row.resized(width: 2, height: 1, filter: .bilinear).pixels[3] == 120)
         // upscale 2→4 nearest duplicates
         let two = RGBImage(width: 2, height: 1, pixels: [10, 10, 10, 90, 90, 90])
-        #expect(two.resized(width: 4, height: 2, filter: .nearest).pixels.prefix(12) ==
-            [10, 10, 10, 10, 10, 10, 90, 90, 90, 90, 90, 90])
+        #expect(
+            two.resized(width: 4, height: 2, filter: .nearest).pixels.prefix(12) == [
+                10, 10, 10, 10, 10, 10, 90, 90, 90, 90, 90, 90,
+            ])
         // torch: F.interpolate(torch.tensor([[[[10., 90.]]]]), size=(1, 4), mode="bilinear") → 10, 30, 70, 90
-        #expect(two.resized(width: 4, height: 1, filter: .bilinear).pixels.enumerated().filter { $0.0 % 3 == 0 }
-            .map(\.1) == [10, 30, 70, 90])
+        #expect(
+            two.resized(width: 4, height: 1, filter: .bilinear).pixels.enumerated().filter { $0.0 % 3 == 0 }
+                .map(\.1) == [10, 30, 70, 90])
     }
 
     @Test func alphaCompositing() {
@@ -54,7 +60,8 @@ import Testing
     @Test func contactSheetLayout() {
         let red = RGBImage(width: 2, height: 2, fill: (255, 0, 0))
         let blue = RGBImage(width: 2, height: 2, fill: (0, 0, 255))
-        let sheet = ImageGrid.contactSheet([red, blue, red], columns: 2, padding: 1, background: RGB(0, 0, 0))
+        let sheet = ImageGrid.contactSheet(
+            [red, blue, red], columns: 2, padding: 1, background: RGB(0, 0, 0))
         #expect(sheet.width == 2 * 2 + 3 && sheet.height == 2 * 2 + 3)
         #expect(sheet[0, 0] == (0, 0, 0))
         #expect(sheet[1, 1] == (255, 0, 0))

@@ -21,7 +21,9 @@ func temporaryPath(_ name: String) -> String {
         var image = RGBImage(width: 5, height: 3)
         for y in 0..<3 { for x in 0..<5 { image[x, y] = (UInt8(50 * x), UInt8(100 * y), UInt8(x * y * 7)) } }
         let path = temporaryPath("roundtrip.png")
-        let text = ["parameters": "a red apple, seed 42, ddim 20, cfg 3.5", "prompt": "café 🍎 ünïcode", "x": ""]
+        let text = [
+            "parameters": "a red apple, seed 42, ddim 20, cfg 3.5", "prompt": "café 🍎 ünïcode", "x": "",
+        ]
         try savePNG(image, path, text: text)
         #expect(try loadPNG(path) == image)
         #expect(try loadPNGText(path) == text)

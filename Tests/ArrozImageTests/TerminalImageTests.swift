@@ -9,7 +9,8 @@ import Testing
         for y in 0..<18 {
             for x in 0..<24 {
                 let quadrant: (UInt8, UInt8, UInt8) =
-                    y < 9 ? (x < 12 ? (220, 30, 30) : (30, 200, 40)) : (x < 12 ? (20, 40, 230) : (250, 250, 250))
+                    y < 9
+                    ? (x < 12 ? (220, 30, 30) : (30, 200, 40)) : (x < 12 ? (20, 40, 230) : (250, 250, 250))
                 image[x, y] = y == 8 ? (UInt8(x * 10), UInt8(x * 10), UInt8(x * 10)) : quadrant
             }
         }
@@ -61,7 +62,9 @@ import Testing
         #expect(cells[0][0].fg == RGB(255, 0, 0) && cells[0][0].bg == RGB(0, 0, 255))
         #expect(cells[0][1].fg == RGB(0, 255, 0) && cells[0][1].bg == RGB(255, 255, 255))
         let text = HalfBlock.ansi(cells)
-        #expect(text == "\u{1B}[38;2;255;0;0m\u{1B}[48;2;0;0;255m▀\u{1B}[38;2;0;255;0m\u{1B}[48;2;255;255;255m▀\u{1B}[0m")
+        let red = "\u{1B}[38;2;255;0;0m\u{1B}[48;2;0;0;255m▀"
+        let green = "\u{1B}[38;2;0;255;0m\u{1B}[48;2;255;255;255m▀"
+        #expect(text == red + green + "\u{1B}[0m")
         let text256 = HalfBlock.ansi(cells, mode: .palette256)
         // xterm: red = 196, blue = 21, green = 46, white = 231
         #expect(text256 == "\u{1B}[38;5;196m\u{1B}[48;5;21m▀\u{1B}[38;5;46m\u{1B}[48;5;231m▀\u{1B}[0m")

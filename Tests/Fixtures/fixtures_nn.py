@@ -13,6 +13,9 @@ make(out_dir) writes:
       onecycle.default.lr / .beta1   OneCycleLR(max_lr 1e-2, total 17, linear), steps 0..17
       cosine.lr   transformers get_cosine_with_min_lr_schedule_with_warmup(base 1e-3, warmup 5, total 20,
                   min_lr 1e-4), steps 0..24
+      layers.* nn.Linear(5, 3), nn.Conv2d(4, 6, 3, stride=2, padding=1, groups=2),
+               nn.ConvTranspose2d(4, 6, 4, stride=2, padding=1, output_padding=1, groups=2) with seeded weights:
+               layers.<l>.weight / .bias / .x / .y
   python_mixed.safetensors      written by safetensors.torch.save_file: f32 [2, 3], f16 [6], bf16 [3],
                                 i64 [2, 2], metadata {"source": "python", "note": "a \"quoted\" value"};
                                 expected Float32 values in nn_optim.json under st.<name>
@@ -31,6 +34,8 @@ import numpy as np
 import torch
 from safetensors import safe_open
 from safetensors.torch import load_file, save_file
+
+OUT_DIR = "Tests/ArrozNNTests/Fixtures"
 
 
 def put(out, name, t):
@@ -135,6 +140,21 @@ def clipping(out):
         put(out, f"{tag}.g1", b.grad)
 
 
+def layers(out):
+    torch.manual_seed(11)
+    mods = {
+        "linear": (torch.nn.Linear(5, 3), torch.randn(2, 4, 5)),
+        "conv": (torch.nn.Conv2d(4, 6, 3, stride=2, padding=1, groups=2), torch.randn(2, 4, 7, 6)),
+        "convt": (torch.nn.ConvTranspose2d(4, 6, 4, stride=2, padding=1, output_padding=1, groups=2),
+                  torch.randn(2, 4, 3, 5)),
+    }
+    for name, (m, x) in mods.items():
+        put(out, f"layers.{name}.weight", m.weight)
+        put(out, f"layers.{name}.bias", m.bias)
+        put(out, f"layers.{name}.x", x)
+        put(out, f"layers.{name}.y", m(x))
+
+
 def safetensors_files(out, out_dir):
     mixed = {
         "f32": torch.tensor([[1.5, -2.25, 3.0e-5], [0.0, 1e10, -7.125]], dtype=torch.float32),
@@ -175,6 +195,7 @@ def make(out_dir):
     run_keras_adam(out, gen)
     clipping(out)
     schedules(out)
+    layers(out)
     safetensors_files(out, out_dir)
     with open(os.path.join(out_dir, "nn_optim.json"), "w") as f:
         json.dump({"tensors": out}, f)

@@ -23,33 +23,8 @@ extension Layer {
     public func load(
         from file: SafeTensorsFile, prefix: String = "", strict: Bool = true, ignoring: [String] = []
     ) throws -> LoadReport {
-        let params = namedParameters()
-        var report = LoadReport(loaded: [], missing: [], unexpected: [])
-        var plan: [(Tensor, SafeTensorsFile.Entry)] = []
-        var used = Set<String>()
-        for (name, t) in params {
-            let key = prefix + name
-            guard let e = file.entries[key] else {
-                report.missing.append(key)
-                continue
-            }
-            guard e.shape == t.shape else {
-                throw SafeTensorsError.shapeMismatch(file: file.path, tensor: key, expected: t.shape, found: e.shape)
-            }
-            plan.append((t, e))
-            used.insert(key)
-            report.loaded.append(name)
-        }
-        report.unexpected = file.names.filter { key in
-            key.hasPrefix(prefix) && !used.contains(key)
-                && !ignoring.contains { key.hasPrefix($0) && !prefix.hasPrefix($0) }
-        }
-        if strict && (!report.missing.isEmpty || !report.unexpected.isEmpty) {
-            throw SafeTensorsError.keysMismatch(
-                file: file.path, prefix: prefix, missing: report.missing, unexpected: report.unexpected)
-        }
-        for (t, e) in plan { file.copy(e, into: t.storage.pointer) }
-        return report
+        let named = namedParameters().map { (name: $0.0, tensor: $0.1) }
+        return try file.load(into: named, prefix: prefix, strict: strict, ignoring: ignoring)
     }
 
     /// Adds every tensor as `prefix + name` to `writer`.
@@ -62,5 +37,42 @@ extension Layer {
         var w = SafeTensorsWriter(metadata: metadata)
         add(to: &w)
         try w.write(to: path)
+    }
+}
+
+extension SafeTensorsFile {
+    /// Loads `prefix + name` into each tensor of `named`; the engine of `Layer.load` (same rules), also used
+    /// for EMA shadows and optimizer moments.
+    @discardableResult
+    public func load(
+        into named: [NamedParameter], prefix: String = "", strict: Bool = true, ignoring: [String] = []
+    ) throws -> LoadReport {
+        var report = LoadReport(loaded: [], missing: [], unexpected: [])
+        var plan: [(Tensor, Entry)] = []
+        var used = Set<String>()
+        for (name, t) in named {
+            let key = prefix + name
+            guard let e = entries[key] else {
+                report.missing.append(key)
+                continue
+            }
+            guard e.shape == t.shape else {
+                throw SafeTensorsError.shapeMismatch(
+                    file: path, tensor: key, expected: t.shape, found: e.shape)
+            }
+            plan.append((t, e))
+            used.insert(key)
+            report.loaded.append(name)
+        }
+        report.unexpected = names.filter { key in
+            key.hasPrefix(prefix) && !used.contains(key)
+                && !ignoring.contains { key.hasPrefix($0) && !prefix.hasPrefix($0) }
+        }
+        if strict && (!report.missing.isEmpty || !report.unexpected.isEmpty) {
+            throw SafeTensorsError.keysMismatch(
+                file: path, prefix: prefix, missing: report.missing, unexpected: report.unexpected)
+        }
+        for (t, e) in plan { copy(e, into: t.storage.pointer) }
+        return report
     }
 }
