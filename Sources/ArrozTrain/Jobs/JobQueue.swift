@@ -163,6 +163,17 @@ public final class JobQueue: @unchecked Sendable {
         }
     }
 
+    /// Stops a training job after its current step, saving a checkpoint first when `save`.
+    public func stopTraining(_ id: JobID, save: Bool) {
+        locked {
+            if let run = training, run.id == id { run.directive = save ? .saveAndStop : .stop }
+            if let i = pendingTraining.firstIndex(where: { $0.id == id }) {
+                pendingTraining.remove(at: i)
+                finish(id, .train, .cancelled, "cancelled")
+            }
+        }
+    }
+
     /// Asks the running training job to save a checkpoint after its current step (and keep going).
     public func saveTrainingNow() {
         locked { if let run = training, run.directive == .proceed { run.directive = .saveCheckpoint } }
