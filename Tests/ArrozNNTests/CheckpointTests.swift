@@ -1,4 +1,4 @@
-// CheckpointTests: bundle round trip (weights, EMA, optimizer, RNG, metadata), identical resume, atomic write,
+// CheckpointTests: bundle round trip (weights, EMA, optimizer, RNG, metadata), identical resume, atomic,
 // and the errors for non-checkpoints, newer formats and mismatched sections.
 import ArrozNN
 import ArrozTensor
@@ -64,7 +64,9 @@ private func trainStep(_ model: Sequential, _ opt: AdamW, _ ema: EMA, step: Int)
         for ((n, a), (_, b)) in zip(model.namedParameters(), model2.namedParameters()) {
             #expect(a.scalars == b.scalars, "model \(n)")
         }
-        for (a, b) in zip(ema.shadow, ema2.shadow) { #expect(a.tensor.scalars == b.tensor.scalars, "ema \(a.name)") }
+        for (a, b) in zip(ema.shadow, ema2.shadow) {
+            #expect(a.tensor.scalars == b.tensor.scalars, "ema \(a.name)")
+        }
         for (a, b) in zip(opt.states, opt2.states) {
             #expect(a.step == 3 && b.step == 3)
             #expect(a.expAvg.scalars == b.expAvg.scalars && a.expAvgSq.scalars == b.expAvgSq.scalars)
@@ -76,7 +78,8 @@ private func trainStep(_ model: Sequential, _ opt: AdamW, _ ema: EMA, step: Int)
             let l1 = trainStep(model, opt, ema, step: step), l2 = trainStep(model2, opt2, ema2, step: step)
             #expect(l1 == l2, "loss at step \(step)")
         }
-        #expect(model.layers[0].namedParameters()[0].1.scalars == model2.layers[0].namedParameters()[0].1.scalars)
+        #expect(
+            model.layers[0].namedParameters()[0].1.scalars == model2.layers[0].namedParameters()[0].1.scalars)
 
         // The EMA section also loads straight into a model for sampling.
         let sampler = tinyModel(seed: 3)
@@ -104,8 +107,10 @@ private func trainStep(_ model: Sequential, _ opt: AdamW, _ ema: EMA, step: Int)
         #expect(g2.states[0].expAvg.scalars == optG.states[0].expAvg.scalars && d2.states[3].step == 1)
         #expect(d2.states[0].expAvgSq.scalars == optD.states[0].expAvgSq.scalars)
         let wrong = AdamW(tinyModel(seed: 7))
-        #expect(throws: CheckpointError.optimizerMismatch(
-            file: ck.path, label: "disc", expected: "adamw", found: "adam")) {
+        #expect(
+            throws: CheckpointError.optimizerMismatch(
+                file: ck.path, label: "disc", expected: "adamw", found: "adam")
+        ) {
             try ck.restore(optimizer: wrong, label: "disc")
         }
     }
@@ -126,7 +131,8 @@ private func trainStep(_ model: Sequential, _ opt: AdamW, _ ema: EMA, step: Int)
             Issue.record("format 2 opened")
         } catch let e as CheckpointError {
             #expect(e == .newerFormat(file: dir + "/future.safetensors", found: 2, supported: 1))
-            #expect(e.description.contains("future.safetensors") && e.description.contains("update arroz-studio"))
+            #expect(
+                e.description.contains("future.safetensors") && e.description.contains("update arroz-studio"))
         }
         try Checkpoint.save(to: dir + "/plain.safetensors", model: model, family: "x", config: "{}", step: 0)
         let ck = try CheckpointFile(path: dir + "/plain.safetensors")
@@ -142,7 +148,10 @@ private func trainStep(_ model: Sequential, _ opt: AdamW, _ ema: EMA, step: Int)
         // A model of another shape: the safetensors shape error names the tensor.
         var rng = ArrozRandom(seed: 0)
         let other = Sequential(Linear(3, 5, rng: &rng), Lambda("id") { $0 }, Linear(5, 2, rng: &rng))
-        #expect(throws: SafeTensorsError.shapeMismatch(file: ck.path, tensor: "0.weight", expected: [5, 3], found: [4, 3])) {
+        #expect(
+            throws: SafeTensorsError.shapeMismatch(
+                file: ck.path, tensor: "0.weight", expected: [5, 3], found: [4, 3])
+        ) {
             try ck.restore(model: other)
         }
     }
@@ -164,8 +173,9 @@ private func trainStep(_ model: Sequential, _ opt: AdamW, _ ema: EMA, step: Int)
         #expect(FileManager.default.contents(atPath: path) == before)
         // A failing write into a missing directory throws a named error and creates nothing.
         #expect(throws: SafeTensorsError.self) {
-            try Checkpoint.save(to: dir + "/missing/ck.safetensors", model: tinyModel(seed: 1), family: "x",
-                                config: "{}", step: 1)
+            try Checkpoint.save(
+                to: dir + "/missing/ck.safetensors", model: tinyModel(seed: 1), family: "x",
+                config: "{}", step: 1)
         }
     }
 }

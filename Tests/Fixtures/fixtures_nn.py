@@ -35,6 +35,8 @@ import torch
 from safetensors import safe_open
 from safetensors.torch import load_file, save_file
 
+OUT_DIR = "Tests/ArrozNNTests/Fixtures"
+
 
 def put(out, name, t):
     t = torch.as_tensor(t).detach().to(torch.float64)

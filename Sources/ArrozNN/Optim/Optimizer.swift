@@ -1,4 +1,4 @@
-// Optimizer: the protocol the training loop drives (step, zeroGrad, lr) and the Adam-family state it checkpoints.
+// Optimizer: the protocol the training loop drives (step, zeroGrad, lr) and the Adam-family state.
 import ArrozTensor
 
 /// A parameter that an optimizer updates, under its state_dict name (used for checkpoint keys).
