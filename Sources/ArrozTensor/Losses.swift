@@ -37,8 +37,8 @@ extension Tensor {
 }
 
 // MARK: - crossEntropy
-// lse = log Σ_k e^(x_k),  log p_k = x_k − lse,  q_k = (1 − ε)·[k = t] + ε/K
-// ℓ = w · Σ_k −q_k log p_k = w · ((1 − ε)(lse − x_t) + ε(lse − mean_k x_k))
+// log p = log_softmax(x) over K,  q_k = (1 − ε)·[k = t] + ε/K
+// ℓ = w · Σ_k −q_k log p_k = w · (−(1 − ε)·log p_t − (ε/K)·Σ_k log p_k)
 // ∂ℓ/∂x_k = w · (p_k − q_k),   ∂ℓ/∂w = ℓ / w  (the unweighted loss)
 
 /// Cross-entropy of `logits` `[N, K]` or `[N, K, d1, …]` (classes on axis 1) against class indices stored as
@@ -60,57 +60,58 @@ public func crossEntropy(
     }
     let (outer, inner) = (logits.shape[0], targetShape.dropFirst().reduce(1, *))
     let lines = outer * inner
-    let x = logits.storage.pointer
+    // class per line, −1 where ignored (copied: targets is not an input and may be freed before backward)
+    let classes = targets.scalars.enumerated().map { i, v -> Int in
+        if let ig = ignoreIndex, Int(v) == ig { return -1 }
+        precondition(
+            v >= 0 && Int(v) < k && v == v.rounded(),
+            "crossEntropy: target \(v) at \(i) is not a class index in 0..<\(k) (logits \(logits.shape))")
+        return Int(v)
+    }
     let w = weights?.storage.pointer    // weights is an input, so the graph keeps it alive
-    let t = targets.scalars             // copied: targets is not an input and may be freed before backward
+    let logp = Storage(uninitializedCount: logits.count)
+    Tensor.softmaxForward(logits.storage.pointer, logp.pointer, outer: outer, k: k, inner: inner, log: true)
+    let sums = Storage(count: lines, repeating: 0)   // Σ_k log p_k, only needed with smoothing
+    if eps > 0 {
+        if inner == 1 {
+            for line in 0..<lines { for j in 0..<k { sums.pointer[line] += logp.pointer[line * k + j] } }
+        } else {
+            LineLayout(outer: outer, k: k, inner: inner).lineSums(logp.pointer, into: sums.pointer)
+        }
+    }
     let raw = Storage(uninitializedCount: lines)        // per element, before the weights
     let losses = Storage(uninitializedCount: lines)     // raw · w
-    let lse = Storage(uninitializedCount: lines)
-    let ignored = (0..<lines).map { ignoreIndex != nil && Int(t[$0]) == ignoreIndex }
-    for i in 0..<lines where !ignored[i] {
-        let ti = t[i]
-        precondition(
-            ti >= 0 && Int(ti) < k && ti == ti.rounded(),
-            "crossEntropy: target \(ti) at \(i) is not a class index in 0..<\(k)")
-    }
-    Tensor.forEachLine(outer: outer, k: k, inner: inner) { base, step in
-        let line = (base / (k * inner)) * inner + base % inner
-        var m = -Float.infinity
-        var sum: Float = 0
-        for j in 0..<k {
-            m = Swift.max(m, x[base + j * step])
-            sum += x[base + j * step]
-        }
-        var total: Float = 0
-        for j in 0..<k { total += Foundation.exp(x[base + j * step] - m) }
-        let l = m + Foundation.log(total)
-        lse.pointer[line] = l
-        if ignored[line] {
+    for line in 0..<lines {
+        let t = classes[line]
+        if t < 0 {
             raw.pointer[line] = 0
             losses.pointer[line] = 0
-            return
+            continue
         }
-        let nll = l - x[base + Int(t[line]) * step]
-        let smooth = l - sum / Float(k)
-        raw.pointer[line] = (1 - eps) * nll + eps * smooth
+        let (o, j) = (line / inner, line % inner)
+        let lpt = logp.pointer[(o * k + t) * inner + j]
+        raw.pointer[line] = -(1 - eps) * lpt - eps / Float(k) * sums.pointer[line]
         losses.pointer[line] = raw.pointer[line] * (w?[line] ?? 1)
     }
-    let valid = ignored.reduce(0) { $0 + ($1 ? 0 : 1) }
+    let valid = classes.reduce(0) { $0 + ($1 < 0 ? 0 : 1) }
     let inputs = [logits] + (weights.map { [$0] } ?? [])
     return Tensor.lossResult(
         "crossEntropy", shape: targetShape, losses: losses, meanCount: valid, reduction: reduction,
         inputs: inputs
     ) { dl in
         logits.accumulateGrad { dst in
-            Tensor.forEachLine(outer: outer, k: k, inner: inner) { base, step in
-                let line = (base / (k * inner)) * inner + base % inner
-                if ignored[line] { return }
-                let s = dl[line] * (w?[line] ?? 1)
-                let target = Int(t[line])
-                for j in 0..<k {
-                    let p = Foundation.exp(x[base + j * step] - lse.pointer[line])
-                    let q = (j == target ? 1 - eps : 0) + eps / Float(k)
-                    dst[base + j * step] += s * (p - q)
+            // s_line = dℓ · w, zero where ignored; then dx[o, c, j] += s·(p − q), rows (o, c) in parallel
+            let scale = (0..<lines).map { classes[$0] < 0 ? 0 : dl[$0] * (w?[$0] ?? 1) }
+            let smooth = eps / Float(k)
+            let lp = logp.pointer
+            parallelFor(outer * k, grain: Swift.max(1, 16384 / inner)) { r in
+                for row in r {
+                    let (o, c) = (row / k, row % k)
+                    for j in 0..<inner {
+                        let line = o * inner + j, i = row * inner + j
+                        let q = (classes[line] == c ? 1 - eps : 0) + smooth
+                        dst[i] += scale[line] * (Foundation.exp(lp[i]) - q)
+                    }
                 }
             }
         }

@@ -11,45 +11,61 @@ extension Tensor {
     // y_k = e^(x_k − m) / Σ_j e^(x_j − m),  m = max_j x_j        dx_k = y_k·(dy_k − Σ_j dy_j·y_j)
 
     /// Softmax along `axis` (torch.softmax), shifted by the maximum so large logits cannot overflow.
-    public func softmax(axis: Int = -1) -> Tensor {
-        let a = Shape.axis(axis, rank: rank, op: "softmax")
-        let (outer, k, inner) = Tensor.splitAround(shape, axis: a)
-        let s = Storage(uninitializedCount: count)
-        Tensor.softmaxForward(storage.pointer, s.pointer, outer: outer, k: k, inner: inner, log: false)
-        return Tensor.result("softmax", shape: shape, storage: s, inputs: [self]) { [self] g in
-            accumulateGrad { dst in
-                let y = s.pointer, dy = g.storage.pointer
-                Tensor.forEachLine(outer: outer, k: k, inner: inner) { base, step in
-                    var dot: Float = 0
-                    for j in 0..<k { dot += dy[base + j * step] * y[base + j * step] }
-                    for j in 0..<k {
-                        let i = base + j * step
-                        dst[i] += y[i] * (dy[i] - dot)
-                    }
-                }
-            }
-        }
-    }
+    public func softmax(axis: Int = -1) -> Tensor { softmaxFamily(axis: axis, log: false) }
 
     // MARK: - logSoftmax
     // y_k = x_k − m − log Σ_j e^(x_j − m)        dx_k = dy_k − e^(y_k)·Σ_j dy_j
 
     /// Log-softmax along `axis` (torch.log_softmax), computed in one stable pass.
-    public func logSoftmax(axis: Int = -1) -> Tensor {
-        let a = Shape.axis(axis, rank: rank, op: "logSoftmax")
+    public func logSoftmax(axis: Int = -1) -> Tensor { softmaxFamily(axis: axis, log: true) }
+
+    private func softmaxFamily(axis: Int, log: Bool) -> Tensor {
+        let name = log ? "logSoftmax" : "softmax"
+        let a = Shape.axis(axis, rank: rank, op: name)
         let (outer, k, inner) = Tensor.splitAround(shape, axis: a)
         let s = Storage(uninitializedCount: count)
-        Tensor.softmaxForward(storage.pointer, s.pointer, outer: outer, k: k, inner: inner, log: true)
-        return Tensor.result("logSoftmax", shape: shape, storage: s, inputs: [self]) { [self] g in
+        Tensor.softmaxForward(storage.pointer, s.pointer, outer: outer, k: k, inner: inner, log: log)
+        return Tensor.result(name, shape: shape, storage: s, inputs: [self]) { [self] g in
             accumulateGrad { dst in
-                let y = s.pointer, dy = g.storage.pointer
-                Tensor.forEachLine(outer: outer, k: k, inner: inner) { base, step in
-                    var total: Float = 0
-                    for j in 0..<k { total += dy[base + j * step] }
-                    for j in 0..<k {
-                        let i = base + j * step
-                        dst[i] += dy[i] - Foundation.exp(y[i]) * total
-                    }
+                guard let dx = dst.baseAddress else { return }
+                Tensor.softmaxBackward(s.pointer, g.storage.pointer, dx, outer: outer, k: k, inner: inner, log: log)
+            }
+        }
+    }
+
+    /// Softmax (or log-softmax) of every line; tiled across lines when the axis is not the last one.
+    static func softmaxForward(
+        _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, outer: Int, k: Int, inner: Int, log: Bool
+    ) {
+        if inner == 1 {
+            softmaxForwardLines(x, y, outer: outer, k: k, inner: inner, log: log)
+        } else {
+            LineLayout(outer: outer, k: k, inner: inner).softmaxForward(x, y, log: log)
+        }
+    }
+
+    /// Accumulates the softmax (or log-softmax) input gradient from its output `y` and output gradient `dy`.
+    static func softmaxBackward(
+        _ y: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>,
+        outer: Int, k: Int, inner: Int, log: Bool
+    ) {
+        if inner != 1 {
+            LineLayout(outer: outer, k: k, inner: inner).softmaxBackward(y, dy, dx, log: log)
+            return
+        }
+        forEachLine(outer: outer, k: k, inner: inner) { base, step in
+            var acc: Float = 0
+            if log {
+                for j in 0..<k { acc += dy[base + j * step] }
+                for j in 0..<k {
+                    let i = base + j * step
+                    dx[i] += dy[i] - Foundation.exp(y[i]) * acc
+                }
+            } else {
+                for j in 0..<k { acc += dy[base + j * step] * y[base + j * step] }
+                for j in 0..<k {
+                    let i = base + j * step
+                    dx[i] += y[i] * (dy[i] - acc)
                 }
             }
         }
@@ -66,10 +82,9 @@ extension Tensor {
         }
     }
 
-    /// Writes softmax (or log-softmax) of every line of `x` into `y`; lines are K elements `inner` apart.
-    static func softmaxForward(
-        _ x: UnsafeMutablePointer<Float>, _ y: UnsafeMutablePointer<Float>,
-        outer: Int, k: Int, inner: Int, log: Bool
+    /// One line at a time: the reference for the tiled kernel, and the fast path when lines are contiguous.
+    static func softmaxForwardLines(
+        _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, outer: Int, k: Int, inner: Int, log: Bool
     ) {
         forEachLine(outer: outer, k: k, inner: inner) { base, step in
             var m = -Float.infinity
@@ -89,6 +104,16 @@ extension Tensor {
                 for j in 0..<k { y[base + j * step] *= inv }
             }
         }
+    }
+
+    /// Softmax or log-softmax along `axis` computed one line at a time (no tiling, no graph) — the naive
+    /// reference the tuned kernels are tested against.
+    public func softmaxReference(axis: Int, log: Bool) -> Tensor {
+        let a = Shape.axis(axis, rank: rank, op: "softmaxReference")
+        let (outer, k, inner) = Tensor.splitAround(shape, axis: a)
+        let s = Storage(uninitializedCount: count)
+        Tensor.softmaxForwardLines(storage.pointer, s.pointer, outer: outer, k: k, inner: inner, log: log)
+        return Tensor(storage: s, shape: shape)
     }
 }
 

@@ -38,6 +38,12 @@ import Testing
         expectClose(
             crossEntropy(logits, targets, labelSmoothing: 0.1, reduction: .none),
             naiveCrossEntropy(logits, targets, eps: 0.1), atol: 1e-5, "spatial")
+        // many lines per tile (tiled kernel, partial last tile)
+        let wide = Tensor.randn([2, 5, 70], std: 3, rng: &rng)
+        let wideT = Tensor.randint([2, 70], low: 0, high: 5, rng: &rng)
+        expectClose(
+            crossEntropy(wide, wideT, labelSmoothing: 0.2, reduction: .none),
+            naiveCrossEntropy(wide, wideT, eps: 0.2), rtol: 1e-5, atol: 1e-5, "wide")
         for reduction in [LossReduction.mean, .sum, .none] {
             expectGradientsMatch([logits, w]) { p in
                 crossEntropy(p[0], targets, labelSmoothing: 0.1, weights: p[1], reduction: reduction)
