@@ -24,7 +24,7 @@ public enum TextError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case let .missingEncoder(name, directory, fix):
-            return "the \(name) encoder is missing from \(directory); fetch it with `\(fix)`"
+            return "the \(name) encoder is missing from \(directory); run `\(fix)` to fetch it"
         case let .unreadable(path, reason):
             return "cannot read \(path): \(reason)"
         case let .invalidUTF8(path):

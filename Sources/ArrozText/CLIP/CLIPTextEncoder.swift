@@ -18,8 +18,8 @@ public final class CLIPTextEncoder: PromptEncoder, @unchecked Sendable {
     public init(directory: String) throws {
         let fm = FileManager.default
         guard fm.fileExists(atPath: directory + "/model.safetensors") else {
-            throw TextError.missingEncoder(name: "CLIP text model (model.safetensors)", directory: directory,
-                fix: "save one with CLIPTextModel.save_pretrained(DIR, safe_serialization=True)")
+            throw TextError.unreadable(path: directory + "/model.safetensors", reason: "no CLIP text model there; "
+                + "save one with CLIPTextModel.save_pretrained(DIR, safe_serialization=True)")
         }
         let config = try CLIPTextConfig.load(directory + "/config.json")
         let context = min(77, config.maxPositionEmbeddings)

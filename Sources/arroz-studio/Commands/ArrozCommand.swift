@@ -6,6 +6,6 @@ struct ArrozCommand: ParsableCommand {
         commandName: "arroz-studio",
         abstract: "Train and sample small text-conditioned diffusion models on a CPU, in a terminal studio.",
         version: "0.1.0",
-        subcommands: [BenchCommand.self]
+        subcommands: [BenchCommand.self, EmbedCommand.self]
     )
 }
