@@ -112,7 +112,7 @@ func loadedState() -> AppState {
         _ = s.apply(.job(JobEvent(job: JobID(4), kind: .sample,
                                   update: .sampleStep(SampleStep(step: 3, total: 4, preview: nil, seconds: 0.2)))))
         #expect(s.preview.step == 1)
-        _ = s.apply(.job(JobEvent(job: JobID(5), kind: .sample, update: .cfgChanged(cfg: 6, fromStep: 2))))
+        _ = s.apply(.job(JobEvent(job: JobID(5), kind: .sample, update: .cfgChanged(cfg: 6, afterStep: 2))))
         #expect(s.preview.cfgMarks.map(\.step) == [2])
         let run = SampleRun(request: s.sampleRequest!, image: img, frames: [SampleFrame(step: 1, image: img)],
                             secondsPerStep: 0.3)

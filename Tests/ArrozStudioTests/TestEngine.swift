@@ -1,4 +1,5 @@
 // TestEngine: a small deterministic StudioEngine for the studio's tests (test target only, not shipped).
+import ArrozDiffusion
 import ArrozImage
 import ArrozTrain
 
@@ -30,13 +31,16 @@ final class TestEngine: StudioEngine {
         PromptPairSummary(vectorA: Self.vector(promptA), vectorB: Self.vector(promptB), bins: 8)
     }
 
-    func sample(_ request: SampleRequest, live: LiveParameters, onStep: (SampleStep) -> Bool) throws -> RGBImage? {
+    func sample(_ request: SampleRequest, controls: SamplerControls, onStep: (SampleStep) -> Bool) throws
+        -> RGBImage?
+    {
         if failSampling { throw Failure() }
         sampleCalls.append(request)
         cfgPerStep = []
         var image = RGBImage(width: request.width, height: request.height)
         for step in 1...request.steps {
-            let cfg = live.beginStep()
+            if controls.isCancelled { return nil }
+            let cfg = controls.guidanceScale
             cfgPerStep.append(cfg)
             image = Self.image(request, cfg: cfg, step: step)
             trainingEvents.append("sample step \(step)")

@@ -1,4 +1,5 @@
 // ThemeFileTests: every file in Themes/ parses, defines every key, and the built-in default matches its file.
+import ArrozImage
 import Foundation
 import Testing
 

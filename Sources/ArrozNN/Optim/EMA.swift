@@ -3,8 +3,8 @@ import ArrozTensor
 
 /// Shadow copies of a model's tensors, averaged as θ̄ ← β·θ̄ + (1 − β)·θ.
 ///
-/// Matches the seeds' training loops (Arroz Con Cosas: β 0.999 from step 5000, "copy before"): an `update` at a
-/// step below `startStep` copies the weights; from `startStep` on it averages, written as PyTorch's
+/// Matches the seeds' training loops (Arroz Con Cosas: β 0.999 from step 5000, "copy before"): an `update` at
+/// a step below `startStep` copies the weights; from `startStep` on it averages, written as PyTorch's
 /// `ema.lerp_(θ, 1 − β)` = θ̄ + (1 − β)·(θ − θ̄). Only trainable parameters are averaged; buffers (running
 /// statistics, counters) are copied at every update so the EMA model stays usable on its own.
 public final class EMA {
@@ -42,7 +42,9 @@ public final class EMA {
                 continue
             }
             let dst = s.tensor.mutableData, src = t.data
-            for i in 0..<dst.count { dst[i] += oneMinus * (src[i] - dst[i]) }
+            parallelFor(dst.count, grain: 1 << 15) { range in
+                for i in range { dst[i] += oneMinus * (src[i] - dst[i]) }
+            }
         }
     }
 

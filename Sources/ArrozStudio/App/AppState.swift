@@ -74,7 +74,7 @@ public struct PreviewState: Sendable {
     public var frames: [SampleFrame] = []
     /// Index into `frames` being looked at; nil follows the newest.
     public var selectedFrame: Int?
-    /// CFG changes during the run: (from step, new cfg).
+    /// CFG changes during the run: (steps finished when it was asked for, new cfg).
     public var cfgMarks: [(step: Int, cfg: Float)] = []
     /// Interpolation strip frames (mix, image), shown instead of step frames while `showingStrip`.
     public var strip: [(mix: Float, image: RGBImage)] = []

@@ -214,8 +214,8 @@ extension AppState {
             preview.fromCache = run.fromCache
             preview.request = run.request
             preview.selectedFrame = nil
-        case .cfgChanged(let cfg, let fromStep):
-            if event.job == preview.job { preview.cfgMarks.append((fromStep, cfg)) }
+        case .cfgChanged(let cfg, let afterStep):
+            if event.job == preview.job { preview.cfgMarks.append((afterStep, cfg)) }
         case .encoded(let summary):
             promptSummary = summary
         case .stripFrame(_, let count, let mix, let image):

@@ -80,7 +80,9 @@ public enum TextLayout {
             var m = a
             while m >= 10 { m /= 10; e += 1 }
             while m < 1 { m *= 10; e -= 1 }
-            let ms = m.rounded() == m ? String(Int(m)) : String(format1(m))
+            m = (m * 10).rounded() / 10
+            if m >= 10 { m /= 10; e += 1 }
+            let ms = m.rounded() == m ? String(Int(m)) : fixed(m, 1)
             return (v < 0 ? "-" : "") + ms + "e" + String(e)
         }
         if a >= 100 { return String(Int(v.rounded())) }
@@ -107,8 +109,6 @@ public enum TextLayout {
         if seconds < 90 * 60 { return "\(Int((seconds / 60).rounded())) m" }
         return fixed(seconds / 3600, 1) + " h"
     }
-
-    private static func format1(_ m: Double) -> String { fixed(m, 1) }
 
     private static func isWide(_ u: Unicode.Scalar) -> Bool {
         let v = u.value

@@ -1,4 +1,5 @@
 // Theme: the typed palette every pane draws with, plus the built-in arroz-dark default and mono fallback.
+import ArrozImage
 
 /// The colour slots of a theme, named as in the `.theme` files (`theme[main_fg]="#…"`).
 public enum ThemeKey: String, CaseIterable, Sendable {

@@ -1,4 +1,5 @@
 // ThemeFile: parser for btop-style theme files — lines `theme[key]="#rrggbb"`, `#` comments.
+import ArrozImage
 import Foundation
 
 /// Errors reading a theme file; each names the file, the line and the fix.

@@ -1,4 +1,5 @@
 // JobQueue: the queue between the studio's UI thread and the compute thread — coalescing, cancel, cache, events.
+import ArrozDiffusion
 import ArrozImage
 import Foundation
 
@@ -8,7 +9,7 @@ import Foundation
 /// - Interactive jobs (sample, encode, strip) **coalesce** per kind: a newer request replaces a queued one and
 ///   cancels a running one at its next step boundary.
 /// - A sample request that differs from the running one **only in CFG** does not restart it: the new CFG goes
-///   into the run's ``LiveParameters`` and applies from the next step (a `cfgChanged` event marks the step).
+///   into the run's `SamplerControls` and applies from the next denoiser call (a `cfgChanged` event marks it).
 /// - Finished sample runs are cached by their ``SampleRequest``; asking again replays them at once.
 /// - A training job runs waiting interactive jobs between its steps (inside ``TrainingControl/betweenSteps()``).
 /// - Engine errors become `.failed` events with the error's message; nothing here crashes the UI.
@@ -43,17 +44,26 @@ public final class JobQueue: @unchecked Sendable {
         let id: JobID
         let kind: JobKind
         var request: SampleRequest?
-        let live: LiveParameters?
+        let controls: SamplerControls?
         var step = 0
         var cancelled = false
         var cfgChanged = false
         var directive = TrainingDirective.proceed
+        /// The controls of the strip frame being sampled (cancelled with the strip).
+        var stripControls: SamplerControls?
+
+        /// Marks the job cancelled and tells its sampler to stop at the next step.
+        func cancel() {
+            cancelled = true
+            controls?.cancel()
+            stripControls?.cancel()
+        }
 
         init(id: JobID, kind: JobKind, request: SampleRequest?) {
             self.id = id
             self.kind = kind
             self.request = request
-            live = request.map { LiveParameters(cfg: $0.cfg) }
+            controls = request.map { SamplerControls(guidanceScale: $0.cfg) }
         }
     }
 
@@ -88,9 +98,8 @@ public final class JobQueue: @unchecked Sendable {
                 if request.differsOnlyInCFG(from: current) {
                     run.request = request
                     run.cfgChanged = true
-                    run.live?.cfg = request.cfg
-                    let from = (run.live?.stepsBegun ?? run.step) + 1
-                    emit(run.id, .sample, .cfgChanged(cfg: request.cfg, fromStep: from))
+                    run.controls?.guidanceScale = request.cfg
+                    emit(run.id, .sample, .cfgChanged(cfg: request.cfg, afterStep: run.step))
                     return run.id
                 }
             }
@@ -158,8 +167,19 @@ public final class JobQueue: @unchecked Sendable {
                 pendingTraining.remove(at: i)
                 finish(id, .train, .cancelled, "cancelled")
             }
-            if let run = interactive, run.id == id { run.cancelled = true }
+            if let run = interactive, run.id == id { run.cancel() }
             if let run = training, run.id == id { run.directive = .stop }
+        }
+    }
+
+    /// Stops a training job after its current step, saving a checkpoint first when `save`.
+    public func stopTraining(_ id: JobID, save: Bool) {
+        locked {
+            if let run = training, run.id == id { run.directive = save ? .saveAndStop : .stop }
+            if let i = pendingTraining.firstIndex(where: { $0.id == id }) {
+                pendingTraining.remove(at: i)
+                finish(id, .train, .cancelled, "cancelled")
+            }
         }
     }
 
@@ -195,7 +215,7 @@ public final class JobQueue: @unchecked Sendable {
             pendingInteractive.removeAll()
             for p in pendingTraining { finish(p.id, .train, .cancelled, "studio closing") }
             pendingTraining.removeAll()
-            interactive?.cancelled = true
+            interactive?.cancel()
             training?.directive = saveTraining ? .saveAndStop : .stop
             condition.broadcast()
         }
@@ -237,8 +257,8 @@ public final class JobQueue: @unchecked Sendable {
         var frames: [SampleFrame] = []
         var seconds = 0.0
         do {
-            let live = run.live ?? LiveParameters(cfg: request.cfg)
-            let image = try engine.sample(request, live: live) { step in
+            let controls = run.controls ?? SamplerControls(guidanceScale: request.cfg)
+            let image = try engine.sample(request, controls: controls) { step in
                 seconds += step.seconds
                 if let p = step.preview { frames.append(SampleFrame(step: step.step, image: p)) }
                 return locked {
@@ -295,8 +315,10 @@ public final class JobQueue: @unchecked Sendable {
         do {
             for i in 0..<request.count {
                 var r = request.base
+                let stripControls = SamplerControls(guidanceScale: r.cfg)
+                locked { run.stripControls = stripControls }
                 r.mix = request.mix(at: i)
-                let image = try engine.sample(r, live: LiveParameters(cfg: r.cfg)) { _ in
+                let image = try engine.sample(r, controls: stripControls) { _ in
                     locked { !run.cancelled }
                 }
                 let stop: Bool = locked {
@@ -401,7 +423,7 @@ public final class JobQueue: @unchecked Sendable {
             pendingInteractive[kind] = nil
             finish(old.id, kind, .cancelled, "replaced by \(newer)")
         }
-        if let run = interactive, run.kind == kind { run.cancelled = true }
+        if let run = interactive, run.kind == kind { run.cancel() }
     }
 
     private func enqueue(_ job: Pending, total: Int) {
