@@ -7,8 +7,8 @@ struct ArrozCommand: ParsableCommand {
         abstract: "Train and sample small text-conditioned diffusion models on a CPU, in a terminal studio.",
         version: "0.1.0",
         subcommands: [
-            TUICommand.self, TrainCommand.self, SampleCommand.self, InterpolateCommand.self, EvalCommand.self,
-            InspectCommand.self, BenchCommand.self,
+            TUICommand.self, TrainCommand.self, SampleCommand.self, InterpolateCommand.self, EmbedCommand.self,
+            EvalCommand.self, InspectCommand.self, BenchCommand.self,
         ],
         defaultSubcommand: TUICommand.self
     )
