@@ -1,4 +1,4 @@
-// CheckpointTests: bundle round trip (weights, EMA, optimizer, RNG, metadata), identical resume, atomic write,
+// CheckpointTests: bundle round trip (weights, EMA, optimizer, RNG, metadata), identical resume, atomic,
 // and the errors for non-checkpoints, newer formats and mismatched sections.
 import ArrozNN
 import ArrozTensor
@@ -46,6 +46,13 @@ private func trainStep(_ model: Sequential, _ opt: AdamW, _ ema: EMA, step: Int)
             to: path, model: model, family: "prior", config: TinyConfig(), step: 3, ema: ema,
             optimizers: ["": opt], rngs: ["default": rng], trainState: #"{"epoch":1}"#)
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["step3.safetensors"])
+        // ARROZ_WRITE_FIXTURES=1 refreshes the copy that fixtures_nn.py opens with Python's safetensors.
+        if ProcessInfo.processInfo.environment["ARROZ_WRITE_FIXTURES"] == "1" {
+            let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().path
+            try? FileManager.default.removeItem(atPath: source + "/Fixtures/swift_checkpoint.safetensors")
+            try FileManager.default.copyItem(
+                atPath: path, toPath: source + "/Fixtures/swift_checkpoint.safetensors")
+        }
 
         let ck = try CheckpointFile(path: path)
         #expect(ck.format == 1 && ck.family == "prior" && ck.step == 3 && ck.trainState == #"{"epoch":1}"#)
@@ -64,7 +71,9 @@ private func trainStep(_ model: Sequential, _ opt: AdamW, _ ema: EMA, step: Int)
         for ((n, a), (_, b)) in zip(model.namedParameters(), model2.namedParameters()) {
             #expect(a.scalars == b.scalars, "model \(n)")
         }
-        for (a, b) in zip(ema.shadow, ema2.shadow) { #expect(a.tensor.scalars == b.tensor.scalars, "ema \(a.name)") }
+        for (a, b) in zip(ema.shadow, ema2.shadow) {
+            #expect(a.tensor.scalars == b.tensor.scalars, "ema \(a.name)")
+        }
         for (a, b) in zip(opt.states, opt2.states) {
             #expect(a.step == 3 && b.step == 3)
             #expect(a.expAvg.scalars == b.expAvg.scalars && a.expAvgSq.scalars == b.expAvgSq.scalars)
@@ -76,7 +85,8 @@ private func trainStep(_ model: Sequential, _ opt: AdamW, _ ema: EMA, step: Int)
             let l1 = trainStep(model, opt, ema, step: step), l2 = trainStep(model2, opt2, ema2, step: step)
             #expect(l1 == l2, "loss at step \(step)")
         }
-        #expect(model.layers[0].namedParameters()[0].1.scalars == model2.layers[0].namedParameters()[0].1.scalars)
+        #expect(
+            model.layers[0].namedParameters()[0].1.scalars == model2.layers[0].namedParameters()[0].1.scalars)
 
         // The EMA section also loads straight into a model for sampling.
         let sampler = tinyModel(seed: 3)
@@ -104,8 +114,10 @@ private func trainStep(_ model: Sequential, _ opt: AdamW, _ ema: EMA, step: Int)
         #expect(g2.states[0].expAvg.scalars == optG.states[0].expAvg.scalars && d2.states[3].step == 1)
         #expect(d2.states[0].expAvgSq.scalars == optD.states[0].expAvgSq.scalars)
         let wrong = AdamW(tinyModel(seed: 7))
-        #expect(throws: CheckpointError.optimizerMismatch(
-            file: ck.path, label: "disc", expected: "adamw", found: "adam")) {
+        #expect(
+            throws: CheckpointError.optimizerMismatch(
+                file: ck.path, label: "disc", expected: "adamw", found: "adam")
+        ) {
             try ck.restore(optimizer: wrong, label: "disc")
         }
     }
@@ -126,7 +138,8 @@ private func trainStep(_ model: Sequential, _ opt: AdamW, _ ema: EMA, step: Int)
             Issue.record("format 2 opened")
         } catch let e as CheckpointError {
             #expect(e == .newerFormat(file: dir + "/future.safetensors", found: 2, supported: 1))
-            #expect(e.description.contains("future.safetensors") && e.description.contains("update arroz-studio"))
+            #expect(
+                e.description.contains("future.safetensors") && e.description.contains("update arroz-studio"))
         }
         try Checkpoint.save(to: dir + "/plain.safetensors", model: model, family: "x", config: "{}", step: 0)
         let ck = try CheckpointFile(path: dir + "/plain.safetensors")
@@ -142,7 +155,10 @@ private func trainStep(_ model: Sequential, _ opt: AdamW, _ ema: EMA, step: Int)
         // A model of another shape: the safetensors shape error names the tensor.
         var rng = ArrozRandom(seed: 0)
         let other = Sequential(Linear(3, 5, rng: &rng), Lambda("id") { $0 }, Linear(5, 2, rng: &rng))
-        #expect(throws: SafeTensorsError.shapeMismatch(file: ck.path, tensor: "0.weight", expected: [5, 3], found: [4, 3])) {
+        #expect(
+            throws: SafeTensorsError.shapeMismatch(
+                file: ck.path, tensor: "0.weight", expected: [5, 3], found: [4, 3])
+        ) {
             try ck.restore(model: other)
         }
     }
@@ -164,8 +180,24 @@ private func trainStep(_ model: Sequential, _ opt: AdamW, _ ema: EMA, step: Int)
         #expect(FileManager.default.contents(atPath: path) == before)
         // A failing write into a missing directory throws a named error and creates nothing.
         #expect(throws: SafeTensorsError.self) {
-            try Checkpoint.save(to: dir + "/missing/ck.safetensors", model: tinyModel(seed: 1), family: "x",
-                                config: "{}", step: 1)
+            try Checkpoint.save(
+                to: dir + "/missing/ck.safetensors", model: tinyModel(seed: 1), family: "x",
+                config: "{}", step: 1)
         }
+    }
+
+    @Test func committedFormat1CheckpointStillOpens() throws {
+        // Written by roundTripResumesIdentically with ARROZ_WRITE_FIXTURES=1; fixtures_nn.py loads it in Python
+        // (load_state_dict into nn.Sequential(Linear(3, 4), Tanh(), Linear(4, 2))).
+        let ck = try CheckpointFile(path: NNFixtures.path("swift_checkpoint.safetensors"))
+        #expect(ck.format == 1 && ck.family == "prior" && ck.step == 3)
+        let model = tinyModel(seed: 9)
+        try ck.restore(model: model)
+        let ema = EMA(model, decay: 0.9, startStep: 1)
+        try ck.restore(ema: ema)
+        let opt = AdamW(model)
+        try ck.restore(optimizer: opt)
+        #expect(opt.states.allSatisfy { $0.step == 3 } && ck.hasEMA)
+        #expect(try ck.rng().state.count == 4)
     }
 }

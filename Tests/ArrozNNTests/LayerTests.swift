@@ -11,7 +11,8 @@ import Testing
         #expect(l.namedParameters().map(\.0) == ["weight", "bias"])
         #expect(l.weight.shape == [8, 16] && l.bias?.shape == [8] && l.parameterCount == 136)
         // nn.Linear.reset_parameters: U(±1/√16) for both
-        #expect(l.weight.scalars.allSatisfy { abs($0) <= 0.25 } && l.bias!.scalars.allSatisfy { abs($0) <= 0.25 })
+        #expect(
+            l.weight.scalars.allSatisfy { abs($0) <= 0.25 } && l.bias!.scalars.allSatisfy { abs($0) <= 0.25 })
         #expect(l.weight.scalars.contains { abs($0) > 0.2 })  // spread over the range, not tiny
         let y = l(Tensor.ones([2, 5, 16]))
         #expect(y.shape == [2, 5, 8])
@@ -71,18 +72,23 @@ import Testing
         #expect(c.weight.shape == [6, 2, 3, 3] && c.namedParameters().map(\.0) == ["weight", "bias"])
         // fan_in = 2·3·3 = 18: U(±1/√18)
         let bound = 1 / Float(18).squareRoot()
-        #expect(c.weight.scalars.allSatisfy { abs($0) <= bound } && c.weight.scalars.contains { abs($0) > 0.8 * bound })
+        #expect(
+            c.weight.scalars.allSatisfy { abs($0) <= bound }
+                && c.weight.scalars.contains { abs($0) > 0.8 * bound })
         run("conv", c, weight: c.weight, bias: c.bias)
     }
 
     @Test func convTranspose2dMatchesTorch() {
         // nn.ConvTranspose2d(4, 6, 4, stride=2, padding=1, output_padding=1, groups=2) on x [2, 4, 3, 5]
         var rng = ArrozRandom(seed: 0)
-        let c = ConvTranspose2d(4, 6, kernelSize: 4, stride: 2, padding: 1, outputPadding: 1, groups: 2, rng: &rng)
+        let c = ConvTranspose2d(
+            4, 6, kernelSize: 4, stride: 2, padding: 1, outputPadding: 1, groups: 2, rng: &rng)
         #expect(c.weight.shape == [4, 3, 4, 4])
         // fan_in from weight.size(1)·k·k = 3·16 = 48 (PyTorch's rule for this layout)
         let bound = 1 / Float(48).squareRoot()
-        #expect(c.bias!.scalars.allSatisfy { abs($0) <= bound } && c.weight.scalars.allSatisfy { abs($0) <= bound })
+        #expect(
+            c.bias!.scalars.allSatisfy { abs($0) <= bound }
+                && c.weight.scalars.allSatisfy { abs($0) <= bound })
         #expect(c.weight.scalars.contains { abs($0) > 0.8 * bound })
         run("convt", c, weight: c.weight, bias: c.bias)
     }

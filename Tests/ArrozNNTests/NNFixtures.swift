@@ -12,7 +12,8 @@ enum NNFixtures {
     struct File: Decodable { let tensors: [String: Entry] }
 
     static func path(_ name: String) -> String {
-        guard let url = Bundle.module.url(forResource: name, withExtension: nil, subdirectory: "Fixtures") else {
+        guard let url = Bundle.module.url(forResource: name, withExtension: nil, subdirectory: "Fixtures")
+        else {
             Issue.record("fixture \(name) missing (run Tests/Fixtures/fixtures_nn.py)")
             return "/nonexistent/\(name)"
         }

@@ -6,7 +6,10 @@ import Testing
 
 @Suite struct OptimizerTests {
     /// Runs 10 steps with the fixture's gradients and compares parameters and moments.
-    func check(_ prefix: String, rtol: Float = 2e-5, atol: Float = 1e-6, _ make: ([NamedParameter]) -> AdamFamilyOptimizer) {
+    func check(
+        _ prefix: String, rtol: Float = 2e-5, atol: Float = 1e-6,
+        _ make: ([NamedParameter]) -> AdamFamilyOptimizer
+    ) {
         let w = NNFixtures.tensor("\(prefix).init.w", requiresGrad: true)
         let b = NNFixtures.tensor("\(prefix).init.b", requiresGrad: true)
         let opt = make([(name: "w", tensor: w), (name: "b", tensor: b)])
@@ -21,10 +24,12 @@ import Testing
         expectClose(b, NNFixtures.tensor("\(prefix).final.b"), rtol: rtol, atol: atol, "\(prefix) b")
         for (i, name) in ["w", "b"].enumerated() {
             #expect(opt.states[i].step == 10)
-            expectClose(opt.states[i].expAvg, NNFixtures.tensor("\(prefix).exp_avg.\(name)"), rtol: rtol,
-                        atol: atol, "\(prefix) exp_avg \(name)")
-            expectClose(opt.states[i].expAvgSq, NNFixtures.tensor("\(prefix).exp_avg_sq.\(name)"), rtol: rtol,
-                        atol: 1e-8, "\(prefix) exp_avg_sq \(name)")
+            expectClose(
+                opt.states[i].expAvg, NNFixtures.tensor("\(prefix).exp_avg.\(name)"), rtol: rtol,
+                atol: atol, "\(prefix) exp_avg \(name)")
+            expectClose(
+                opt.states[i].expAvgSq, NNFixtures.tensor("\(prefix).exp_avg_sq.\(name)"), rtol: rtol,
+                atol: 1e-8, "\(prefix) exp_avg_sq \(name)")
         }
     }
 
@@ -77,5 +82,41 @@ import Testing
             opt.step()
         }
         #expect(loss().item < first * 0.7)
+    }
+
+    @Test func largeTensorsSplitOverThreadsGiveTheSameBits() {
+        // 120 000 elements take the threaded path; each copy of the 3-element pattern must match the small run.
+        let pattern: [Float] = [0.5, -1.25, 2], grads: [Float] = [0.1, -0.3, 0.02]
+        let copies = 40_000
+        let small = Tensor(pattern, requiresGrad: true)
+        let big = Tensor(Array([[Float]](repeating: pattern, count: copies).joined()), requiresGrad: true)
+        let optSmall = AdamW(tensors: [small], lr: 0.01), optBig = AdamW(tensors: [big], lr: 0.01)
+        for step in 0..<3 {
+            let g = grads.map { $0 * Float(step + 1) }
+            small.grad = Tensor(g)
+            big.grad = Tensor(Array([[Float]](repeating: g, count: copies).joined()))
+            optSmall.step()
+            optBig.step()
+        }
+        let b = big.scalars, s = small.scalars
+        #expect((0..<b.count).allSatisfy { b[$0] == s[$0 % 3] })
+        #expect(s != pattern)
+    }
+
+    @Test func tiedWeightsAreUpdatedOnce() {
+        final class Tied: Layer {
+            var isTraining = true
+            let w = Tensor([1, 2], requiresGrad: true)
+            func visitParameters(_ visit: (String, Tensor) -> Void) {
+                visit("embed.weight", w)
+                visit("head.weight", w)
+            }
+        }
+        let m = Tied()
+        let opt = AdamW(m, lr: 0.1, weightDecay: 0)
+        #expect(opt.parameters.map(\.name) == ["embed.weight"])
+        m.w.grad = Tensor([1, 1])
+        opt.step()
+        expectClose(m.w, [0.9, 1.9], rtol: 1e-5)  // one step of lr·sign(g), not two
     }
 }

@@ -1,4 +1,4 @@
-// SafeTensorsTests: Python-written files load, our bytes equal Python's, round trips, and every bad input throws.
+// SafeTensorsTests: Python files load, our bytes equal Python's, round trips, and every bad input throws.
 import ArrozNN
 import ArrozTensor
 import ArrozTestSupport
@@ -6,7 +6,9 @@ import Foundation
 import Testing
 
 /// Writes a file with an arbitrary header and data section (for corrupt-file cases).
-func rawSafeTensors(_ dir: String, _ name: String, header: String, data: [UInt8], lengthField: UInt64? = nil) -> String {
+func rawSafeTensors(_ dir: String, _ name: String, header: String, data: [UInt8], lengthField: UInt64? = nil)
+    -> String
+{
     let json = Array(header.utf8)
     var bytes = [UInt8](repeating: 0, count: 8)
     var n = (lengthField ?? UInt64(json.count)).littleEndian
@@ -19,14 +21,16 @@ func rawSafeTensors(_ dir: String, _ name: String, header: String, data: [UInt8]
 /// Expects `body` to throw a SafeTensorsError whose description mentions all of `mentions`, and returns it.
 @discardableResult
 func expectSafeTensorsError(
-    mentioning mentions: [String], sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> Void
+    mentioning mentions: [String], sourceLocation: SourceLocation = #_sourceLocation,
+    _ body: () throws -> Void
 ) -> SafeTensorsError? {
     do {
         try body()
         Issue.record("expected a SafeTensorsError", sourceLocation: sourceLocation)
     } catch let e as SafeTensorsError {
         for m in mentions {
-            #expect(e.description.contains(m), "'\(m)' not in: \(e.description)", sourceLocation: sourceLocation)
+            #expect(
+                e.description.contains(m), "'\(m)' not in: \(e.description)", sourceLocation: sourceLocation)
         }
         #expect(e.description.contains("hint:"), sourceLocation: sourceLocation)
         return e
@@ -64,7 +68,8 @@ func expectSafeTensorsError(
         let ours = FileManager.default.contents(atPath: dir + "/ours.safetensors")
         let python = FileManager.default.contents(atPath: NNFixtures.path("python_plain.safetensors"))
         #expect(ours != nil && ours == python)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["ours.safetensors"])  // no temp left
+        // no temporary file left behind
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["ours.safetensors"])
     }
 
     @Test func roundTripAndPythonCheckFixture() throws {
@@ -116,7 +121,9 @@ func expectSafeTensorsError(
         #expect(e == .keysMismatch(file: f.path, prefix: "model.", missing: [], unexpected: ["model.extra"]))
         #expect(b.weight.scalars == before)  // a failed load writes nothing
         let report = try b.load(from: f, prefix: "model.", strict: false)
-        #expect(report.loaded == ["weight", "bias"] && report.unexpected == ["model.extra"] && report.missing == [])
+        #expect(
+            report.loaded == ["weight", "bias"] && report.unexpected == ["model.extra"]
+                && report.missing == [])
         #expect(b.weight.scalars == a.weight.scalars && b.bias?.scalars == a.bias?.scalars)
         // No prefix: every model key is missing.
         let missing = expectSafeTensorsError(mentioning: ["missing weight, bias"]) { try b.load(from: f) }
@@ -141,17 +148,24 @@ func expectSafeTensorsError(
 
     // MARK: - Corrupt files: each throws its own error naming the file (and tensor), never crashes.
 
-    static let good = #"{"a":{"dtype":"F32","shape":[2,3],"data_offsets":[0,24]},"b":{"dtype":"F32","shape":[6],"data_offsets":[24,48]}}"#
+    static let good =
+        #"{"a":{"dtype":"F32","shape":[2,3],"data_offsets":[0,24]},"#
+        + #""b":{"dtype":"F32","shape":[6],"data_offsets":[24,48]}}"#
 
     @Test func truncatedFiles() throws {
         let dir = makeTemporaryDirectory("trunc")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let tiny = dir + "/tiny.safetensors"
         FileManager.default.createFile(atPath: tiny, contents: Data([1, 2, 3, 4, 5]))
-        let e1 = expectSafeTensorsError(mentioning: ["tiny.safetensors", "truncated"]) { _ = try SafeTensorsFile(path: tiny) }
+        let e1 = expectSafeTensorsError(mentioning: ["tiny.safetensors", "truncated"]) {
+            _ = try SafeTensorsFile(path: tiny)
+        }
         #expect(e1 == .truncated(file: tiny, size: 5, needed: 8))
-        let cut = rawSafeTensors(dir, "cut.safetensors", header: Self.good, data: [UInt8](repeating: 0, count: 40))
-        let e2 = expectSafeTensorsError(mentioning: ["cut.safetensors", "truncated"]) { _ = try SafeTensorsFile(path: cut) }
+        let cut = rawSafeTensors(
+            dir, "cut.safetensors", header: Self.good, data: [UInt8](repeating: 0, count: 40))
+        let e2 = expectSafeTensorsError(mentioning: ["cut.safetensors", "truncated"]) {
+            _ = try SafeTensorsFile(path: cut)
+        }
         let headerEnd = 8 + Self.good.utf8.count
         #expect(e2 == .truncated(file: cut, size: headerEnd + 40, needed: headerEnd + 48))
         let missing = expectSafeTensorsError(mentioning: ["/no/such/file.safetensors"]) {
@@ -163,21 +177,33 @@ func expectSafeTensorsError(
     @Test func headerLengthLargerThanFile() {
         let dir = makeTemporaryDirectory("hlen")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let p = rawSafeTensors(dir, "big.safetensors", header: Self.good, data: [UInt8](repeating: 0, count: 48),
-                               lengthField: 1 << 40)
-        let e = expectSafeTensorsError(mentioning: ["big.safetensors", "header length"]) { _ = try SafeTensorsFile(path: p) }
-        if case .headerTooLarge(_, let n, _)? = e { #expect(n == 1 << 40) } else { Issue.record("wrong case \(String(describing: e))") }
+        let p = rawSafeTensors(
+            dir, "big.safetensors", header: Self.good, data: [UInt8](repeating: 0, count: 48),
+            lengthField: 1 << 40)
+        let e = expectSafeTensorsError(mentioning: ["big.safetensors", "header length"]) {
+            _ = try SafeTensorsFile(path: p)
+        }
+        if case .headerTooLarge(_, let n, _)? = e {
+            #expect(n == 1 << 40)
+        } else {
+            Issue.record("wrong case \(String(describing: e))")
+        }
     }
 
     @Test func badJSON() {
         let dir = makeTemporaryDirectory("json")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let p = rawSafeTensors(dir, "bad.safetensors", header: #"{"a":{"dtype":"F32",,}"#, data: [])
-        let e = expectSafeTensorsError(mentioning: ["bad.safetensors", "JSON"]) { _ = try SafeTensorsFile(path: p) }
+        let e = expectSafeTensorsError(mentioning: ["bad.safetensors", "JSON"]) {
+            _ = try SafeTensorsFile(path: p)
+        }
         if case .badHeader? = e {} else { Issue.record("wrong case \(String(describing: e))") }
         let arr = rawSafeTensors(dir, "arr.safetensors", header: "[1, 2]", data: [])
-        expectSafeTensorsError(mentioning: ["arr.safetensors", "not a JSON object"]) { _ = try SafeTensorsFile(path: arr) }
-        let entry = rawSafeTensors(dir, "entry.safetensors", header: #"{"a":{"dtype":"F32","shape":[1]}}"#, data: [])
+        expectSafeTensorsError(mentioning: ["arr.safetensors", "not a JSON object"]) {
+            _ = try SafeTensorsFile(path: arr)
+        }
+        let entry = rawSafeTensors(
+            dir, "entry.safetensors", header: #"{"a":{"dtype":"F32","shape":[1]}}"#, data: [])
         let e3 = expectSafeTensorsError(mentioning: ["entry.safetensors", "'a'", "data_offsets"]) {
             _ = try SafeTensorsFile(path: entry)
         }
@@ -190,31 +216,52 @@ func expectSafeTensorsError(
         let data = [UInt8](repeating: 0, count: 48)
         let outside = rawSafeTensors(
             dir, "out.safetensors",
-            header: #"{"a":{"dtype":"F32","shape":[2,3],"data_offsets":[0,24]},"b":{"dtype":"F32","shape":[6],"data_offsets":[1000,1024]}}"#,
+            header:
+                #"{"a":{"dtype":"F32","shape":[2,3],"data_offsets":[0,24]},"#
+                + #""b":{"dtype":"F32","shape":[6],"data_offsets":[1000,1024]}}"#,
             data: data)
-        let e1 = expectSafeTensorsError(mentioning: ["out.safetensors", "'b'", "1000"]) { _ = try SafeTensorsFile(path: outside) }
+        let e1 = expectSafeTensorsError(mentioning: ["out.safetensors", "'b'", "1000"]) {
+            _ = try SafeTensorsFile(path: outside)
+        }
         #expect(e1 == .offsetsOutOfRange(file: outside, tensor: "b", begin: 1000, end: 1024, dataSize: 48))
         let overlap = rawSafeTensors(
             dir, "overlap.safetensors",
-            header: #"{"a":{"dtype":"F32","shape":[2,3],"data_offsets":[0,24]},"b":{"dtype":"F32","shape":[6],"data_offsets":[16,40]}}"#,
+            header:
+                #"{"a":{"dtype":"F32","shape":[2,3],"data_offsets":[0,24]},"#
+                + #""b":{"dtype":"F32","shape":[6],"data_offsets":[16,40]}}"#,
             data: [UInt8](repeating: 0, count: 40))
-        let e2 = expectSafeTensorsError(mentioning: ["overlap.safetensors", "'b'", "'a'"]) { _ = try SafeTensorsFile(path: overlap) }
+        let e2 = expectSafeTensorsError(mentioning: ["overlap.safetensors", "'b'", "'a'"]) {
+            _ = try SafeTensorsFile(path: overlap)
+        }
         #expect(e2 == .offsetsOverlap(file: overlap, tensor: "b", other: "a"))
         let size = rawSafeTensors(
             dir, "size.safetensors",
-            header: #"{"a":{"dtype":"F32","shape":[2,3],"data_offsets":[0,20]}}"#, data: [UInt8](repeating: 0, count: 20))
-        let e3 = expectSafeTensorsError(mentioning: ["size.safetensors", "'a'", "24", "20"]) { _ = try SafeTensorsFile(path: size) }
-        #expect(e3 == .sizeMismatch(file: size, tensor: "a", shape: [2, 3], dtype: "F32", expectedBytes: 24, foundBytes: 20))
+            header: #"{"a":{"dtype":"F32","shape":[2,3],"data_offsets":[0,20]}}"#,
+            data: [UInt8](repeating: 0, count: 20))
+        let e3 = expectSafeTensorsError(mentioning: ["size.safetensors", "'a'", "24", "20"]) {
+            _ = try SafeTensorsFile(path: size)
+        }
+        #expect(
+            e3
+                == .sizeMismatch(
+                    file: size, tensor: "a", shape: [2, 3], dtype: "F32", expectedBytes: 24, foundBytes: 20))
         let gap = rawSafeTensors(
             dir, "gap.safetensors",
-            header: #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[2],"data_offsets":[12,20]}}"#,
+            header:
+                #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"#
+                + #""b":{"dtype":"F32","shape":[2],"data_offsets":[12,20]}}"#,
             data: [UInt8](repeating: 0, count: 20))
-        let e4 = expectSafeTensorsError(mentioning: ["gap.safetensors", "'b'"]) { _ = try SafeTensorsFile(path: gap) }
+        let e4 = expectSafeTensorsError(mentioning: ["gap.safetensors", "'b'"]) {
+            _ = try SafeTensorsFile(path: gap)
+        }
         #expect(e4 == .offsetsGap(file: gap, tensor: "b", expectedBegin: 8, found: 12))
         let reversed = rawSafeTensors(
             dir, "rev.safetensors",
-            header: #"{"a":{"dtype":"F32","shape":[0],"data_offsets":[8,0]}}"#, data: [UInt8](repeating: 0, count: 8))
-        let e5 = expectSafeTensorsError(mentioning: ["rev.safetensors", "'a'"]) { _ = try SafeTensorsFile(path: reversed) }
+            header: #"{"a":{"dtype":"F32","shape":[0],"data_offsets":[8,0]}}"#,
+            data: [UInt8](repeating: 0, count: 8))
+        let e5 = expectSafeTensorsError(mentioning: ["rev.safetensors", "'a'"]) {
+            _ = try SafeTensorsFile(path: reversed)
+        }
         if case .offsetsOutOfRange? = e5 {} else { Issue.record("wrong case \(String(describing: e5))") }
     }
 

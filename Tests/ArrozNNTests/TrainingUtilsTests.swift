@@ -33,12 +33,14 @@ import Testing
     @Test func oneCycleMatchesPyTorchSeedSchedule() {
         // OneCycleLR(max_lr=3e-4, total_steps=50, pct_start=0.1, div_factor=25, final_div_factor=1/25,
         //            anneal_strategy='linear', three_phase=False); AdamW β₁ cycles 0.95 → 0.85 → 0.95
-        let s = OneCycleLR(maxLR: 3e-4, totalSteps: 50, pctStart: 0.1, divFactor: 25, finalDivFactor: 1.0 / 25)
+        let s = OneCycleLR(
+            maxLR: 3e-4, totalSteps: 50, pctStart: 0.1, divFactor: 25, finalDivFactor: 1.0 / 25)
         let lrs = NNFixtures.values("onecycle.seed.lr"), betas = NNFixtures.values("onecycle.seed.beta1")
         #expect(lrs.count == 50)
         expectClose((0..<lrs.count).map { s.lr(at: $0) }, lrs.map(Float.init), rtol: 1e-6, atol: 0, "lr")
-        expectClose((0..<betas.count).map { s.momentum(at: $0) ?? 0 }, betas.map(Float.init), rtol: 1e-6,
-                    atol: 0, "beta1")
+        expectClose(
+            (0..<betas.count).map { s.momentum(at: $0) ?? 0 }, betas.map(Float.init), rtol: 1e-6,
+            atol: 0, "beta1")
         let opt = AdamW(tensors: [Tensor.zeros([1], requiresGrad: true)])
         s.apply(to: opt, step: 2)
         #expect(abs(opt.lr - Float(lrs[2])) < 1e-9 && abs(opt.beta1 - Float(betas[2])) < 1e-6)
@@ -47,11 +49,13 @@ import Testing
     @Test func oneCycleMatchesPyTorchDefaults() {
         // OneCycleLR(max_lr=1e-2, total_steps=17, anneal_strategy='linear'), steps 0...17
         let s = OneCycleLR(maxLR: 1e-2, totalSteps: 17)
-        let lrs = NNFixtures.values("onecycle.default.lr"), betas = NNFixtures.values("onecycle.default.beta1")
+        let lrs = NNFixtures.values("onecycle.default.lr"),
+            betas = NNFixtures.values("onecycle.default.beta1")
         #expect(lrs.count == 18)
         expectClose((0..<lrs.count).map { s.lr(at: $0) }, lrs.map(Float.init), rtol: 1e-5, atol: 1e-12, "lr")
-        expectClose((0..<betas.count).map { s.momentum(at: $0) ?? 0 }, betas.map(Float.init), rtol: 1e-6,
-                    atol: 0, "beta1")
+        expectClose(
+            (0..<betas.count).map { s.momentum(at: $0) ?? 0 }, betas.map(Float.init), rtol: 1e-6,
+            atol: 0, "beta1")
     }
 
     @Test func warmupCosineMatchesTransformers() {
@@ -64,7 +68,8 @@ import Testing
 
     @Test func warmupConstant() {
         let s = WarmupSchedule(baseLR: 3e-4, warmupSteps: 4)
-        expectClose((0..<7).map { s.lr(at: $0) }, [0, 0.75e-4, 1.5e-4, 2.25e-4, 3e-4, 3e-4, 3e-4], rtol: 1e-6)
+        expectClose(
+            (0..<7).map { s.lr(at: $0) }, [0, 0.75e-4, 1.5e-4, 2.25e-4, 3e-4, 3e-4, 3e-4], rtol: 1e-6)
     }
 
     @Test func emaCopiesBeforeStartThenFollowsClosedForm() {

@@ -1,4 +1,5 @@
 // ThemeFileTests: every file in Themes/ parses, defines every key, and the built-in default matches its file.
+import ArrozImage
 import Foundation
 import Testing
 
@@ -24,7 +25,9 @@ let themesDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent(
             for key in ThemeKey.allCases {
                 let i = lines.firstIndex { $0.hasPrefix("theme[\(key.rawValue)]=") }
                 #expect(i != nil, "\(file) lacks \(key.rawValue)")
-                if let i { #expect(i > 0 && lines[i - 1].hasPrefix("#"), "\(file): \(key.rawValue) uncommented") }
+                if let i {
+                    #expect(i > 0 && lines[i - 1].hasPrefix("#"), "\(file): \(key.rawValue) uncommented")
+                }
             }
             #expect(theme.colors.count == ThemeKey.allCases.count)
         }

@@ -28,17 +28,31 @@ let convGeometries: [ConvGeometry] = [
                  strideH: 2, strideW: 1, padTop: 1, padBottom: 0, padLeft: 0, padRight: 0),
 ]
 
+/// 3×3 stride-1 geometries wide enough for Winograd: paddings 0–2, asymmetric, odd output sizes.
+let winogradGeometries: [ConvGeometry] = [
+    ConvGeometry(batch: 2, inChannels: 16, inHeight: 5, inWidth: 7, outChannels: 16, kernelHeight: 3, kernelWidth: 3,
+                 padTop: 1, padBottom: 1, padLeft: 1, padRight: 1),
+    ConvGeometry(batch: 3, inChannels: 16, inHeight: 6, inWidth: 6, outChannels: 24, kernelHeight: 3, kernelWidth: 3),
+    ConvGeometry(batch: 1, inChannels: 20, inHeight: 4, inWidth: 5, outChannels: 16, kernelHeight: 3, kernelWidth: 3,
+                 padTop: 2, padBottom: 0, padLeft: 1, padRight: 2),
+    ConvGeometry(batch: 3, inChannels: 16, inHeight: 3, inWidth: 3, outChannels: 17, kernelHeight: 3, kernelWidth: 3,
+                 padTop: 2, padBottom: 2, padLeft: 2, padRight: 2),
+]
+
 /// The backends under test: the registry plus the im2col backend forced to one image per chunk and to chunks of
 /// two (so a batch of three leaves a remainder chunk).
 func backendsUnderTest(_ geo: ConvGeometry) -> [any ConvBackend] {
-    [ConvBackends.gemm, GemmConvBackend(columnBudget: 1, minColumns: 1),
-     GemmConvBackend(columnBudget: 1, minColumns: 2 * geo.outPlane)]
+    let tiles = ((geo.outHeight + 1) / 2) * ((geo.outWidth + 1) / 2)
+    return ConvBackends.all.filter { $0.name != "naive" } + [
+        GemmConvBackend(columnBudget: 1, minColumns: 1), GemmConvBackend(columnBudget: 1, minColumns: 2 * geo.outPlane),
+        WinogradConvBackend(tileBudget: 1, minTiles: 1), WinogradConvBackend(tileBudget: 1, minTiles: 2 * tiles),
+    ]
 }
 
 @Suite struct ConvBackendTests {
-    @Test(arguments: convGeometries.indices)
+    @Test(arguments: (convGeometries + winogradGeometries).indices)
     func backendMatchesNaive(_ index: Int) {
-        let geo = convGeometries[index]
+        let geo = (convGeometries + winogradGeometries)[index]
         var rng = ArrozRandom(seed: UInt64(100 + index))
         let x = Tensor.randn(geo.inputShape, rng: &rng), w = Tensor.randn(geo.weightShape, rng: &rng)
         let b = Tensor.randn([geo.outChannels], rng: &rng), dy = Tensor.randn(geo.outputShape, rng: &rng)
@@ -86,6 +100,11 @@ func backendsUnderTest(_ geo: ConvGeometry) -> [any ConvBackend] {
                 }
             }
         }
+    }
+
+    @Test func winogradTakesOnlyWhatItCan() {
+        #expect(winogradGeometries.allSatisfy(WinogradConvBackend.suits))
+        #expect(!convGeometries.contains(where: WinogradConvBackend.suits))
     }
 
     @Test func geometryOutputSizes() {

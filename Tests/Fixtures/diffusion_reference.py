@@ -65,9 +65,94 @@ def run(abar,g,mu,sd,eta=None,n=200000):
         else:
             x=np.sqrt(P)*x0+np.sqrt(1-P)*e
     return x.mean(),x.var()
-ab=table('lin',1000)
-for S in [50,100,250,1000]: print('ddpm',S,run(ab,grid(1000,S),0.5,0.4),0.16)
-for S in [25,50,100]: print('ddim',S,run(ab,grid(1000,S),0.5,0.4,eta=0),0.16)
+ablin=table('lin',1000)
+for S in [50,100,250,1000]: print('ddpm',S,run(ablin,grid(1000,S),0.5,0.4),0.16)
+for S in [25,50,100]: print('ddim',S,run(ablin,grid(1000,S),0.5,0.4,eta=0),0.16)
 abc=np.cumprod(1-np.minimum(1-np.cos(((np.arange(1,101)/100)+0.008)/1.008*np.pi/2)**2/np.cos(((np.arange(0,100)/100)+0.008)/1.008*np.pi/2)**2,0.999))
 print('cos100 ddpm', run(abc,grid(100,100),0.5,0.4), 'ddim', run(abc,grid(100,100),0.5,0.4,eta=0))
-for S in [200,400]: print('ddpm lin1000',S,run(ab,grid(1000,S),0.5,0.4))
+for S in [200,400]: print('ddpm lin1000',S,run(ablin,grid(1000,S),0.5,0.4))
+
+# k-diffusion solvers on the sigma_k = b/a view, sigmas from the grid (last dropped) + [0]
+def ksolve(kind,coef,grid,mu,sd,n=200000,seed=0):
+    rng=np.random.default_rng(seed)
+    a0,b0=coef(grid[0])
+    x=(a0*mu+np.sqrt(a0*a0*sd*sd+b0*b0)*rng.standard_normal(n))/a0
+    sig=[coef(t)[1]/coef(t)[0] for t in grid[:-1]]+[0.0]
+    old=None
+    for i in range(len(sig)-1):
+        s,sn=sig[i],sig[i+1]
+        D=mu+(x-mu)*sd*sd/(sd*sd+s*s)
+        if kind=='euler': x=x+(x-D)/s*(sn-s)
+        elif kind=='eulera':
+            up=min(sn,np.sqrt(sn*sn*(s*s-sn*sn)/(s*s))); down=np.sqrt(sn*sn-up*up)
+            x=x+(x-D)/s*(down-s)+(up*rng.standard_normal(n) if sn>0 else 0)
+        elif kind=='dpm2m':
+            h=np.log(s)-(np.log(sn) if sn>0 else np.inf)
+            if old is None or sn==0: x=sn/s*x+(1-sn/s)*D
+            else:
+                r=(np.log(sig[i-1])-np.log(s))/h; Dd=(1+1/(2*r))*D-1/(2*r)*old
+                x=sn/s*x+(1-sn/s)*Dd
+            old=D
+    return x.mean(),x.var()
+cosc=lambda t:(np.sqrt(ab(t)),np.sqrt(1-ab(t)))
+for kind in ['euler','eulera','dpm2m']:
+    for T in [20,50,100]:
+        print(kind,T,ksolve(kind,cosc,np.linspace(1,0,T+2)[1:],0.7,0.5),0.25)
+def kgrid(N):
+    g=1-np.power(np.arange(0.0001,0.99,1/N),1/3); g[-1]=0.01; return g
+kc=lambda s:(1-s,s)
+for kind in ['euler','dpm2m']:
+    for N in [35,100]: print('keras-process',kind,N,ksolve(kind,kc,kgrid(N),0.2,0.2),0.04)
+# keras sampler (x0 thresholding off: data within [-1,1]) = DDIM on the sigma grid; returns last x0
+def keras(N,mu,sd,n=200000):
+    rng=np.random.default_rng(0); g=kgrid(N)
+    x=(1-g[0])*mu+np.sqrt((1-g[0])**2*sd*sd+g[0]**2)*rng.standard_normal(n)
+    for i in range(len(g)-1):
+        s,sn=g[i],g[i+1]; a=1-s
+        x0=mu+a*sd*sd/(a*a*sd*sd+s*s)*(x-a*mu)
+        th=max(np.percentile(np.abs(x0),99.5),1); x0=np.clip(x0,-th,th)/th
+        x=((s-sn)*x0+sn*x)/s
+    return x0.mean(),x0.var()
+for N in [35,100]: print('keras',N,keras(N,0.2,0.2),0.04)
+print('keras thresholded', keras(35,0.8,0.3,n=8000), keras(35,0.8,0.3))
+print('eulera 200', ksolve('eulera',cosc,np.linspace(1,0,202)[1:],0.7,0.5))
+print('euler 20', ksolve('euler',cosc,np.linspace(1,0,22)[1:],0.7,0.5))
+
+# ---- deterministic trajectories (pinned exactly in TrajectoryTests.swift) ----
+# a nonlinear stand-in network: eps(x, t) = 0.5*x*(1-t) + 0.2*sin(3x) ; keras x0(x, s) = 1.3*x*(1-s) + 0.1
+x_start = np.array([-1.5, -0.4, 0.0, 0.3, 1.1, 2.0])
+def eps_net(x, t): return 0.5 * x * (1 - t) + 0.2 * np.sin(3 * x)
+def traj_ddim(T):
+    g = np.linspace(1, 0, T + 2)[1:]; x = x_start.copy()
+    for i in range(T):
+        A = ab(g[i]); P = ab(g[i + 1]); e = eps_net(x, g[i])
+        x0 = (x - np.sqrt(1 - A) * e) / np.sqrt(A)
+        x = np.sqrt(P) * x0 + np.sqrt(1 - P) * e
+    return x
+def traj_k(kind, T):
+    g = np.linspace(1, 0, T + 2)[1:]
+    sig = [np.sqrt((1 - ab(t)) / ab(t)) for t in g[:-1]] + [0.0]
+    x = x_start / np.sqrt(ab(g[0])); old = None
+    for i in range(T):
+        a = np.sqrt(ab(g[i])); xin = a * x; e = eps_net(xin, g[i])
+        D = (xin - np.sqrt(1 - ab(g[i])) * e) / a
+        s, sn = sig[i], sig[i + 1]
+        if kind == 'euler' or old is None or sn == 0: x = sn / s * x + (1 - sn / s) * D
+        else:
+            r = (np.log(sig[i - 1]) - np.log(s)) / (np.log(s) - np.log(sn))
+            x = sn / s * x + (1 - sn / s) * ((1 + 1 / (2 * r)) * D - 1 / (2 * r) * old)
+        old = D
+    return x
+def traj_keras(N):
+    g = kgrid(N); x = x_start.copy()
+    for i in range(len(g) - 1):
+        s, sn = g[i], g[i + 1]
+        x0 = 1.3 * x * (1 - s) + 0.1
+        th = max(np.percentile(np.abs(x0), 99.5), 1); x0 = np.clip(x0, -th, th) / th
+        x = ((s - sn) * x0 + sn * x) / s
+    return x0
+np.set_printoptions(precision=10)
+print('traj ddim 8', traj_ddim(8).tolist())
+print('traj euler 8', traj_k('euler', 8).tolist())
+print('traj dpm2m 8', traj_k('dpm2m', 8).tolist())
+print('traj keras 10', traj_keras(10).tolist())

@@ -13,6 +13,8 @@ import struct
 import sys
 import zlib
 
+OUT_DIR = "Tests/ArrozImageTests/Fixtures"
+
 
 def chunk(kind, data):
     body = kind + data

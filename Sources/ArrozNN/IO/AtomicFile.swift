@@ -2,9 +2,9 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A file descriptor being filled by `AtomicFile.write`.
@@ -44,27 +44,31 @@ public enum AtomicFile {
         return dir + "/." + url.lastPathComponent + ".tmp-\(getpid())"
     }
 
-    /// Calls `body` to fill a temporary file next to `path`, then fsyncs it, renames it over `path` and fsyncs
-    /// the directory (so the rename itself is durable). On any error the temporary file is removed and `path`
-    /// is untouched.
+    /// Calls `body` to fill a temporary file next to `path`, then fsyncs it, renames it over `path` and
+    /// fsyncs the directory (so the rename itself is durable). On any error the temporary file is removed and
+    /// `path` is untouched.
     public static func write(to path: String, _ body: (AtomicFileWriter) throws -> Void) throws {
         let tmp = temporaryPath(for: path)
         let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard fd >= 0 else {
-            throw SafeTensorsError.writeFailed(file: path, reason: "create \(tmp): " + String(cString: strerror(errno)))
+            throw SafeTensorsError.writeFailed(
+                file: path, reason: "create \(tmp): " + String(cString: strerror(errno)))
         }
         var closed = false
         do {
             try body(AtomicFileWriter(fd: fd, path: path))
             guard fsync(fd) == 0 else {
-                throw SafeTensorsError.writeFailed(file: path, reason: "fsync: " + String(cString: strerror(errno)))
+                throw SafeTensorsError.writeFailed(
+                    file: path, reason: "fsync: " + String(cString: strerror(errno)))
             }
             closed = true
             guard close(fd) == 0 else {
-                throw SafeTensorsError.writeFailed(file: path, reason: "close: " + String(cString: strerror(errno)))
+                throw SafeTensorsError.writeFailed(
+                    file: path, reason: "close: " + String(cString: strerror(errno)))
             }
             guard rename(tmp, path) == 0 else {
-                throw SafeTensorsError.writeFailed(file: path, reason: "rename: " + String(cString: strerror(errno)))
+                throw SafeTensorsError.writeFailed(
+                    file: path, reason: "rename: " + String(cString: strerror(errno)))
             }
         } catch {
             if !closed { close(fd) }

@@ -1,4 +1,4 @@
-// Checkpoint: the arroz training bundle — weights, EMA, optimizer moments, RNG and run state in one safetensors.
+// Checkpoint: the arroz training bundle — weights, EMA, optimizer moments, RNG, run state in one file.
 import ArrozTensor
 import Foundation
 
@@ -52,10 +52,12 @@ public enum Checkpoint {
                 w.add(prefix + p.name + ".exp_avg_sq", s.expAvgSq)
                 steps[p.name] = s.step
             }
-            optimInfo[label] = [
-                "kind": opt.kind, "lr": Double(opt.lr), "beta1": Double(opt.beta1), "beta2": Double(opt.beta2),
-                "eps": Double(opt.eps), "weight_decay": Double(opt.weightDecay), "steps": steps,
-            ] as [String: Any]
+            optimInfo[label] =
+                [
+                    "kind": opt.kind, "lr": Double(opt.lr), "beta1": Double(opt.beta1),
+                    "beta2": Double(opt.beta2),
+                    "eps": Double(opt.eps), "weight_decay": Double(opt.weightDecay), "steps": steps,
+                ] as [String: Any]
         }
         if !optimizers.isEmpty { meta["arroz.optim"] = json(optimInfo) }
         for (name, rng) in rngs {
@@ -75,7 +77,8 @@ public enum Checkpoint {
         encoder.outputFormatting = [.sortedKeys]
         let text = String(decoding: try encoder.encode(config), as: UTF8.self)
         try save(
-            to: path, model: model, family: family, config: text, step: step, ema: ema, optimizers: optimizers,
+            to: path, model: model, family: family, config: text, step: step, ema: ema,
+            optimizers: optimizers,
             rngs: rngs, trainState: trainState)
     }
 

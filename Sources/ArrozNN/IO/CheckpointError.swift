@@ -13,13 +13,16 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable {
         switch self {
         case .notACheckpoint(let f):
             return "\(f) is not an arroz checkpoint (no arroz.format in __metadata__) (hint: to load bare "
-                + "weights, use SafeTensorsFile and layer.load(from:); checkpoints come from `arroz-studio train`)"
+                + "weights, use SafeTensorsFile and layer.load(from:); checkpoints come from "
+                + "`arroz-studio train`)"
         case .newerFormat(let f, let found, let supported):
             return "\(f): checkpoint format \(found) is newer than this build supports (\(supported)) "
                 + "(hint: update arroz-studio)"
         case .badMetadata(let f, let k, let v, let r):
             let shown = v.count > 80 ? String(v.prefix(80)) + "…" : v
-            return "\(f): metadata \(k) = '\(shown)' is invalid: \(r) (hint: the checkpoint was edited or is corrupt)"
+            return
+                "\(f): metadata \(k) = '\(shown)' is invalid: \(r) "
+                + "(hint: the checkpoint was edited or is corrupt)"
         case .missingSection(let f, let s):
             return "\(f): the checkpoint has no \(s) (hint: it was saved without one; start that part fresh)"
         case .optimizerMismatch(let f, let label, let expected, let found):

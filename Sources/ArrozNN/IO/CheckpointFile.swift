@@ -53,7 +53,8 @@ public final class CheckpointFile {
             return try JSONDecoder().decode(Config.self, from: Data(config.utf8))
         } catch {
             throw CheckpointError.badMetadata(
-                file: path, key: "arroz.config", value: config, reason: "does not decode as \(Config.self): \(error)")
+                file: path, key: "arroz.config", value: config,
+                reason: "does not decode as \(Config.self): \(error)")
         }
     }
 
@@ -96,11 +97,13 @@ public final class CheckpointFile {
         let info = try optimInfo(label)
         let kind = info["kind"] as? String ?? "?"
         guard kind == optimizer.kind else {
-            throw CheckpointError.optimizerMismatch(file: path, label: label, expected: optimizer.kind, found: kind)
+            throw CheckpointError.optimizerMismatch(
+                file: path, label: label, expected: optimizer.kind, found: kind)
         }
         guard let steps = info["steps"] as? [String: Any] else {
             throw CheckpointError.badMetadata(
-                file: path, key: "arroz.optim", value: file.metadata["arroz.optim"] ?? "", reason: "no 'steps' map")
+                file: path, key: "arroz.optim", value: file.metadata["arroz.optim"] ?? "",
+                reason: "no 'steps' map")
         }
         var counts: [Int] = []
         for p in optimizer.parameters {

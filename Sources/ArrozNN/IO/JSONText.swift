@@ -1,4 +1,4 @@
-// JSONText: minimal JSON string escaping for headers we write by hand (key order matters, Foundation loses it).
+// JSONText: minimal JSON string escaping for headers we write by hand (key order matters).
 
 enum JSONText {
     /// `s` as a JSON string literal (RFC 8259: escape quote, backslash and control characters).

@@ -57,7 +57,8 @@ extension SafeTensorsFile {
                 continue
             }
             guard e.shape == t.shape else {
-                throw SafeTensorsError.shapeMismatch(file: path, tensor: key, expected: t.shape, found: e.shape)
+                throw SafeTensorsError.shapeMismatch(
+                    file: path, tensor: key, expected: t.shape, found: e.shape)
             }
             plan.append((t, e))
             used.insert(key)

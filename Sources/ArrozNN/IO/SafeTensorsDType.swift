@@ -22,10 +22,13 @@ public enum SafeTensorsDType: String, CaseIterable, Sendable {
         case .F64:
             for i in 0..<count { dst[i] = Float(src.loadUnaligned(fromByteOffset: 8 * i, as: Double.self)) }
         case .F16:
-            for i in 0..<count { dst[i] = halfToFloat(src.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)) }
+            for i in 0..<count {
+                dst[i] = halfToFloat(src.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))
+            }
         case .BF16:
             for i in 0..<count {
-                dst[i] = Float(bitPattern: UInt32(src.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)) << 16)
+                dst[i] = Float(
+                    bitPattern: UInt32(src.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)) << 16)
             }
         case .I64:
             for i in 0..<count { dst[i] = Float(src.loadUnaligned(fromByteOffset: 8 * i, as: Int64.self)) }
@@ -42,7 +45,7 @@ public enum SafeTensorsDType: String, CaseIterable, Sendable {
 }
 
 #if _endian(big)
-#error("safetensors data is little-endian; arroz-studio assumes a little-endian host")
+    #error("safetensors data is little-endian; arroz-studio assumes a little-endian host")
 #endif
 
 /// IEEE 754 binary16 → binary32, exact for every value (normals, subnormals, ±0, ±inf, NaN payloads).

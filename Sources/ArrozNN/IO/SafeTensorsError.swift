@@ -1,4 +1,4 @@
-// SafeTensorsError: every way a safetensors file can be unreadable or not fit a model, each naming file and fix.
+// SafeTensorsError: every way a safetensors file can be unreadable or not fit a model, with the fix.
 
 /// A safetensors read/write/load failure. Each description names the file, the tensor where there is one,
 /// what was expected and what was found, and a hint for the fix.
@@ -17,7 +17,8 @@ public enum SafeTensorsError: Error, CustomStringConvertible, Equatable {
     case offsetsOverlap(file: String, tensor: String, other: String)
     /// Bytes between tensors or after the last one (Python's safetensors refuses these files too).
     case offsetsGap(file: String, tensor: String, expectedBegin: Int, found: Int)
-    case sizeMismatch(file: String, tensor: String, shape: [Int], dtype: String, expectedBytes: Int, foundBytes: Int)
+    case sizeMismatch(
+        file: String, tensor: String, shape: [Int], dtype: String, expectedBytes: Int, foundBytes: Int)
     case missingTensor(file: String, tensor: String, available: [String])
     case shapeMismatch(file: String, tensor: String, expected: [Int], found: [Int])
     case keysMismatch(file: String, prefix: String, missing: [String], unexpected: [String])
@@ -39,7 +40,9 @@ public enum SafeTensorsError: Error, CustomStringConvertible, Equatable {
             return "\(f): header length \(n) is larger than the file (\(size) bytes) allows "
                 + "(hint: this is not a safetensors file, or its first 8 bytes are corrupt)"
         case .badHeader(let f, let r):
-            return "\(f): the JSON header is invalid: \(r) (hint: this is not a safetensors file or it is corrupt)"
+            return
+                "\(f): the JSON header is invalid: \(r) "
+                + "(hint: this is not a safetensors file or it is corrupt)"
         case .badEntry(let f, let t, let r):
             return "\(f): tensor '\(t)': bad header entry: \(r) (hint: the writer produced an invalid file)"
         case .unsupportedDType(let f, let t, let d):
@@ -47,15 +50,19 @@ public enum SafeTensorsError: Error, CustomStringConvertible, Equatable {
                 + "\(SafeTensorsDType.allCases.map(\.rawValue).joined(separator: ", ")) "
                 + "(hint: convert it in Python, e.g. `t.float()`, before saving)"
         case .offsetsOutOfRange(let f, let t, let b, let e, let size):
-            return "\(f): tensor '\(t)': data_offsets [\(b), \(e)] fall outside the \(size)-byte data section "
+            return
+                "\(f): tensor '\(t)': data_offsets [\(b), \(e)] fall outside the \(size)-byte data section "
                 + "(hint: the file is truncated or its header is corrupt)"
         case .offsetsOverlap(let f, let t, let o):
             return "\(f): tensor '\(t)': its bytes overlap those of '\(o)' (hint: the header is corrupt)"
         case .offsetsGap(let f, let t, let expected, let found):
-            return "\(f): tensor '\(t)': data starts at \(found), expected \(expected) right after the previous "
+            return
+                "\(f): tensor '\(t)': data starts at \(found), expected \(expected) right after the previous "
                 + "tensor (hint: the header is corrupt; safetensors requires packed data)"
         case .sizeMismatch(let f, let t, let shape, let d, let expected, let found):
-            return "\(f): tensor '\(t)': shape \(shape) of \(d) needs \(expected) bytes but its data_offsets span "
+            return
+                "\(f): tensor '\(t)': shape \(shape) of \(d) needs \(expected) bytes but its "
+                + "data_offsets span "
                 + "\(found) (hint: the header is corrupt)"
         case .missingTensor(let f, let t, let available):
             return "\(f): no tensor named '\(t)'; the file has \(Self.list(available)) "

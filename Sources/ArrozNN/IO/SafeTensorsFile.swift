@@ -3,18 +3,18 @@ import ArrozTensor
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A safetensors file opened for reading (format: huggingface/safetensors — 8-byte little-endian header
 /// length N, N bytes of JSON header, then the raw little-endian data section).
 ///
 /// The whole header is validated on open, with the same rules as Python's `safetensors` (each entry's bytes
-/// match shape × dtype, offsets lie inside the data section and tile it with no overlap or gap), so a bad file
-/// throws a `SafeTensorsError` naming the file and tensor instead of crashing later. The data is memory-mapped
-/// and read only when a tensor is requested.
+/// match shape × dtype, offsets lie inside the data section and tile it with no overlap or gap), so a bad
+/// file throws a `SafeTensorsError` naming the file and tensor instead of crashing later. The data is
+/// memory-mapped and read only when a tensor is requested.
 public final class SafeTensorsFile {
     /// One tensor's header entry. `begin`/`end` are byte offsets into the data section.
     public struct Entry: Sendable, Equatable {
@@ -41,7 +41,9 @@ public final class SafeTensorsFile {
     public init(path: String) throws {
         self.path = path
         let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw SafeTensorsError.cannotOpen(file: path, reason: String(cString: strerror(errno))) }
+        guard fd >= 0 else {
+            throw SafeTensorsError.cannotOpen(file: path, reason: String(cString: strerror(errno)))
+        }
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0 else {
@@ -49,7 +51,9 @@ public final class SafeTensorsFile {
         }
         let size = Int(st.st_size)
         guard size >= 8 else { throw SafeTensorsError.truncated(file: path, size: size, needed: 8) }
-        guard let map = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), map != UnsafeMutableRawPointer(bitPattern: -1) else {
+        guard let map = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0),
+            map != UnsafeMutableRawPointer(bitPattern: -1)
+        else {
             throw SafeTensorsError.cannotOpen(file: path, reason: "mmap: " + String(cString: strerror(errno)))
         }
         mapping = map
@@ -63,7 +67,8 @@ public final class SafeTensorsFile {
         dataStart = 8 + Int(headerLength)
         let header = Data(bytes: map + 8, count: Int(headerLength))
         do {
-            (metadata, entries) = try Self.parseHeader(header, path: path, dataStart: dataStart, dataSize: size - dataStart)
+            (metadata, entries) = try Self.parseHeader(
+                header, path: path, dataStart: dataStart, dataSize: size - dataStart)
         } catch {
             munmap(map, size)
             throw error
@@ -83,7 +88,8 @@ public final class SafeTensorsFile {
         do {
             json = try JSONSerialization.jsonObject(with: header, options: [])
         } catch {
-            throw SafeTensorsError.badHeader(file: path, reason: "not valid JSON (\(error.localizedDescription))")
+            throw SafeTensorsError.badHeader(
+                file: path, reason: "not valid JSON (\(error.localizedDescription))")
         }
         guard let root = json as? [String: Any] else {
             throw SafeTensorsError.badHeader(file: path, reason: "the top level is not a JSON object")
@@ -97,7 +103,8 @@ public final class SafeTensorsFile {
                 }
                 for (k, v) in map {
                     guard let s = v as? String else {
-                        throw SafeTensorsError.badHeader(file: path, reason: "__metadata__['\(k)'] is not a string")
+                        throw SafeTensorsError.badHeader(
+                            file: path, reason: "__metadata__['\(k)'] is not a string")
                     }
                     metadata[k] = s
                 }
@@ -105,9 +112,11 @@ public final class SafeTensorsFile {
             }
             entries[name] = try parseEntry(value, name: name, path: path, dataSize: dataSize)
         }
-        // The entries must tile the data section in offset order. A consistent header whose data runs past the
-        // end of the file means the file was cut short; otherwise offsets past the end are corrupt.
-        let sorted = entries.sorted { ($0.value.begin, $0.value.end, $0.key) < ($1.value.begin, $1.value.end, $1.key) }
+        // The entries must tile the data section in offset order. A consistent header whose data runs past
+        // the end of the file means the file was cut short; otherwise offsets past the end are corrupt.
+        let sorted = entries.sorted {
+            ($0.value.begin, $0.value.end, $0.key) < ($1.value.begin, $1.value.end, $1.key)
+        }
         var expected = 0
         var tiles = true
         for (_, e) in sorted {
@@ -115,7 +124,10 @@ public final class SafeTensorsFile {
             expected = max(expected, e.end)
         }
         if expected > dataSize {
-            if tiles { throw SafeTensorsError.truncated(file: path, size: dataSize + dataStart, needed: expected + dataStart) }
+            if tiles {
+                throw SafeTensorsError.truncated(
+                    file: path, size: dataSize + dataStart, needed: expected + dataStart)
+            }
             if let (name, e) = sorted.first(where: { $0.value.end > dataSize }) {
                 throw SafeTensorsError.offsetsOutOfRange(
                     file: path, tensor: name, begin: e.begin, end: e.end, dataSize: dataSize)
@@ -128,7 +140,8 @@ public final class SafeTensorsFile {
                 throw SafeTensorsError.offsetsOverlap(file: path, tensor: name, other: previous)
             }
             if e.begin > expected {
-                throw SafeTensorsError.offsetsGap(file: path, tensor: name, expectedBegin: expected, found: e.begin)
+                throw SafeTensorsError.offsetsGap(
+                    file: path, tensor: name, expectedBegin: expected, found: e.begin)
             }
             expected = e.end
             previous = name
@@ -149,7 +162,9 @@ public final class SafeTensorsFile {
         }
         guard let shapeAny = obj["shape"] as? [Any] else { throw bad("no array 'shape'") }
         let shape = try shapeAny.map { d -> Int in
-            guard let n = exactInt(d), n >= 0 else { throw bad("shape \(shapeAny) has a non-integer or negative") }
+            guard let n = exactInt(d), n >= 0 else {
+                throw bad("shape \(shapeAny) has a non-integer or negative")
+            }
             return n
         }
         guard let offsets = obj["data_offsets"] as? [Any], offsets.count == 2,
@@ -168,7 +183,8 @@ public final class SafeTensorsFile {
         let (bytes, overflow) = count.multipliedReportingOverflow(by: dtype.byteSize)
         guard !overflow, bytes == end - begin else {
             throw SafeTensorsError.sizeMismatch(
-                file: path, tensor: name, shape: shape, dtype: dtypeName, expectedBytes: overflow ? Int.max : bytes,
+                file: path, tensor: name, shape: shape, dtype: dtypeName,
+                expectedBytes: overflow ? Int.max : bytes,
                 foundBytes: end - begin)
         }
         return Entry(dtype: dtype, shape: shape, begin: begin, end: end)
@@ -220,7 +236,8 @@ public final class SafeTensorsFile {
         case .I8: return (0..<n).map { Int64(src.load(fromByteOffset: $0, as: Int8.self)) }
         case .U8, .BOOL: return (0..<n).map { Int64(src.load(fromByteOffset: $0, as: UInt8.self)) }
         case .F64, .F32, .F16, .BF16:
-            throw SafeTensorsError.unsupportedDType(file: path, tensor: name, dtype: e.dtype.rawValue + " as integers")
+            throw SafeTensorsError.unsupportedDType(
+                file: path, tensor: name, dtype: e.dtype.rawValue + " as integers")
         }
     }
 }

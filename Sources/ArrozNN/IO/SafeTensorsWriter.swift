@@ -5,7 +5,8 @@ import ArrozTensor
 /// reads it back:
 /// - data ordered by dtype size, largest first (I64 before F32), then by name, packed with no gaps, so every
 ///   tensor stays aligned to its element size;
-/// - the JSON header lists `__metadata__` (sorted keys) and then the tensors in data order, and is padded with
+/// - the JSON header lists `__metadata__` (sorted keys) and then the tensors in data order, and is padded
+/// with
 ///   spaces to a multiple of 8 bytes so the data section starts 8-byte aligned.
 public struct SafeTensorsWriter {
     private enum Item {
@@ -43,14 +44,17 @@ public struct SafeTensorsWriter {
 
     /// Adds `tensor` as F32 under `name` (the tensor is read at write time, not copied now).
     public mutating func add(_ name: String, _ tensor: Tensor) {
-        precondition(name != "__metadata__" && items[name] == nil, "SafeTensorsWriter.add: duplicate name '\(name)'")
+        precondition(
+            name != "__metadata__" && items[name] == nil, "SafeTensorsWriter.add: duplicate name '\(name)'")
         items[name] = .f32(tensor)
     }
 
     /// Adds exact 64-bit integers as I64 under `name` (for counters and integer buffers).
     public mutating func add(_ name: String, int64 values: [Int64], shape: [Int]) {
-        precondition(name != "__metadata__" && items[name] == nil, "SafeTensorsWriter.add: duplicate name '\(name)'")
-        precondition(Shape.count(shape) == values.count, "SafeTensorsWriter.add: \(values.count) values for \(shape)")
+        precondition(
+            name != "__metadata__" && items[name] == nil, "SafeTensorsWriter.add: duplicate name '\(name)'")
+        precondition(
+            Shape.count(shape) == values.count, "SafeTensorsWriter.add: \(values.count) values for \(shape)")
         items[name] = .i64(values, shape: shape)
     }
 
@@ -63,7 +67,9 @@ public struct SafeTensorsWriter {
     public func headerBytes() -> [UInt8] {
         var parts: [String] = []
         if !metadata.isEmpty {
-            let kv = metadata.keys.sorted().map { JSONText.quote($0) + ":" + JSONText.quote(metadata[$0] ?? "") }
+            let kv = metadata.keys.sorted().map {
+                JSONText.quote($0) + ":" + JSONText.quote(metadata[$0] ?? "")
+            }
             parts.append("\"__metadata__\":{" + kv.joined(separator: ",") + "}")
         }
         var offset = 0

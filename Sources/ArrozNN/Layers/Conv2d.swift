@@ -33,7 +33,8 @@ public final class Conv2d: UnaryLayer {
         self.stride = stride
         self.padding = padding
         self.groups = groups
-        weight = Tensor.zeros([outChannels, inChannels / groups, kernelSize.0, kernelSize.1], requiresGrad: true)
+        weight = Tensor.zeros(
+            [outChannels, inChannels / groups, kernelSize.0, kernelSize.1], requiresGrad: true)
         self.bias = bias ? Tensor.zeros([outChannels], requiresGrad: true) : nil
         Init.pytorchDefault(weight: weight, bias: self.bias, rng: &rng)
     }
@@ -56,7 +57,8 @@ public final class Conv2d: UnaryLayer {
     /// `x` `[N, Cin, H, W]` → `[N, Cout, (H + 2ph − kh)/sh + 1, (W + 2pw − kw)/sw + 1]`.
     public func callAsFunction(_ x: Tensor) -> Tensor {
         precondition(
-            x.rank == 4 && x.shape[1] == inChannels, "Conv2d(\(inChannels) → \(outChannels)): got x\(x.shape)")
+            x.rank == 4 && x.shape[1] == inChannels, "Conv2d(\(inChannels) → \(outChannels)): got x\(x.shape)"
+        )
         return conv2d(x, weight: weight, bias: bias, stride: stride, padding: padding, groups: groups)
     }
 }

@@ -36,7 +36,8 @@ public final class ConvTranspose2d: UnaryLayer {
         self.padding = padding
         self.outputPadding = outputPadding
         self.groups = groups
-        weight = Tensor.zeros([inChannels, outChannels / groups, kernelSize.0, kernelSize.1], requiresGrad: true)
+        weight = Tensor.zeros(
+            [inChannels, outChannels / groups, kernelSize.0, kernelSize.1], requiresGrad: true)
         self.bias = bias ? Tensor.zeros([outChannels], requiresGrad: true) : nil
         Init.pytorchDefault(weight: weight, bias: self.bias, rng: &rng)
     }
@@ -48,7 +49,8 @@ public final class ConvTranspose2d: UnaryLayer {
     ) {
         self.init(
             inChannels, outChannels, kernelSize: (kernelSize, kernelSize), stride: (stride, stride),
-            padding: (padding, padding), outputPadding: (outputPadding, outputPadding), groups: groups, bias: bias,
+            padding: (padding, padding), outputPadding: (outputPadding, outputPadding), groups: groups,
+            bias: bias,
             rng: &rng)
     }
 

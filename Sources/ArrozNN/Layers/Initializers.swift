@@ -5,7 +5,8 @@ import Foundation
 /// In-place weight initialisers with `torch.nn.init` semantics. All random draws take an explicit generator.
 ///
 /// Fan computation matches `torch.nn.init._calculate_fan_in_and_fan_out`: for a weight `[A, B, k…]`,
-/// fan_in = B·∏k and fan_out = A·∏k (so a ConvTranspose2d weight `[Cin, Cout/g, kh, kw]` has fan_in Cout/g·kh·kw).
+/// fan_in = B·∏k and fan_out = A·∏k (so a ConvTranspose2d weight `[Cin, Cout/g, kh, kw]` has fan_in
+/// Cout/g·kh·kw).
 public enum Init {
     /// `(fanIn, fanOut)` of a weight of rank ≥ 2.
     public static func fans(_ shape: [Int]) -> (fanIn: Int, fanOut: Int) {

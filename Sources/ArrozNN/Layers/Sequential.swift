@@ -6,8 +6,8 @@ public protocol UnaryLayer: Layer {
     func callAsFunction(_ x: Tensor) -> Tensor
 }
 
-/// A parameter-free layer wrapping a function (an activation such as GELU), so that `Sequential` indices match
-/// PyTorch's, where activations are modules and take an index.
+/// A parameter-free layer wrapping a function (an activation such as GELU), so that `Sequential` indices
+/// match PyTorch's, where activations are modules and take an index.
 public final class Lambda: UnaryLayer {
     public let name: String
     public var isTraining = true

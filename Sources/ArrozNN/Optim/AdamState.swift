@@ -22,7 +22,8 @@ public final class AdamState {
 public enum AdamEpsilon: String, Codable, Sendable {
     /// PyTorch: denom = √v / √(1 − β₂ᵗ) + ε  (ε outside the bias-corrected root).
     case pytorch
-    /// Keras/TensorFlow: lr_t = lr·√(1 − β₂ᵗ)/(1 − β₁ᵗ), denom = √v + ε  (ε on the raw root, ε̂ of the paper).
+    /// Keras/TensorFlow: lr_t = lr·√(1 − β₂ᵗ)/(1 − β₁ᵗ), denom = √v + ε  (ε on the raw root, ε̂ of the
+    /// paper).
     case keras
 }
 
@@ -58,26 +59,32 @@ func adamUpdate(
     let l2 = decay == .l2 ? weightDecay : 0
     let oneMinusB1 = Float(1 - Double(beta1)), oneMinusB2 = Float(1 - Double(beta2))
     let p = param.mutableData, g = grad.data, m = state.expAvg.mutableData, v = state.expAvgSq.mutableData
+    let decoupled = decay == .decoupled && weightDecay != 0
+    // Elementwise, so any split over threads gives the same bits.
     switch epsilon {
     case .pytorch:
         let stepSize = Float(Double(lr) / bc1)
         let bc2Sqrt = Float(bc2.squareRoot())
-        for i in 0..<p.count {
-            if decay == .decoupled && weightDecay != 0 { p[i] *= decayFactor }
-            let gi = l2 != 0 ? g[i] + l2 * p[i] : g[i]
-            m[i] += oneMinusB1 * (gi - m[i])
-            v[i] = v[i] * beta2 + oneMinusB2 * gi * gi
-            let denom = v[i].squareRoot() / bc2Sqrt + eps
-            p[i] += (-stepSize) * m[i] / denom
+        parallelFor(p.count, grain: 1 << 15) { range in
+            for i in range {
+                if decoupled { p[i] *= decayFactor }
+                let gi = l2 != 0 ? g[i] + l2 * p[i] : g[i]
+                m[i] += oneMinusB1 * (gi - m[i])
+                v[i] = v[i] * beta2 + oneMinusB2 * gi * gi
+                let denom = v[i].squareRoot() / bc2Sqrt + eps
+                p[i] += (-stepSize) * m[i] / denom
+            }
         }
     case .keras:
         let alpha = Float(Double(lr) * bc2.squareRoot() / bc1)
-        for i in 0..<p.count {
-            if decay == .decoupled && weightDecay != 0 { p[i] *= decayFactor }
-            let gi = l2 != 0 ? g[i] + l2 * p[i] : g[i]
-            m[i] += oneMinusB1 * (gi - m[i])
-            v[i] += oneMinusB2 * (gi * gi - v[i])
-            p[i] -= alpha * m[i] / (v[i].squareRoot() + eps)
+        parallelFor(p.count, grain: 1 << 15) { range in
+            for i in range {
+                if decoupled { p[i] *= decayFactor }
+                let gi = l2 != 0 ? g[i] + l2 * p[i] : g[i]
+                m[i] += oneMinusB1 * (gi - m[i])
+                v[i] += oneMinusB2 * (gi * gi - v[i])
+                p[i] -= alpha * m[i] / (v[i].squareRoot() + eps)
+            }
         }
     }
 }

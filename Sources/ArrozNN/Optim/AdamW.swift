@@ -1,8 +1,8 @@
 // AdamW: Adam with decoupled weight decay, PyTorch's torch.optim.AdamW defaults and update order.
 import ArrozTensor
 
-/// `torch.optim.AdamW` (Loshchilov & Hutter): θ ← θ·(1 − lr·λ), then the bias-corrected Adam step with ε outside
-/// the square root. Defaults are PyTorch's: lr 1e-3, betas (0.9, 0.999), eps 1e-8, weight_decay 0.01.
+/// `torch.optim.AdamW` (Loshchilov & Hutter): θ ← θ·(1 − lr·λ), then the bias-corrected Adam step with ε
+/// outside the square root. Defaults are PyTorch's: lr 1e-3, betas (0.9, 0.999), eps 1e-8, weight_decay 0.01.
 /// The update itself is `adamUpdate` in AdamState.swift.
 public final class AdamW: AdamFamilyOptimizer {
     public let kind = "adamw"
@@ -18,7 +18,8 @@ public final class AdamW: AdamFamilyOptimizer {
         _ parameters: [NamedParameter], lr: Float = 1e-3, betas: (Float, Float) = (0.9, 0.999),
         eps: Float = 1e-8, weightDecay: Float = 0.01
     ) {
-        precondition(lr >= 0 && eps >= 0 && weightDecay >= 0, "AdamW: lr \(lr), eps \(eps), wd \(weightDecay)")
+        precondition(
+            lr >= 0 && eps >= 0 && weightDecay >= 0, "AdamW: lr \(lr), eps \(eps), wd \(weightDecay)")
         precondition(
             (0..<1).contains(betas.0) && (0..<1).contains(betas.1), "AdamW: betas \(betas) outside [0, 1)")
         self.lr = lr

@@ -10,8 +10,8 @@ import ArrozTensor
 ///     gᵢ ← gᵢ·coef                 (applied even when coef = 1, as PyTorch does)
 ///
 /// Tensors without a gradient are skipped; with none at all the result is 0. A non-finite norm is returned
-/// as is (and propagates into the gradients, as in PyTorch with `error_if_nonfinite=False`), so the caller can
-/// skip the step.
+/// as is (and propagates into the gradients, as in PyTorch with `error_if_nonfinite=False`), so the caller
+/// can skip the step.
 @discardableResult
 public func clipGradNorm(_ params: [Tensor], maxNorm: Float) -> Float {
     precondition(maxNorm > 0, "clipGradNorm: maxNorm \(maxNorm) must be positive")

@@ -1,8 +1,8 @@
-// LRSchedule: learning-rate schedules as pure functions of the step (warmup + constant/cosine, OneCycle-linear).
+// LRSchedule: learning rates as pure functions of the step (warmup + constant/cosine, OneCycle-linear).
 import Foundation
 
-/// A learning rate as a function of the number of scheduler steps taken (PyTorch's `last_epoch`): the rate for
-/// the optimizer update numbered `step` (0-based) is `lr(at: step)`.
+/// A learning rate as a function of the number of scheduler steps taken (PyTorch's `last_epoch`): the rate
+/// for the optimizer update numbered `step` (0-based) is `lr(at: step)`.
 public protocol LRSchedule: Sendable {
     func lr(at step: Int) -> Float
     /// Sets the optimizer's hyperparameters for the update numbered `step` (default: just `lr`).
@@ -32,7 +32,8 @@ public struct WarmupSchedule: LRSchedule, Codable, Hashable {
     public init(baseLR: Float, warmupSteps: Int, decay: Decay = .constant) {
         precondition(warmupSteps >= 0, "WarmupSchedule: warmupSteps \(warmupSteps) < 0")
         if case .cosine(let total, _) = decay {
-            precondition(total > warmupSteps, "WarmupSchedule: cosine total \(total) <= warmup \(warmupSteps)")
+            precondition(
+                total > warmupSteps, "WarmupSchedule: cosine total \(total) <= warmup \(warmupSteps)")
         }
         self.baseLR = baseLR
         self.warmupSteps = warmupSteps
@@ -56,7 +57,8 @@ public struct WarmupSchedule: LRSchedule, Codable, Hashable {
 ///     initial = max_lr / div_factor,  min = initial / final_div_factor
 ///     phase 1: steps 0 … pct_start·T − 1      lr initial → max_lr,  momentum max_m → base_m
 ///     phase 2: … T − 1                        lr max_lr → min,      momentum base_m → max_m
-///     within a phase: value = (end − start)·pct + start, pct = (step − phase start) / (phase end − phase start)
+///     within a phase: value = (end − start)·pct + start,
+///                     pct = (step − phase start) / (phase end − phase start)
 ///
 /// With `cycleMomentum` (PyTorch's default) Adam's β₁ follows `momentum(at:)`; `apply` sets both. Steps past
 /// `totalSteps` (where PyTorch raises) are clamped to `totalSteps`.
@@ -110,7 +112,8 @@ public struct OneCycleLR: LRSchedule, Codable, Hashable {
     /// β₁ (or SGD momentum) for the update numbered `step`; nil when momentum is not cycled.
     public func momentum(at step: Int) -> Float? {
         guard cycleMomentum else { return nil }
-        return Float(interpolate(step, phase1: (maxMomentum, baseMomentum), phase2: (baseMomentum, maxMomentum)))
+        return Float(
+            interpolate(step, phase1: (maxMomentum, baseMomentum), phase2: (baseMomentum, maxMomentum)))
     }
 
     /// Sets the optimizer's lr and, for Adam-family optimizers with cycled momentum, its β₁.

@@ -1,4 +1,5 @@
 // Sparkline: values as a row of ▁▂▃▄▅▆▇█ block levels with a colour gradient.
+import ArrozImage
 
 /// One-row bar sparklines.
 public enum Sparkline {

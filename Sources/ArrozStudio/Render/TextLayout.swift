@@ -57,7 +57,9 @@ public enum TextLayout {
                     lines.append(String(String.UnicodeScalarView(sc.prefix(width))))
                     w = String(String.UnicodeScalarView(sc.dropFirst(width)))
                 }
-                if line.isEmpty { line = w } else if self.width(line) + 1 + self.width(w) <= width {
+                if line.isEmpty {
+                    line = w
+                } else if self.width(line) + 1 + self.width(w) <= width {
                     line += " " + w
                 } else {
                     lines.append(line)
@@ -80,7 +82,9 @@ public enum TextLayout {
             var m = a
             while m >= 10 { m /= 10; e += 1 }
             while m < 1 { m *= 10; e -= 1 }
-            let ms = m.rounded() == m ? String(Int(m)) : String(format1(m))
+            m = (m * 10).rounded() / 10
+            if m >= 10 { m /= 10; e += 1 }
+            let ms = m.rounded() == m ? String(Int(m)) : fixed(m, 1)
             return (v < 0 ? "-" : "") + ms + "e" + String(e)
         }
         if a >= 100 { return String(Int(v.rounded())) }
@@ -108,12 +112,11 @@ public enum TextLayout {
         return fixed(seconds / 3600, 1) + " h"
     }
 
-    private static func format1(_ m: Double) -> String { fixed(m, 1) }
-
     private static func isWide(_ u: Unicode.Scalar) -> Bool {
         let v = u.value
         return (0x1100...0x115F).contains(v) || (0x2E80...0xA4CF).contains(v) || (0xAC00...0xD7A3).contains(v)
             || (0xF900...0xFAFF).contains(v) || (0xFE30...0xFE4F).contains(v) || (0xFF00...0xFF60).contains(v)
-            || (0xFFE0...0xFFE6).contains(v) || (0x1F300...0x1FAFF).contains(v) || (0x20000...0x3FFFD).contains(v)
+            || (0xFFE0...0xFFE6).contains(v) || (0x1F300...0x1FAFF).contains(v)
+            || (0x20000...0x3FFFD).contains(v)
     }
 }

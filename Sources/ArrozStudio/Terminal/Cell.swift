@@ -1,28 +1,12 @@
 // Cell: one character cell of the screen — a glyph with foreground, background and attributes.
+import ArrozImage
 
-/// A 24-bit colour.
-public struct RGB: Hashable, Sendable, CustomStringConvertible {
-    public var r: UInt8
-    public var g: UInt8
-    public var b: UInt8
-
-    public init(_ r: UInt8, _ g: UInt8, _ b: UInt8) {
-        self.r = r
-        self.g = g
-        self.b = b
-    }
-
+extension RGB {
     /// Parses `#rrggbb`; nil for anything else.
     public init?(hex: String) {
         let s = hex.hasPrefix("#") ? String(hex.dropFirst()) : hex
         guard s.count == 6, let v = UInt32(s, radix: 16) else { return nil }
         self.init(UInt8(v >> 16 & 0xff), UInt8(v >> 8 & 0xff), UInt8(v & 0xff))
-    }
-
-    public var description: String {
-        let h = (Int(r) << 16) | (Int(g) << 8) | Int(b)
-        let s = String(h, radix: 16)
-        return "#" + String(repeating: "0", count: 6 - s.count) + s
     }
 
     /// Linear blend: self at t = 0, other at t = 1.

@@ -1,4 +1,5 @@
 // ColorMapping: theme RGB colours to terminal colour numbers — direct, xterm-256 cube, or the 8 ANSI colours.
+import ArrozImage
 
 /// Maps RGB to the colour numbers a terminal of each ``ColorMode`` understands (btop's low-colour path).
 public enum ColorMapping {

@@ -1,4 +1,5 @@
 // Theme: the typed palette every pane draws with, plus the built-in arroz-dark default and mono fallback.
+import ArrozImage
 
 /// The colour slots of a theme, named as in the `.theme` files (`theme[main_fg]="#…"`).
 public enum ThemeKey: String, CaseIterable, Sendable {
@@ -39,7 +40,8 @@ public struct Theme: Sendable, Equatable {
     public var inactive: Style { style(.inactiveFg) }
     /// A selected field: reverse video when the theme has no selection colours (mono).
     public var selected: Style {
-        self[.selectedBg] == nil ? Style(attrs: [.reverse, .bold])
+        self[.selectedBg] == nil
+            ? Style(attrs: [.reverse, .bold])
             : Style(fg: self[.selectedFg], bg: self[.selectedBg], attrs: [.bold])
     }
 
@@ -50,21 +52,30 @@ public struct Theme: Sendable, Equatable {
     }
 
     /// The built-in default; the same colours as `Themes/arroz-dark.theme`.
-    public static let arrozDark = Theme(name: "arroz-dark", colors: [
-        .mainBg: nil, .mainFg: RGB(0xd8, 0xd4, 0xc8), .title: RGB(0xf2, 0xe8, 0xcf), .hiFg: RGB(0xf0, 0xa0, 0x40),
-        .selectedBg: RGB(0x3a, 0x4a, 0x5e), .selectedFg: RGB(0xff, 0xff, 0xff), .inactiveFg: RGB(0x7a, 0x78, 0x70),
-        .divLine: RGB(0x4e, 0x4c, 0x46), .activeBox: RGB(0xf0, 0xa0, 0x40),
-        .promptsBox: RGB(0x8f, 0xb8, 0x6a), .samplerBox: RGB(0x6a, 0x9f, 0xc8), .previewBox: RGB(0xc8, 0x8f, 0xc0),
-        .trainingBox: RGB(0xd8, 0x7a, 0x5a),
-        .graphText: RGB(0xa8, 0xa4, 0x98), .lossRaw: RGB(0x6a, 0x5a, 0x52), .lossSmooth: RGB(0xf0, 0xa0, 0x40),
-        .sparkStart: RGB(0x4a, 0x7a, 0xb0), .sparkMid: RGB(0x8f, 0xb8, 0x6a), .sparkEnd: RGB(0xf0, 0xc0, 0x50),
-        .meterFill: RGB(0x8f, 0xb8, 0x6a), .meterEmpty: RGB(0x4e, 0x4c, 0x46), .meterKnob: RGB(0xff, 0xff, 0xff),
-        .editBg: RGB(0x2a, 0x2a, 0x26), .editFg: RGB(0xff, 0xff, 0xff),
-        .statusFg: RGB(0xa8, 0xa4, 0x98), .errorFg: RGB(0xe0, 0x50, 0x40),
-        .jobQueued: RGB(0x7a, 0x78, 0x70), .jobRunning: RGB(0xf0, 0xc0, 0x50), .jobDone: RGB(0x8f, 0xb8, 0x6a),
-        .jobFailed: RGB(0xe0, 0x50, 0x40),
-        .keybarBg: nil, .keybarKey: RGB(0xf0, 0xa0, 0x40), .keybarText: RGB(0xa8, 0xa4, 0x98),
-    ])
+    public static let arrozDark = Theme(
+        name: "arroz-dark",
+        colors: [
+            .mainBg: nil, .mainFg: RGB(0xd8, 0xd4, 0xc8), .title: RGB(0xf2, 0xe8, 0xcf),
+            .hiFg: RGB(0xf0, 0xa0, 0x40),
+            .selectedBg: RGB(0x3a, 0x4a, 0x5e), .selectedFg: RGB(0xff, 0xff, 0xff),
+            .inactiveFg: RGB(0x7a, 0x78, 0x70),
+            .divLine: RGB(0x4e, 0x4c, 0x46), .activeBox: RGB(0xf0, 0xa0, 0x40),
+            .promptsBox: RGB(0x8f, 0xb8, 0x6a), .samplerBox: RGB(0x6a, 0x9f, 0xc8),
+            .previewBox: RGB(0xc8, 0x8f, 0xc0),
+            .trainingBox: RGB(0xd8, 0x7a, 0x5a),
+            .graphText: RGB(0xa8, 0xa4, 0x98), .lossRaw: RGB(0x6a, 0x5a, 0x52),
+            .lossSmooth: RGB(0xf0, 0xa0, 0x40),
+            .sparkStart: RGB(0x4a, 0x7a, 0xb0), .sparkMid: RGB(0x8f, 0xb8, 0x6a),
+            .sparkEnd: RGB(0xf0, 0xc0, 0x50),
+            .meterFill: RGB(0x8f, 0xb8, 0x6a), .meterEmpty: RGB(0x4e, 0x4c, 0x46),
+            .meterKnob: RGB(0xff, 0xff, 0xff),
+            .editBg: RGB(0x2a, 0x2a, 0x26), .editFg: RGB(0xff, 0xff, 0xff),
+            .statusFg: RGB(0xa8, 0xa4, 0x98), .errorFg: RGB(0xe0, 0x50, 0x40),
+            .jobQueued: RGB(0x7a, 0x78, 0x70), .jobRunning: RGB(0xf0, 0xc0, 0x50),
+            .jobDone: RGB(0x8f, 0xb8, 0x6a),
+            .jobFailed: RGB(0xe0, 0x50, 0x40),
+            .keybarBg: nil, .keybarKey: RGB(0xf0, 0xa0, 0x40), .keybarText: RGB(0xa8, 0xa4, 0x98),
+        ])
 
     /// No colours at all: the terminal's defaults with bold / reverse / dim for emphasis.
     public static let mono = Theme(

@@ -31,13 +31,15 @@ public protocol ConvBackend: Sendable {
 
 /// The registry of convolution backends and the one in use.
 public enum ConvBackends {
+    /// Winograd F(2×2, 3×3) for 3×3 stride-1 convolutions, `gemm` for the rest. The default.
+    public static let winograd: any ConvBackend = WinogradConvBackend()
     /// im2col + sgemm, with 1×1 convolutions as plain sgemm and small-group (depthwise) convolutions on a
-    /// direct kernel. The default.
+    /// direct kernel.
     public static let gemm: any ConvBackend = GemmConvBackend()
     /// The loop-nest reference (Double accumulation); slow, for tests.
     public static let naive: any ConvBackend = NaiveConvBackend()
 
-    nonisolated(unsafe) private static var _current: any ConvBackend = gemm
+    nonisolated(unsafe) private static var _current: any ConvBackend = winograd
 
     /// The backend every conv op uses. Set it once at start-up (benchmarks, tests), not while ops run.
     public static var current: any ConvBackend {
@@ -46,7 +48,7 @@ public enum ConvBackends {
     }
 
     /// All backends, for benchmarks and backend-vs-reference tests.
-    public static var all: [any ConvBackend] { [gemm, naive] }
+    public static var all: [any ConvBackend] { [winograd, gemm, naive] }
 }
 
 /// Adds `bias[c]` to every value of channel `c` of an `[N, C, plane]` buffer (the bias gradient's transpose).

@@ -8,34 +8,100 @@ struct BenchOps: ParsableCommand {
         commandName: "ops", abstract: "GFLOP/s of sgemm, conv2d, groupNorm and attention.")
 
     @Option(help: "Threads for OpenBLAS and our loops.") var threads = 2
-    @Option(help: "Seconds to spend per workload.") var seconds = 1.0
+    @Option(help: "Seconds per timing round (a workload runs 5 clean rounds, at most 30).") var round = 0.3
+    @Flag(help: "Time by this process's CPU seconds ÷ threads instead of the wall clock (for a busy machine).")
+    var cpuTime = false
+    @Option(help: "Convolution backend: \(ConvBackends.all.map(\.name).joined(separator: ", ")).")
+    var convBackend = ConvBackends.current.name
+
+    func validate() throws {
+        guard ConvBackends.all.contains(where: { $0.name == convBackend }) else {
+            throw ValidationError(
+                "unknown conv backend '\(convBackend)'; choose one of: "
+                    + ConvBackends.all.map(\.name).joined(separator: ", "))
+        }
+    }
+
+    /// Per-call timing of `body` with this command's settings.
+    func time(_ body: () -> Void) -> Timing {
+        measure(round: round, cpuTime: cpuTime, threads: threads, body)
+    }
 
     func run() {
         Threads.set(threads)
+        ConvBackends.current = ConvBackends.all.first { $0.name == convBackend }!
         var rng = ArrozRandom(seed: 0)
-        print("arroz-studio bench ops · \(threads) threads")
-        print(String(repeating: "─", count: 60))
+        print("arroz-studio bench ops · \(threads) threads · conv backend \(convBackend)"
+              + (cpuTime ? " · CPU-time clock" : ""))
+        print("workload                              median    best            ms/call   rounds")
+        print(String(repeating: "─", count: 88))
         let n = 1024
         let a = Tensor.randn([n, n], rng: &rng), b = Tensor.randn([n, n], rng: &rng)
-        let t = timeIt(seconds) { _ = withNoGrad { matmul(a, b) } }
-        row("sgemm 1024³", gflops: 2 * Double(n * n * n) / t / 1e9, ms: t * 1e3)
+        let t = time { _ = withNoGrad { matmul(a, b) } }
+        row("sgemm 1024³", timing: t, work: 2 * Double(n * n * n))
+        for (batch, channels, size) in [(8, 64, 32), (8, 128, 16), (8, 256, 8)] {
+            benchConv3x3(batch: batch, channels: channels, size: size, rng: &rng)
+        }
+        benchGroupNorm(rng: &rng)
+        benchAttention(rng: &rng)
+        benchNormsAndAttentionBackward(rng: &rng)
+    }
+
+    /// conv2d 3×3 pad 1, C → C: forward alone, then forward + input and weight gradients (3× the flops).
+    func benchConv3x3(batch: Int, channels: Int, size: Int, rng: inout ArrozRandom) {
+        let x = Tensor.randn([batch, channels, size, size], rng: &rng)
+        let w = Tensor.randn([channels, channels, 3, 3], std: 0.05, rng: &rng)
+        let flops = 2 * Double(batch * channels * size * size * channels * 9)
+        let name = "conv3x3 b\(batch) \(channels)→\(channels) \(size)x\(size)"
+        let tf = time { _ = withNoGrad { conv2d(x, weight: w, padding: 1) } }
+        row(name + " fwd", timing: tf, work: flops)
+        x.requiresGrad = true
+        w.requiresGrad = true
+        let ones = Tensor.ones([batch, channels, size, size])
+        let tb = time {
+            x.grad = nil
+            w.grad = nil
+            conv2d(x, weight: w, padding: 1).backward(gradient: ones)
+        }
+        row(name + " fwd+bwd", timing: tb, work: 3 * flops)
+    }
+
+    /// groupNorm over b8 × 256 × 32×32 in 32 groups, forward: bytes read + written per second.
+    func benchGroupNorm(rng: inout ArrozRandom) {
+        let x = Tensor.randn([8, 256, 32, 32], rng: &rng)
+        let w = Tensor.ones([256]), b = Tensor.zeros([256])
+        let t = time { _ = withNoGrad { groupNorm(x, groups: 32, weight: w, bias: b) } }
+        let bytes = 2 * Double(x.count * 4)  // read x, write y (statistics pass reads stay in cache per group)
+        print(rowText("groupNorm b8 256×32×32 g32 fwd", value: bytes / t.median / 1e9, best: bytes / t.best / 1e9,
+                      unit: "GB/s   ", timing: t))
+    }
+
+    /// nn.MultiheadAttention forward, batch 8 × 256 tokens × 128 wide, 4 heads (in/out projections included).
+    func benchAttention(rng: inout ArrozRandom) {
+        let (B, L, E, heads) = (8, 256, 128, 4)
+        let q = Tensor.randn([B, L, E], rng: &rng)
+        let inW = Tensor.randn([3 * E, E], std: 0.05, rng: &rng), inB = Tensor.zeros([3 * E])
+        let outW = Tensor.randn([E, E], std: 0.05, rng: &rng), outB = Tensor.zeros([E])
+        // Projections 2·L·E·3E + 2·L·E·E, scores and weighted sum 2 · 2·L·L·E, per image.
+        let flops = Double(B) * (2 * Double(L * E * 4 * E) + 4 * Double(L * L * E))
+        let t = time {
+            _ = withNoGrad {
+                multiHeadAttention(query: q, key: q, value: q, inProjWeight: inW, inProjBias: inB,
+                                   outProjWeight: outW, outProjBias: outB, heads: heads)
+            }
+        }
+        row("attention b8 L256 E128 h4 fwd", timing: t, work: flops)
     }
 }
 
-/// Median seconds per call of `body` over about `budget` seconds (after one warm-up call).
-func timeIt(_ budget: Double, _ body: () -> Void) -> Double {
-    body()
-    var times: [Double] = []
-    let start = Date()
-    while Date().timeIntervalSince(start) < budget || times.count < 3 {
-        let t0 = Date()
-        body()
-        times.append(Date().timeIntervalSince(t0))
-    }
-    return times.sorted()[times.count / 2]
+func row(_ name: String, timing: Timing, work: Double) {
+    print(rowText(name, value: work / timing.median / 1e9, best: work / timing.best / 1e9, unit: "GFLOP/s",
+                  timing: timing))
 }
 
-func row(_ name: String, gflops: Double, ms: Double) {
-    let pad = name.padding(toLength: 34, withPad: " ", startingAt: 0)
-    print("\(pad) \(String(format: "%8.1f", gflops)) GFLOP/s  \(String(format: "%8.2f", ms)) ms")
+/// One table row: name, median and best rate, ms per call at the median, clean/total rounds.
+func rowText(_ name: String, value: Double, best: Double, unit: String, timing: Timing) -> String {
+    let pad = name.padding(toLength: 36, withPad: " ", startingAt: 0)
+    return "\(pad) \(String(format: "%7.1f", value)) \(String(format: "%7.1f", best)) \(unit)"
+        + "  \(String(format: "%8.2f", timing.median * 1e3)) ms  \(timing.clean)/\(timing.rounds) clean"
 }

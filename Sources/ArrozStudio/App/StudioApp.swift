@@ -1,0 +1,230 @@
+// StudioApp: the UI loop — poll a key (≈33 ms), drain job events, apply actions, run effects, redraw.
+import ArrozImage
+import ArrozTrain
+import Foundation
+
+/// Runs the studio on a terminal. Owns the state, the key map and the screen; talks to the job queue.
+public final class StudioApp {
+    /// Settings from the command line.
+    public struct Options {
+        public var graphics: GraphicsMode
+        public var themeName: String
+        public var outputDirectory: String
+        public var tickMilliseconds: Int
+        /// Seconds to wait for a running training job to checkpoint on exit.
+        public var shutdownTimeout: Double
+
+        public init(
+            graphics: GraphicsMode = .halfblock, themeName: String = "arroz-dark",
+            outputDirectory: String = "outputs", tickMilliseconds: Int = 33, shutdownTimeout: Double = 60
+        ) {
+            self.graphics = graphics
+            self.themeName = themeName
+            self.outputDirectory = outputDirectory
+            self.tickMilliseconds = tickMilliseconds
+            self.shutdownTimeout = shutdownTimeout
+        }
+    }
+
+    public private(set) var state = AppState()
+    public let keyMap = KeyMap()
+    public private(set) var theme: Theme
+    public let options: Options
+    private let screen: Screen
+    private let terminal: Terminal
+    private let queue: JobQueue
+    private let catalog: ThemeCatalog
+    private let signals: SignalWatcher?
+    private let computeThread: ComputeThread?
+    private var lastSaved: String?
+    private var lastSize: TermSize?
+
+    public init(
+        terminal: Terminal, queue: JobQueue, engine: StudioEngine?, catalog: ThemeCatalog, options: Options,
+        signals: SignalWatcher? = nil, computeThread: ComputeThread? = nil
+    ) {
+        self.terminal = terminal
+        self.queue = queue
+        self.catalog = catalog
+        self.options = options
+        self.signals = signals
+        self.computeThread = computeThread
+        screen = Screen(terminal: terminal)
+        theme = .arrozDark
+        var themeError: String?
+        do {
+            theme = try catalog.load(options.themeName)
+            state.themeName = theme.name
+        } catch {
+            themeError = "theme \(options.themeName): \(error); using arroz-dark"
+        }
+        defer { if let themeError { state.status = StatusMessage(text: themeError, isError: true) } }
+        if let engine {
+            run(
+                state.apply(
+                    .engine(models: engine.models, samplers: engine.samplers, recipes: engine.trainingRecipes)
+                ))
+        } else {
+            state.status = StatusMessage(
+                text: "no model engine loaded: sampling and training are unavailable",
+                isError: true)
+        }
+    }
+
+    /// Runs until quit (q, Ctrl-C, SIGINT/SIGTERM/SIGHUP). Returns the exit status. The caller restores the
+    /// terminal (it owns it); a running training job checkpoints before this returns.
+    public func run() -> Int32 {
+        var exitCode: Int32 = 0
+        while !state.quitting {
+            if let sig = signals?.received {
+                state.status = StatusMessage(text: "\(SignalWatcher.name(sig)): closing", isError: false)
+                exitCode = 128 + sig
+                dispatch(.quit)
+                break
+            }
+            tick(key: terminal.readKey(timeoutMs: options.tickMilliseconds))
+        }
+        shutdown()
+        return exitCode
+    }
+
+    /// One iteration: a key (if any), job events, redraw. Tests call this directly.
+    /// Redraws only when something changed (a key, an event, the job list, the size), so an idle studio
+    /// costs no CPU.
+    public func tick(key: Key?) {
+        var changed = key != nil || lastSize == nil || terminal.size != lastSize
+        if let key {
+            if key == .resize { screen.invalidate() }
+            if let action = keyMap.action(for: key, in: state) { dispatch(action) }
+        }
+        let events = queue.drainEvents()
+        for event in events { dispatch(.job(event)) }
+        changed = changed || !events.isEmpty
+        let jobs = queue.snapshot()
+        if jobs != state.jobs || queue.cachedRuns != state.cachedRuns {
+            dispatch(.jobs(jobs, cachedRuns: queue.cachedRuns))
+            changed = true
+        }
+        if let error = screen.lastImageError, state.status?.text != error {
+            state.status = StatusMessage(text: error, isError: true)
+            changed = true
+        }
+        if changed { draw() }
+    }
+
+    /// Renders the current state.
+    public func draw() {
+        let size = terminal.size
+        if size != lastSize {
+            screen.invalidate()
+            lastSize = size
+        }
+        var canvas = Canvas(width: size.cols, height: size.rows)
+        let ctx = PaneContext(
+            theme: theme, focus: state.focus, graphics: options.graphics,
+            cellWidth: size.cellWidth, cellHeight: size.cellHeight)
+        StudioView.render(state, keyMap: keyMap, into: &canvas, ctx)
+        screen.present(canvas, sixel: options.graphics == .sixel)
+    }
+
+    /// Applies an action and runs its effects.
+    public func dispatch(_ action: Action) {
+        let helpWasShown = state.showHelp
+        run(state.apply(action))
+        if helpWasShown != state.showHelp { screen.invalidate() }
+    }
+
+    private func run(_ effects: [Effect]) {
+        for effect in effects {
+            switch effect {
+            case .sample(let r): queue.submitSample(r)
+            case .encode(let a, let b): queue.submitEncode(promptA: a, promptB: b)
+            case .strip(let r): queue.submitStrip(r)
+            case .train(let r): queue.submitTraining(r)
+            case .stopTraining(let id): queue.stopTraining(id, save: true)
+            case .checkpointNow: queue.saveTrainingNow()
+            case .save(let image, let request): save(image, request)
+            case .reloadSettings: reload()
+            case .cycleTheme(let current): cycleTheme(current)
+            case .quit: break
+            }
+        }
+    }
+
+    // MARK: - Effects that touch the disk
+
+    private func save(_ image: RGBImage, _ request: SampleRequest) {
+        do {
+            try FileManager.default.createDirectory(
+                atPath: options.outputDirectory, withIntermediateDirectories: true)
+            var n = 1
+            var path: String
+            repeat {
+                path = options.outputDirectory + "/arroz-\(request.seed)-\(String(format: "%03d", n)).png"
+                n += 1
+            } while FileManager.default.fileExists(atPath: path)
+            try savePNG(image, path, text: ["parameters": request.parametersText])
+            lastSaved = path
+            state.status = StatusMessage(text: "saved \(path)", isError: false)
+        } catch {
+            state.status = StatusMessage(text: "save failed: \(error)", isError: true)
+        }
+    }
+
+    private func reload() {
+        guard let path = lastSaved ?? newestPNG() else {
+            state.status = StatusMessage(
+                text: "no saved PNG in \(options.outputDirectory)/ to load settings from",
+                isError: true)
+            return
+        }
+        do {
+            guard let text = try loadPNGText(path)["parameters"] else {
+                throw ParametersError.missing(source: path)
+            }
+            dispatch(.settingsLoaded(try SampleRequest(parametersText: text, source: path)))
+        } catch {
+            state.status = StatusMessage(text: "\(error)", isError: true)
+        }
+    }
+
+    private func newestPNG() -> String? {
+        let dir = options.outputDirectory
+        let files =
+            (try? FileManager.default.contentsOfDirectory(atPath: dir))?.filter { $0.hasSuffix(".png") } ?? []
+        return files.map { dir + "/" + $0 }.max { a, b in
+            let da =
+                (try? FileManager.default.attributesOfItem(atPath: a)[.modificationDate] as? Date)
+                ?? .distantPast
+            let db =
+                (try? FileManager.default.attributesOfItem(atPath: b)[.modificationDate] as? Date)
+                ?? .distantPast
+            return da < db
+        }
+    }
+
+    private func cycleTheme(_ current: String) {
+        let name = catalog.next(after: current)
+        do {
+            theme = try catalog.load(name)
+            dispatch(.themeChanged(name))
+            screen.invalidate()
+        } catch {
+            state.status = StatusMessage(text: "\(error)", isError: true)
+        }
+    }
+
+    // MARK: - Exit
+
+    /// Stops the queue; a running training job saves a checkpoint (the screen says so while it waits).
+    private func shutdown() {
+        if queue.runningTraining != nil {
+            state.status = StatusMessage(text: "saving a training checkpoint before exit…", isError: false)
+            draw()
+        }
+        queue.shutdown(saveTraining: true)
+        if let computeThread, !computeThread.join(timeout: options.shutdownTimeout) {
+            state.status = StatusMessage(text: "the compute job did not stop in time", isError: true)
+        }
+    }
+}

@@ -1,0 +1,66 @@
+// PreviewPane: the live image, step counter and time per step, and the strip of earlier steps to scrub.
+
+/// `┌ Preview ── step 14/20 · ddim · 0.41 s ─┐`, the image, then `steps ▏1 ▏4 ▏8 ▏12 ▏14`.
+public enum PreviewPane {
+    public static func render(_ state: AppState, into canvas: inout Canvas, rect: Rect, _ ctx: PaneContext) {
+        let p = state.preview
+        let inner = ctx.box(&canvas, rect, .preview, accent: .previewBox, subtitle: subtitle(state))
+        guard inner.width > 4, inner.height > 2 else { return }
+        let t = ctx.theme
+        let (imageArea, stripArea) = inner.splitTop(inner.height - 1)
+        if let image = p.shownImage {
+            ImageView.draw(image, in: imageArea, &canvas, ctx)
+        } else {
+            let msg =
+                state.sampler.modelName == nil ? "no model loaded" : p.running ? "sampling…" : "no image yet"
+            canvas.text(
+                TextLayout.truncate(msg, imageArea.width),
+                x: imageArea.x + max(0, (imageArea.width - TextLayout.width(msg)) / 2),
+                y: imageArea.y + imageArea.height / 2, t.inactive)
+        }
+        strip(state, &canvas, stripArea, ctx)
+    }
+
+    static func subtitle(_ state: AppState) -> String {
+        let p = state.preview
+        if p.showingStrip {
+            return "interpolate A→B · \(p.strip.count)/\(p.stripCount)"
+        }
+        guard p.total > 0 else { return "" }
+        var parts = ["step \(shownStep(p))/\(p.total)"]
+        if let s = p.request?.sampler ?? state.sampler.samplerName { parts.append(s) }
+        if p.secondsPerStep > 0 { parts.append(TextLayout.fixed(p.secondsPerStep, 2) + " s") }
+        if p.fromCache { parts.append("cached") }
+        if let m = p.cfgMarks.last {
+            parts.append("cfg→" + TextLayout.fixed(Double(m.cfg), 1) + " after \(m.step)")
+        }
+        return parts.joined(separator: " · ")
+    }
+
+    static func shownStep(_ p: PreviewState) -> Int {
+        if let i = p.selectedFrame, p.frames.indices.contains(i) { return p.frames[i].step }
+        return p.step
+    }
+
+    /// `steps ▏1 ▏4 ▏8 …` (or `mix ▏0.00 ▏0.17 …`), a window around the selected entry.
+    static func strip(_ state: AppState, _ canvas: inout Canvas, _ area: Rect, _ ctx: PaneContext) {
+        let p = state.preview
+        let t = ctx.theme
+        let labels =
+            p.showingStrip
+            ? p.strip.map { TextLayout.fixed(Double($0.mix), 2) } + ["all"] : p.frames.map { "\($0.step)" }
+        guard !labels.isEmpty else { return }
+        let head = p.showingStrip ? "mix " : "steps "
+        var x = area.x + canvas.text(head, x: area.x, y: area.y, ctx.label(state, .preview, 0))
+        let selected = p.selectedFrame ?? labels.count - 1
+        let cellWidth = (labels.map { TextLayout.width($0) }.max() ?? 1) + 2
+        let fit = max(1, (area.maxX - x) / cellWidth)
+        let first = max(0, min(selected - fit / 2, labels.count - fit))
+        for i in first..<min(labels.count, first + fit) {
+            let style =
+                i == selected ? (ctx.focus == .preview ? t.selected : t.style(.hiFg, .bold)) : t.inactive
+            x += canvas.text("▏", x: x, y: area.y, t.style(.divLine))
+            x += canvas.text(TextLayout.pad(labels[i], cellWidth - 1), x: x, y: area.y, style)
+        }
+    }
+}

@@ -1,0 +1,76 @@
+// PromptsPane: prompts A and B (editable), the embedding sparkline with |A|, cos(A, B), and the mix slider.
+
+/// `A  a red apple` / `B  a green apple` / `▁▃▅▇ |A| 1.00  cos(A,B) 0.80` / `mix A ━━━●── B 0.35`.
+public enum PromptsPane {
+    public static func render(_ state: AppState, into canvas: inout Canvas, rect: Rect, _ ctx: PaneContext) {
+        let inner = ctx.box(&canvas, rect, .prompts, accent: .promptsBox)
+        guard inner.width > 8, inner.height > 0 else { return }
+        let t = ctx.theme
+        promptLine(state, .a, "A", state.promptA, &canvas, inner, ctx)
+        if inner.height > 1 { promptLine(state, .b, "B", state.promptB, &canvas, inner, ctx) }
+        if inner.height > 2 { summaryLine(state, &canvas, inner, ctx) }
+        guard inner.height > 3 else { return }
+        let y = inner.y + 3
+        var x = inner.x + canvas.text("mix", x: inner.x, y: y, ctx.label(state, .prompts, 2))
+        x += canvas.text(" A ", x: x, y: y, t.inactive)
+        let value = " B " + TextLayout.fixed(Double(state.mix), 2)
+        let width = inner.maxX - x - TextLayout.width(value)
+        Meter.slider(
+            &canvas, x: x, y: y, width: width, fraction: Double(state.mix),
+            fill: t.style(.meterFill), empty: t.style(.meterEmpty), knob: t.style(.meterKnob, .bold))
+        canvas.text(value, x: x + max(0, width), y: y, t.text)
+    }
+
+    private static func promptLine(
+        _ state: AppState, _ field: PromptField, _ label: String, _ text: String, _ canvas: inout Canvas,
+        _ inner: Rect, _ ctx: PaneContext
+    ) {
+        let y = inner.y + field.rawValue
+        let x = inner.x + canvas.text(label, x: inner.x, y: y, ctx.label(state, .prompts, field.rawValue)) + 2
+        let width = inner.maxX - x
+        guard width > 0 else { return }
+        if let e = state.editing, e.field == field {
+            // Show the part of the buffer around the cursor; the cursor cell is reversed.
+            let style = Style(fg: ctx.theme[.editFg], bg: ctx.theme[.editBg])
+            canvas.fill(Rect(x: x, y: y, width: width, height: 1), Cell(" ", style))
+            let start = max(0, e.cursor - width + 1)
+            let visible = String(e.text[start..<min(e.text.count, start + width)])
+            canvas.text(visible, x: x, y: y, style, maxWidth: width)
+            let cx = x + e.cursor - start
+            let under = cx < x + TextLayout.width(visible) ? canvas[cx, y].glyph : " "
+            canvas.put(under, x: cx, y: y, style.adding(.reverse))
+        } else {
+            let shown = text.isEmpty ? "(empty: unconditional)" : text
+            canvas.text(
+                TextLayout.truncate(shown, width), x: x, y: y,
+                text.isEmpty ? ctx.theme.inactive : ctx.theme.text)
+        }
+    }
+
+    private static func summaryLine(
+        _ state: AppState, _ canvas: inout Canvas, _ inner: Rect, _ ctx: PaneContext
+    ) {
+        let y = inner.y + 2
+        let t = ctx.theme
+        guard let s = state.promptSummary else {
+            canvas.text(
+                TextLayout.truncate("embedding: not encoded yet", inner.width), x: inner.x, y: y, t.inactive)
+            return
+        }
+        let numbers =
+            "  |A| " + TextLayout.fixed(Double(s.a.norm), 2) + "  cos(A,B) "
+            + TextLayout.fixed(Double(s.cosine), 2)
+        let sparkWidth = max(4, min(s.a.profile.count, inner.width - TextLayout.width(numbers)))
+        let values = s.a.profile.map { $0 * (1 - state.mix) }.enumerated().map { i, v in
+            v + (i < s.b.profile.count ? s.b.profile[i] * state.mix : 0)
+        }
+        Sparkline.draw(
+            &canvas, x: inner.x, y: y, values: values, width: min(sparkWidth, inner.width), style: t.text
+        ) {
+            t.gradient(.sparkStart, .sparkMid, .sparkEnd, $0)
+        }
+        canvas.text(
+            numbers, x: inner.x + sparkWidth, y: y, t.style(.graphText),
+            maxWidth: inner.maxX - inner.x - sparkWidth)
+    }
+}

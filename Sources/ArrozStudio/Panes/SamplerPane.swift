@@ -1,0 +1,50 @@
+// SamplerPane: model, sampler, steps, CFG, seed, size and η — each a field ←/→ changes.
+
+/// One field per row: `label   ◀ value ▶`.
+public enum SamplerPane {
+    public static func render(_ state: AppState, into canvas: inout Canvas, rect: Rect, _ ctx: PaneContext) {
+        let inner = ctx.box(&canvas, rect, .sampler, accent: .samplerBox)
+        guard inner.width > 12, inner.height > 0 else { return }
+        let s = state.sampler
+        let values: [(SamplerField, String, String)] = [
+            (.model, "model", s.modelName ?? "(no model loaded)"),
+            (.sampler, "sampler", s.samplerName ?? "—"),
+            (.steps, "steps", "\(s.steps)"),
+            (.cfg, "cfg", TextLayout.fixed(Double(s.cfg), 1)),
+            (.seed, "seed", "\(s.seed)"),
+            (.size, "size", "\(s.size)×\(s.size)"),
+            (.eta, "eta", TextLayout.fixed(Double(s.eta), 1)),
+        ]
+        let t = ctx.theme
+        for (row, (field, label, value)) in values.enumerated() where row < inner.height {
+            let y = inner.y + row
+            let selected = ctx.focus == .sampler && state.field(.sampler) == field.rawValue
+            canvas.text(
+                TextLayout.pad(label, 8), x: inner.x, y: y, ctx.label(state, .sampler, field.rawValue))
+            var x = inner.x + 9
+            let valueStyle = selected ? t.style(.hiFg, .bold) : t.text
+            x += canvas.text("◀ ", x: x, y: y, selected ? t.style(.hiFg) : t.inactive)
+            x += canvas.text(TextLayout.truncate(value, inner.maxX - x - 2), x: x, y: y, valueStyle)
+            canvas.text(" ▶", x: x, y: y, selected ? t.style(.hiFg) : t.inactive)
+            if field == .seed, inner.maxX - x > 14 { canvas.text("   r reseed", x: x + 2, y: y, t.inactive) }
+            if field == .cfg, state.preview.running, let mark = state.preview.cfgMarks.last,
+                inner.maxX - x > 16
+            {
+                canvas.text("   live after \(mark.step)", x: x + 2, y: y, t.style(.jobRunning))
+            }
+        }
+        // Extra rows: timing and cache, when the box is taller than the fields.
+        let info = [
+            "last run  "
+                + (state.preview.secondsPerStep > 0
+                    ? TextLayout.fixed(state.preview.secondsPerStep, 2) + " s/step" : "—")
+                + (state.preview.fromCache ? " (cached)" : ""),
+            "cache     \(state.cachedRuns) run" + (state.cachedRuns == 1 ? "" : "s"),
+        ]
+        for (i, line) in info.enumerated() where values.count + 1 + i < inner.height {
+            canvas.text(
+                TextLayout.truncate(line, inner.width), x: inner.x, y: inner.y + values.count + 1 + i,
+                t.inactive)
+        }
+    }
+}

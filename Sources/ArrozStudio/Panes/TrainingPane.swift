@@ -1,0 +1,79 @@
+// TrainingPane: run and step, braille loss curve (raw spans + debiased EMA line), lr, grad norm, it/s, ETA,
+// and the latest sample grid.
+
+/// The Training box; without a run it says which recipe `t` would start.
+public enum TrainingPane {
+    public static func render(_ state: AppState, into canvas: inout Canvas, rect: Rect, _ ctx: PaneContext) {
+        let tr = state.training
+        let subtitle = tr.runName.isEmpty ? "" : "run \(tr.runName) · step \(tr.step)/\(tr.total)"
+        let inner = ctx.box(&canvas, rect, .training, accent: .trainingBox, subtitle: subtitle)
+        guard inner.width > 10, inner.height > 0 else { return }
+        let t = ctx.theme
+        if tr.losses.isEmpty {
+            let recipe = tr.recipeName ?? "(none available)"
+            let lines = [
+                tr.running ? "starting \(tr.runName)…" : "no training run",
+                "recipe  ◀ \(recipe) ▶",
+                "t starts it · ←/→ picks a recipe",
+            ]
+            for (i, line) in lines.enumerated() where i < inner.height {
+                let style = i == 1 ? ctx.label(state, .training, 0) : t.inactive
+                canvas.text(TextLayout.truncate(line, inner.width), x: inner.x, y: inner.y + i, style)
+            }
+            return
+        }
+        // Sample grid on the right when there is room for a useful picture.
+        var body = inner
+        if let samples = tr.samples, inner.width >= 60, inner.height >= 6 {
+            let w = min(inner.width / 3, inner.height * 2 + 2)
+            let (left, right) = inner.splitLeft(inner.width - w)
+            body = Rect(x: left.x, y: left.y, width: left.width - 1, height: left.height)
+            let label = "samples @\(tr.samplesStep ?? tr.step)"
+            canvas.text(TextLayout.truncate(label, right.width), x: right.x, y: right.y, t.inactive)
+            ImageView.draw(
+                samples, in: Rect(x: right.x, y: right.y + 1, width: right.width, height: right.height - 1),
+                &canvas, ctx)
+        }
+        // Line 1: smoothed loss, raw loss, speed, ETA.
+        let loss = tr.smoothed.last.map { TextLayout.number(Double($0)) } ?? "—"
+        let raw = tr.losses.last.map { TextLayout.number(Double($0)) } ?? "—"
+        var pieces = ["loss \(loss) (ema)", TextLayout.fixed(tr.itemsPerSecond, 1) + " it/s"]
+        if let eta = tr.etaSeconds { pieces.append("ETA " + TextLayout.duration(eta)) }
+        pieces.append("raw \(raw)")
+        var head = ""
+        for piece in pieces where TextLayout.width(head) + 2 + TextLayout.width(piece) <= body.width {
+            head += (head.isEmpty ? "" : "  ") + piece
+        }
+        canvas.text(TextLayout.truncate(head, body.width), x: body.x, y: body.y, t.style(.graphText))
+        // Last line: lr, grad, progress bar.
+        let footY = body.maxY - 1
+        if body.height >= 3 {
+            let foot =
+                "lr " + TextLayout.number(Double(tr.learningRate)) + "  grad "
+                + TextLayout.number(Double(tr.gradNorm)) + "  "
+            let x =
+                body.x
+                + canvas.text(TextLayout.truncate(foot, body.width), x: body.x, y: footY, t.style(.graphText))
+            let fraction = tr.total > 0 ? Double(tr.step) / Double(tr.total) : 0
+            let pct = " " + String(Int((fraction * 100).rounded())) + "%"
+            let barWidth = body.maxX - x - pct.count
+            if barWidth > 3 {
+                Meter.bar(
+                    &canvas, x: x, y: footY, width: barWidth, fraction: fraction,
+                    fill: t.style(.meterFill), empty: t.style(.meterEmpty))
+                canvas.text(pct, x: x + barWidth, y: footY, t.text)
+            }
+        }
+        // The graph between them.
+        let graph = Rect(
+            x: body.x, y: body.y + 1, width: body.width, height: body.height - (body.height >= 3 ? 2 : 1))
+        guard !graph.isEmpty else { return }
+        BrailleGraph.draw(
+            &canvas, graph,
+            [
+                BrailleGraph.Series(tr.losses.map(Double.init), style: t.style(.lossRaw), mode: .span),
+                BrailleGraph.Series(
+                    tr.smoothed.map(Double.init), style: t.style(.lossSmooth, .bold), mode: .line),
+            ])
+    }
+}

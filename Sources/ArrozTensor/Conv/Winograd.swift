@@ -1,0 +1,252 @@
+// Winograd: the F(2×2, 3×3) transforms (Lavin & Gray 2015, "Fast Algorithms for Convolutional Neural
+// Networks") for 3×3 stride-1 convolutions: 16 multiplies per 2×2 output tile instead of 36.
+//
+//   Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1]   G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1]   Aᵀ = [1 1 1 0; 0 1 −1 −1]
+//   forward          Y_tile = Aᵀ [ Σ_ci U[co,ci] ⊙ V[ci] ] A      U = G g Gᵀ,  V = Bᵀ d B  (d: 4×4 input tile)
+//   weight gradient  dg = Gᵀ [ Σ_tiles Z[co] ⊙ V[ci] ] G          Z = A dY_tile Aᵀ  (dY_tile: 2×2)
+// Transformed arrays are laid out [ξ = 4a+b (16)][channel][tile], so the Σ over channels (or tiles) is one
+// sgemm per ξ. Every transform is separable: one pass along x per row, then one along y, each written as
+// arrays over the tiles of a row so the loops vectorise.
+
+/// Tiles of one image: `rows × cols` 2×2 output tiles covering `Ho × Wo`.
+struct WinogradTiling {
+    let rows: Int
+    let cols: Int
+    var perImage: Int { rows * cols }
+
+    init(_ geo: ConvGeometry) {
+        rows = (geo.outHeight + 1) / 2
+        cols = (geo.outWidth + 1) / 2
+    }
+}
+
+enum Winograd {
+    // U[ξ][o][i] = (G g Gᵀ)[ξ],  g = w[o,i]  or, with `flip`, g = rot180(w[i,o]) (the input gradient's kernel)
+    /// Transforms 3×3 kernels of `weight` `[Cout, Cin, 3, 3]` into `u` `[16][O][I]`; `O, I = Cout, Cin`, or
+    /// `Cin, Cout` with `flip` (the convolution that computes the input gradient).
+    static func transformWeights(
+        _ weight: UnsafePointer<Float>, cout: Int, cin: Int, flip: Bool, into u: UnsafeMutablePointer<Float>
+    ) {
+        let (O, I) = flip ? (cin, cout) : (cout, cin)
+        let OI = O * I
+        parallelFor(OI, grain: 256) { range in
+            for oi in range {
+                let o = oi / I, i = oi % I
+                let src = weight + (flip ? (i * cin + o) : (o * cin + i)) * 9
+                @inline(__always) func g(_ k: Int) -> Float { flip ? src[8 - k] : src[k] }
+                // t = G g (4×3): rows g0, ½(g0 + g1 + g2), ½(g0 − g1 + g2), g2 (gk: kernel row k).
+                // U = t Gᵀ: each row (t0, t1, t2) → (t0, ½(t0 + t1 + t2), ½(t0 − t1 + t2), t2).
+                for a in 0..<4 {
+                    var t = (Float(0), Float(0), Float(0))
+                    switch a {
+                    case 0: t = (g(0), g(1), g(2))
+                    case 1: t = (0.5 * (g(0) + g(3) + g(6)), 0.5 * (g(1) + g(4) + g(7)), 0.5 * (g(2) + g(5) + g(8)))
+                    case 2: t = (0.5 * (g(0) - g(3) + g(6)), 0.5 * (g(1) - g(4) + g(7)), 0.5 * (g(2) - g(5) + g(8)))
+                    default: t = (g(6), g(7), g(8))
+                    }
+                    let dst = u + (a * 4) * OI + oi
+                    dst[0] = t.0
+                    dst[OI] = 0.5 * (t.0 + t.1 + t.2)
+                    dst[2 * OI] = 0.5 * (t.0 - t.1 + t.2)
+                    dst[3 * OI] = t.2
+                }
+            }
+        }
+    }
+
+    // V[4a+b][c][tile] = (Bᵀ d B)[a][b],  d = x[n, c, 2ty−pt ..< 2ty−pt+4, 2tx−pl ..< 2tx−pl+4] (0 outside)
+    /// Input tiles of images `images` into `v` `[16][C][ld]`, tile index `j·perImage + ty·cols + tx`.
+    static func transformInput(
+        _ geo: ConvGeometry, _ input: UnsafePointer<Float>, images: Range<Int>, into v: UnsafeMutablePointer<Float>,
+        ld: Int
+    ) {
+        let tiling = WinogradTiling(geo), TW = tiling.cols, TH = tiling.rows
+        let (C, H, W, pt, pl) = (geo.inChannels, geo.inHeight, geo.inWidth, geo.padTop, geo.padLeft)
+        let rowsNeeded = 2 * TH + 2
+        parallelFor(images.count * C, grain: max(1, 2048 / max(geo.inPlane, 1))) { range in
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: rowsNeeded * 4 * TW + 2 * (TW + 1)) { scratch in
+                let r = scratch.baseAddress!, e = r + rowsNeeded * 4 * TW, o = e + TW + 1
+                for task in range {
+                    let j = task / C, c = task % C
+                    let plane = input + ((images.lowerBound + j) * C + c) * geo.inPlane
+                    // Along x, per padded row: R_b[tx] = (d Bᵀ... ) from even/odd columns E, O:
+                    //   d0 = E[tx], d1 = O[tx], d2 = E[tx+1], d3 = O[tx+1]
+                    //   R0 = d0 − d2,  R1 = d1 + d2,  R2 = d2 − d1,  R3 = d1 − d3
+                    for pr in 0..<rowsNeeded {
+                        let rr = r + pr * 4 * TW
+                        let iy = pr - pt
+                        if iy < 0 || iy >= H {
+                            rr.update(repeating: 0, count: 4 * TW)
+                            continue
+                        }
+                        let src = plane + iy * W
+                        for q in 0...TW {
+                            let xe = 2 * q - pl, xo = xe + 1
+                            e[q] = xe >= 0 && xe < W ? src[xe] : 0
+                            o[q] = xo >= 0 && xo < W ? src[xo] : 0
+                        }
+                        for tx in 0..<TW {
+                            let d0 = e[tx], d1 = o[tx], d2 = e[tx + 1], d3 = o[tx + 1]
+                            rr[tx] = d0 - d2
+                            rr[TW + tx] = d1 + d2
+                            rr[2 * TW + tx] = d2 - d1
+                            rr[3 * TW + tx] = d1 - d3
+                        }
+                    }
+                    // Along y, per tile row: V[a][b] from the four rows' R_b.
+                    for ty in 0..<TH {
+                        let base = j * tiling.perImage + ty * TW
+                        for b in 0..<4 {
+                            let r0 = r + (2 * ty) * 4 * TW + b * TW, r1 = r0 + 4 * TW, r2 = r1 + 4 * TW, r3 = r2 + 4 * TW
+                            let v0 = v + ((0 * 4 + b) * C + c) * ld + base
+                            let v1 = v + ((1 * 4 + b) * C + c) * ld + base
+                            let v2 = v + ((2 * 4 + b) * C + c) * ld + base
+                            let v3 = v + ((3 * 4 + b) * C + c) * ld + base
+                            for tx in 0..<TW {
+                                v0[tx] = r0[tx] - r2[tx]
+                                v1[tx] = r1[tx] + r2[tx]
+                                v2[tx] = r2[tx] - r1[tx]
+                                v3[tx] = r1[tx] - r3[tx]
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // y[2ty+r, 2tx+s] (+)= (Aᵀ m A)[r][s] + bias,  m[a][b] = M[4a+b][co][tile]
+    //   sₐ: s0[b] = m0b + m1b + m2b,  s1[b] = m1b − m2b − m3b;   y[r][0] = s_r0 + s_r1 + s_r2,  y[r][1] = s_r1 − s_r2 − s_r3
+    /// Output tiles `m` `[16][Cout][ld]` back to `output` `[N, Cout, Ho, Wo]` for images `images`.
+    static func transformOutput(
+        _ geo: ConvGeometry, _ m: UnsafePointer<Float>, ld: Int, images: Range<Int>,
+        into output: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?, accumulate: Bool
+    ) {
+        let tiling = WinogradTiling(geo), TW = tiling.cols
+        let (Co, Ho, Wo) = (geo.outChannels, geo.outHeight, geo.outWidth)
+        parallelFor(images.count * Co, grain: max(1, 2048 / max(geo.outPlane, 1))) { range in
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: 4 * TW) { scratch in
+                let y = scratch.baseAddress!
+                for task in range {
+                    let j = task / Co, co = task % Co
+                    let plane = output + ((images.lowerBound + j) * Co + co) * geo.outPlane
+                    let b0 = bias?[co] ?? 0
+                    for ty in 0..<tiling.rows {
+                        let base = j * tiling.perImage + ty * TW
+                        // m[ξ][tx] = q[ξ·S + tx]
+                        let q = m + co * ld + base, S = Co * ld
+                        for tx in 0..<TW {
+                            let s00 = q[tx] + q[4 * S + tx] + q[8 * S + tx]
+                            let s01 = q[S + tx] + q[5 * S + tx] + q[9 * S + tx]
+                            let s02 = q[2 * S + tx] + q[6 * S + tx] + q[10 * S + tx]
+                            let s03 = q[3 * S + tx] + q[7 * S + tx] + q[11 * S + tx]
+                            let s10 = q[4 * S + tx] - q[8 * S + tx] - q[12 * S + tx]
+                            let s11 = q[5 * S + tx] - q[9 * S + tx] - q[13 * S + tx]
+                            let s12 = q[6 * S + tx] - q[10 * S + tx] - q[14 * S + tx]
+                            let s13 = q[7 * S + tx] - q[11 * S + tx] - q[15 * S + tx]
+                            y[tx] = s00 + s01 + s02
+                            y[TW + tx] = s01 - s02 - s03
+                            y[2 * TW + tx] = s10 + s11 + s12
+                            y[3 * TW + tx] = s11 - s12 - s13
+                        }
+                        for r in 0..<2 where 2 * ty + r < Ho {
+                            let row = plane + (2 * ty + r) * Wo, ye = y + 2 * r * TW, yo = ye + TW
+                            if accumulate {
+                                for x in 0..<Wo { row[x] += (x & 1 == 0 ? ye[x >> 1] : yo[x >> 1]) + b0 }
+                            } else {
+                                for x in 0..<Wo { row[x] = (x & 1 == 0 ? ye[x >> 1] : yo[x >> 1]) + b0 }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // Z[4a+b][co][tile] = (A g Aᵀ)[a][b],  g = dy[n, co, 2ty ..< 2ty+2, 2tx ..< 2tx+2] (0 beyond Ho, Wo)
+    //   rows of A g: h0 = g0, h1 = g0 + g1, h2 = g0 − g1, h3 = −g1;  each h = (p, q) → (p, p + q, p − q, −q)
+    /// Output-gradient tiles of images `images` into `z` `[16][Cout][ld]`.
+    static func transformGradOutput(
+        _ geo: ConvGeometry, _ gradOutput: UnsafePointer<Float>, images: Range<Int>,
+        into z: UnsafeMutablePointer<Float>, ld: Int
+    ) {
+        let tiling = WinogradTiling(geo), TW = tiling.cols
+        let (Co, Ho, Wo) = (geo.outChannels, geo.outHeight, geo.outWidth)
+        parallelFor(images.count * Co, grain: max(1, 2048 / max(geo.outPlane, 1))) { range in
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: 4 * TW) { scratch in
+                let g = scratch.baseAddress!  // p0, q0, p1, q1 rows of TW
+                for task in range {
+                    let j = task / Co, co = task % Co
+                    let plane = gradOutput + ((images.lowerBound + j) * Co + co) * geo.outPlane
+                    for ty in 0..<tiling.rows {
+                        for r in 0..<2 {
+                            let p = g + 2 * r * TW, q = p + TW
+                            let oy = 2 * ty + r
+                            if oy >= Ho {
+                                p.update(repeating: 0, count: 2 * TW)
+                                continue
+                            }
+                            let row = plane + oy * Wo
+                            for tx in 0..<TW {
+                                p[tx] = row[2 * tx]
+                                q[tx] = 2 * tx + 1 < Wo ? row[2 * tx + 1] : 0
+                            }
+                        }
+                        let base = j * tiling.perImage + ty * TW
+                        let (p0, q0, p1, q1) = (g, g + TW, g + 2 * TW, g + 3 * TW)
+                        for a in 0..<4 {
+                            // Row a of A·g is α·g0 + β·g1.
+                            let (al, be): (Float, Float) = a == 0 ? (1, 0) : a == 1 ? (1, 1) : a == 2 ? (1, -1) : (0, -1)
+                            let z0 = z + ((4 * a) * Co + co) * ld + base, z1 = z0 + Co * ld
+                            let z2 = z1 + Co * ld, z3 = z2 + Co * ld
+                            for tx in 0..<TW {
+                                let p = al * p0[tx] + be * p1[tx], q = al * q0[tx] + be * q1[tx]
+                                z0[tx] = p
+                                z1[tx] = p + q
+                                z2[tx] = p - q
+                                z3[tx] = -q
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // dg = Gᵀ dU G:  rows t0 = u0 + ½(u1 + u2),  t1 = ½(u1 − u2),  t2 = ½(u1 + u2) + u3, then the same on columns
+    /// Folds `du` `[16][Cout][Cin]` into `gradWeight` `[Cout, Cin, 3, 3]` (adding when `accumulate`).
+    static func transformWeightGrad(
+        _ du: UnsafePointer<Float>, cout: Int, cin: Int, into gradWeight: UnsafeMutablePointer<Float>,
+        accumulate: Bool
+    ) {
+        let OI = cout * cin
+        parallelFor(OI, grain: 256) { range in
+            for oi in range {
+                @inline(__always) func u(_ a: Int, _ b: Int) -> Float { du[(4 * a + b) * OI + oi] }
+                // Rows of Gᵀ dU (3×4), then each row (a0, a1, a2, a3) → (a0 + ½(a1 + a2), ½(a1 − a2), ½(a1 + a2) + a3).
+                let dst = gradWeight + oi * 9
+                for r in 0..<3 {
+                    var a = (Float(0), Float(0), Float(0), Float(0))
+                    switch r {
+                    case 0: a = (u(0, 0) + 0.5 * (u(1, 0) + u(2, 0)), u(0, 1) + 0.5 * (u(1, 1) + u(2, 1)),
+                                 u(0, 2) + 0.5 * (u(1, 2) + u(2, 2)), u(0, 3) + 0.5 * (u(1, 3) + u(2, 3)))
+                    case 1: a = (0.5 * (u(1, 0) - u(2, 0)), 0.5 * (u(1, 1) - u(2, 1)),
+                                 0.5 * (u(1, 2) - u(2, 2)), 0.5 * (u(1, 3) - u(2, 3)))
+                    default: a = (0.5 * (u(1, 0) + u(2, 0)) + u(3, 0), 0.5 * (u(1, 1) + u(2, 1)) + u(3, 1),
+                                  0.5 * (u(1, 2) + u(2, 2)) + u(3, 2), 0.5 * (u(1, 3) + u(2, 3)) + u(3, 3))
+                    }
+                    let c0 = a.0 + 0.5 * (a.1 + a.2), c1 = 0.5 * (a.1 - a.2), c2 = 0.5 * (a.1 + a.2) + a.3
+                    if accumulate {
+                        dst[3 * r] += c0
+                        dst[3 * r + 1] += c1
+                        dst[3 * r + 2] += c2
+                    } else {
+                        dst[3 * r] = c0
+                        dst[3 * r + 1] = c1
+                        dst[3 * r + 2] = c2
+                    }
+                }
+            }
+        }
+    }
+}

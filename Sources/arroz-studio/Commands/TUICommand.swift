@@ -1,0 +1,67 @@
+// TUICommand: `arroz-studio` / `arroz-studio tui` — opens the terminal studio.
+import ArgumentParser
+import ArrozStudio
+import ArrozTrain
+import Foundation
+
+struct TUICommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tui",
+        abstract: "Open the terminal studio (the default command).")
+
+    @Option(help: "Image output: auto (probe the terminal), sixel, halfblock or none.")
+    var graphics: String = "auto"
+
+    @Option(help: "Theme name (a Themes/*.theme file or a built-in: arroz-dark, mono).")
+    var theme: String = "arroz-dark"
+
+    @Option(help: "Extra directory to search for .theme files.")
+    var themesDir: String?
+
+    @Option(help: "Colours: auto, truecolor, 256, 8 or mono.")
+    var colors: String = "auto"
+
+    @Option(help: "Where `s` saves PNGs (with their settings embedded).")
+    var output: String = "outputs"
+
+    func validate() throws {
+        guard graphics == "auto" || GraphicsMode(rawValue: graphics) != nil else {
+            throw ValidationError("--graphics must be auto, sixel, halfblock or none (got \(graphics))")
+        }
+        guard colorMode != nil || colors == "auto" else {
+            throw ValidationError("--colors must be auto, truecolor, 256, 8 or mono (got \(colors))")
+        }
+    }
+
+    private var colorMode: ColorMode? {
+        switch colors {
+        case "truecolor", "24bit": .trueColor
+        case "256": .palette256
+        case "8", "16": .palette8
+        case "mono", "none": .mono
+        default: nil
+        }
+    }
+
+    func run() throws {
+        // Probe before curses owns the tty: DA1 (sixel attribute 4) and the cell size in pixels.
+        let caps = GraphicsProbe.query()
+        let mode = GraphicsMode(rawValue: graphics) ?? caps.preferredMode
+        let engine = try StudioEngineFactory.make()
+        let queue = JobQueue(engine: engine)
+        let thread = ComputeThread(queue: queue)
+        let signals = SignalWatcher()
+        let terminal = try CursesTerminal(colorMode: colorMode, cellPixels: (caps.cellWidth, caps.cellHeight))
+        defer { terminal.close() }
+        thread.start()
+        let app = StudioApp(
+            terminal: terminal, queue: queue, engine: engine,
+            catalog: ThemeCatalog(extraDirectory: themesDir),
+            options: StudioApp.Options(graphics: mode, themeName: theme, outputDirectory: output),
+            signals: signals, computeThread: thread)
+        let code = app.run()
+        terminal.close()
+        if let status = app.state.status, status.isError { print("arroz-studio: \(status.text)") }
+        if code != 0 { throw ExitCode(code) }
+    }
+}

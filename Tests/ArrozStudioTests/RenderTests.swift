@@ -1,0 +1,134 @@
+// RenderTests: every pane rendered into a MemoryTerminal at 80×24 and 160×48, checked by its text.
+import ArrozImage
+import ArrozTrain
+import Testing
+
+@testable import ArrozStudio
+
+/// A state with something in every pane: prompts encoded, a finished run with frames, a training run.
+func populatedState() -> AppState {
+    var s = loadedState()
+    s.promptSummary = PromptPairSummary(
+        vectorA: TestEngine.vector("a red circle"), vectorB: TestEngine.vector("a blue square"))
+    let r = s.sampleRequest!
+    let frames = (1...4).map { SampleFrame(step: $0, image: TestEngine.image(r, cfg: 3.5, step: $0)) }
+    let run = SampleRun(request: r, image: frames[3].image, frames: frames, secondsPerStep: 0.41)
+    _ = s.apply(.job(JobEvent(job: JobID(3), kind: .sample, update: .sampleFinished(run))))
+    for step in 1...60 {
+        let p = TrainingProgress(
+            runName: "toy-run", step: step, totalSteps: 100, loss: 1 / Float(step) + Float(step % 3) * 0.02,
+            learningRate: 3e-4, gradNorm: 0.8, itemsPerSecond: 3.1, etaSeconds: 1200,
+            samples: step == 50 ? RGBImage(width: 8, height: 8, fill: (200, 40, 40)) : nil,
+            samplesStep: step == 50 ? 50 : nil)
+        _ = s.apply(.job(JobEvent(job: JobID(2), kind: .train, update: .training(p))))
+    }
+    _ = s.apply(
+        .jobs(
+            [
+                JobSummary(id: JobID(2), kind: .train, state: .running, step: 60, total: 100),
+                JobSummary(id: JobID(3), kind: .sample, state: .done, step: 4, total: 4),
+            ], cachedRuns: 1))
+    return s
+}
+
+/// Renders `state` through the real Screen into a MemoryTerminal.
+func render(
+    _ state: AppState, cols: Int, rows: Int, graphics: GraphicsMode = .halfblock,
+    theme: Theme = .arrozDark
+) -> MemoryTerminal {
+    let term = MemoryTerminal(cols: cols, rows: rows, cellWidth: 10, cellHeight: 20)
+    var canvas = Canvas(width: cols, height: rows)
+    let ctx = PaneContext(theme: theme, focus: state.focus, graphics: graphics, cellWidth: 10, cellHeight: 20)
+    StudioView.render(state, keyMap: KeyMap(), into: &canvas, ctx)
+    Screen(terminal: term).present(canvas, sixel: graphics == .sixel)
+    return term
+}
+
+@Suite struct RenderTests {
+    static let sizes = [(80, 24), (160, 48)]
+
+    @Test(arguments: sizes) func promptsPane(cols: Int, rows: Int) {
+        let text = render(populatedState(), cols: cols, rows: rows).dump()
+        #expect(text.contains("┌ Prompts "))
+        #expect(text.contains("│A  a red circle"))
+        #expect(text.contains("│B  a blue square"))
+        #expect(text.contains("|A| ") && text.contains("cos(A,B) "))
+        #expect(text.contains("mix A ●") && text.contains(" B 0.00"))
+        #expect(text.unicodeScalars.contains { (0x2581...0x2588).contains($0.value) })  // sparkline blocks
+    }
+
+    @Test(arguments: sizes) func samplerPane(cols: Int, rows: Int) {
+        let text = render(populatedState(), cols: cols, rows: rows).dump()
+        #expect(text.contains("┌ Sampler "))
+        for line in [
+            "model    ◀ toy-a ▶", "sampler  ◀ ddim ▶", "steps    ◀ 20 ▶", "cfg      ◀ 3.5 ▶",
+            "seed     ◀ 42 ▶", "size     ◀ 32×32 ▶", "eta      ◀ 0.0 ▶",
+        ] {
+            #expect(text.contains(line), "missing \(line)")
+        }
+    }
+
+    @Test(arguments: sizes) func previewPane(cols: Int, rows: Int) {
+        let term = render(populatedState(), cols: cols, rows: rows)
+        let text = term.dump()
+        #expect(text.contains("┌ Preview ── step 20/20 · ddim · 0.41 s "))
+        #expect(text.contains("steps ▏1") && text.contains("▏4"))
+        // The half-block image carries the final frame's colours.
+        let expected = TestEngine.image(populatedState().sampleRequest!, cfg: 3.5, step: 4).rgb(0, 0)
+        let blocks = term.cells.filter { $0.glyph == "▀" }
+        #expect(blocks.count >= 16 * 8)
+        #expect(blocks.contains { $0.style.fg == expected && $0.style.bg == expected })
+    }
+
+    @Test(arguments: sizes) func trainingPane(cols: Int, rows: Int) {
+        let text = render(populatedState(), cols: cols, rows: rows).dump()
+        #expect(text.contains("┌ Training ── run toy-run · step 60/100 "))
+        #expect(
+            text.contains("loss ") && text.contains("(ema)") && text.contains("3.1 it/s")
+                && text.contains("ETA 20 m"))
+        #expect(text.contains("lr 3e-4") && text.contains("grad 0.800") && text.contains("60%"))
+        #expect(text.unicodeScalars.contains { (0x2801...0x28FF).contains($0.value) })  // braille curve
+        if cols >= 160 { #expect(text.contains("samples @50")) }
+    }
+
+    @Test(arguments: sizes) func jobLineAndKeyBar(cols: Int, rows: Int) {
+        let term = render(populatedState(), cols: cols, rows: rows)
+        #expect(term.line(rows - 2).contains("#2 train ▸ 60/100"))
+        #expect(term.line(rows - 1).hasPrefix(" q quit  ? help  tab pane  ←→ change  ↑↓ field"))
+    }
+
+    @Test func tooSmallSaysSoInsteadOfDrawing() {
+        let text = render(populatedState(), cols: 50, rows: 15).dump()
+        #expect(text.contains("terminal too small: 50×15"))
+        #expect(!text.contains("Prompts"))
+    }
+
+    @Test func helpOverlayListsEveryBinding() {
+        var s = populatedState()
+        s.showHelp = true
+        let text = render(s, cols: 80, rows: 24).dump()
+        #expect(text.contains("┌ Keys "))
+        for line in KeyMap().helpLines { #expect(text.contains(line.help), "help lacks \(line.help)") }
+    }
+
+    @Test func editingShowsTheBufferAndEditKeys() {
+        var s = populatedState()
+        _ = s.apply(.beginEdit)
+        _ = s.apply(.editInsert("!"))
+        let term = render(s, cols: 80, rows: 24)
+        #expect(term.dump().contains("A  a red circle!"))
+        #expect(term.line(23).contains("enter save prompt"))
+    }
+
+    @Test func monoThemeUsesNoColours() {
+        let term = render(populatedState(), cols: 80, rows: 24, graphics: .none, theme: .mono)
+        #expect(term.cells.allSatisfy { $0.style.fg == nil && $0.style.bg == nil })
+        #expect(term.dump().contains("image 32×32 (graphics off)"))
+    }
+
+    @Test func emptyTrainingPaneNamesTheRecipe() {
+        let text = render(loadedState(), cols: 80, rows: 24).dump()
+        #expect(text.contains("no training run") && text.contains("recipe  ◀ toy-run ▶"))
+        #expect(text.contains("embedding: not encoded yet"))
+    }
+}
