@@ -85,6 +85,12 @@ import Testing
         #expect(throws: SamplerError.self) {
             try makeSampler(SamplerSettings(kind: .ddim, steps: 6), process: DiscreteSchedule(steps: 5))
         }
+        let paella = try makeSampler(SamplerSettings(kind: .paella), tokens: TokenProcess(numLabels: 8))
+        #expect(paella.grid.count == 13 && (paella as? PaellaSampler)?.renoiseSteps == 11)
+        #expect(throws: SamplerError.self) {
+            try makeSampler(SamplerSettings(kind: .paella), process: Diffuzz())
+        }
+        #expect(SamplerKind.paella.defaultSteps == 12)
         let json = try JSONEncoder().encode(SamplerSettings(kind: .eulerAncestral, steps: 12))
         #expect(String(decoding: json, as: UTF8.self).contains("\"euler_a\""))
         #expect(try JSONDecoder().decode(SamplerSettings.self, from: json).steps == 12)

@@ -5,8 +5,9 @@ import Foundation
 import Testing
 
 func request(steps: Int = 4, cfg: Float = 3, seed: UInt64 = 1, mix: Float = 0) -> SampleRequest {
-    SampleRequest(promptA: "a", promptB: "b", mix: mix, model: "toy-a", sampler: "ddim", steps: steps, cfg: cfg,
-                  seed: seed, width: 4, height: 4)
+    SampleRequest(
+        promptA: "a", promptB: "b", mix: mix, model: "toy-a", sampler: "ddim", steps: steps, cfg: cfg,
+        seed: seed, width: 4, height: 4)
 }
 
 func states(_ events: [JobEvent], _ id: JobID) -> [JobState] {
@@ -102,13 +103,19 @@ func finished(_ events: [JobEvent]) -> [SampleRun] {
     @Test func cacheEvictsLeastRecentlyUsed() {
         var cache = RunCache(capacity: 2)
         let img = RGBImage(width: 1, height: 1)
-        for s in 1...3 { cache.insert(SampleRun(request: request(seed: UInt64(s)), image: img, frames: [], secondsPerStep: 0)) }
+        for s in 1...3 {
+            cache.insert(
+                SampleRun(request: request(seed: UInt64(s)), image: img, frames: [], secondsPerStep: 0))
+        }
         #expect(cache.count == 2)
         #expect(cache.lookup(request(seed: 1)) == nil)
         #expect(cache.lookup(request(seed: 3)) != nil)
         // A byte budget of two 1-pixel runs (3 bytes each) keeps the two most recent.
         var small = RunCache(capacity: 10, maxBytes: 6)
-        for s in 1...3 { small.insert(SampleRun(request: request(seed: UInt64(s)), image: img, frames: [], secondsPerStep: 0)) }
+        for s in 1...3 {
+            small.insert(
+                SampleRun(request: request(seed: UInt64(s)), image: img, frames: [], secondsPerStep: 0))
+        }
         #expect(small.count == 2 && small.bytes == 6 && small.lookup(request(seed: 1)) == nil)
     }
 
@@ -121,9 +128,11 @@ func finished(_ events: [JobEvent]) -> [SampleRun] {
         }
         let train = q.submitTraining(TrainRequest(recipe: "toy-run", runName: "r"))
         q.runUntilIdle()
-        #expect(engine.trainingEvents == [
-            "train step 1", "train step 2", "sample step 1", "sample step 2", "train step 3", "train step 4",
-        ])
+        #expect(
+            engine.trainingEvents == [
+                "train step 1", "train step 2", "sample step 1", "sample step 2", "train step 3",
+                "train step 4",
+            ])
         #expect(states(q.drainEvents(), train) == [.queued, .running, .done])
     }
 

@@ -7,12 +7,16 @@ import Testing
 @testable import ArrozStudio
 
 @Suite struct StudioAppTests {
-    func makeApp(_ engine: TestEngine, _ term: MemoryTerminal, output: String = NSTemporaryDirectory() + "arroz-\(UUID())")
+    func makeApp(
+        _ engine: TestEngine, _ term: MemoryTerminal,
+        output: String = NSTemporaryDirectory() + "arroz-\(UUID())"
+    )
         -> (StudioApp, JobQueue)
     {
         let queue = JobQueue(engine: engine)
         let app = StudioApp(
-            terminal: term, queue: queue, engine: engine, catalog: ThemeCatalog(directories: [themesDirectory]),
+            terminal: term, queue: queue, engine: engine,
+            catalog: ThemeCatalog(directories: [themesDirectory]),
             options: StudioApp.Options(graphics: .halfblock, outputDirectory: output))
         return (app, queue)
     }

@@ -45,17 +45,23 @@ final class TestEngine: StudioEngine {
             image = Self.image(request, cfg: cfg, step: step)
             trainingEvents.append("sample step \(step)")
             duringSample?(request, step)
-            if !onStep(SampleStep(step: step, total: request.steps, preview: image, seconds: 0.01)) { return nil }
+            if !onStep(SampleStep(step: step, total: request.steps, preview: image, seconds: 0.01)) {
+                return nil
+            }
         }
         return image
     }
 
-    func train(_ request: TrainRequest, control: TrainingControl, onProgress: (TrainingProgress) -> Void) throws {
+    func train(_ request: TrainRequest, control: TrainingControl, onProgress: (TrainingProgress) -> Void)
+        throws
+    {
         for step in 1...trainingSteps {
             trainingEvents.append("train step \(step)")
-            onProgress(TrainingProgress(
-                runName: request.runName, step: step, totalSteps: trainingSteps, loss: 1 / Float(step),
-                learningRate: 1e-3, gradNorm: 0.5, itemsPerSecond: 10, etaSeconds: Double(trainingSteps - step)))
+            onProgress(
+                TrainingProgress(
+                    runName: request.runName, step: step, totalSteps: trainingSteps, loss: 1 / Float(step),
+                    learningRate: 1e-3, gradNorm: 0.5, itemsPerSecond: 10,
+                    etaSeconds: Double(trainingSteps - step)))
             duringTraining?(step)
             switch control.betweenSteps() {
             case .proceed: break
@@ -70,7 +76,9 @@ final class TestEngine: StudioEngine {
 
     static func vector(_ s: String) -> [Float] {
         var v = [Float](repeating: 0, count: 16)
-        for (i, u) in s.unicodeScalars.enumerated() { v[(i * 7 + Int(u.value)) % 16] += Float(u.value % 13) - 6 }
+        for (i, u) in s.unicodeScalars.enumerated() {
+            v[(i * 7 + Int(u.value)) % 16] += Float(u.value % 13) - 6
+        }
         return v
     }
 

@@ -11,7 +11,9 @@ extension AppState {
         case .focusNext:
             focus = PaneID(rawValue: (focus.rawValue + 1) % PaneID.allCases.count) ?? .prompts
         case .focusPrevious:
-            focus = PaneID(rawValue: (focus.rawValue + PaneID.allCases.count - 1) % PaneID.allCases.count) ?? .prompts
+            focus =
+                PaneID(rawValue: (focus.rawValue + PaneID.allCases.count - 1) % PaneID.allCases.count)
+                ?? .prompts
         case .moveField(let d):
             let n = focus.fieldCount
             fields[focus] = ((field(focus) + d) % n + n) % n
@@ -129,11 +131,13 @@ extension AppState {
             case .model: sampler.model = Self.cycle(sampler.model, d, sampler.models.count)
             case .sampler: sampler.sampler = Self.cycle(sampler.sampler, d, sampler.samplers.count)
             case .steps:
-                sampler.steps = min(max(sampler.steps + d, SamplerSettings.stepRange.lowerBound),
-                                    SamplerSettings.stepRange.upperBound)
+                sampler.steps = min(
+                    max(sampler.steps + d, SamplerSettings.stepRange.lowerBound),
+                    SamplerSettings.stepRange.upperBound)
             case .cfg:
-                sampler.cfg = min(max(((sampler.cfg + 0.5 * Float(d)) * 2).rounded() / 2, 0),
-                                  SamplerSettings.cfgRange.upperBound)
+                sampler.cfg = min(
+                    max(((sampler.cfg + 0.5 * Float(d)) * 2).rounded() / 2, 0),
+                    SamplerSettings.cfgRange.upperBound)
             case .seed: sampler.seed = d < 0 && sampler.seed == 0 ? 0 : UInt64(Int64(sampler.seed) + Int64(d))
             case .size:
                 let sizes = SamplerSettings.sizes

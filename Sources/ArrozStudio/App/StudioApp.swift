@@ -14,8 +14,10 @@ public final class StudioApp {
         /// Seconds to wait for a running training job to checkpoint on exit.
         public var shutdownTimeout: Double
 
-        public init(graphics: GraphicsMode = .halfblock, themeName: String = "arroz-dark",
-                    outputDirectory: String = "outputs", tickMilliseconds: Int = 33, shutdownTimeout: Double = 60) {
+        public init(
+            graphics: GraphicsMode = .halfblock, themeName: String = "arroz-dark",
+            outputDirectory: String = "outputs", tickMilliseconds: Int = 33, shutdownTimeout: Double = 60
+        ) {
             self.graphics = graphics
             self.themeName = themeName
             self.outputDirectory = outputDirectory
@@ -37,8 +39,10 @@ public final class StudioApp {
     private var lastSaved: String?
     private var lastSize: TermSize?
 
-    public init(terminal: Terminal, queue: JobQueue, engine: StudioEngine?, catalog: ThemeCatalog, options: Options,
-                signals: SignalWatcher? = nil, computeThread: ComputeThread? = nil) {
+    public init(
+        terminal: Terminal, queue: JobQueue, engine: StudioEngine?, catalog: ThemeCatalog, options: Options,
+        signals: SignalWatcher? = nil, computeThread: ComputeThread? = nil
+    ) {
         self.terminal = terminal
         self.queue = queue
         self.catalog = catalog
@@ -47,17 +51,23 @@ public final class StudioApp {
         self.computeThread = computeThread
         screen = Screen(terminal: terminal)
         theme = .arrozDark
+        var themeError: String?
         do {
             theme = try catalog.load(options.themeName)
             state.themeName = theme.name
         } catch {
-            state.status = StatusMessage(text: "\(error); using arroz-dark", isError: true)
+            themeError = "theme \(options.themeName): \(error); using arroz-dark"
         }
+        defer { if let themeError { state.status = StatusMessage(text: themeError, isError: true) } }
         if let engine {
-            run(state.apply(.engine(models: engine.models, samplers: engine.samplers, recipes: engine.trainingRecipes)))
+            run(
+                state.apply(
+                    .engine(models: engine.models, samplers: engine.samplers, recipes: engine.trainingRecipes)
+                ))
         } else {
-            state.status = StatusMessage(text: "no model engine loaded: sampling and training are unavailable",
-                                         isError: true)
+            state.status = StatusMessage(
+                text: "no model engine loaded: sampling and training are unavailable",
+                isError: true)
         }
     }
 
@@ -103,8 +113,9 @@ public final class StudioApp {
             lastSize = size
         }
         var canvas = Canvas(width: size.cols, height: size.rows)
-        let ctx = PaneContext(theme: theme, focus: state.focus, graphics: options.graphics,
-                              cellWidth: size.cellWidth, cellHeight: size.cellHeight)
+        let ctx = PaneContext(
+            theme: theme, focus: state.focus, graphics: options.graphics,
+            cellWidth: size.cellWidth, cellHeight: size.cellHeight)
         StudioView.render(state, keyMap: keyMap, into: &canvas, ctx)
         screen.present(canvas, sixel: options.graphics == .sixel)
     }
@@ -136,7 +147,8 @@ public final class StudioApp {
 
     private func save(_ image: RGBImage, _ request: SampleRequest) {
         do {
-            try FileManager.default.createDirectory(atPath: options.outputDirectory, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                atPath: options.outputDirectory, withIntermediateDirectories: true)
             var n = 1
             var path: String
             repeat {
@@ -153,12 +165,15 @@ public final class StudioApp {
 
     private func reload() {
         guard let path = lastSaved ?? newestPNG() else {
-            state.status = StatusMessage(text: "no saved PNG in \(options.outputDirectory)/ to load settings from",
-                                         isError: true)
+            state.status = StatusMessage(
+                text: "no saved PNG in \(options.outputDirectory)/ to load settings from",
+                isError: true)
             return
         }
         do {
-            guard let text = try loadPNGText(path)["parameters"] else { throw ParametersError.missing(source: path) }
+            guard let text = try loadPNGText(path)["parameters"] else {
+                throw ParametersError.missing(source: path)
+            }
             dispatch(.settingsLoaded(try SampleRequest(parametersText: text, source: path)))
         } catch {
             state.status = StatusMessage(text: "\(error)", isError: true)
@@ -167,10 +182,15 @@ public final class StudioApp {
 
     private func newestPNG() -> String? {
         let dir = options.outputDirectory
-        let files = (try? FileManager.default.contentsOfDirectory(atPath: dir))?.filter { $0.hasSuffix(".png") } ?? []
+        let files =
+            (try? FileManager.default.contentsOfDirectory(atPath: dir))?.filter { $0.hasSuffix(".png") } ?? []
         return files.map { dir + "/" + $0 }.max { a, b in
-            let da = (try? FileManager.default.attributesOfItem(atPath: a)[.modificationDate] as? Date) ?? .distantPast
-            let db = (try? FileManager.default.attributesOfItem(atPath: b)[.modificationDate] as? Date) ?? .distantPast
+            let da =
+                (try? FileManager.default.attributesOfItem(atPath: a)[.modificationDate] as? Date)
+                ?? .distantPast
+            let db =
+                (try? FileManager.default.attributesOfItem(atPath: b)[.modificationDate] as? Date)
+                ?? .distantPast
             return da < db
         }
     }

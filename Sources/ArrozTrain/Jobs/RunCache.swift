@@ -11,7 +11,9 @@ public struct RunCache {
     public private(set) var bytes = 0
 
     public init(capacity: Int, maxBytes: Int = 256 << 20) {
-        precondition(capacity > 0 && maxBytes > 0, "RunCache: capacity \(capacity), maxBytes \(maxBytes) must be positive")
+        precondition(
+            capacity > 0 && maxBytes > 0,
+            "RunCache: capacity \(capacity), maxBytes \(maxBytes) must be positive")
         self.capacity = capacity
         self.maxBytes = maxBytes
     }

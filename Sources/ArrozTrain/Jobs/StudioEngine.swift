@@ -29,5 +29,6 @@ public protocol StudioEngine: AnyObject {
     func sample(_ request: SampleRequest, controls: SamplerControls, onStep: (SampleStep) -> Bool) throws
         -> RGBImage?
 
-    func train(_ request: TrainRequest, control: TrainingControl, onProgress: (TrainingProgress) -> Void) throws
+    func train(_ request: TrainRequest, control: TrainingControl, onProgress: (TrainingProgress) -> Void)
+        throws
 }
