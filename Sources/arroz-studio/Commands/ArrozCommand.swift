@@ -6,7 +6,7 @@ struct ArrozCommand: ParsableCommand {
         commandName: "arroz-studio",
         abstract: "Train and sample small text-conditioned diffusion models on a CPU, in a terminal studio.",
         version: "0.1.0",
-        subcommands: [TUICommand.self, BenchCommand.self],
+        subcommands: [TUICommand.self, BenchCommand.self, EmbedCommand.self],
         defaultSubcommand: TUICommand.self
     )
 }
