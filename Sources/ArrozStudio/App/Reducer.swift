@@ -58,9 +58,17 @@ extension AppState {
             if let n = editing?.text.count { editing?.cursor = n }
         case .train:
             return trainEffects()
+        case .checkpoint:
+            guard training.running else {
+                status = StatusMessage(text: "no training run to checkpoint", isError: true)
+                return []
+            }
+            status = StatusMessage(text: "checkpoint after the current step…", isError: false)
+            return [.checkpointNow]
         case .interpolate:
             guard let r = sampleRequest else { return noModel() }
             preview.strip = []
+            preview.stripSheet = nil
             preview.stripCount = stripFrames
             preview.showingStrip = true
             preview.selectedFrame = nil
@@ -147,11 +155,19 @@ extension AppState {
             }
             return sampleEffects()
         case .preview:
-            let count = preview.showingStrip ? preview.strip.count : preview.frames.count
-            guard count > 0 else { return [] }
-            let current = preview.selectedFrame ?? count - 1
-            let next = min(max(current + d, 0), count - 1)
-            preview.selectedFrame = next == count - 1 ? nil : next
+            if preview.showingStrip {
+                // Frames 0…n−1, then n = the whole strip (nil).
+                let n = preview.strip.count
+                guard n > 0 else { return [] }
+                let next = min(max((preview.selectedFrame ?? n) + d, 0), n)
+                preview.selectedFrame = next == n ? nil : next
+            } else {
+                // Frames 0…n−1, the newest being nil (follow the run).
+                let n = preview.frames.count
+                guard n > 0 else { return [] }
+                let next = min(max((preview.selectedFrame ?? n - 1) + d, 0), n - 1)
+                preview.selectedFrame = next == n - 1 ? nil : next
+            }
         case .training:
             guard !training.running else { return [] }
             training.recipe = Self.cycle(training.recipe, d, training.recipes.count)
@@ -225,6 +241,7 @@ extension AppState {
         case .stripFrame(_, let count, let mix, let image):
             preview.stripCount = count
             preview.strip.append((mix, image))
+            preview.stripSheet = ImageGrid.contactSheet(preview.strip.map(\.image), padding: 1)
             preview.showingStrip = true
         case .training(let p):
             training.job = event.job

@@ -89,20 +89,27 @@ public final class StudioApp {
     }
 
     /// One iteration: a key (if any), job events, redraw. Tests call this directly.
+    /// Redraws only when something changed (a key, an event, the job list, the size), so an idle studio
+    /// costs no CPU.
     public func tick(key: Key?) {
+        var changed = key != nil || lastSize == nil || terminal.size != lastSize
         if let key {
             if key == .resize { screen.invalidate() }
             if let action = keyMap.action(for: key, in: state) { dispatch(action) }
         }
-        for event in queue.drainEvents() { dispatch(.job(event)) }
+        let events = queue.drainEvents()
+        for event in events { dispatch(.job(event)) }
+        changed = changed || !events.isEmpty
         let jobs = queue.snapshot()
         if jobs != state.jobs || queue.cachedRuns != state.cachedRuns {
             dispatch(.jobs(jobs, cachedRuns: queue.cachedRuns))
+            changed = true
         }
         if let error = screen.lastImageError, state.status?.text != error {
             state.status = StatusMessage(text: error, isError: true)
+            changed = true
         }
-        draw()
+        if changed { draw() }
     }
 
     /// Renders the current state.
@@ -135,6 +142,7 @@ public final class StudioApp {
             case .strip(let r): queue.submitStrip(r)
             case .train(let r): queue.submitTraining(r)
             case .stopTraining(let id): queue.stopTraining(id, save: true)
+            case .checkpointNow: queue.saveTrainingNow()
             case .save(let image, let request): save(image, request)
             case .reloadSettings: reload()
             case .cycleTheme(let current): cycleTheme(current)

@@ -48,7 +48,7 @@ public enum PreviewPane {
         let t = ctx.theme
         let labels =
             p.showingStrip
-            ? p.strip.map { TextLayout.fixed(Double($0.mix), 2) } : p.frames.map { "\($0.step)" }
+            ? p.strip.map { TextLayout.fixed(Double($0.mix), 2) } + ["all"] : p.frames.map { "\($0.step)" }
         guard !labels.isEmpty else { return }
         let head = p.showingStrip ? "mix " : "steps "
         var x = area.x + canvas.text(head, x: area.x, y: area.y, ctx.label(state, .preview, 0))
