@@ -115,3 +115,30 @@ import Testing
         expectClose(out.sample, [Float](repeating: mu, count: 8))
     }
 }
+
+@Suite struct ConditioningDropoutTests {
+    @Test func perSampleAndPerBatch() {
+        var rng = ArrozRandom(seed: 6)
+        let cond = Tensor(shape: [2000, 3], repeating: 1)
+        let (c, dropped) = dropConditioning(cond, probability: 0.15, granularity: .perSample, rng: &rng)
+        let rate = Float(dropped.filter { $0 }.count) / 2000
+        #expect(abs(rate - 0.15) < 0.03)
+        for r in 0..<2000 { #expect(c.data[r * 3] == (dropped[r] ? 0 : 1)) }
+        var sizes = Set<Int>()
+        for _ in 0..<40 {
+            let d = dropConditioning(
+                Tensor.ones([8, 2]), probability: 0.5, granularity: .perBatch, rng: &rng)
+            sizes.insert(d.dropped.filter { $0 }.count)
+        }
+        #expect(sizes == [0, 8], "a whole batch or nothing")
+    }
+
+    @Test func droppedRowsTakeTheUnconditionalInput() {
+        var rng = ArrozRandom(seed: 1)
+        let uncond = Tensor([7, 8], shape: [1, 2])
+        let (c, dropped) = dropConditioning(
+            Tensor.ones([4, 2]), probability: 1, granularity: .perSample, uncond: uncond, rng: &rng)
+        #expect(dropped.allSatisfy { $0 })
+        #expect(c.scalars == [7, 8, 7, 8, 7, 8, 7, 8])
+    }
+}

@@ -44,6 +44,7 @@ struct BenchOps: ParsableCommand {
         }
         benchGroupNorm(rng: &rng)
         benchAttention(rng: &rng)
+        benchNormsAndAttentionBackward(rng: &rng)
     }
 
     /// conv2d 3×3 pad 1, C → C: forward alone, then forward + input and weight gradients (3× the flops).

@@ -10,7 +10,7 @@ struct BenchText: ParsableCommand {
         commandName: "text", abstract: "MiniLM: ms per 10-token prompt; 64 captions vs sentence-transformers.")
 
     @Option(help: "Threads for OpenBLAS and our loops (PyTorch gets the same).") var threads = 2
-    @Option(help: "Seconds to spend per workload.") var seconds = 2.0
+    @Option(help: "Seconds the PyTorch side spends per workload.") var seconds = 2.0
     @Option(help: "Python with torch + sentence-transformers for the side-by-side run ('' to skip).")
     var python = FileManager.default.homeDirectoryForCurrentUser.path + "/torch-venv/bin/python"
 
@@ -31,12 +31,14 @@ struct BenchText: ParsableCommand {
 
         let prompt = "a photo of a red apple on grass"
         let tokens = encoder.tokenizer.encode(prompt).count
-        let one = timeIt(seconds) { _ = try? encoder.encode([prompt]) }
-        print(String(format: "one prompt (%d tokens)               %8.2f ms", tokens, one * 1e3))
+        let one = measure(round: 0.25, wantClean: 3, maxRounds: 12) { _ = try? encoder.encode([prompt]) }
+        print(String(format: "one prompt (%d tokens)               %8.2f ms  (best %.2f, %d/%d clean rounds)",
+            tokens, one.median * 1e3, one.best * 1e3, one.clean, one.rounds))
 
-        let batch = timeIt(seconds) { _ = try? encoder.encode(Self.captions) }
-        print(String(format: "64 captions                         %8.2f ms  (%.2f ms/caption)", batch * 1e3,
-            batch * 1e3 / 64))
+        let timing = measure(round: 0.5, wantClean: 3, maxRounds: 12) { _ = try? encoder.encode(Self.captions) }
+        let batch = timing.median
+        print(String(format: "64 captions                         %8.2f ms  (best %.2f, %d/%d clean rounds)",
+            batch * 1e3, timing.best * 1e3, timing.clean, timing.rounds))
 
         guard !python.isEmpty, FileManager.default.isExecutableFile(atPath: python) else {
             print("(no PyTorch side: \(python) not found)")
