@@ -57,8 +57,8 @@ public struct WinogradConvBackend: ConvBackend {
             return
         }
         Scratch.with(16 * geo.outChannels * geo.inChannels) { u in
-            Winograd.transformWeights(weight, cout: geo.outChannels, cin: geo.inChannels, flip: false, into: u)
-            run(geo, input: input, u: u, bias: bias, output: output, accumulate: false)
+            Winograd.transformWeights(weight, cout: geo.outChannels, cin: geo.inChannels, into: u)
+            run(geo, input: input, u: u, flipped: false, bias: bias, output: output, accumulate: false)
         }
     }
 
@@ -73,14 +73,16 @@ public struct WinogradConvBackend: ConvBackend {
         }
         let back = Self.inputGradientGeometry(geo)
         Scratch.with(16 * geo.outChannels * geo.inChannels) { u in
-            Winograd.transformWeights(weight, cout: geo.outChannels, cin: geo.inChannels, flip: true, into: u)
-            run(back, input: gradOutput, u: u, bias: nil, output: gradInput, accumulate: accumulate)
+            Winograd.transformWeights(weight, cout: geo.outChannels, cin: geo.inChannels, into: u)
+            run(back, input: gradOutput, u: u, flipped: true, bias: nil, output: gradInput, accumulate: accumulate)
         }
     }
 
-    /// Winograd forward of `geo` with pre-transformed kernels `u` `[16][Cout][Cin]`.
+    /// Winograd forward of `geo` with pre-transformed kernels `u` `[16][Cout][Cin]`, or, when `flipped`, with
+    /// the flipped kernels of the convolution `geo` is the input gradient of (`u` of that one, `[16][Cin][Cout]`).
     private func run(
-        _ geo: ConvGeometry, input: UnsafePointer<Float>, u: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+        _ geo: ConvGeometry, input: UnsafePointer<Float>, u: UnsafePointer<Float>, flipped: Bool,
+        bias: UnsafePointer<Float>?,
         output: UnsafeMutablePointer<Float>, accumulate: Bool
     ) {
         let nb = chunk(geo), tiles = WinogradTiling(geo).perImage
@@ -91,7 +93,12 @@ public struct WinogradConvBackend: ConvBackend {
                 let T = images.count * tiles
                 Winograd.transformInput(geo, input, images: images, into: v, ld: T)
                 for xi in 0..<16 {
-                    sgemm(m: Co, n: T, k: Ci, a: u + xi * Co * Ci, b: v + xi * Ci * T, c: m + xi * Co * T)
+                    if flipped {  // M[ξ] = U[σξ]ᵀ · V[ξ]
+                        sgemm(transA: true, m: Co, n: T, k: Ci, a: u + Winograd.flipped(xi) * Co * Ci,
+                              b: v + xi * Ci * T, c: m + xi * Co * T)
+                    } else {  // M[ξ] = U[ξ] · V[ξ]
+                        sgemm(m: Co, n: T, k: Ci, a: u + xi * Co * Ci, b: v + xi * Ci * T, c: m + xi * Co * T)
+                    }
                 }
                 Winograd.transformOutput(geo, m, ld: T, images: images, into: output, bias: bias,
                                          accumulate: accumulate)
