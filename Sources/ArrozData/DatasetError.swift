@@ -10,6 +10,8 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable {
     case unsupportedFile(path: String)
     /// A folder dataset has no images.
     case empty(path: String)
+    /// Neither a known dataset name nor an existing folder.
+    case unknown(spec: String, known: [String])
 
     public var description: String {
         switch self {
@@ -20,6 +22,9 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable {
         case .unsupportedFile(let p):
             "\(p) is not a PNG image (hint: image folders hold .png files with .txt captions or a "
                 + "metadata.jsonl; convert it with `convert \(p) \(p).png` or move it out of the folder)"
+        case .unknown(let s, let known):
+            "no dataset called '\(s)' and no such folder (hint: use one of \(known.joined(separator: ", ")) "
+                + "or the path of a folder of PNGs)"
         case .empty(let p):
             "\(p) holds no .png images (hint: point --data at a folder of PNGs with .txt captions)"
         }

@@ -38,17 +38,28 @@ public struct GuidedDenoiser {
         self.controls = controls
     }
 
-    /// The guided network output at `x` `[N, ...]` and time `t`, plus the scale that was used.
+    /// The guided network output at `x` `[N, ...]` and time `t`, plus the scale that was used. The output
+    /// must have x's shape (ε or x₀); token models, whose logits differ in shape, use `logits(_:t:)`.
     public func callAsFunction(_ x: Tensor, t: Float) -> (output: Tensor, scale: Float) {
+        let (out, scale) = guided(x, t: t)
+        precondition(out.shape == x.shape, "GuidedDenoiser: denoiser returned \(out.shape) for x\(x.shape)")
+        return (out, scale)
+    }
+
+    /// The guided output for any per-row output shape `[N, ...]` (Paella's `[N, K, H, W]` logits on
+    /// `[N, H, W]` tokens): u + s·(c − u) on the logits, as Paella's `logits·cfg + uncond·(1 − cfg)`.
+    public func logits(_ x: Tensor, t: Float) -> (output: Tensor, scale: Float) { guided(x, t: t) }
+
+    private func guided(_ x: Tensor, t: Float) -> (output: Tensor, scale: Float) {
         let n = x.shape[0]
         let scale = controls.guidanceScale
         guard let cond else {
-            return (checked(denoiser(x, Tensor(shape: [n], repeating: t), nil), like: x), scale)
+            return (checked(denoiser(x, Tensor(shape: [n], repeating: t), nil), rows: n), scale)
         }
         precondition(
             cond.shape[0] == n, "GuidedDenoiser: cond\(cond.shape) has not N = \(n) rows (x\(x.shape))")
         if scale == 1 {
-            return (checked(denoiser(x, Tensor(shape: [n], repeating: t), cond), like: x), scale)
+            return (checked(denoiser(x, Tensor(shape: [n], repeating: t), cond), rows: n), scale)
         }
         let u = uncond ?? Tensor.zeros(cond.shape)
         precondition(
@@ -56,17 +67,18 @@ public struct GuidedDenoiser {
             "GuidedDenoiser: uncond\(u.shape) must be [N or 1, ...] like cond\(cond.shape)")
         let xx = stackRows([x, x])  // [2N, ...]
         let cc = stackRows([cond, u.shape[0] == n ? u : repeatRows(u, n)])  // [2N, ...]
-        let out = denoiser(xx, Tensor(shape: [2 * n], repeating: t), cc)  // [2N, ...]
-        precondition(out.shape == xx.shape, "GuidedDenoiser: denoiser returned \(out.shape) for x\(xx.shape)")
-        let half = x.count
-        let guided = Tensor.zeros(x.shape)
+        let out = checked(denoiser(xx, Tensor(shape: [2 * n], repeating: t), cc), rows: 2 * n)  // [2N, ...]
+        let half = out.count / 2
+        let guided = Tensor.zeros([n] + out.shape.dropFirst())
         let o = out.data, g = guided.mutableData
         for i in 0..<half { g[i] = o[half + i] + scale * (o[i] - o[half + i]) }  // u + s·(c − u)
         return (guided, scale)
     }
 
-    private func checked(_ out: Tensor, like x: Tensor) -> Tensor {
-        precondition(out.shape == x.shape, "GuidedDenoiser: denoiser returned \(out.shape) for x\(x.shape)")
+    private func checked(_ out: Tensor, rows: Int) -> Tensor {
+        precondition(
+            out.rank >= 1 && out.shape[0] == rows,
+            "GuidedDenoiser: denoiser returned \(out.shape), want \(rows) rows")
         return out
     }
 }

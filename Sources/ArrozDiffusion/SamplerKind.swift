@@ -9,6 +9,7 @@ public enum SamplerKind: String, Codable, CaseIterable, Sendable {
     case eulerAncestral = "euler_a"
     case dpmpp2m = "dpmpp_2m"
     case keras
+    case paella
 
     public var displayName: String {
         switch self {
@@ -18,6 +19,7 @@ public enum SamplerKind: String, Codable, CaseIterable, Sendable {
         case .eulerAncestral: "Euler a"
         case .dpmpp2m: "DPM++ 2M"
         case .keras: "Keras σ-DDIM"
+        case .paella: "Paella tokens"
         }
     }
 
@@ -30,15 +32,22 @@ public enum SamplerKind: String, Codable, CaseIterable, Sendable {
         case .eulerAncestral: "ancestral Euler; k-diffusion sample_euler_ancestral"
         case .dpmpp2m: "second-order multistep; k-diffusion sample_dpmpp_2m"
         case .keras: "x̂₀ DDIM on σ with dynamic thresholding; guided-diffusion-keras reverse_diffusion"
+        case .paella: "token resampling with temperature and renoise; Paella v3 src/utils.py sample"
         }
     }
 
     /// The reference's default step count: Arroz samples with T = 20 (the prior notebook uses 60), the Keras
-    /// seed with 35 `diffusion_steps` (34 updates); the k-diffusion solvers start at 20.
-    public var defaultSteps: Int { self == .keras ? 35 : 20 }
+    /// seed with 35 `diffusion_steps` (34 updates), Paella with 12; the k-diffusion solvers start at 20.
+    public var defaultSteps: Int {
+        switch self {
+        case .keras: 35
+        case .paella: 12
+        default: 20
+        }
+    }
 
     /// Whether this sampler draws fresh noise (and so depends on the generator) at η's default.
-    public var isStochastic: Bool { self == .ddpm || self == .eulerAncestral }
+    public var isStochastic: Bool { self == .ddpm || self == .eulerAncestral || self == .paella }
 
     /// True when this sampler can run on `process`.
     public func supports(_ process: any GaussianProcess) -> Bool {
@@ -46,6 +55,7 @@ public enum SamplerKind: String, Codable, CaseIterable, Sendable {
         case .ddpm, .ddim: process is any VariancePreservingProcess
         case .euler, .eulerAncestral, .dpmpp2m: true
         case .keras: process is KerasProcess
+        case .paella: false
         }
     }
 
@@ -69,6 +79,9 @@ public struct SamplerSettings: Codable, Hashable, Sendable {
     public var eta: Float?
     /// Keras dynamic thresholding percentile; nil turns it off.
     public var thresholdPercentile: Float?
+    /// Paella: temperature from/to (default 1.0 → 0.2) and the number of renoised steps (default steps − 1).
+    public var temperature: [Float]?
+    public var renoiseSteps: Int?
 
     public init(kind: SamplerKind, steps: Int? = nil, eta: Float? = nil, thresholdPercentile: Float? = 99.5) {
         self.kind = kind
@@ -121,5 +134,20 @@ public func makeSampler(_ settings: SamplerSettings, process: any GaussianProces
     case .keras:
         guard let keras = process as? KerasProcess else { throw unsupported }
         return KerasSampler(process: keras, steps: steps, thresholdPercentile: settings.thresholdPercentile)
+    case .paella: throw unsupported
     }
+}
+
+/// Builds Paella's token sampler for `process`; the other kinds need a Gaussian process.
+public func makeSampler(_ settings: SamplerSettings, tokens process: TokenProcess) throws -> any Sampler {
+    guard settings.kind == .paella else {
+        throw SamplerError.unsupported(kind: settings.kind, process: "TokenProcess", available: [.paella])
+    }
+    guard settings.steps >= 1 else {
+        throw SamplerError.badSteps(kind: .paella, steps: settings.steps, minimum: 1)
+    }
+    let temp = settings.temperature ?? [1.0, 0.2]
+    return PaellaSampler(
+        process: process, steps: settings.steps, renoiseSteps: settings.renoiseSteps ?? settings.steps - 1,
+        temperature: (temp.first ?? 1.0, temp.last ?? 0.2))
 }

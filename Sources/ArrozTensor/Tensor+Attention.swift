@@ -123,7 +123,7 @@ private func attention(
             if isCausal && l + 1 < S {
                 for s in (l + 1)..<S { z[s] = -.infinity }
             }
-            softmaxRow(z, S)
+            softmaxRowInPlace(z, S)
         }
     }
     // P̃ = P ⊙ keep (dropout), O = P̃·v
@@ -201,24 +201,4 @@ private func attention(
         }
         withExtendedLifetime(dZ) {}
     }
-}
-
-/// Numerically stable softmax of one row in place: p = exp(z − max z) / Σ exp(z − max z).
-/// A row that is entirely −∞ (every key masked out) becomes all zeros.
-@inline(__always)
-private func softmaxRow(_ z: UnsafeMutablePointer<Float>, _ n: Int) {
-    var mx = -Float.infinity
-    for s in 0..<n { mx = max(mx, z[s]) }
-    guard mx > -.infinity else {
-        z.update(repeating: 0, count: n)
-        return
-    }
-    var sum: Float = 0
-    for s in 0..<n {
-        let e = expf(z[s] - mx)
-        z[s] = e
-        sum += e
-    }
-    let inv = 1 / sum
-    for s in 0..<n { z[s] *= inv }
 }

@@ -68,4 +68,9 @@ public enum PromptSource: Equatable, Sendable {
         }
         return rows
     }
+
+    /// The non-empty lines of a UTF-8 prompt file; invalid UTF-8 throws `TextError.invalidUTF8` naming it.
+    public static func readPromptFile(_ path: String) throws -> [String] {
+        try readUTF8Lines(path).filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+    }
 }

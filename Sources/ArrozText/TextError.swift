@@ -24,7 +24,7 @@ public enum TextError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case let .missingEncoder(name, directory, fix):
-            return "the \(name) encoder is missing from \(directory); fetch it with `\(fix)`"
+            return "the \(name) encoder is missing from \(directory); run `\(fix)` to fetch it"
         case let .unreadable(path, reason):
             return "cannot read \(path): \(reason)"
         case let .invalidUTF8(path):
@@ -37,7 +37,7 @@ public enum TextError: Error, CustomStringConvertible, Equatable {
         case let .badEmbeddingFile(path, reason):
             return "cannot use \(path) as an embedding: \(reason)"
         case let .unknownEncoder(spec):
-            return "unknown encoder \"\(spec)\"; use minilm, clip (built-in vocabulary, needs weights) or clip:DIR"
+            return "unknown encoder \"\(spec)\"; use minilm or clip:DIR (a folder with config.json and model.safetensors)"
         case let .badPrompt(prompt, reason):
             let shown = prompt.count > 40 ? String(prompt.prefix(40)) + "…" : prompt
             return "cannot encode prompt \"\(shown)\": \(reason)"

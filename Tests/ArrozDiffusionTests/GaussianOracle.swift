@@ -26,13 +26,14 @@ final class GaussianOracle {
             rowsSeen.append(x.shape[0])
             let n = x.shape[0], row = x.count / n
             let out = Tensor.zeros(x.shape)
+            let xs = x.data, o = out.mutableData, ts = t.data
             for r in 0..<n {
-                let (a, b) = process.coefficients(at: t.data[r])
+                let (a, b) = process.coefficients(at: ts[r])
                 let m = cond.map { $0.data[r * ($0.count / n)] } ?? mean
                 let k = a * std * std / (a * a * std * std + b * b)
                 for j in r * row..<(r + 1) * row {
-                    let x0 = m + k * (x.data[j] - a * m)
-                    out.mutableData[j] = prediction == .x0 ? x0 : (x.data[j] - a * x0) / b
+                    let x0 = m + k * (xs[j] - a * m)
+                    o[j] = prediction == .x0 ? x0 : (xs[j] - a * x0) / b
                 }
             }
             return out

@@ -85,6 +85,12 @@ import Testing
         #expect(throws: SamplerError.self) {
             try makeSampler(SamplerSettings(kind: .ddim, steps: 6), process: DiscreteSchedule(steps: 5))
         }
+        let paella = try makeSampler(SamplerSettings(kind: .paella), tokens: TokenProcess(numLabels: 8))
+        #expect(paella.grid.count == 13 && (paella as? PaellaSampler)?.renoiseSteps == 11)
+        #expect(throws: SamplerError.self) {
+            try makeSampler(SamplerSettings(kind: .paella), process: Diffuzz())
+        }
+        #expect(SamplerKind.paella.defaultSteps == 12)
         let json = try JSONEncoder().encode(SamplerSettings(kind: .eulerAncestral, steps: 12))
         #expect(String(decoding: json, as: UTF8.self).contains("\"euler_a\""))
         #expect(try JSONDecoder().decode(SamplerSettings.self, from: json).steps == 12)
@@ -107,5 +113,32 @@ import Testing
             rng: &rng)!
         #expect(ts == [5, 4, 3, 2, 1])
         expectClose(out.sample, [Float](repeating: mu, count: 8))
+    }
+}
+
+@Suite struct ConditioningDropoutTests {
+    @Test func perSampleAndPerBatch() {
+        var rng = ArrozRandom(seed: 6)
+        let cond = Tensor(shape: [2000, 3], repeating: 1)
+        let (c, dropped) = dropConditioning(cond, probability: 0.15, granularity: .perSample, rng: &rng)
+        let rate = Float(dropped.filter { $0 }.count) / 2000
+        #expect(abs(rate - 0.15) < 0.03)
+        for r in 0..<2000 { #expect(c.data[r * 3] == (dropped[r] ? 0 : 1)) }
+        var sizes = Set<Int>()
+        for _ in 0..<40 {
+            let d = dropConditioning(
+                Tensor.ones([8, 2]), probability: 0.5, granularity: .perBatch, rng: &rng)
+            sizes.insert(d.dropped.filter { $0 }.count)
+        }
+        #expect(sizes == [0, 8], "a whole batch or nothing")
+    }
+
+    @Test func droppedRowsTakeTheUnconditionalInput() {
+        var rng = ArrozRandom(seed: 1)
+        let uncond = Tensor([7, 8], shape: [1, 2])
+        let (c, dropped) = dropConditioning(
+            Tensor.ones([4, 2]), probability: 1, granularity: .perSample, uncond: uncond, rng: &rng)
+        #expect(dropped.allSatisfy { $0 })
+        #expect(c.scalars == [7, 8, 7, 8, 7, 8, 7, 8])
     }
 }

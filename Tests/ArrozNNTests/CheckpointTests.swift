@@ -46,6 +46,13 @@ private func trainStep(_ model: Sequential, _ opt: AdamW, _ ema: EMA, step: Int)
             to: path, model: model, family: "prior", config: TinyConfig(), step: 3, ema: ema,
             optimizers: ["": opt], rngs: ["default": rng], trainState: #"{"epoch":1}"#)
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["step3.safetensors"])
+        // ARROZ_WRITE_FIXTURES=1 refreshes the copy that fixtures_nn.py opens with Python's safetensors.
+        if ProcessInfo.processInfo.environment["ARROZ_WRITE_FIXTURES"] == "1" {
+            let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().path
+            try? FileManager.default.removeItem(atPath: source + "/Fixtures/swift_checkpoint.safetensors")
+            try FileManager.default.copyItem(
+                atPath: path, toPath: source + "/Fixtures/swift_checkpoint.safetensors")
+        }
 
         let ck = try CheckpointFile(path: path)
         #expect(ck.format == 1 && ck.family == "prior" && ck.step == 3 && ck.trainState == #"{"epoch":1}"#)
@@ -177,5 +184,20 @@ private func trainStep(_ model: Sequential, _ opt: AdamW, _ ema: EMA, step: Int)
                 to: dir + "/missing/ck.safetensors", model: tinyModel(seed: 1), family: "x",
                 config: "{}", step: 1)
         }
+    }
+
+    @Test func committedFormat1CheckpointStillOpens() throws {
+        // Written by roundTripResumesIdentically with ARROZ_WRITE_FIXTURES=1; fixtures_nn.py loads it in Python
+        // (load_state_dict into nn.Sequential(Linear(3, 4), Tanh(), Linear(4, 2))).
+        let ck = try CheckpointFile(path: NNFixtures.path("swift_checkpoint.safetensors"))
+        #expect(ck.format == 1 && ck.family == "prior" && ck.step == 3)
+        let model = tinyModel(seed: 9)
+        try ck.restore(model: model)
+        let ema = EMA(model, decay: 0.9, startStep: 1)
+        try ck.restore(ema: ema)
+        let opt = AdamW(model)
+        try ck.restore(optimizer: opt)
+        #expect(opt.states.allSatisfy { $0.step == 3 } && ck.hasEMA)
+        #expect(try ck.rng().state.count == 4)
     }
 }

@@ -102,4 +102,21 @@ import Testing
         #expect((0..<b.count).allSatisfy { b[$0] == s[$0 % 3] })
         #expect(s != pattern)
     }
+
+    @Test func tiedWeightsAreUpdatedOnce() {
+        final class Tied: Layer {
+            var isTraining = true
+            let w = Tensor([1, 2], requiresGrad: true)
+            func visitParameters(_ visit: (String, Tensor) -> Void) {
+                visit("embed.weight", w)
+                visit("head.weight", w)
+            }
+        }
+        let m = Tied()
+        let opt = AdamW(m, lr: 0.1, weightDecay: 0)
+        #expect(opt.parameters.map(\.name) == ["embed.weight"])
+        m.w.grad = Tensor([1, 1])
+        opt.step()
+        expectClose(m.w, [0.9, 1.9], rtol: 1e-5)  // one step of lr·sign(g), not two
+    }
 }

@@ -5,8 +5,9 @@ import Foundation
 import Testing
 
 func request(steps: Int = 4, cfg: Float = 3, seed: UInt64 = 1, mix: Float = 0) -> SampleRequest {
-    SampleRequest(promptA: "a", promptB: "b", mix: mix, model: "toy-a", sampler: "ddim", steps: steps, cfg: cfg,
-                  seed: seed, width: 4, height: 4)
+    SampleRequest(
+        promptA: "a", promptB: "b", mix: mix, model: "toy-a", sampler: "ddim", steps: steps, cfg: cfg,
+        seed: seed, width: 4, height: 4)
 }
 
 func states(_ events: [JobEvent], _ id: JobID) -> [JobState] {
@@ -70,10 +71,10 @@ func finished(_ events: [JobEvent]) -> [SampleRun] {
         #expect(engine.sampleCalls.count == 1)
         #expect(engine.cfgPerStep == [3, 3, 7, 7, 7])
         let marks = events.compactMap { e -> Int? in
-            if case .cfgChanged(let cfg, let from) = e.update, cfg == 7 { return from }
+            if case .cfgChanged(let cfg, let after) = e.update, cfg == 7 { return after }
             return nil
         }
-        #expect(marks == [3])
+        #expect(marks == [1])  // asked while step 2 was running: step 1 was the last one finished
         let runs = finished(events)
         #expect(runs.count == 1 && runs[0].cfgChangedMidRun && runs[0].request.cfg == 7)
         // A run whose CFG changed midway is not cached: asking for cfg 7 computes it afresh.
@@ -102,10 +103,20 @@ func finished(_ events: [JobEvent]) -> [SampleRun] {
     @Test func cacheEvictsLeastRecentlyUsed() {
         var cache = RunCache(capacity: 2)
         let img = RGBImage(width: 1, height: 1)
-        for s in 1...3 { cache.insert(SampleRun(request: request(seed: UInt64(s)), image: img, frames: [], secondsPerStep: 0)) }
+        for s in 1...3 {
+            cache.insert(
+                SampleRun(request: request(seed: UInt64(s)), image: img, frames: [], secondsPerStep: 0))
+        }
         #expect(cache.count == 2)
         #expect(cache.lookup(request(seed: 1)) == nil)
         #expect(cache.lookup(request(seed: 3)) != nil)
+        // A byte budget of two 1-pixel runs (3 bytes each) keeps the two most recent.
+        var small = RunCache(capacity: 10, maxBytes: 6)
+        for s in 1...3 {
+            small.insert(
+                SampleRun(request: request(seed: UInt64(s)), image: img, frames: [], secondsPerStep: 0))
+        }
+        #expect(small.count == 2 && small.bytes == 6 && small.lookup(request(seed: 1)) == nil)
     }
 
     @Test func trainingYieldsToInteractiveJobsBetweenSteps() {
@@ -117,9 +128,11 @@ func finished(_ events: [JobEvent]) -> [SampleRun] {
         }
         let train = q.submitTraining(TrainRequest(recipe: "toy-run", runName: "r"))
         q.runUntilIdle()
-        #expect(engine.trainingEvents == [
-            "train step 1", "train step 2", "sample step 1", "sample step 2", "train step 3", "train step 4",
-        ])
+        #expect(
+            engine.trainingEvents == [
+                "train step 1", "train step 2", "sample step 1", "sample step 2", "train step 3",
+                "train step 4",
+            ])
         #expect(states(q.drainEvents(), train) == [.queued, .running, .done])
     }
 

@@ -12,7 +12,8 @@ import Testing
         let s = AppState()
         let expected: [(Key, String)] = [
             (.left, "change(-1)"), (.right, "change(1)"), (.up, "moveField(-1)"), (.down, "moveField(1)"),
-            (.tab, "focusNext"), (.enter, "beginEdit"), (.char("t"), "train"), (.char("i"), "interpolate"),
+            (.tab, "focusNext"), (.enter, "beginEdit"), (.char("t"), "train"), (.char("c"), "checkpoint"),
+            (.char("i"), "interpolate"),
             (.char("s"), "save"), (.char("r"), "reseed"), (.char("l"), "reload"), (.char("T"), "cycleTheme"),
             (.char("q"), "quit"), (.char("?"), "toggleHelp"), (.ctrl("c"), "quit"),
         ]

@@ -18,7 +18,9 @@ func loadedState() -> AppState {
         let effects = s.apply(.engine(models: ["m"], samplers: ["ddim"], recipes: []))
         #expect(effects.count == 2)
         #expect(effects.first == .encode(promptA: s.promptA, promptB: s.promptB))
-        if case .sample(let r) = effects.last { #expect(r.model == "m" && r.sampler == "ddim") } else {
+        if case .sample(let r) = effects.last {
+            #expect(r.model == "m" && r.sampler == "ddim")
+        } else {
             Issue.record("expected a sample effect, got \(effects)")
         }
     }
@@ -106,24 +108,34 @@ func loadedState() -> AppState {
     @Test func stepEventsFillPreviewAndOlderJobsAreIgnored() {
         var s = loadedState()
         let img = RGBImage(width: 2, height: 2, fill: (9, 9, 9))
-        _ = s.apply(.job(JobEvent(job: JobID(5), kind: .sample,
-                                  update: .sampleStep(SampleStep(step: 1, total: 4, preview: img, seconds: 0.2)))))
+        _ = s.apply(
+            .job(
+                JobEvent(
+                    job: JobID(5), kind: .sample,
+                    update: .sampleStep(SampleStep(step: 1, total: 4, preview: img, seconds: 0.2)))))
         #expect(s.preview.step == 1 && s.preview.frames.count == 1 && s.preview.running)
-        _ = s.apply(.job(JobEvent(job: JobID(4), kind: .sample,
-                                  update: .sampleStep(SampleStep(step: 3, total: 4, preview: nil, seconds: 0.2)))))
+        _ = s.apply(
+            .job(
+                JobEvent(
+                    job: JobID(4), kind: .sample,
+                    update: .sampleStep(SampleStep(step: 3, total: 4, preview: nil, seconds: 0.2)))))
         #expect(s.preview.step == 1)
-        _ = s.apply(.job(JobEvent(job: JobID(5), kind: .sample, update: .cfgChanged(cfg: 6, fromStep: 2))))
+        _ = s.apply(.job(JobEvent(job: JobID(5), kind: .sample, update: .cfgChanged(cfg: 6, afterStep: 2))))
         #expect(s.preview.cfgMarks.map(\.step) == [2])
-        let run = SampleRun(request: s.sampleRequest!, image: img, frames: [SampleFrame(step: 1, image: img)],
-                            secondsPerStep: 0.3)
+        let run = SampleRun(
+            request: s.sampleRequest!, image: img, frames: [SampleFrame(step: 1, image: img)],
+            secondsPerStep: 0.3)
         _ = s.apply(.job(JobEvent(job: JobID(5), kind: .sample, update: .sampleFinished(run))))
         #expect(!s.preview.running && s.preview.secondsPerStep == 0.3 && s.preview.request == run.request)
     }
 
     @Test func scrubbingFramesInPreview() {
         var s = loadedState()
-        let frames = (1...4).map { SampleFrame(step: $0, image: RGBImage(width: 1, height: 1, fill: (UInt8($0), 0, 0))) }
-        let run = SampleRun(request: s.sampleRequest!, image: frames[3].image, frames: frames, secondsPerStep: 0.1)
+        let frames = (1...4).map {
+            SampleFrame(step: $0, image: RGBImage(width: 1, height: 1, fill: (UInt8($0), 0, 0)))
+        }
+        let run = SampleRun(
+            request: s.sampleRequest!, image: frames[3].image, frames: frames, secondsPerStep: 0.1)
         _ = s.apply(.job(JobEvent(job: JobID(1), kind: .sample, update: .sampleFinished(run))))
         s.focus = .preview
         _ = s.apply(.change(-1))
@@ -140,9 +152,15 @@ func loadedState() -> AppState {
         var s = loadedState()
         #expect(s.apply(.train) == [.train(TrainRequest(recipe: "toy-run", runName: "toy-run"))])
         for (i, loss) in [Float(1), 0.5].enumerated() {
-            _ = s.apply(.job(JobEvent(job: JobID(2), kind: .train, update: .training(TrainingProgress(
-                runName: "toy-run", step: i + 1, totalSteps: 10, loss: loss, learningRate: 3e-4, gradNorm: 1,
-                itemsPerSecond: 2)))))
+            _ = s.apply(
+                .job(
+                    JobEvent(
+                        job: JobID(2), kind: .train,
+                        update: .training(
+                            TrainingProgress(
+                                runName: "toy-run", step: i + 1, totalSteps: 10, loss: loss,
+                                learningRate: 3e-4, gradNorm: 1,
+                                itemsPerSecond: 2)))))
         }
         #expect(s.training.losses == [1, 0.5])
         // Debiased EMA: first value equals the first loss; second = (0.98·0.02·1 + 0.02·0.5)/(1 − 0.98²).
@@ -150,7 +168,8 @@ func loadedState() -> AppState {
         #expect(abs(Double(s.training.smoothed[1]) - (0.98 * 0.02 + 0.02 * 0.5) / (1 - 0.98 * 0.98)) < 1e-6)
         #expect(s.training.running)
         #expect(s.apply(.train) == [.stopTraining(JobID(2))])
-        _ = s.apply(.job(JobEvent(job: JobID(2), kind: .train, update: .state(.cancelled, message: "stopped"))))
+        _ = s.apply(
+            .job(JobEvent(job: JobID(2), kind: .train, update: .state(.cancelled, message: "stopped"))))
         #expect(!s.training.running)
     }
 

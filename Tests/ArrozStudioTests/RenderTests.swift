@@ -8,7 +8,8 @@ import Testing
 /// A state with something in every pane: prompts encoded, a finished run with frames, a training run.
 func populatedState() -> AppState {
     var s = loadedState()
-    s.promptSummary = PromptPairSummary(vectorA: TestEngine.vector("a red circle"), vectorB: TestEngine.vector("a blue square"))
+    s.promptSummary = PromptPairSummary(
+        vectorA: TestEngine.vector("a red circle"), vectorB: TestEngine.vector("a blue square"))
     let r = s.sampleRequest!
     let frames = (1...4).map { SampleFrame(step: $0, image: TestEngine.image(r, cfg: 3.5, step: $0)) }
     let run = SampleRun(request: r, image: frames[3].image, frames: frames, secondsPerStep: 0.41)
@@ -21,14 +22,20 @@ func populatedState() -> AppState {
             samplesStep: step == 50 ? 50 : nil)
         _ = s.apply(.job(JobEvent(job: JobID(2), kind: .train, update: .training(p))))
     }
-    _ = s.apply(.jobs([JobSummary(id: JobID(2), kind: .train, state: .running, step: 60, total: 100),
-                       JobSummary(id: JobID(3), kind: .sample, state: .done, step: 4, total: 4)], cachedRuns: 1))
+    _ = s.apply(
+        .jobs(
+            [
+                JobSummary(id: JobID(2), kind: .train, state: .running, step: 60, total: 100),
+                JobSummary(id: JobID(3), kind: .sample, state: .done, step: 4, total: 4),
+            ], cachedRuns: 1))
     return s
 }
 
 /// Renders `state` through the real Screen into a MemoryTerminal.
-func render(_ state: AppState, cols: Int, rows: Int, graphics: GraphicsMode = .halfblock,
-            theme: Theme = .arrozDark) -> MemoryTerminal {
+func render(
+    _ state: AppState, cols: Int, rows: Int, graphics: GraphicsMode = .halfblock,
+    theme: Theme = .arrozDark
+) -> MemoryTerminal {
     let term = MemoryTerminal(cols: cols, rows: rows, cellWidth: 10, cellHeight: 20)
     var canvas = Canvas(width: cols, height: rows)
     let ctx = PaneContext(theme: theme, focus: state.focus, graphics: graphics, cellWidth: 10, cellHeight: 20)
@@ -53,8 +60,10 @@ func render(_ state: AppState, cols: Int, rows: Int, graphics: GraphicsMode = .h
     @Test(arguments: sizes) func samplerPane(cols: Int, rows: Int) {
         let text = render(populatedState(), cols: cols, rows: rows).dump()
         #expect(text.contains("┌ Sampler "))
-        for line in ["model    ◀ toy-a ▶", "sampler  ◀ ddim ▶", "steps    ◀ 20 ▶", "cfg      ◀ 3.5 ▶",
-                     "seed     ◀ 42 ▶", "size     ◀ 32×32 ▶", "eta      ◀ 0.0 ▶"] {
+        for line in [
+            "model    ◀ toy-a ▶", "sampler  ◀ ddim ▶", "steps    ◀ 20 ▶", "cfg      ◀ 3.5 ▶",
+            "seed     ◀ 42 ▶", "size     ◀ 32×32 ▶", "eta      ◀ 0.0 ▶",
+        ] {
             #expect(text.contains(line), "missing \(line)")
         }
     }
@@ -74,7 +83,9 @@ func render(_ state: AppState, cols: Int, rows: Int, graphics: GraphicsMode = .h
     @Test(arguments: sizes) func trainingPane(cols: Int, rows: Int) {
         let text = render(populatedState(), cols: cols, rows: rows).dump()
         #expect(text.contains("┌ Training ── run toy-run · step 60/100 "))
-        #expect(text.contains("loss ") && text.contains("(ema)") && text.contains("3.1 it/s") && text.contains("ETA 20 m"))
+        #expect(
+            text.contains("loss ") && text.contains("(ema)") && text.contains("3.1 it/s")
+                && text.contains("ETA 20 m"))
         #expect(text.contains("lr 3e-4") && text.contains("grad 0.800") && text.contains("60%"))
         #expect(text.unicodeScalars.contains { (0x2801...0x28FF).contains($0.value) })  // braille curve
         if cols >= 160 { #expect(text.contains("samples @50")) }

@@ -27,7 +27,8 @@ import Testing
         let term = MemoryTerminal(cols: 80, rows: 24, cellWidth: 10, cellHeight: 20)
         let screen = Screen(terminal: term)
         var canvas = Canvas(width: 80, height: 24)
-        let ctx = PaneContext(theme: .arrozDark, focus: s.focus, graphics: .sixel, cellWidth: 10, cellHeight: 20)
+        let ctx = PaneContext(
+            theme: .arrozDark, focus: s.focus, graphics: .sixel, cellWidth: 10, cellHeight: 20)
         StudioView.render(s, keyMap: KeyMap(), into: &canvas, ctx)
         #expect(canvas.images.count == 1)  // the preview (the training grid needs a wider pane)
         let placement = try #require(canvas.images.first)
@@ -38,7 +39,9 @@ import Testing
         let write = try #require(term.rawWrites.first)
         #expect(write.afterFlush == term.flushCount)
         let text = String(decoding: write.bytes, as: UTF8.self)
-        #expect(text.hasPrefix("\u{1b}[?2026h\u{1b}7\u{1b}[\(placement.rect.y + 1);\(placement.rect.x + 1)H\u{1b}P"))
+        #expect(
+            text.hasPrefix(
+                "\u{1b}[?2026h\u{1b}7\u{1b}[\(placement.rect.y + 1);\(placement.rect.x + 1)H\u{1b}P"))
         #expect(text.hasSuffix("\u{1b}8\u{1b}[?2026l"))
         // The image cells stay blank in the text grid.
         #expect(term.cell(x: placement.rect.x, y: placement.rect.y).glyph == " ")
@@ -49,23 +52,35 @@ import Testing
         screen.present(canvas, sixel: true)
         #expect(term.rawWrites.count == 2)
         // The decoded sixel is the placed image.
-        let sixel = Array(write.bytes.dropFirst(Array("\u{1b}[?2026h\u{1b}7\u{1b}[\(placement.rect.y + 1);\(placement.rect.x + 1)H".utf8).count)
+        let sixel = Array(
+            write.bytes.dropFirst(
+                Array("\u{1b}[?2026h\u{1b}7\u{1b}[\(placement.rect.y + 1);\(placement.rect.x + 1)H".utf8)
+                    .count
+            )
             .dropLast(Array("\u{1b}8\u{1b}[?2026l".utf8).count))
         let decoded = try Sixel.decode(sixel)
         // libsixel's palette (percent RGB, median cut) brings a flat colour back within a few levels.
         let (a, b) = (decoded.rgb(3, 3), placement.image.rgb(3, 3))
         #expect(decoded.width == placement.image.width, "\(a) vs \(b)")
-        #expect(abs(Int(a.r) - Int(b.r)) <= 10 && abs(Int(a.g) - Int(b.g)) <= 10 && abs(Int(a.b) - Int(b.b)) <= 10)
+        #expect(
+            abs(Int(a.r) - Int(b.r)) <= 10 && abs(Int(a.g) - Int(b.g)) <= 10 && abs(Int(a.b) - Int(b.b)) <= 10
+        )
     }
 
     @Test func movingAnImageForcesAFullRepaint() {
         let term = MemoryTerminal(cols: 20, rows: 10, cellWidth: 8, cellHeight: 16)
         let screen = Screen(terminal: term)
         var a = Canvas(width: 20, height: 10)
-        a.images = [ImagePlacement(rect: Rect(x: 0, y: 0, width: 2, height: 1), image: RGBImage(width: 16, height: 16))]
+        a.images = [
+            ImagePlacement(
+                rect: Rect(x: 0, y: 0, width: 2, height: 1), image: RGBImage(width: 16, height: 16))
+        ]
         screen.present(a, sixel: true)
         var b = Canvas(width: 20, height: 10)
-        b.images = [ImagePlacement(rect: Rect(x: 5, y: 2, width: 2, height: 1), image: RGBImage(width: 16, height: 16))]
+        b.images = [
+            ImagePlacement(
+                rect: Rect(x: 5, y: 2, width: 2, height: 1), image: RGBImage(width: 16, height: 16))
+        ]
         let before = term.forcedRedraws
         screen.present(b, sixel: true)
         #expect(term.forcedRedraws == before + 1)
@@ -85,8 +100,9 @@ import Testing
     @Test func fitsKeepAspectAndScaleByWholeFactors() {
         let hb = ImageView.halfBlockFit(width: 32, height: 32, in: Rect(x: 0, y: 0, width: 40, height: 20))
         #expect(hb.cols == 32 && hb.rows == 16)
-        let sx = ImageView.sixelFit(width: 32, height: 32, in: Rect(x: 0, y: 0, width: 40, height: 10),
-                                    cellWidth: 10, cellHeight: 20)
+        let sx = ImageView.sixelFit(
+            width: 32, height: 32, in: Rect(x: 0, y: 0, width: 40, height: 10),
+            cellWidth: 10, cellHeight: 20)
         #expect(sx.pixelWidth == 192 && sx.pixelHeight == 192 && sx.cols == 20 && sx.rows == 10)
     }
 }

@@ -7,12 +7,16 @@ import Testing
 @testable import ArrozStudio
 
 @Suite struct StudioAppTests {
-    func makeApp(_ engine: TestEngine, _ term: MemoryTerminal, output: String = NSTemporaryDirectory() + "arroz-\(UUID())")
+    func makeApp(
+        _ engine: TestEngine, _ term: MemoryTerminal,
+        output: String = NSTemporaryDirectory() + "arroz-\(UUID())"
+    )
         -> (StudioApp, JobQueue)
     {
         let queue = JobQueue(engine: engine)
         let app = StudioApp(
-            terminal: term, queue: queue, engine: engine, catalog: ThemeCatalog(directories: [themesDirectory]),
+            terminal: term, queue: queue, engine: engine,
+            catalog: ThemeCatalog(directories: [themesDirectory]),
             options: StudioApp.Options(graphics: .halfblock, outputDirectory: output))
         return (app, queue)
     }
@@ -111,5 +115,51 @@ import Testing
         #expect(app.state.training.losses.count == 30)
         #expect(!app.state.training.running)
         #expect(term.dump().contains("run toy-run · step 30/30"))
+    }
+
+    @Test func interpolationStripShowsASheetScrubsAndSaves() throws {
+        let engine = TestEngine()
+        let term = MemoryTerminal(cols: 80, rows: 24)
+        let out = NSTemporaryDirectory() + "arroz-strip-\(UUID())"
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let (app, queue) = makeApp(engine, term, output: out)
+        queue.runUntilIdle()
+        app.tick(key: .char("i"))
+        queue.runUntilIdle()
+        app.tick(key: nil)
+        let p = app.state.preview
+        #expect(p.strip.map(\.mix) == (0..<7).map { Float($0) / 6 })
+        // Frames differ in blue (mix), share seed and settings.
+        #expect(p.strip.first?.image.rgb(0, 0).b == 0 && p.strip.last?.image.rgb(0, 0).b == 255)
+        #expect(p.shownImage == p.stripSheet)
+        #expect(term.dump().contains("interpolate A→B · 7/7"))
+        #expect(term.dump().contains("▏all"))
+        for key: Key in [.tab, .tab, .left] { app.tick(key: key) }
+        #expect(app.state.preview.selectedFrame == 6)
+        #expect(app.state.preview.shownImage == p.strip[6].image)
+        app.tick(key: .right)
+        app.tick(key: .char("s"))
+        let files = try FileManager.default.contentsOfDirectory(atPath: out)
+        #expect(files.count == 1)
+        let saved = try loadPNG(out + "/" + files[0])
+        #expect(saved == p.stripSheet)
+    }
+
+    @Test func checkpointKeyReachesTheTrainingLoop() {
+        let engine = TestEngine()
+        engine.trainingSteps = 3
+        let term = MemoryTerminal(cols: 80, rows: 24)
+        let (app, queue) = makeApp(engine, term)
+        app.tick(key: .char("c"))
+        #expect(app.state.status?.isError == true)
+        app.tick(key: .char("t"))
+        engine.duringTraining = { step in
+            if step == 1 {
+                _ = queue.drainEvents().map { app.dispatch(.job($0)) }
+                app.dispatch(.checkpoint)
+            }
+        }
+        queue.runUntilIdle()
+        #expect(engine.trainingEvents.contains("checkpoint 1"))
     }
 }

@@ -1,4 +1,5 @@
 // TestEngine: a small deterministic StudioEngine for the studio's tests (test target only, not shipped).
+import ArrozDiffusion
 import ArrozImage
 import ArrozTrain
 
@@ -30,28 +31,37 @@ final class TestEngine: StudioEngine {
         PromptPairSummary(vectorA: Self.vector(promptA), vectorB: Self.vector(promptB), bins: 8)
     }
 
-    func sample(_ request: SampleRequest, live: LiveParameters, onStep: (SampleStep) -> Bool) throws -> RGBImage? {
+    func sample(_ request: SampleRequest, controls: SamplerControls, onStep: (SampleStep) -> Bool) throws
+        -> RGBImage?
+    {
         if failSampling { throw Failure() }
         sampleCalls.append(request)
         cfgPerStep = []
         var image = RGBImage(width: request.width, height: request.height)
         for step in 1...request.steps {
-            let cfg = live.beginStep()
+            if controls.isCancelled { return nil }
+            let cfg = controls.guidanceScale
             cfgPerStep.append(cfg)
             image = Self.image(request, cfg: cfg, step: step)
             trainingEvents.append("sample step \(step)")
             duringSample?(request, step)
-            if !onStep(SampleStep(step: step, total: request.steps, preview: image, seconds: 0.01)) { return nil }
+            if !onStep(SampleStep(step: step, total: request.steps, preview: image, seconds: 0.01)) {
+                return nil
+            }
         }
         return image
     }
 
-    func train(_ request: TrainRequest, control: TrainingControl, onProgress: (TrainingProgress) -> Void) throws {
+    func train(_ request: TrainRequest, control: TrainingControl, onProgress: (TrainingProgress) -> Void)
+        throws
+    {
         for step in 1...trainingSteps {
             trainingEvents.append("train step \(step)")
-            onProgress(TrainingProgress(
-                runName: request.runName, step: step, totalSteps: trainingSteps, loss: 1 / Float(step),
-                learningRate: 1e-3, gradNorm: 0.5, itemsPerSecond: 10, etaSeconds: Double(trainingSteps - step)))
+            onProgress(
+                TrainingProgress(
+                    runName: request.runName, step: step, totalSteps: trainingSteps, loss: 1 / Float(step),
+                    learningRate: 1e-3, gradNorm: 0.5, itemsPerSecond: 10,
+                    etaSeconds: Double(trainingSteps - step)))
             duringTraining?(step)
             switch control.betweenSteps() {
             case .proceed: break
@@ -66,7 +76,9 @@ final class TestEngine: StudioEngine {
 
     static func vector(_ s: String) -> [Float] {
         var v = [Float](repeating: 0, count: 16)
-        for (i, u) in s.unicodeScalars.enumerated() { v[(i * 7 + Int(u.value)) % 16] += Float(u.value % 13) - 6 }
+        for (i, u) in s.unicodeScalars.enumerated() {
+            v[(i * 7 + Int(u.value)) % 16] += Float(u.value % 13) - 6
+        }
         return v
     }
 

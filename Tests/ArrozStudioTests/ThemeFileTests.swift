@@ -25,7 +25,9 @@ let themesDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent(
             for key in ThemeKey.allCases {
                 let i = lines.firstIndex { $0.hasPrefix("theme[\(key.rawValue)]=") }
                 #expect(i != nil, "\(file) lacks \(key.rawValue)")
-                if let i { #expect(i > 0 && lines[i - 1].hasPrefix("#"), "\(file): \(key.rawValue) uncommented") }
+                if let i {
+                    #expect(i > 0 && lines[i - 1].hasPrefix("#"), "\(file): \(key.rawValue) uncommented")
+                }
             }
             #expect(theme.colors.count == ThemeKey.allCases.count)
         }

@@ -19,8 +19,9 @@ import Testing
 
     @Test func spanModeCoversMinToMax() {
         var c = Canvas(width: 1, height: 1)
-        BrailleGraph.draw(&c, c.bounds, [BrailleGraph.Series([0, 1, 0, 1], style: .plain, mode: .span)],
-                          range: (0, 1))
+        BrailleGraph.draw(
+            &c, c.bounds, [BrailleGraph.Series([0, 1, 0, 1], style: .plain, mode: .span)],
+            range: (0, 1))
         #expect(c[0, 0].glyph == "⣿")
     }
 
@@ -44,15 +45,18 @@ import Testing
         #expect(TextLayout.truncate("abcdef", 4) == "abc…")
         #expect(TextLayout.pad("ab", 4) == "ab  ")
         #expect(TextLayout.wrap("one two three", 7) == ["one two", "three"])
-        #expect(TextLayout.number(0.041) == "0.041" && TextLayout.number(3e-4) == "3e-4" && TextLayout.number(1200) == "1200")
+        #expect(
+            TextLayout.number(0.041) == "0.041" && TextLayout.number(3e-4) == "3e-4"
+                && TextLayout.number(1200) == "1200")
         #expect(TextLayout.fixed(-0.05, 1) == "-0.1" && TextLayout.fixed(2, 2) == "2.00")
         #expect(TextLayout.scalars("a🍎b").map(String.init).joined() == "a?b")
         #expect(TextLayout.duration(1200) == "20 m")
     }
 
     @Test func parametersTextRoundTrips() throws {
-        let r = SampleRequest(promptA: "a red, shiny apple", promptB: "a pear", mix: 0.35, model: "emoji, ema",
-                              sampler: "ddim", steps: 20, cfg: 3.5, seed: 42, width: 32, height: 32, eta: 0.1)
+        let r = SampleRequest(
+            promptA: "a red, shiny apple", promptB: "a pear", mix: 0.35, model: "emoji, ema",
+            sampler: "ddim", steps: 20, cfg: 3.5, seed: 42, width: 32, height: 32, eta: 0.1)
         #expect(try SampleRequest(parametersText: r.parametersText, source: "x.png") == r)
         #expect(throws: ParametersError.missing(source: "y.png")) {
             _ = try SampleRequest(parametersText: "just a prompt", source: "y.png")

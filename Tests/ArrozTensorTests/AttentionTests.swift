@@ -118,3 +118,37 @@ func referenceAttention(_ q: Tensor, _ k: Tensor, _ v: Tensor, additive: Tensor?
         }
     }
 }
+
+@Suite struct FastExpTests {
+    @Test func simdExpMatchesFoundation() {
+        var worst: Float = 0
+        var x: Float = -87
+        while x < 88.2 {
+            let lanes = SIMD8<Float>((0..<8).map { x + Float($0) * 0.013 })
+            let e = simdExp(lanes)
+            for i in 0..<8 {
+                let ref = Foundation.exp(lanes[i])
+                worst = max(worst, abs(e[i] - ref) / ref)
+            }
+            x += 0.37
+        }
+        #expect(worst < 5e-7, "worst relative error \(worst)")
+        let edge = simdExp(SIMD8<Float>(-.infinity, -100, -87.4, 0, 1, -1, 88, 89))
+        #expect(edge[0] == 0 && edge[1] == 0 && edge[2] == 0 && edge[3] == 1)
+        #expect(abs(edge[4] - Float(M_E)) < 1e-6 && edge[7].isFinite)
+    }
+
+    @Test func softmaxRowHandlesTailsAndMaskedRows() {
+        for n in [1, 7, 8, 13, 24] {
+            var row = (0..<n).map { Float($0 % 5) - 2 + ($0 == 3 ? -Float.infinity : 0) }
+            let mx = row.max()!
+            let e = row.map { Foundation.exp($0 - mx) }
+            let expected = e.map { $0 / e.reduce(0, +) }
+            row.withUnsafeMutableBufferPointer { softmaxRowInPlace($0.baseAddress!, n) }
+            expectClose(row, expected, rtol: 1e-6, atol: 1e-7, "n=\(n)")
+        }
+        var masked = [Float](repeating: -.infinity, count: 9)
+        masked.withUnsafeMutableBufferPointer { softmaxRowInPlace($0.baseAddress!, 9) }
+        #expect(masked.allSatisfy { $0 == 0 })
+    }
+}

@@ -71,4 +71,11 @@ import Testing
         #expect(PromptSource("missing.npy") == .text("missing.npy"))
         #expect(PromptSource("a red apple") == .text("a red apple"))
     }
+
+    @Test func promptFilesMustBeUTF8() throws {
+        let good = write(Data("a red apple\n\nan ankle boot\r\n".utf8), "p.txt")
+        #expect(try PromptSource.readPromptFile(good) == ["a red apple", "an ankle boot"])
+        let bad = write(Data([0x61, 0x0A, 0xC3, 0x28, 0x0A]), "bad.txt")
+        #expect(throws: TextError.invalidUTF8(path: bad)) { try PromptSource.readPromptFile(bad) }
+    }
 }

@@ -21,7 +21,7 @@ make(out_dir) writes:
                                 expected Float32 values in nn_optim.json under st.<name>
   python_plain.safetensors      a I64 [2], b.w F32 [2, 3], c F32 [1], metadata {"k": "v\"q"} — our writer must
                                 produce these exact bytes for the same content
-  When Tests/ArrozNNTests/Fixtures/swift_written.safetensors exists (written by the Swift round-trip test
+  When Tests/ArrozNNTests/Fixtures/swift_written.safetensors (and swift_checkpoint.safetensors) exist (written by the Swift round-trip test
   with ARROZ_WRITE_FIXTURES=1), it is loaded with safetensors.torch.load_file and checked.
 Run: ~/torch-venv/bin/python Tests/Fixtures/fixtures_nn.py Tests/ArrozNNTests/Fixtures
 """
@@ -183,6 +183,21 @@ def safetensors_files(out, out_dir):
         assert torch.equal(loaded["b"], torch.tensor([-1.0, 0.5])), loaded["b"]
         assert torch.equal(loaded["count"], torch.tensor([7, -3, 2 ** 40], dtype=torch.int64)), loaded["count"]
         print(f"{swift}: loads in Python safetensors with the expected values")
+
+    ckpt = os.path.join(out_dir, "swift_checkpoint.safetensors")
+    if os.path.exists(ckpt):
+        tensors = load_file(ckpt)
+        with safe_open(ckpt, framework="pt") as f:
+            meta = f.metadata()
+        assert meta["arroz.format"] == "1" and meta["arroz.family"] == "prior" and meta["arroz.step"] == "3", meta
+        assert json.loads(meta["arroz.config"]) == {"name": 'tiny "mlp"', "width": 4}, meta["arroz.config"]
+        assert json.loads(meta["arroz.optim"])[""]["steps"]["0.weight"] == 3, meta["arroz.optim"]
+        model = {k: v for k, v in tensors.items() if not k.startswith(("ema.", "optim."))}
+        assert sorted(model) == ["0.bias", "0.weight", "2.bias", "2.weight"], sorted(model)
+        assert tensors["ema.0.weight"].shape == tensors["optim.0.weight.exp_avg_sq"].shape == (4, 3)
+        net = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.Tanh(), torch.nn.Linear(4, 2))
+        net.load_state_dict(model)  # strict: the names are PyTorch's nn.Sequential state_dict keys
+        print(f"{ckpt}: loads in Python; model weights load_state_dict into nn.Sequential")
 
 
 def make(out_dir):

@@ -3,10 +3,11 @@ import ArrozTensor
 
 /// Shadow copies of a model's tensors, averaged as θ̄ ← β·θ̄ + (1 − β)·θ.
 ///
-/// Matches the seeds' training loops (Arroz Con Cosas: β 0.999 from step 5000, "copy before"): an `update` at
-/// a step below `startStep` copies the weights; from `startStep` on it averages, written as PyTorch's
-/// `ema.lerp_(θ, 1 − β)` = θ̄ + (1 − β)·(θ − θ̄). Only trainable parameters are averaged; buffers (running
-/// statistics, counters) are copied at every update so the EMA model stays usable on its own.
+/// Matches the seeds' training loops (Arroz Con Cosas `train_v1.py`: `if it < ema_start: load_state_dict`
+/// else `update_weights_ema(beta=0.999)`, which computes `ema·β + θ·(1 − β)` in that order): an `update`
+/// at a step below `startStep` copies the weights; from `startStep` on it averages. Only trainable parameters
+/// are averaged; buffers (running statistics, counters) are copied at every update so the EMA model stays
+/// usable on its own (the seed's diffusion models have no buffers).
 public final class EMA {
     public let decay: Float
     public let startStep: Int
@@ -31,7 +32,7 @@ public final class EMA {
         precondition(
             current.count == shadow.count,
             "EMA.update: model has \(current.count) tensors, EMA has \(shadow.count)")
-        let oneMinus = 1 - decay
+        let beta = decay, oneMinus = 1 - decay
         for (k, (name, t)) in current.enumerated() {
             let s = shadow[k]
             precondition(
@@ -43,7 +44,7 @@ public final class EMA {
             }
             let dst = s.tensor.mutableData, src = t.data
             parallelFor(dst.count, grain: 1 << 15) { range in
-                for i in range { dst[i] += oneMinus * (src[i] - dst[i]) }
+                for i in range { dst[i] = dst[i] * beta + src[i] * oneMinus }
             }
         }
     }

@@ -38,7 +38,11 @@ func indexNamed(_ tensors: [Tensor]) -> [NamedParameter] {
     tensors.enumerated().map { (name: String($0.offset), tensor: $0.element) }
 }
 
-/// The trainable parameters of a layer (those with `requiresGrad`), with names.
+/// The trainable parameters of a layer (those with `requiresGrad`), with names. A tensor visited under two
+/// names (tied weights) is kept once, under its first name, as `nn.Module.parameters()` deduplicates; otherwise
+/// it would be updated twice per step.
 func trainableNamed(_ model: Layer) -> [NamedParameter] {
-    model.namedParameters().filter { $0.1.requiresGrad }.map { (name: $0.0, tensor: $0.1) }
+    var seen = Set<ObjectIdentifier>()
+    return model.namedParameters().filter { $0.1.requiresGrad && seen.insert(ObjectIdentifier($0.1)).inserted }
+        .map { (name: $0.0, tensor: $0.1) }
 }

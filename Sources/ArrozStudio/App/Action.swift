@@ -12,7 +12,7 @@ public enum Action: Sendable {
     case beginEdit, commitEdit, cancelEdit
     case editInsert(Character), editBackspace, editDelete, editCursor(Int), editHome, editEnd
     // Commands
-    case train, interpolate, save, reseed, reload, cycleTheme, toggleHelp, quit
+    case train, checkpoint, interpolate, save, reseed, reload, cycleTheme, toggleHelp, quit
     // From the app / queue
     case job(JobEvent)
     case jobs([JobSummary], cachedRuns: Int)
@@ -30,6 +30,8 @@ public enum Effect: Equatable, Sendable {
     case train(TrainRequest)
     /// Stop a training job after a checkpoint.
     case stopTraining(JobID)
+    /// Save a checkpoint of the running training job now and keep training.
+    case checkpointNow
     /// Save the shown image as PNG with these settings embedded.
     case save(RGBImage, SampleRequest)
     /// Read settings back from the most recently saved PNG.

@@ -74,12 +74,14 @@ public struct PreviewState: Sendable {
     public var frames: [SampleFrame] = []
     /// Index into `frames` being looked at; nil follows the newest.
     public var selectedFrame: Int?
-    /// CFG changes during the run: (from step, new cfg).
+    /// CFG changes during the run: (steps finished when it was asked for, new cfg).
     public var cfgMarks: [(step: Int, cfg: Float)] = []
     /// Interpolation strip frames (mix, image), shown instead of step frames while `showingStrip`.
     public var strip: [(mix: Float, image: RGBImage)] = []
     public var stripCount = 0
     public var showingStrip = false
+    /// All strip frames on one contact sheet (shown when no single strip frame is selected).
+    public var stripSheet: RGBImage?
     /// The request the shown image answers (for saving it with its settings).
     public var request: SampleRequest?
 
@@ -87,7 +89,7 @@ public struct PreviewState: Sendable {
     public var shownImage: RGBImage? {
         if showingStrip, let i = selectedFrame, strip.indices.contains(i) { return strip[i].image }
         if !showingStrip, let i = selectedFrame, frames.indices.contains(i) { return frames[i].image }
-        return showingStrip ? strip.last?.image ?? image : image
+        return showingStrip ? stripSheet ?? image : image
     }
 }
 

@@ -17,20 +17,42 @@ public struct KeyMap: Sendable {
     public init(bindings: [KeyBinding] = KeyMap.standard) { self.bindings = bindings }
 
     public static let standard: [KeyBinding] = [
-        KeyBinding(keys: [.char("q")], action: .quit, label: "quit", help: "quit (a running training saves first)", inBar: true),
-        KeyBinding(keys: [.char("?"), .function(1)], action: .toggleHelp, label: "help", help: "show / hide this help", inBar: true),
+        KeyBinding(
+            keys: [.char("q")], action: .quit, label: "quit", help: "quit (a running training saves first)",
+            inBar: true),
+        KeyBinding(
+            keys: [.char("?"), .function(1)], action: .toggleHelp, label: "help",
+            help: "show / hide this help", inBar: true),
         KeyBinding(keys: [.tab], action: .focusNext, label: "pane", help: "next pane", inBar: true),
-        KeyBinding(keys: [.backTab], action: .focusPrevious, label: "back", help: "previous pane", inBar: false),
-        KeyBinding(keys: [.left], action: .change(-1), label: "change", help: "decrease / previous value of the field", inBar: true),
-        KeyBinding(keys: [.right], action: .change(1), label: "", help: "increase / next value of the field", inBar: false),
+        KeyBinding(
+            keys: [.backTab], action: .focusPrevious, label: "back", help: "previous pane", inBar: false),
+        KeyBinding(
+            keys: [.left], action: .change(-1), label: "change",
+            help: "decrease / previous value of the field", inBar: true),
+        KeyBinding(
+            keys: [.right], action: .change(1), label: "", help: "increase / next value of the field",
+            inBar: false),
         KeyBinding(keys: [.up], action: .moveField(-1), label: "field", help: "previous field", inBar: true),
         KeyBinding(keys: [.down], action: .moveField(1), label: "", help: "next field", inBar: false),
-        KeyBinding(keys: [.enter], action: .beginEdit, label: "edit", help: "edit the prompt (enter saves, esc cancels)", inBar: true),
-        KeyBinding(keys: [.char("t")], action: .train, label: "train", help: "start training the selected recipe / stop it", inBar: true),
-        KeyBinding(keys: [.char("i")], action: .interpolate, label: "interpolate", help: "strip of images from prompt A to B", inBar: true),
-        KeyBinding(keys: [.char("s")], action: .save, label: "save", help: "save the shown image as PNG with its settings", inBar: true),
+        KeyBinding(
+            keys: [.enter], action: .beginEdit, label: "edit",
+            help: "edit the prompt (enter saves, esc cancels)", inBar: true),
+        KeyBinding(
+            keys: [.char("t")], action: .train, label: "train",
+            help: "start training the selected recipe / stop it", inBar: true),
+        KeyBinding(
+            keys: [.char("c")], action: .checkpoint, label: "checkpoint",
+            help: "save a training checkpoint now (training continues)", inBar: false),
+        KeyBinding(
+            keys: [.char("i")], action: .interpolate, label: "interpolate",
+            help: "strip of images from prompt A to B", inBar: true),
+        KeyBinding(
+            keys: [.char("s")], action: .save, label: "save",
+            help: "save the shown image as PNG with its settings", inBar: true),
         KeyBinding(keys: [.char("r")], action: .reseed, label: "reseed", help: "new seed", inBar: true),
-        KeyBinding(keys: [.char("l")], action: .reload, label: "load", help: "load settings from the last saved PNG", inBar: false),
+        KeyBinding(
+            keys: [.char("l")], action: .reload, label: "load", help: "load settings from the last saved PNG",
+            inBar: false),
         KeyBinding(keys: [.char("T")], action: .cycleTheme, label: "theme", help: "next theme", inBar: false),
         KeyBinding(keys: [.ctrl("c")], action: .quit, label: "", help: "quit", inBar: false),
     ]

@@ -11,7 +11,9 @@ extension AppState {
         case .focusNext:
             focus = PaneID(rawValue: (focus.rawValue + 1) % PaneID.allCases.count) ?? .prompts
         case .focusPrevious:
-            focus = PaneID(rawValue: (focus.rawValue + PaneID.allCases.count - 1) % PaneID.allCases.count) ?? .prompts
+            focus =
+                PaneID(rawValue: (focus.rawValue + PaneID.allCases.count - 1) % PaneID.allCases.count)
+                ?? .prompts
         case .moveField(let d):
             let n = focus.fieldCount
             fields[focus] = ((field(focus) + d) % n + n) % n
@@ -56,9 +58,17 @@ extension AppState {
             if let n = editing?.text.count { editing?.cursor = n }
         case .train:
             return trainEffects()
+        case .checkpoint:
+            guard training.running else {
+                status = StatusMessage(text: "no training run to checkpoint", isError: true)
+                return []
+            }
+            status = StatusMessage(text: "checkpoint after the current step…", isError: false)
+            return [.checkpointNow]
         case .interpolate:
             guard let r = sampleRequest else { return noModel() }
             preview.strip = []
+            preview.stripSheet = nil
             preview.stripCount = stripFrames
             preview.showingStrip = true
             preview.selectedFrame = nil
@@ -129,11 +139,13 @@ extension AppState {
             case .model: sampler.model = Self.cycle(sampler.model, d, sampler.models.count)
             case .sampler: sampler.sampler = Self.cycle(sampler.sampler, d, sampler.samplers.count)
             case .steps:
-                sampler.steps = min(max(sampler.steps + d, SamplerSettings.stepRange.lowerBound),
-                                    SamplerSettings.stepRange.upperBound)
+                sampler.steps = min(
+                    max(sampler.steps + d, SamplerSettings.stepRange.lowerBound),
+                    SamplerSettings.stepRange.upperBound)
             case .cfg:
-                sampler.cfg = min(max(((sampler.cfg + 0.5 * Float(d)) * 2).rounded() / 2, 0),
-                                  SamplerSettings.cfgRange.upperBound)
+                sampler.cfg = min(
+                    max(((sampler.cfg + 0.5 * Float(d)) * 2).rounded() / 2, 0),
+                    SamplerSettings.cfgRange.upperBound)
             case .seed: sampler.seed = d < 0 && sampler.seed == 0 ? 0 : UInt64(Int64(sampler.seed) + Int64(d))
             case .size:
                 let sizes = SamplerSettings.sizes
@@ -143,11 +155,19 @@ extension AppState {
             }
             return sampleEffects()
         case .preview:
-            let count = preview.showingStrip ? preview.strip.count : preview.frames.count
-            guard count > 0 else { return [] }
-            let current = preview.selectedFrame ?? count - 1
-            let next = min(max(current + d, 0), count - 1)
-            preview.selectedFrame = next == count - 1 ? nil : next
+            if preview.showingStrip {
+                // Frames 0…n−1, then n = the whole strip (nil).
+                let n = preview.strip.count
+                guard n > 0 else { return [] }
+                let next = min(max((preview.selectedFrame ?? n) + d, 0), n)
+                preview.selectedFrame = next == n ? nil : next
+            } else {
+                // Frames 0…n−1, the newest being nil (follow the run).
+                let n = preview.frames.count
+                guard n > 0 else { return [] }
+                let next = min(max((preview.selectedFrame ?? n - 1) + d, 0), n - 1)
+                preview.selectedFrame = next == n - 1 ? nil : next
+            }
         case .training:
             guard !training.running else { return [] }
             training.recipe = Self.cycle(training.recipe, d, training.recipes.count)
@@ -214,13 +234,14 @@ extension AppState {
             preview.fromCache = run.fromCache
             preview.request = run.request
             preview.selectedFrame = nil
-        case .cfgChanged(let cfg, let fromStep):
-            if event.job == preview.job { preview.cfgMarks.append((fromStep, cfg)) }
+        case .cfgChanged(let cfg, let afterStep):
+            if event.job == preview.job { preview.cfgMarks.append((afterStep, cfg)) }
         case .encoded(let summary):
             promptSummary = summary
         case .stripFrame(_, let count, let mix, let image):
             preview.stripCount = count
             preview.strip.append((mix, image))
+            preview.stripSheet = ImageGrid.contactSheet(preview.strip.map(\.image), padding: 1)
             preview.showingStrip = true
         case .training(let p):
             training.job = event.job

@@ -14,8 +14,10 @@ public final class StudioApp {
         /// Seconds to wait for a running training job to checkpoint on exit.
         public var shutdownTimeout: Double
 
-        public init(graphics: GraphicsMode = .halfblock, themeName: String = "arroz-dark",
-                    outputDirectory: String = "outputs", tickMilliseconds: Int = 33, shutdownTimeout: Double = 60) {
+        public init(
+            graphics: GraphicsMode = .halfblock, themeName: String = "arroz-dark",
+            outputDirectory: String = "outputs", tickMilliseconds: Int = 33, shutdownTimeout: Double = 60
+        ) {
             self.graphics = graphics
             self.themeName = themeName
             self.outputDirectory = outputDirectory
@@ -37,8 +39,10 @@ public final class StudioApp {
     private var lastSaved: String?
     private var lastSize: TermSize?
 
-    public init(terminal: Terminal, queue: JobQueue, engine: StudioEngine?, catalog: ThemeCatalog, options: Options,
-                signals: SignalWatcher? = nil, computeThread: ComputeThread? = nil) {
+    public init(
+        terminal: Terminal, queue: JobQueue, engine: StudioEngine?, catalog: ThemeCatalog, options: Options,
+        signals: SignalWatcher? = nil, computeThread: ComputeThread? = nil
+    ) {
         self.terminal = terminal
         self.queue = queue
         self.catalog = catalog
@@ -47,17 +51,23 @@ public final class StudioApp {
         self.computeThread = computeThread
         screen = Screen(terminal: terminal)
         theme = .arrozDark
+        var themeError: String?
         do {
             theme = try catalog.load(options.themeName)
             state.themeName = theme.name
         } catch {
-            state.status = StatusMessage(text: "\(error); using arroz-dark", isError: true)
+            themeError = "theme \(options.themeName): \(error); using arroz-dark"
         }
+        defer { if let themeError { state.status = StatusMessage(text: themeError, isError: true) } }
         if let engine {
-            run(state.apply(.engine(models: engine.models, samplers: engine.samplers, recipes: engine.trainingRecipes)))
+            run(
+                state.apply(
+                    .engine(models: engine.models, samplers: engine.samplers, recipes: engine.trainingRecipes)
+                ))
         } else {
-            state.status = StatusMessage(text: "no model engine loaded: sampling and training are unavailable",
-                                         isError: true)
+            state.status = StatusMessage(
+                text: "no model engine loaded: sampling and training are unavailable",
+                isError: true)
         }
     }
 
@@ -79,20 +89,27 @@ public final class StudioApp {
     }
 
     /// One iteration: a key (if any), job events, redraw. Tests call this directly.
+    /// Redraws only when something changed (a key, an event, the job list, the size), so an idle studio
+    /// costs no CPU.
     public func tick(key: Key?) {
+        var changed = key != nil || lastSize == nil || terminal.size != lastSize
         if let key {
             if key == .resize { screen.invalidate() }
             if let action = keyMap.action(for: key, in: state) { dispatch(action) }
         }
-        for event in queue.drainEvents() { dispatch(.job(event)) }
+        let events = queue.drainEvents()
+        for event in events { dispatch(.job(event)) }
+        changed = changed || !events.isEmpty
         let jobs = queue.snapshot()
         if jobs != state.jobs || queue.cachedRuns != state.cachedRuns {
             dispatch(.jobs(jobs, cachedRuns: queue.cachedRuns))
+            changed = true
         }
         if let error = screen.lastImageError, state.status?.text != error {
             state.status = StatusMessage(text: error, isError: true)
+            changed = true
         }
-        draw()
+        if changed { draw() }
     }
 
     /// Renders the current state.
@@ -103,8 +120,9 @@ public final class StudioApp {
             lastSize = size
         }
         var canvas = Canvas(width: size.cols, height: size.rows)
-        let ctx = PaneContext(theme: theme, focus: state.focus, graphics: options.graphics,
-                              cellWidth: size.cellWidth, cellHeight: size.cellHeight)
+        let ctx = PaneContext(
+            theme: theme, focus: state.focus, graphics: options.graphics,
+            cellWidth: size.cellWidth, cellHeight: size.cellHeight)
         StudioView.render(state, keyMap: keyMap, into: &canvas, ctx)
         screen.present(canvas, sixel: options.graphics == .sixel)
     }
@@ -124,6 +142,7 @@ public final class StudioApp {
             case .strip(let r): queue.submitStrip(r)
             case .train(let r): queue.submitTraining(r)
             case .stopTraining(let id): queue.stopTraining(id, save: true)
+            case .checkpointNow: queue.saveTrainingNow()
             case .save(let image, let request): save(image, request)
             case .reloadSettings: reload()
             case .cycleTheme(let current): cycleTheme(current)
@@ -136,7 +155,8 @@ public final class StudioApp {
 
     private func save(_ image: RGBImage, _ request: SampleRequest) {
         do {
-            try FileManager.default.createDirectory(atPath: options.outputDirectory, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                atPath: options.outputDirectory, withIntermediateDirectories: true)
             var n = 1
             var path: String
             repeat {
@@ -153,12 +173,15 @@ public final class StudioApp {
 
     private func reload() {
         guard let path = lastSaved ?? newestPNG() else {
-            state.status = StatusMessage(text: "no saved PNG in \(options.outputDirectory)/ to load settings from",
-                                         isError: true)
+            state.status = StatusMessage(
+                text: "no saved PNG in \(options.outputDirectory)/ to load settings from",
+                isError: true)
             return
         }
         do {
-            guard let text = try loadPNGText(path)["parameters"] else { throw ParametersError.missing(source: path) }
+            guard let text = try loadPNGText(path)["parameters"] else {
+                throw ParametersError.missing(source: path)
+            }
             dispatch(.settingsLoaded(try SampleRequest(parametersText: text, source: path)))
         } catch {
             state.status = StatusMessage(text: "\(error)", isError: true)
@@ -167,10 +190,15 @@ public final class StudioApp {
 
     private func newestPNG() -> String? {
         let dir = options.outputDirectory
-        let files = (try? FileManager.default.contentsOfDirectory(atPath: dir))?.filter { $0.hasSuffix(".png") } ?? []
+        let files =
+            (try? FileManager.default.contentsOfDirectory(atPath: dir))?.filter { $0.hasSuffix(".png") } ?? []
         return files.map { dir + "/" + $0 }.max { a, b in
-            let da = (try? FileManager.default.attributesOfItem(atPath: a)[.modificationDate] as? Date) ?? .distantPast
-            let db = (try? FileManager.default.attributesOfItem(atPath: b)[.modificationDate] as? Date) ?? .distantPast
+            let da =
+                (try? FileManager.default.attributesOfItem(atPath: a)[.modificationDate] as? Date)
+                ?? .distantPast
+            let db =
+                (try? FileManager.default.attributesOfItem(atPath: b)[.modificationDate] as? Date)
+                ?? .distantPast
             return da < db
         }
     }

@@ -2,29 +2,40 @@
 
 /// A centred box over the panes.
 public enum HelpOverlay {
-    public static func render(_ keyMap: KeyMap, themeName: String, graphics: GraphicsMode, into canvas: inout Canvas,
-                              _ ctx: PaneContext) {
+    public static func render(
+        _ keyMap: KeyMap, themeName: String, graphics: GraphicsMode, into canvas: inout Canvas,
+        _ ctx: PaneContext
+    ) {
         let lines = keyMap.helpLines
         let keyWidth = (lines.map { TextLayout.width($0.keys) }.max() ?? 4) + 2
         let extra = ["", "theme \(themeName) · graphics \(graphics.rawValue)", "any key closes this help"]
-        let width = min(canvas.width - 4, max(44, keyWidth + (lines.map { TextLayout.width($0.help) }.max() ?? 20) + 4))
+        let width = min(
+            canvas.width - 4, max(44, keyWidth + (lines.map { TextLayout.width($0.help) }.max() ?? 20) + 4))
         let height = min(canvas.height - 2, lines.count + extra.count + 2)
         guard width > 10, height > 3 else { return }
-        let rect = Rect(x: (canvas.width - width) / 2, y: (canvas.height - height) / 2, width: width, height: height)
+        let rect = Rect(
+            x: (canvas.width - width) / 2, y: (canvas.height - height) / 2, width: width, height: height)
         let t = ctx.theme
         let base = Style(fg: t[.mainFg], bg: t[.editBg] ?? t[.mainBg])
         canvas.fill(rect, Cell(" ", base))
-        canvas.images.removeAll { $0.rect.x < rect.maxX && rect.x < $0.rect.maxX && $0.rect.y < rect.maxY && rect.y < $0.rect.maxY }
-        let inner = Box.draw(&canvas, rect, title: "Keys", border: base.with(fg: t[.activeBox]),
-                             titleStyle: base.with(fg: t[.title]).adding(.bold), subtitleStyle: base)
+        canvas.images.removeAll {
+            $0.rect.x < rect.maxX && rect.x < $0.rect.maxX && $0.rect.y < rect.maxY && rect.y < $0.rect.maxY
+        }
+        let inner = Box.draw(
+            &canvas, rect, title: "Keys", border: base.with(fg: t[.activeBox]),
+            titleStyle: base.with(fg: t[.title]).adding(.bold), subtitleStyle: base)
         var y = inner.y
         for (keys, help) in lines where y < inner.maxY {
-            canvas.text(TextLayout.pad(keys, keyWidth), x: inner.x + 1, y: y, base.with(fg: t[.hiFg]).adding(.bold))
-            canvas.text(TextLayout.truncate(help, inner.width - keyWidth - 1), x: inner.x + 1 + keyWidth, y: y, base)
+            canvas.text(
+                TextLayout.pad(keys, keyWidth), x: inner.x + 1, y: y, base.with(fg: t[.hiFg]).adding(.bold))
+            canvas.text(
+                TextLayout.truncate(help, inner.width - keyWidth - 1), x: inner.x + 1 + keyWidth, y: y, base)
             y += 1
         }
         for line in extra where y < inner.maxY {
-            canvas.text(TextLayout.truncate(line, inner.width - 1), x: inner.x + 1, y: y, base.with(fg: t[.inactiveFg]))
+            canvas.text(
+                TextLayout.truncate(line, inner.width - 1), x: inner.x + 1, y: y,
+                base.with(fg: t[.inactiveFg]))
             y += 1
         }
     }

@@ -19,7 +19,8 @@ public struct PaneContext {
     public var cellWidth: Int
     public var cellHeight: Int
 
-    public init(theme: Theme, focus: PaneID, graphics: GraphicsMode, cellWidth: Int = 0, cellHeight: Int = 0) {
+    public init(theme: Theme, focus: PaneID, graphics: GraphicsMode, cellWidth: Int = 0, cellHeight: Int = 0)
+    {
         self.theme = theme
         self.focus = focus
         self.graphics = graphics
@@ -28,7 +29,9 @@ public struct PaneContext {
     }
 
     /// Draws the pane's box: active border when focused, the pane's accent colour on the title.
-    public func box(_ canvas: inout Canvas, _ rect: Rect, _ pane: PaneID, accent: ThemeKey, subtitle: String = "")
+    public func box(
+        _ canvas: inout Canvas, _ rect: Rect, _ pane: PaneID, accent: ThemeKey, subtitle: String = ""
+    )
         -> Rect
     {
         let focused = focus == pane

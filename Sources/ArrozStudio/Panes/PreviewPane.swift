@@ -11,10 +11,12 @@ public enum PreviewPane {
         if let image = p.shownImage {
             ImageView.draw(image, in: imageArea, &canvas, ctx)
         } else {
-            let msg = state.sampler.modelName == nil ? "no model loaded" : p.running ? "sampling…" : "no image yet"
-            canvas.text(TextLayout.truncate(msg, imageArea.width),
-                        x: imageArea.x + max(0, (imageArea.width - TextLayout.width(msg)) / 2),
-                        y: imageArea.y + imageArea.height / 2, t.inactive)
+            let msg =
+                state.sampler.modelName == nil ? "no model loaded" : p.running ? "sampling…" : "no image yet"
+            canvas.text(
+                TextLayout.truncate(msg, imageArea.width),
+                x: imageArea.x + max(0, (imageArea.width - TextLayout.width(msg)) / 2),
+                y: imageArea.y + imageArea.height / 2, t.inactive)
         }
         strip(state, &canvas, stripArea, ctx)
     }
@@ -29,7 +31,9 @@ public enum PreviewPane {
         if let s = p.request?.sampler ?? state.sampler.samplerName { parts.append(s) }
         if p.secondsPerStep > 0 { parts.append(TextLayout.fixed(p.secondsPerStep, 2) + " s") }
         if p.fromCache { parts.append("cached") }
-        if let m = p.cfgMarks.last { parts.append("cfg→" + TextLayout.fixed(Double(m.cfg), 1) + " @\(m.step)") }
+        if let m = p.cfgMarks.last {
+            parts.append("cfg→" + TextLayout.fixed(Double(m.cfg), 1) + " after \(m.step)")
+        }
         return parts.joined(separator: " · ")
     }
 
@@ -42,7 +46,9 @@ public enum PreviewPane {
     static func strip(_ state: AppState, _ canvas: inout Canvas, _ area: Rect, _ ctx: PaneContext) {
         let p = state.preview
         let t = ctx.theme
-        let labels = p.showingStrip ? p.strip.map { TextLayout.fixed(Double($0.mix), 2) } : p.frames.map { "\($0.step)" }
+        let labels =
+            p.showingStrip
+            ? p.strip.map { TextLayout.fixed(Double($0.mix), 2) } + ["all"] : p.frames.map { "\($0.step)" }
         guard !labels.isEmpty else { return }
         let head = p.showingStrip ? "mix " : "steps "
         var x = area.x + canvas.text(head, x: area.x, y: area.y, ctx.label(state, .preview, 0))
@@ -51,7 +57,8 @@ public enum PreviewPane {
         let fit = max(1, (area.maxX - x) / cellWidth)
         let first = max(0, min(selected - fit / 2, labels.count - fit))
         for i in first..<min(labels.count, first + fit) {
-            let style = i == selected ? (ctx.focus == .preview ? t.selected : t.style(.hiFg, .bold)) : t.inactive
+            let style =
+                i == selected ? (ctx.focus == .preview ? t.selected : t.style(.hiFg, .bold)) : t.inactive
             x += canvas.text("▏", x: x, y: area.y, t.style(.divLine))
             x += canvas.text(TextLayout.pad(labels[i], cellWidth - 1), x: x, y: area.y, style)
         }

@@ -15,8 +15,9 @@ public enum PromptsPane {
         x += canvas.text(" A ", x: x, y: y, t.inactive)
         let value = " B " + TextLayout.fixed(Double(state.mix), 2)
         let width = inner.maxX - x - TextLayout.width(value)
-        Meter.slider(&canvas, x: x, y: y, width: width, fraction: Double(state.mix),
-                     fill: t.style(.meterFill), empty: t.style(.meterEmpty), knob: t.style(.meterKnob, .bold))
+        Meter.slider(
+            &canvas, x: x, y: y, width: width, fraction: Double(state.mix),
+            fill: t.style(.meterFill), empty: t.style(.meterEmpty), knob: t.style(.meterKnob, .bold))
         canvas.text(value, x: x + max(0, width), y: y, t.text)
     }
 
@@ -40,25 +41,36 @@ public enum PromptsPane {
             canvas.put(under, x: cx, y: y, style.adding(.reverse))
         } else {
             let shown = text.isEmpty ? "(empty: unconditional)" : text
-            canvas.text(TextLayout.truncate(shown, width), x: x, y: y, text.isEmpty ? ctx.theme.inactive : ctx.theme.text)
+            canvas.text(
+                TextLayout.truncate(shown, width), x: x, y: y,
+                text.isEmpty ? ctx.theme.inactive : ctx.theme.text)
         }
     }
 
-    private static func summaryLine(_ state: AppState, _ canvas: inout Canvas, _ inner: Rect, _ ctx: PaneContext) {
+    private static func summaryLine(
+        _ state: AppState, _ canvas: inout Canvas, _ inner: Rect, _ ctx: PaneContext
+    ) {
         let y = inner.y + 2
         let t = ctx.theme
         guard let s = state.promptSummary else {
-            canvas.text(TextLayout.truncate("embedding: not encoded yet", inner.width), x: inner.x, y: y, t.inactive)
+            canvas.text(
+                TextLayout.truncate("embedding: not encoded yet", inner.width), x: inner.x, y: y, t.inactive)
             return
         }
-        let numbers = "  |A| " + TextLayout.fixed(Double(s.a.norm), 2) + "  cos(A,B) " + TextLayout.fixed(Double(s.cosine), 2)
+        let numbers =
+            "  |A| " + TextLayout.fixed(Double(s.a.norm), 2) + "  cos(A,B) "
+            + TextLayout.fixed(Double(s.cosine), 2)
         let sparkWidth = max(4, min(s.a.profile.count, inner.width - TextLayout.width(numbers)))
-        let values = s.a.profile.map { $0 * (1 - state.mix) } .enumerated().map { i, v in
+        let values = s.a.profile.map { $0 * (1 - state.mix) }.enumerated().map { i, v in
             v + (i < s.b.profile.count ? s.b.profile[i] * state.mix : 0)
         }
-        Sparkline.draw(&canvas, x: inner.x, y: y, values: values, width: min(sparkWidth, inner.width), style: t.text) {
+        Sparkline.draw(
+            &canvas, x: inner.x, y: y, values: values, width: min(sparkWidth, inner.width), style: t.text
+        ) {
             t.gradient(.sparkStart, .sparkMid, .sparkEnd, $0)
         }
-        canvas.text(numbers, x: inner.x + sparkWidth, y: y, t.style(.graphText), maxWidth: inner.maxX - inner.x - sparkWidth)
+        canvas.text(
+            numbers, x: inner.x + sparkWidth, y: y, t.style(.graphText),
+            maxWidth: inner.maxX - inner.x - sparkWidth)
     }
 }

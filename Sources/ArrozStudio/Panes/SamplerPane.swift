@@ -19,26 +19,32 @@ public enum SamplerPane {
         for (row, (field, label, value)) in values.enumerated() where row < inner.height {
             let y = inner.y + row
             let selected = ctx.focus == .sampler && state.field(.sampler) == field.rawValue
-            canvas.text(TextLayout.pad(label, 8), x: inner.x, y: y, ctx.label(state, .sampler, field.rawValue))
+            canvas.text(
+                TextLayout.pad(label, 8), x: inner.x, y: y, ctx.label(state, .sampler, field.rawValue))
             var x = inner.x + 9
             let valueStyle = selected ? t.style(.hiFg, .bold) : t.text
             x += canvas.text("◀ ", x: x, y: y, selected ? t.style(.hiFg) : t.inactive)
             x += canvas.text(TextLayout.truncate(value, inner.maxX - x - 2), x: x, y: y, valueStyle)
             canvas.text(" ▶", x: x, y: y, selected ? t.style(.hiFg) : t.inactive)
             if field == .seed, inner.maxX - x > 14 { canvas.text("   r reseed", x: x + 2, y: y, t.inactive) }
-            if field == .cfg, state.preview.running, let mark = state.preview.cfgMarks.last, inner.maxX - x > 16 {
-                canvas.text("   live @\(mark.step)", x: x + 2, y: y, t.style(.jobRunning))
+            if field == .cfg, state.preview.running, let mark = state.preview.cfgMarks.last,
+                inner.maxX - x > 16
+            {
+                canvas.text("   live after \(mark.step)", x: x + 2, y: y, t.style(.jobRunning))
             }
         }
         // Extra rows: timing and cache, when the box is taller than the fields.
         let info = [
-            "last run  " + (state.preview.secondsPerStep > 0
-                ? TextLayout.fixed(state.preview.secondsPerStep, 2) + " s/step" : "—")
+            "last run  "
+                + (state.preview.secondsPerStep > 0
+                    ? TextLayout.fixed(state.preview.secondsPerStep, 2) + " s/step" : "—")
                 + (state.preview.fromCache ? " (cached)" : ""),
             "cache     \(state.cachedRuns) run" + (state.cachedRuns == 1 ? "" : "s"),
         ]
         for (i, line) in info.enumerated() where values.count + 1 + i < inner.height {
-            canvas.text(TextLayout.truncate(line, inner.width), x: inner.x, y: inner.y + values.count + 1 + i, t.inactive)
+            canvas.text(
+                TextLayout.truncate(line, inner.width), x: inner.x, y: inner.y + values.count + 1 + i,
+                t.inactive)
         }
     }
 }

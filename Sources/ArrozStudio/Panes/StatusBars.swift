@@ -4,7 +4,9 @@ import ArrozTrain
 /// The two bottom lines.
 public enum StatusBars {
     /// `jobs  #7 sample ▸ 14/20  #5 train ▸ 1200/5000  #6 encode ✓ · status message`.
-    public static func jobLine(_ state: AppState, into canvas: inout Canvas, y: Int, width: Int, _ ctx: PaneContext) {
+    public static func jobLine(
+        _ state: AppState, into canvas: inout Canvas, y: Int, width: Int, _ ctx: PaneContext
+    ) {
         let t = ctx.theme
         var x = canvas.text(" jobs ", x: 0, y: y, t.inactive)
         let live = state.jobs.filter { !$0.state.isFinal }
@@ -12,13 +14,14 @@ public enum StatusBars {
         let shown = live + recent
         if shown.isEmpty { x += canvas.text("idle ", x: x, y: y, t.inactive) }
         for job in shown {
-            let (mark, key): (String, ThemeKey) = switch job.state {
-            case .queued: ("…", .jobQueued)
-            case .running: ("▸", .jobRunning)
-            case .done: ("✓", .jobDone)
-            case .failed: ("✗", .jobFailed)
-            case .cancelled: ("–", .jobFailed)
-            }
+            let (mark, key): (String, ThemeKey) =
+                switch job.state {
+                case .queued: ("…", .jobQueued)
+                case .running: ("▸", .jobRunning)
+                case .done: ("✓", .jobDone)
+                case .failed: ("✗", .jobFailed)
+                case .cancelled: ("–", .jobFailed)
+                }
             var text = "\(job.id) \(job.kind.rawValue) \(mark)"
             if job.state == .running, job.total > 0 { text += " \(job.step)/\(job.total)" }
             guard x + TextLayout.width(text) + 2 < width else { break }
@@ -32,12 +35,15 @@ public enum StatusBars {
     }
 
     /// ` q quit  ? help  tab pane  ←→ change …` (editing shows the editing keys instead).
-    public static func keyBar(_ state: AppState, _ keyMap: KeyMap, into canvas: inout Canvas, y: Int, width: Int,
-                              _ ctx: PaneContext) {
+    public static func keyBar(
+        _ state: AppState, _ keyMap: KeyMap, into canvas: inout Canvas, y: Int, width: Int,
+        _ ctx: PaneContext
+    ) {
         let t = ctx.theme
         let bg = Style(fg: t[.keybarText], bg: t[.keybarBg] ?? t[.mainBg])
         canvas.fill(Rect(x: 0, y: y, width: width, height: 1), Cell(" ", bg))
-        let entries = state.editing != nil
+        let entries =
+            state.editing != nil
             ? [("enter", "save prompt"), ("esc", "cancel"), ("←→", "move"), ("home/end", "jump")]
             : keyMap.barEntries
         var x = 1

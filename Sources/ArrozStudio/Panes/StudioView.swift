@@ -33,7 +33,9 @@ public struct StudioLayout: Equatable {
 
 /// Renders the whole studio into a canvas.
 public enum StudioView {
-    public static func render(_ state: AppState, keyMap: KeyMap, into canvas: inout Canvas, _ ctx: PaneContext) {
+    public static func render(
+        _ state: AppState, keyMap: KeyMap, into canvas: inout Canvas, _ ctx: PaneContext
+    ) {
         let base = Cell(" ", ctx.theme.text)
         canvas.fill(canvas.bounds, base)
         canvas.images.removeAll()
@@ -46,8 +48,9 @@ public enum StudioView {
             for (i, line) in lines.enumerated() {
                 let y = canvas.height / 2 - 1 + i
                 let text = TextLayout.truncate(line, canvas.width)
-                canvas.text(text, x: max(0, (canvas.width - TextLayout.width(text)) / 2), y: y,
-                            i == 0 ? ctx.theme.style(.errorFg, .bold) : ctx.theme.text)
+                canvas.text(
+                    text, x: max(0, (canvas.width - TextLayout.width(text)) / 2), y: y,
+                    i == 0 ? ctx.theme.style(.errorFg, .bold) : ctx.theme.text)
             }
             return
         }

@@ -30,8 +30,9 @@ public enum TrainingPane {
             body = Rect(x: left.x, y: left.y, width: left.width - 1, height: left.height)
             let label = "samples @\(tr.samplesStep ?? tr.step)"
             canvas.text(TextLayout.truncate(label, right.width), x: right.x, y: right.y, t.inactive)
-            ImageView.draw(samples, in: Rect(x: right.x, y: right.y + 1, width: right.width, height: right.height - 1),
-                           &canvas, ctx)
+            ImageView.draw(
+                samples, in: Rect(x: right.x, y: right.y + 1, width: right.width, height: right.height - 1),
+                &canvas, ctx)
         }
         // Line 1: smoothed loss, raw loss, speed, ETA.
         let loss = tr.smoothed.last.map { TextLayout.number(Double($0)) } ?? "—"
@@ -47,23 +48,32 @@ public enum TrainingPane {
         // Last line: lr, grad, progress bar.
         let footY = body.maxY - 1
         if body.height >= 3 {
-            let foot = "lr " + TextLayout.number(Double(tr.learningRate)) + "  grad " + TextLayout.number(Double(tr.gradNorm)) + "  "
-            let x = body.x + canvas.text(TextLayout.truncate(foot, body.width), x: body.x, y: footY, t.style(.graphText))
+            let foot =
+                "lr " + TextLayout.number(Double(tr.learningRate)) + "  grad "
+                + TextLayout.number(Double(tr.gradNorm)) + "  "
+            let x =
+                body.x
+                + canvas.text(TextLayout.truncate(foot, body.width), x: body.x, y: footY, t.style(.graphText))
             let fraction = tr.total > 0 ? Double(tr.step) / Double(tr.total) : 0
             let pct = " " + String(Int((fraction * 100).rounded())) + "%"
             let barWidth = body.maxX - x - pct.count
             if barWidth > 3 {
-                Meter.bar(&canvas, x: x, y: footY, width: barWidth, fraction: fraction,
-                          fill: t.style(.meterFill), empty: t.style(.meterEmpty))
+                Meter.bar(
+                    &canvas, x: x, y: footY, width: barWidth, fraction: fraction,
+                    fill: t.style(.meterFill), empty: t.style(.meterEmpty))
                 canvas.text(pct, x: x + barWidth, y: footY, t.text)
             }
         }
         // The graph between them.
-        let graph = Rect(x: body.x, y: body.y + 1, width: body.width, height: body.height - (body.height >= 3 ? 2 : 1))
+        let graph = Rect(
+            x: body.x, y: body.y + 1, width: body.width, height: body.height - (body.height >= 3 ? 2 : 1))
         guard !graph.isEmpty else { return }
-        BrailleGraph.draw(&canvas, graph, [
-            BrailleGraph.Series(tr.losses.map(Double.init), style: t.style(.lossRaw), mode: .span),
-            BrailleGraph.Series(tr.smoothed.map(Double.init), style: t.style(.lossSmooth, .bold), mode: .line),
-        ])
+        BrailleGraph.draw(
+            &canvas, graph,
+            [
+                BrailleGraph.Series(tr.losses.map(Double.init), style: t.style(.lossRaw), mode: .span),
+                BrailleGraph.Series(
+                    tr.smoothed.map(Double.init), style: t.style(.lossSmooth, .bold), mode: .line),
+            ])
     }
 }

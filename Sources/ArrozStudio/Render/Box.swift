@@ -8,7 +8,9 @@ public enum Box {
         _ canvas: inout Canvas, _ rect: Rect, title: String, subtitle: String = "",
         border: Style, titleStyle: Style, subtitleStyle: Style
     ) -> Rect {
-        guard rect.width >= 2, rect.height >= 2 else { return Rect(x: rect.x, y: rect.y, width: 0, height: 0) }
+        guard rect.width >= 2, rect.height >= 2 else {
+            return Rect(x: rect.x, y: rect.y, width: 0, height: 0)
+        }
         let (x0, y0, x1, y1) = (rect.x, rect.y, rect.maxX - 1, rect.maxY - 1)
         for x in (x0 + 1)..<x1 {
             canvas.put("─", x: x, y: y0, border)

@@ -41,7 +41,9 @@ public enum BrailleGraph {
     }
 
     /// Plots the series into `rect`; later series win a cell's colour where they share it.
-    public static func draw(_ canvas: inout Canvas, _ rect: Rect, _ series: [Series], range: (lo: Double, hi: Double)? = nil) {
+    public static func draw(
+        _ canvas: inout Canvas, _ rect: Rect, _ series: [Series], range: (lo: Double, hi: Double)? = nil
+    ) {
         guard rect.width > 0, rect.height > 0 else { return }
         let (lo, hi) = range ?? Self.range(series)
         let dotsX = rect.width * 2, dotsY = rect.height * 4

@@ -21,18 +21,24 @@ public struct Rect: Hashable, Sendable, CustomStringConvertible {
     public var description: String { "\(width)x\(height)@\(x),\(y)" }
 
     /// The rectangle shrunk by `n` cells on every side.
-    public func inset(_ n: Int) -> Rect { Rect(x: x + n, y: y + n, width: width - 2 * n, height: height - 2 * n) }
+    public func inset(_ n: Int) -> Rect {
+        Rect(x: x + n, y: y + n, width: width - 2 * n, height: height - 2 * n)
+    }
 
     /// Splits off the top `rows` rows: (top, rest).
     public func splitTop(_ rows: Int) -> (Rect, Rect) {
         let r = min(max(rows, 0), height)
-        return (Rect(x: x, y: y, width: width, height: r), Rect(x: x, y: y + r, width: width, height: height - r))
+        return (
+            Rect(x: x, y: y, width: width, height: r), Rect(x: x, y: y + r, width: width, height: height - r)
+        )
     }
 
     /// Splits off the left `cols` columns: (left, rest).
     public func splitLeft(_ cols: Int) -> (Rect, Rect) {
         let c = min(max(cols, 0), width)
-        return (Rect(x: x, y: y, width: c, height: height), Rect(x: x + c, y: y, width: width - c, height: height))
+        return (
+            Rect(x: x, y: y, width: c, height: height), Rect(x: x + c, y: y, width: width - c, height: height)
+        )
     }
 }
 

@@ -26,18 +26,27 @@ public enum ImageView {
 
     /// Draws `image` centred in `rect`. Returns the cell rectangle it covers.
     @discardableResult
-    public static func draw(_ image: RGBImage, in rect: Rect, _ canvas: inout Canvas, _ context: PaneContext) -> Rect {
-        guard !rect.isEmpty, image.width > 0, image.height > 0 else { return Rect(x: rect.x, y: rect.y, width: 0, height: 0) }
+    public static func draw(_ image: RGBImage, in rect: Rect, _ canvas: inout Canvas, _ context: PaneContext)
+        -> Rect
+    {
+        guard !rect.isEmpty, image.width > 0, image.height > 0 else {
+            return Rect(x: rect.x, y: rect.y, width: 0, height: 0)
+        }
         switch context.graphics {
         case .sixel where context.cellWidth > 0 && context.cellHeight > 0:
-            let fit = sixelFit(width: image.width, height: image.height, in: rect,
-                               cellWidth: context.cellWidth, cellHeight: context.cellHeight)
-            let r = Rect(x: rect.x + (rect.width - fit.cols) / 2, y: rect.y + (rect.height - fit.rows) / 2,
-                         width: fit.cols, height: fit.rows)
+            let fit = sixelFit(
+                width: image.width, height: image.height, in: rect,
+                cellWidth: context.cellWidth, cellHeight: context.cellHeight)
+            let r = Rect(
+                x: rect.x + (rect.width - fit.cols) / 2, y: rect.y + (rect.height - fit.rows) / 2,
+                width: fit.cols, height: fit.rows)
             canvas.fill(r, Cell(" ", context.theme.text))
-            let scaled = (fit.pixelWidth, fit.pixelHeight) == (image.width, image.height) ? image
-                : image.resized(width: fit.pixelWidth, height: fit.pixelHeight,
-                                filter: fit.pixelWidth >= image.width ? .nearest : .area)
+            let scaled =
+                (fit.pixelWidth, fit.pixelHeight) == (image.width, image.height)
+                ? image
+                : image.resized(
+                    width: fit.pixelWidth, height: fit.pixelHeight,
+                    filter: fit.pixelWidth >= image.width ? .nearest : .area)
             canvas.images.append(ImagePlacement(rect: r, image: scaled))
             return r
         case .sixel, .halfblock:
@@ -52,8 +61,9 @@ public enum ImageView {
             return Rect(x: x0, y: y0, width: fit.cols, height: fit.rows)
         case .none:
             let text = "image \(image.width)×\(image.height) (graphics off)"
-            canvas.text(TextLayout.truncate(text, rect.width), x: rect.x, y: rect.y + rect.height / 2,
-                        context.theme.inactive)
+            canvas.text(
+                TextLayout.truncate(text, rect.width), x: rect.x, y: rect.y + rect.height / 2,
+                context.theme.inactive)
             return rect
         }
     }

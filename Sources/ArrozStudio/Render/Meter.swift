@@ -11,9 +11,13 @@ public enum Meter {
         let f = min(max(fraction, 0), 1)
         let k = Int((f * Double(width - 1)).rounded())
         for i in 0..<width {
-            if i < k { canvas.put("━", x: x + i, y: y, fill) }
-            else if i == k { canvas.put("●", x: x + i, y: y, knob) }
-            else { canvas.put("─", x: x + i, y: y, empty) }
+            if i < k {
+                canvas.put("━", x: x + i, y: y, fill)
+            } else if i == k {
+                canvas.put("●", x: x + i, y: y, knob)
+            } else {
+                canvas.put("─", x: x + i, y: y, empty)
+            }
         }
     }
 
@@ -26,9 +30,13 @@ public enum Meter {
         let partial: [Unicode.Scalar] = ["▏", "▎", "▍", "▌", "▋", "▊", "▉"]
         for i in 0..<width {
             let e = eighths - i * 8
-            if e >= 8 { canvas.put("█", x: x + i, y: y, fill) }
-            else if e > 0 { canvas.put(partial[e - 1], x: x + i, y: y, fill) }
-            else { canvas.put("░", x: x + i, y: y, empty) }
+            if e >= 8 {
+                canvas.put("█", x: x + i, y: y, fill)
+            } else if e > 0 {
+                canvas.put(partial[e - 1], x: x + i, y: y, fill)
+            } else {
+                canvas.put("░", x: x + i, y: y, empty)
+            }
         }
     }
 }

@@ -20,7 +20,9 @@ public final class Screen {
     public func present(_ canvas: Canvas, sixel: Bool) {
         // Sixel pixels live outside the text grid: when images move, vanish or resize, repaint everything so
         // curses rewrites (and thereby erases) the cells they covered.
-        if shownImages.map(\.rect) != canvas.images.map(\.rect), !shownImages.isEmpty { needsFullRepaint = true }
+        if shownImages.map(\.rect) != canvas.images.map(\.rect), !shownImages.isEmpty {
+            needsFullRepaint = true
+        }
         let full = needsFullRepaint
         if full { terminal.forceRedraw() }
         var ok = true

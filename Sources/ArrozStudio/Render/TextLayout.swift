@@ -57,7 +57,9 @@ public enum TextLayout {
                     lines.append(String(String.UnicodeScalarView(sc.prefix(width))))
                     w = String(String.UnicodeScalarView(sc.dropFirst(width)))
                 }
-                if line.isEmpty { line = w } else if self.width(line) + 1 + self.width(w) <= width {
+                if line.isEmpty {
+                    line = w
+                } else if self.width(line) + 1 + self.width(w) <= width {
                     line += " " + w
                 } else {
                     lines.append(line)
@@ -114,6 +116,7 @@ public enum TextLayout {
         let v = u.value
         return (0x1100...0x115F).contains(v) || (0x2E80...0xA4CF).contains(v) || (0xAC00...0xD7A3).contains(v)
             || (0xF900...0xFAFF).contains(v) || (0xFE30...0xFE4F).contains(v) || (0xFF00...0xFF60).contains(v)
-            || (0xFFE0...0xFFE6).contains(v) || (0x1F300...0x1FAFF).contains(v) || (0x20000...0x3FFFD).contains(v)
+            || (0xFFE0...0xFFE6).contains(v) || (0x1F300...0x1FAFF).contains(v)
+            || (0x20000...0x3FFFD).contains(v)
     }
 }

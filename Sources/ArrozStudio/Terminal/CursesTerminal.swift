@@ -10,8 +10,8 @@ public enum TerminalError: Error, CustomStringConvertible {
     public var description: String {
         switch self {
         case .notATerminal:
-            "standard input/output is not a terminal (hint: run `arroz-studio` in a terminal, or use a " +
-                "headless subcommand such as `arroz-studio sample`)"
+            "standard input/output is not a terminal (hint: run `arroz-studio` in a terminal, or use a "
+                + "headless subcommand such as `arroz-studio sample`)"
         case .initFailed(let term):
             "ncurses could not open the terminal TERM=\(term) (hint: try TERM=xterm-256color)"
         }
@@ -33,7 +33,8 @@ public final class CursesTerminal: Terminal {
         let bg: Int32
     }
 
-    /// Opens the terminal. `colorMode` overrides detection; `cellPixels` is the probed cell size (0 if unknown).
+    /// Opens the terminal. `colorMode` overrides detection; `cellPixels` is the probed cell size (0 if
+    /// unknown).
     public init(colorMode override: ColorMode? = nil, cellPixels: (w: Int, h: Int) = (0, 0)) throws {
         guard isatty(0) != 0, isatty(1) != 0 else { throw TerminalError.notATerminal }
         guard cc_start() == 0 else {
@@ -41,7 +42,8 @@ public final class CursesTerminal: Terminal {
         }
         let colors = Int(cc_colors())
         let detected: ColorMode =
-            cc_direct_color() != 0 && colors >= 1 << 24 ? .trueColor
+            cc_direct_color() != 0 && colors >= 1 << 24
+            ? .trueColor
             : colors >= 256 ? .palette256 : colors >= 8 ? .palette8 : .mono
         colorMode = override.map { ColorMapping.clamp($0, to: detected) } ?? detected
         maxPairs = Int32(max(0, min(Int(cc_color_pairs()), 1 << 16)))

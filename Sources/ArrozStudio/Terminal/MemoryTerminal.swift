@@ -13,7 +13,9 @@ public final class MemoryTerminal: Terminal {
     public private(set) var putCount = 0
     public private(set) var forcedRedraws = 0
 
-    public init(cols: Int, rows: Int, cellWidth: Int = 0, cellHeight: Int = 0, colorMode: ColorMode = .trueColor) {
+    public init(
+        cols: Int, rows: Int, cellWidth: Int = 0, cellHeight: Int = 0, colorMode: ColorMode = .trueColor
+    ) {
         size = TermSize(cols: cols, rows: rows, cellWidth: cellWidth, cellHeight: cellHeight)
         self.colorMode = colorMode
         cells = Array(repeating: .blank, count: cols * rows)

@@ -49,8 +49,9 @@ public struct ThemeCatalog {
         switch name {
         case "arroz-dark", "default": return .arrozDark
         case "mono": return .mono
-        default: throw ThemeFileError.unreadable(path: name + ".theme (searched " +
-            directories.joined(separator: ", ") + ")")
+        default:
+            throw ThemeFileError.unreadable(
+                path: name + ".theme (searched " + directories.joined(separator: ", ") + ")")
         }
     }
 

@@ -14,7 +14,8 @@ public enum ThemeFileError: Error, CustomStringConvertible, Equatable {
         case .badLine(let p, let n, let t):
             "\(p):\(n): expected theme[key]=\"#rrggbb\", found `\(t)` (hint: comment lines start with #)"
         case .badColor(let p, let n, let k, let v):
-            "\(p):\(n): theme[\(k)] has colour \"\(v)\" (hint: use \"#rrggbb\", \"#gg\" grey, \"r g b\" or \"\")"
+            "\(p):\(n): theme[\(k)] has colour \"\(v)\" "
+                + "(hint: use \"#rrggbb\", \"#gg\" grey, \"r g b\" or \"\")"
         }
     }
 }
@@ -50,7 +51,8 @@ public enum ThemeFile {
 
     /// Loads a theme file; the theme's name is the file name without `.theme`.
     public static func load(path: String, fallback: Theme = .arrozDark) throws -> Theme {
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
+        guard let data = FileManager.default.contents(atPath: path),
+            let text = String(data: data, encoding: .utf8)
         else { throw ThemeFileError.unreadable(path: path) }
         let name = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
         return try parse(text, name: name, path: path, fallback: fallback).theme
@@ -65,7 +67,9 @@ public enum ThemeFile {
             return nil
         }
         let parts = v.split(separator: " ").compactMap { UInt8($0) }
-        if parts.count == 3, v.split(separator: " ").count == 3 { return .some(RGB(parts[0], parts[1], parts[2])) }
+        if parts.count == 3, v.split(separator: " ").count == 3 {
+            return .some(RGB(parts[0], parts[1], parts[2]))
+        }
         return nil
     }
 }

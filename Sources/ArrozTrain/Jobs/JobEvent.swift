@@ -1,4 +1,5 @@
-// JobEvent: the Sendable snapshots compute jobs send to the UI and the CLI — pixels and numbers, never tensors.
+// JobEvent: the Sendable snapshots compute jobs send to the UI and the CLI — pixels and numbers, never
+// tensors.
 import ArrozImage
 
 /// Identifies a job in the queue.
@@ -43,8 +44,9 @@ public struct JobEvent: Sendable {
         case sampleStep(SampleStep)
         /// A sampling run finished (or was served from the cache: `run.fromCache`).
         case sampleFinished(SampleRun)
-        /// The live CFG changed during the run; it applies from step `fromStep` on.
-        case cfgChanged(cfg: Float, fromStep: Int)
+        /// The live CFG changed while the run was past step `afterStep`; it applies from the next denoiser
+        /// call.
+        case cfgChanged(cfg: Float, afterStep: Int)
         /// Prompt embeddings were summarised for the Prompts pane.
         case encoded(PromptPairSummary)
         /// One frame of an interpolation strip (index of count, at mix weight `mix`).

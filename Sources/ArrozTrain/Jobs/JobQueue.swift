@@ -1,16 +1,20 @@
-// JobQueue: the queue between the studio's UI thread and the compute thread — coalescing, cancel, cache, events.
+// JobQueue: the queue between the studio's UI thread and the compute thread — coalescing, cancel, cache,
+// events.
+import ArrozDiffusion
 import ArrozImage
 import Foundation
 
 /// Jobs for the one compute thread, and the events they send back.
 ///
 /// Rules (ARCHITECTURE §7):
-/// - Interactive jobs (sample, encode, strip) **coalesce** per kind: a newer request replaces a queued one and
+/// - Interactive jobs (sample, encode, strip) **coalesce** per kind: a newer request replaces a queued one
+///   and
 ///   cancels a running one at its next step boundary.
 /// - A sample request that differs from the running one **only in CFG** does not restart it: the new CFG goes
-///   into the run's ``LiveParameters`` and applies from the next step (a `cfgChanged` event marks the step).
+/// into the run's `SamplerControls` and applies from the next denoiser call (a `cfgChanged` event marks it).
 /// - Finished sample runs are cached by their ``SampleRequest``; asking again replays them at once.
-/// - A training job runs waiting interactive jobs between its steps (inside ``TrainingControl/betweenSteps()``).
+/// - A training job runs waiting interactive jobs between its steps (inside
+///   ``TrainingControl/betweenSteps()``).
 /// - Engine errors become `.failed` events with the error's message; nothing here crashes the UI.
 ///
 /// All methods are thread-safe; ``waitForJob()`` and ``run(_:)`` belong to the compute thread (or a test).
@@ -39,35 +43,44 @@ public final class JobQueue: @unchecked Sendable {
         }
     }
 
-    private final class Running {
+    final class Running {
         let id: JobID
         let kind: JobKind
         var request: SampleRequest?
-        let live: LiveParameters?
+        let controls: SamplerControls?
         var step = 0
         var cancelled = false
         var cfgChanged = false
         var directive = TrainingDirective.proceed
+        /// The controls of the strip frame being sampled (cancelled with the strip).
+        var stripControls: SamplerControls?
+
+        /// Marks the job cancelled and tells its sampler to stop at the next step.
+        func cancel() {
+            cancelled = true
+            controls?.cancel()
+            stripControls?.cancel()
+        }
 
         init(id: JobID, kind: JobKind, request: SampleRequest?) {
             self.id = id
             self.kind = kind
             self.request = request
-            live = request.map { LiveParameters(cfg: $0.cfg) }
+            controls = request.map { SamplerControls(guidanceScale: $0.cfg) }
         }
     }
 
-    private let engine: StudioEngine?
-    private let condition = NSCondition()
+    let engine: StudioEngine?
+    let condition = NSCondition()
     private var nextID = 1
     private var pendingInteractive: [JobKind: Pending] = [:]
     private var pendingTraining: [Pending] = []
-    private var interactive: Running?
-    private var training: Running?
+    var interactive: Running?
+    var training: Running?
     private var events: [JobEvent] = []
     private var summaries: [JobSummary] = []
-    private var cache: RunCache
-    private var shuttingDown = false
+    var cache: RunCache
+    var shuttingDown = false
 
     /// `engine` nil makes every job fail with a message saying no engine is loaded.
     public init(engine: StudioEngine?, cacheCapacity: Int = 48) {
@@ -77,7 +90,8 @@ public final class JobQueue: @unchecked Sendable {
 
     // MARK: - UI side
 
-    /// Asks for a sample. Returns the id of the job that will deliver it (a running one when only CFG changed).
+    /// Asks for a sample. Returns the id of the job that will deliver it (a running one when only CFG
+    /// changed).
     @discardableResult
     public func submitSample(_ request: SampleRequest) -> JobID {
         locked {
@@ -88,9 +102,8 @@ public final class JobQueue: @unchecked Sendable {
                 if request.differsOnlyInCFG(from: current) {
                     run.request = request
                     run.cfgChanged = true
-                    run.live?.cfg = request.cfg
-                    let from = (run.live?.stepsBegun ?? run.step) + 1
-                    emit(run.id, .sample, .cfgChanged(cfg: request.cfg, fromStep: from))
+                    run.controls?.guidanceScale = request.cfg
+                    emit(run.id, .sample, .cfgChanged(cfg: request.cfg, afterStep: run.step))
                     return run.id
                 }
             }
@@ -101,7 +114,9 @@ public final class JobQueue: @unchecked Sendable {
             supersede(.sample, by: id)
             if var run = cache.lookup(request) {
                 run.fromCache = true
-                record(JobSummary(id: id, kind: .sample, state: .done, step: request.steps, total: request.steps))
+                record(
+                    JobSummary(id: id, kind: .sample, state: .done, step: request.steps, total: request.steps)
+                )
                 emit(id, .sample, .sampleFinished(run))
                 emit(id, .sample, .state(.done, message: "from cache"))
                 return id
@@ -158,7 +173,7 @@ public final class JobQueue: @unchecked Sendable {
                 pendingTraining.remove(at: i)
                 finish(id, .train, .cancelled, "cancelled")
             }
-            if let run = interactive, run.id == id { run.cancelled = true }
+            if let run = interactive, run.id == id { run.cancel() }
             if let run = training, run.id == id { run.directive = .stop }
         }
     }
@@ -206,7 +221,7 @@ public final class JobQueue: @unchecked Sendable {
             pendingInteractive.removeAll()
             for p in pendingTraining { finish(p.id, .train, .cancelled, "studio closing") }
             pendingTraining.removeAll()
-            interactive?.cancelled = true
+            interactive?.cancel()
             training?.directive = saveTraining ? .saveAndStop : .stop
             condition.broadcast()
         }
@@ -240,162 +255,9 @@ public final class JobQueue: @unchecked Sendable {
         }
     }
 
-    // MARK: - Running jobs
-
-    private func runSample(_ id: JobID, _ request: SampleRequest) {
-        let run = Running(id: id, kind: .sample, request: request)
-        guard let engine = start(run) else { return }
-        var frames: [SampleFrame] = []
-        var seconds = 0.0
-        do {
-            let live = run.live ?? LiveParameters(cfg: request.cfg)
-            let image = try engine.sample(request, live: live) { step in
-                seconds += step.seconds
-                if let p = step.preview { frames.append(SampleFrame(step: step.step, image: p)) }
-                return locked {
-                    run.step = step.step
-                    updateSummary(id, step: step.step, total: step.total)
-                    emit(id, .sample, .sampleStep(step))
-                    return !run.cancelled
-                }
-            }
-            locked {
-                interactive = nil
-                guard let image, !run.cancelled else {
-                    finish(id, .sample, .cancelled, shuttingDown ? "studio closing" : "replaced by a newer request")
-                    return
-                }
-                let final = SampleRun(
-                    request: run.request ?? request, image: image, frames: frames,
-                    secondsPerStep: run.step > 0 ? seconds / Double(run.step) : 0,
-                    cfgChangedMidRun: run.cfgChanged)
-                if !run.cfgChanged { cache.insert(final) }
-                emit(id, .sample, .sampleFinished(final))
-                finish(id, .sample, .done, nil)
-            }
-        } catch {
-            locked {
-                interactive = nil
-                finish(id, .sample, .failed, "sample failed: \(error)")
-            }
-        }
-    }
-
-    private func runEncode(_ id: JobID, _ a: String, _ b: String) {
-        let run = Running(id: id, kind: .encode, request: nil)
-        guard let engine = start(run) else { return }
-        do {
-            let summary = try engine.summarize(promptA: a, promptB: b)
-            locked {
-                interactive = nil
-                if run.cancelled { return finish(id, .encode, .cancelled, "replaced by a newer request") }
-                emit(id, .encode, .encoded(summary))
-                finish(id, .encode, .done, nil)
-            }
-        } catch {
-            locked {
-                interactive = nil
-                finish(id, .encode, .failed, "encode failed: \(error)")
-            }
-        }
-    }
-
-    private func runStrip(_ id: JobID, _ request: StripRequest) {
-        let run = Running(id: id, kind: .strip, request: nil)
-        guard let engine = start(run) else { return }
-        do {
-            for i in 0..<request.count {
-                var r = request.base
-                r.mix = request.mix(at: i)
-                let image = try engine.sample(r, live: LiveParameters(cfg: r.cfg)) { _ in
-                    locked { !run.cancelled }
-                }
-                let stop: Bool = locked {
-                    guard let image, !run.cancelled else { return true }
-                    run.step = i + 1
-                    updateSummary(id, step: i + 1, total: request.count)
-                    emit(id, .strip, .stripFrame(index: i, count: request.count, mix: r.mix, image: image))
-                    return false
-                }
-                if stop { break }
-            }
-            locked {
-                interactive = nil
-                if run.cancelled { finish(id, .strip, .cancelled, "replaced by a newer request") }
-                else { finish(id, .strip, .done, nil) }
-            }
-        } catch {
-            locked {
-                interactive = nil
-                finish(id, .strip, .failed, "interpolation failed: \(error)")
-            }
-        }
-    }
-
-    private func runTraining(_ id: JobID, _ request: TrainRequest) {
-        let run = Running(id: id, kind: .train, request: nil)
-        guard let engine = start(run) else { return }
-        let control = Control(queue: self, run: run)
-        do {
-            try engine.train(request, control: control) { progress in
-                locked {
-                    run.step = progress.step
-                    updateSummary(id, step: progress.step, total: progress.totalSteps)
-                    emit(id, .train, .training(progress))
-                }
-            }
-            locked {
-                training = nil
-                switch run.directive {
-                case .stop: finish(id, .train, .cancelled, "training stopped")
-                case .saveAndStop: finish(id, .train, .cancelled, "training stopped after a checkpoint")
-                default: finish(id, .train, .done, nil)
-                }
-            }
-        } catch {
-            locked {
-                training = nil
-                finish(id, .train, .failed, "training failed: \(error)")
-            }
-        }
-    }
-
-    /// Registers `run` as running and returns the engine, or fails the job when there is none.
-    private func start(_ run: Running) -> StudioEngine? {
-        locked {
-            guard let engine else {
-                finish(run.id, run.kind, .failed, "no model engine is loaded in this build")
-                return nil
-            }
-            if run.kind == .train { training = run } else { interactive = run }
-            updateSummary(run.id, state: .running)
-            emit(run.id, run.kind, .state(.running, message: nil))
-            return engine
-        }
-    }
-
-    /// The training loop's hook: runs waiting interactive jobs, then hands over the pending directive.
-    private final class Control: TrainingControl {
-        let queue: JobQueue
-        let run: Running
-        init(queue: JobQueue, run: Running) {
-            self.queue = queue
-            self.run = run
-        }
-
-        func betweenSteps() -> TrainingDirective {
-            while let job = queue.locked({ queue.shuttingDown ? nil : queue.takeInteractive() }) { queue.run(job) }
-            return queue.locked {
-                let d = run.directive
-                if d == .saveCheckpoint { run.directive = .proceed }
-                return d
-            }
-        }
-    }
-
     // MARK: - Bookkeeping (call with the lock held)
 
-    private func locked<T>(_ body: () throws -> T) rethrows -> T {
+    func locked<T>(_ body: () throws -> T) rethrows -> T {
         condition.lock()
         defer { condition.unlock() }
         return try body()
@@ -412,7 +274,7 @@ public final class JobQueue: @unchecked Sendable {
             pendingInteractive[kind] = nil
             finish(old.id, kind, .cancelled, "replaced by \(newer)")
         }
-        if let run = interactive, run.kind == kind { run.cancelled = true }
+        if let run = interactive, run.kind == kind { run.cancel() }
     }
 
     private func enqueue(_ job: Pending, total: Int) {
@@ -422,7 +284,7 @@ public final class JobQueue: @unchecked Sendable {
         condition.signal()
     }
 
-    private func takeInteractive() -> Pending? {
+    func takeInteractive() -> Pending? {
         for kind in [JobKind.encode, .sample, .strip] {
             if let job = pendingInteractive[kind] {
                 pendingInteractive[kind] = nil
@@ -437,11 +299,11 @@ public final class JobQueue: @unchecked Sendable {
         return pendingTraining.removeFirst()
     }
 
-    private func emit(_ id: JobID, _ kind: JobKind, _ update: JobEvent.Update) {
+    func emit(_ id: JobID, _ kind: JobKind, _ update: JobEvent.Update) {
         events.append(JobEvent(job: id, kind: kind, update: update))
     }
 
-    private func finish(_ id: JobID, _ kind: JobKind, _ state: JobState, _ message: String?) {
+    func finish(_ id: JobID, _ kind: JobKind, _ state: JobState, _ message: String?) {
         updateSummary(id, state: state)
         emit(id, kind, .state(state, message: message))
     }
@@ -457,7 +319,7 @@ public final class JobQueue: @unchecked Sendable {
         }
     }
 
-    private func updateSummary(_ id: JobID, state: JobState? = nil, step: Int? = nil, total: Int? = nil) {
+    func updateSummary(_ id: JobID, state: JobState? = nil, step: Int? = nil, total: Int? = nil) {
         guard let i = summaries.firstIndex(where: { $0.id == id }) else { return }
         if let state { summaries[i].state = state }
         if let step { summaries[i].step = step }

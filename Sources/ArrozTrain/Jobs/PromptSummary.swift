@@ -47,8 +47,9 @@ public struct PromptPairSummary: Sendable, Equatable {
 
     /// Builds the pair summary from two raw vectors of the same width.
     public init(vectorA: [Float], vectorB: [Float], bins: Int = 32) {
-        precondition(vectorA.count == vectorB.count,
-                     "PromptPairSummary: widths \(vectorA.count) and \(vectorB.count) differ")
+        precondition(
+            vectorA.count == vectorB.count,
+            "PromptPairSummary: widths \(vectorA.count) and \(vectorB.count) differ")
         let a = EmbeddingSummary(vector: vectorA, bins: bins)
         let b = EmbeddingSummary(vector: vectorB, bins: bins)
         var dot: Float = 0

@@ -1,19 +1,29 @@
 // RunCache: finished sampling runs keyed by their settings, so scrubbing back to old settings is instant.
 
-/// A small least-recently-used map from ``SampleRequest`` to ``SampleRun``. Not thread-safe on its own:
-/// ``JobQueue`` guards it with its lock.
+/// A small least-recently-used map from ``SampleRequest`` to ``SampleRun``, bounded by a run count and by
+/// the bytes of its images (final image + kept frames). Not thread-safe on its own: ``JobQueue`` guards it.
 public struct RunCache {
     public let capacity: Int
+    public let maxBytes: Int
     private var runs: [SampleRequest: SampleRun] = [:]
     /// Keys from least to most recently used.
     private var order: [SampleRequest] = []
+    public private(set) var bytes = 0
 
-    public init(capacity: Int) {
-        precondition(capacity > 0, "RunCache: capacity \(capacity) must be positive")
+    public init(capacity: Int, maxBytes: Int = 256 << 20) {
+        precondition(
+            capacity > 0 && maxBytes > 0,
+            "RunCache: capacity \(capacity), maxBytes \(maxBytes) must be positive")
         self.capacity = capacity
+        self.maxBytes = maxBytes
     }
 
     public var count: Int { runs.count }
+
+    /// Pixel bytes a run holds.
+    public static func size(of run: SampleRun) -> Int {
+        run.image.pixels.count + run.frames.reduce(0) { $0 + $1.image.pixels.count }
+    }
 
     /// The cached run for `request`, marking it most recently used.
     public mutating func lookup(_ request: SampleRequest) -> SampleRun? {
@@ -27,11 +37,13 @@ public struct RunCache {
         let key = run.request
         var stored = run
         stored.fromCache = false
+        if let old = runs[key] { bytes -= Self.size(of: old) }
         runs[key] = stored
+        bytes += Self.size(of: stored)
         touch(key)
-        while order.count > capacity {
+        while order.count > capacity || (bytes > maxBytes && order.count > 1) {
             let old = order.removeFirst()
-            runs[old] = nil
+            if let r = runs.removeValue(forKey: old) { bytes -= Self.size(of: r) }
         }
     }
 

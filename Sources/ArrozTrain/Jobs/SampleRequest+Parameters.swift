@@ -9,7 +9,8 @@ public enum ParametersError: Error, CustomStringConvertible, Equatable {
         switch self {
         case .missing(let s):
             "\(s) has no arroz `parameters` text chunk (hint: only PNGs saved by arroz-studio carry settings)"
-        case .badField(let s, let f, let v): "\(s): parameter \(f) has value \"\(v)\" (hint: fix or remove the field)"
+        case .badField(let s, let f, let v):
+            "\(s): parameter \(f) has value \"\(v)\" (hint: fix or remove the field)"
         }
     }
 }
@@ -31,7 +32,9 @@ extension SampleRequest {
     /// Reads ``parametersText`` back. Unknown keys are ignored; `Model` is last so it may contain commas.
     public init(parametersText text: String, source: String) throws {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        guard lines.count >= 3, lines[1].hasPrefix("Prompt B: ") else { throw ParametersError.missing(source: source) }
+        guard lines.count >= 3, lines[1].hasPrefix("Prompt B: ") else {
+            throw ParametersError.missing(source: source)
+        }
         var values: [String: String] = [:]
         var rest = Substring(lines[2])
         while !rest.isEmpty {
@@ -47,8 +50,12 @@ extension SampleRequest {
             rest = end.map { after[$0.upperBound...] } ?? ""
         }
         func get<T>(_ key: String, _ parse: (String) -> T?) throws -> T {
-            guard let v = values[key] else { throw ParametersError.badField(source: source, field: key, value: "") }
-            guard let x = parse(v) else { throw ParametersError.badField(source: source, field: key, value: v) }
+            guard let v = values[key] else {
+                throw ParametersError.badField(source: source, field: key, value: "")
+            }
+            guard let x = parse(v) else {
+                throw ParametersError.badField(source: source, field: key, value: v)
+            }
             return x
         }
         let size = try get("Size") { s -> (Int, Int)? in
@@ -57,9 +64,11 @@ extension SampleRequest {
         }
         self.init(
             promptA: lines[0], promptB: String(lines[1].dropFirst("Prompt B: ".count)),
-            mix: try get("Mix") { Float($0) }, model: try get("Model") { $0 }, sampler: try get("Sampler") { $0 },
+            mix: try get("Mix") { Float($0) }, model: try get("Model") { $0 },
+            sampler: try get("Sampler") { $0 },
             steps: try get("Steps") { Int($0) }, cfg: try get("CFG scale") { Float($0) },
-            seed: try get("Seed") { UInt64($0) }, width: size.0, height: size.1, eta: try get("Eta") { Float($0) })
+            seed: try get("Seed") { UInt64($0) }, width: size.0, height: size.1,
+            eta: try get("Eta") { Float($0) })
     }
 }
 

@@ -1,4 +1,5 @@
 // StudioEngine: the small protocol between the studio's job queue and the diffusion engine / training loop.
+import ArrozDiffusion
 import ArrozImage
 
 /// What the studio needs from the engine. Every method is called on the compute thread only (never the UI
@@ -7,9 +8,10 @@ import ArrozImage
 ///
 /// The contract, method by method:
 /// - ``summarize(promptA:promptB:)`` encodes two prompts and returns sparkline profiles, norms and cos(A, B).
-/// - ``sample(_:live:onStep:)`` runs one sampling job. Call `live.beginStep()` at the start of every step and
-///   use the CFG it returns (CFG can change mid-run). Call `onStep` after every step with a preview when cheap; when it returns `false`,
-///   stop at once and return `nil` (the run was cancelled or replaced).
+/// - ``sample(_:controls:onStep:)`` runs one sampling job. Hand `controls` to the sampler's guided denoiser
+///   (ArrozDiffusion reads `controls.guidanceScale` at every evaluation, so a CFG change applies mid-run, and
+///   stops when `controls.isCancelled`). Call `onStep` after every step with a preview when cheap; when it
+///   returns `false`, stop at once and return `nil` (the run was cancelled or replaced).
 /// - ``train(_:control:onProgress:)`` runs a training job. Call `control.betweenSteps()` after every step and
 ///   obey its directive (the queue runs waiting sampling jobs inside that call). `.saveAndStop` must write a
 ///   checkpoint before returning: it is how quitting the studio preserves a run.
@@ -24,7 +26,9 @@ public protocol StudioEngine: AnyObject {
 
     func summarize(promptA: String, promptB: String) throws -> PromptPairSummary
 
-    func sample(_ request: SampleRequest, live: LiveParameters, onStep: (SampleStep) -> Bool) throws -> RGBImage?
+    func sample(_ request: SampleRequest, controls: SamplerControls, onStep: (SampleStep) -> Bool) throws
+        -> RGBImage?
 
-    func train(_ request: TrainRequest, control: TrainingControl, onProgress: (TrainingProgress) -> Void) throws
+    func train(_ request: TrainRequest, control: TrainingControl, onProgress: (TrainingProgress) -> Void)
+        throws
 }

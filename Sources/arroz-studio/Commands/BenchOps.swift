@@ -9,7 +9,7 @@ struct BenchOps: ParsableCommand {
 
     @Option(help: "Threads for OpenBLAS and our loops.") var threads = 2
     @Option(help: "Seconds per timing round (a workload runs 5 clean rounds, at most 30).") var round = 0.3
-    @Option(help: "Run only workloads whose name contains this text (e.g. conv, 64→64, attention).")
+    @Option(help: "Run only workloads whose name contains this text (conv, 64→64, groupNorm, attention, norms…).")
     var only: String?
     @Flag(help: "Time by this process's CPU seconds ÷ threads instead of the wall clock (for a busy machine).")
     var cpuTime = false
@@ -52,6 +52,7 @@ struct BenchOps: ParsableCommand {
         }
         if wants("groupNorm") { benchGroupNorm(rng: &rng) }
         if wants("attention") { benchAttention(rng: &rng) }
+        if wants("norms") { benchNormsAndAttentionBackward(rng: &rng) }
     }
 
     /// conv2d 3×3 pad 1, C → C: forward alone, then forward + input and weight gradients (3× the flops).

@@ -55,7 +55,8 @@ struct TUICommand: ParsableCommand {
         defer { terminal.close() }
         thread.start()
         let app = StudioApp(
-            terminal: terminal, queue: queue, engine: engine, catalog: ThemeCatalog(extraDirectory: themesDir),
+            terminal: terminal, queue: queue, engine: engine,
+            catalog: ThemeCatalog(extraDirectory: themesDir),
             options: StudioApp.Options(graphics: mode, themeName: theme, outputDirectory: output),
             signals: signals, computeThread: thread)
         let code = app.run()
