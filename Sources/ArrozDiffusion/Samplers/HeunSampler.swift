@@ -1,6 +1,8 @@
 // HeunSampler: the probability-flow ODE with Heun's second-order method in σ (k-diffusion `sample_heun`).
 import ArrozTensor
 
+/// Heun steps on the probability-flow ODE in σ.
+///
 /// Heun's method (Karras et al. 2022, Algorithm 1 without churn). Matches k-diffusion `sample_heun` on the
 /// σ_k view of any Gaussian process (`KSigmaSchedule`): two model evaluations per step, except the last step
 /// into σ = 0, which is a plain Euler step.
