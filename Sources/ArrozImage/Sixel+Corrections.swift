@@ -4,10 +4,10 @@ import CSixel
 extension Sixel {
     /// Moves each palette entry to the mean of the pixels that map to it (one Lloyd / k-means step).
     ///
-    /// libsixel's median cut works on a 5-bit-per-channel histogram and returns bucket corners (multiples of
-    /// 8), so pure white comes out as 248 (97 %) and every colour is biased low by up to 7. Averaging the real
-    /// pixels of each entry's cell removes the bias (white is 100 % again) without changing which pixels share
-    /// an entry. Nearest entries are looked up once per 15-bit colour bucket.
+    /// libsixel's median cut works on a 5-bit-per-channel histogram and returns bucket corners (multiples
+    /// of 8), so pure white comes out as 248 (97 %) and every colour is biased low by up to 7. Averaging the
+    /// real pixels of each entry's cell removes the bias (white is 100 % again) without changing which pixels
+    /// share an entry. Nearest entries are looked up once per 15-bit colour bucket.
     // c_k ← mean{ p : argmin_j |p − c_j|² = k }
     static func refinePalette(_ dither: OpaquePointer?, pixels: UnsafeBufferPointer<UInt8>) {
         let n = Int(sixel_dither_get_num_of_palette_colors(dither))
