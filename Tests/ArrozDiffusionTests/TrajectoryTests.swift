@@ -54,6 +54,17 @@ import Testing
             rtol: 1e-4, atol: 1e-5)
     }
 
+    @Test func heun() {
+        // traj_heun(8)
+        let want = [
+            -5.214416433084404, -0.6911943753482959, 0.0, 0.32149811831890546, 3.7431168408536055,
+            6.9962691078879145,
+        ]
+        expectClose(
+            run(HeunSampler(process: Diffuzz(), steps: 8), epsNet, .epsilon), want.map { Float($0) },
+            rtol: 1e-4, atol: 1e-5)
+    }
+
     @Test func kerasWithThresholding() {
         // traj_keras(10): x̂₀(x, σ) = 1.3·x·(1 − σ) + 0.1, thresholded over the batch of 6 every step
         let net: Denoiser = { x, t, _ in
