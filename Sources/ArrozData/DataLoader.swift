@@ -33,10 +33,10 @@ public struct Batch {
 ///
 /// Everything random is a pure function of (`seed`, epoch, position), never of timing: epoch `e`'s order is a
 /// Fisher–Yates shuffle drawn from `ArrozRandom(seed: mix(seed, e))`, and the flip of the example at position
-/// `p` from `ArrozRandom(seed: mix(seed, e, p))` (examples marked not `flippable` are never mirrored). So batches are identical with or without prefetch, and
-/// resuming from a saved ``LoaderPosition`` continues the exact sequence. With `prefetch > 0` a background
-/// thread prepares up to that many batches ahead as plain floats (tensors never cross threads); the calling
-/// thread wraps them in tensors.
+/// `p` from `ArrozRandom(seed: mix(seed, e, p))` (examples marked not `flippable` are never mirrored). So
+/// batches are identical with or without prefetch, and resuming from a saved ``LoaderPosition`` continues the
+/// exact sequence. With `prefetch > 0` a background thread prepares up to that many batches ahead as plain
+/// floats (tensors never cross threads); the calling thread wraps them in tensors.
 public final class DataLoader {
     public let dataset: any Dataset
     public let batchSize: Int

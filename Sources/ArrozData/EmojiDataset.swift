@@ -43,7 +43,8 @@ public struct EmojiDataset: Dataset {
         let pngOffset: Int
         let pngLength: Int
 
-        /// False where a mirror image would contradict the name (see ``EmojiDataset/isFlippable(name:group:)``).
+        /// False where a mirror image would contradict the name (see
+        /// ``EmojiDataset/isFlippable(name:group:)``).
         public let flippable: Bool
 
         /// The emoji as text.
