@@ -41,8 +41,8 @@
 // erf x = sign(x)·(1 − (a₁t + a₂t² + a₃t³ + a₄t⁴ + a₅t⁵)·e^(−x²)),  t = 1/(1 + p|x|)
 // (Abramowitz & Stegun 7.1.26, |error| ≤ 1.5e−7)
 
-/// erf(x) to 5e−7 absolute error in Float arithmetic (1.5e−7 in exact arithmetic), vectorisable.
-@inline(__always) public func fastErf(_ x: Float) -> Float {
+/// erf(x) given `expNegSq` = e^(−x²) already computed (GELU's backward shares it with the density).
+@inline(__always) func erfWithExp(_ x: Float, _ expNegSq: Float) -> Float {
     let a = x < 0 ? -x : x
     let t = 1 / (1 + 0.3275911 * a)
     var poly: Float = 1.061405429
@@ -50,6 +50,11 @@
     poly = poly * t + 1.421413741
     poly = poly * t - 0.284496736
     poly = poly * t + 0.254829592
-    let e = 1 - poly * t * fastExp(-a * a)
+    let e = 1 - poly * t * expNegSq
     return x < 0 ? -e : e
+}
+
+/// erf(x) to 5e−7 absolute error in Float arithmetic (1.5e−7 in exact arithmetic), vectorisable.
+@inline(__always) public func fastErf(_ x: Float) -> Float {
+    erfWithExp(x, fastExp(-x * x))
 }
