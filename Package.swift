@@ -41,6 +41,7 @@ let package = Package(
                 "ArrozStudio",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            resources: [.copy("Resources")],
             swiftSettings: release),
 
         // MARK: Tests
@@ -58,6 +59,10 @@ let package = Package(
         .testTarget(
             name: "ArrozTextTests", dependencies: ["ArrozText", "ArrozTestSupport"], resources: [.copy("Fixtures")]),
 
+        .testTarget(
+            name: "ArrozModelsTests", dependencies: ["ArrozModels", "ArrozTestSupport"],
+            resources: [.copy("Fixtures")]),
+        .testTarget(name: "ArrozTrainTests", dependencies: ["ArrozTrain", "ArrozTestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

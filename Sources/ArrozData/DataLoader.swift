@@ -17,7 +17,7 @@ public struct LoaderPosition: Codable, Hashable, Sendable {
 
 /// One training batch.
 public struct Batch {
-    /// `[N, 3, H, W]` in [-1, 1].
+    /// `[N, C, H, W]` in [-1, 1] (C = 3, or 1 for a grey loader).
     public let images: Tensor
     public let captions: [String]
     /// Class labels (nil where the dataset has none).
@@ -43,6 +43,8 @@ public final class DataLoader {
     public let seed: UInt64
     public let shuffle: Bool
     public let horizontalFlip: Bool
+    /// 3 for RGB batches, 1 for luminance (e.g. Fashion-MNIST models with one input channel).
+    public let channels: Int
     /// Where the next batch starts.
     public private(set) var position: LoaderPosition
     private let plan: BatchPlan
@@ -53,19 +55,22 @@ public final class DataLoader {
     public init(
         dataset: any Dataset, batchSize: Int, seed: UInt64, shuffle: Bool = true,
         horizontalFlip: Bool = false,
-        prefetch: Int = 2, start: LoaderPosition = LoaderPosition()
+        channels: Int = 3, prefetch: Int = 2, start: LoaderPosition = LoaderPosition()
     ) {
         precondition(
             batchSize > 0 && batchSize <= dataset.count,
             "DataLoader: batch size \(batchSize) for \(dataset.count) examples")
+        precondition(channels == 3 || channels == 1, "DataLoader: channels \(channels) must be 3 or 1")
         precondition(prefetch >= 0, "DataLoader: prefetch \(prefetch) must be >= 0")
         self.dataset = dataset
         self.batchSize = batchSize
         self.seed = seed
         self.shuffle = shuffle
         self.horizontalFlip = horizontalFlip
+        self.channels = channels
         let plan = BatchPlan(
-            dataset: dataset, batchSize: batchSize, seed: seed, shuffle: shuffle, flip: horizontalFlip)
+            dataset: dataset, batchSize: batchSize, seed: seed, shuffle: shuffle, flip: horizontalFlip,
+            channels: channels)
         self.plan = plan
         self.position = plan.normalised(start)
         self.queue = prefetch > 0 ? PrefetchQueue(plan: plan, start: position, capacity: prefetch) : nil
@@ -91,7 +96,7 @@ public final class DataLoader {
             data.start == position, "DataLoader: prefetch out of order (\(data.start) vs \(position))")
         position = plan.advance(position)
         let (H, W) = (data.height, data.width)
-        let images = Tensor(storage: Storage(data.pixels), shape: [data.indices.count, 3, H, W])
+        let images = Tensor(storage: Storage(data.pixels), shape: [data.indices.count, channels, H, W])
         return Batch(
             images: images, captions: data.captions, labels: data.labels, indices: data.indices,
             start: data.start)
@@ -116,6 +121,7 @@ struct BatchPlan: Sendable {
     let seed: UInt64
     let shuffle: Bool
     let flip: Bool
+    let channels: Int
 
     static func mix(_ values: UInt64...) -> UInt64 {
         var h: UInt64 = 0xCBF2_9CE4_8422_2325
@@ -156,15 +162,16 @@ struct BatchPlan: Sendable {
             flips.append(flip && rng.bernoulli(0.5))
         }
         let (H, W) = (examples[0].image.height, examples[0].image.width)
-        var pixels = [Float](repeating: 0, count: batchSize * 3 * H * W)
+        let C = channels
+        var pixels = [Float](repeating: 0, count: batchSize * C * H * W)
         pixels.withUnsafeMutableBufferPointer { out in
             for (n, e) in examples.enumerated() {
                 precondition(
                     e.image.width == W && e.image.height == H,
                     "DataLoader: example \(indices[n]) is \(e.image.width)x\(e.image.height), "
                         + "batch is \(W)x\(H)")
-                let slice = UnsafeMutableBufferPointer(rebasing: out[(n * 3 * H * W)..<((n + 1) * 3 * H * W)])
-                e.image.writeNormalized(to: slice, flipped: flips[n])
+                let slice = UnsafeMutableBufferPointer(rebasing: out[(n * C * H * W)..<((n + 1) * C * H * W)])
+                e.image.writeNormalized(to: slice, channels: C, flipped: flips[n])
             }
         }
         return BatchData(

@@ -13,19 +13,30 @@ import ArrozTensor
 }
 
 extension RGBImage {
-    /// Writes the image as planar CHW floats in [-1, 1] into `out` (3·H·W values); `flipped` mirrors
+    /// Writes the image as planar CHW floats in [-1, 1] into `out`: 3·H·W values (R, G, B planes), or H·W
+    /// luminance values for `channels` = 1 (ITU-R BT.601: Y = 0.299 R + 0.587 G + 0.114 B). `flipped` mirrors
     /// left-right.
-    public func writeNormalized(to out: UnsafeMutableBufferPointer<Float>, flipped: Bool = false) {
+    public func writeNormalized(
+        to out: UnsafeMutableBufferPointer<Float>, channels: Int = 3, flipped: Bool = false
+    ) {
         let (H, W) = (height, width)
-        precondition(out.count == 3 * H * W, "writeNormalized: \(out.count) floats for 3x\(H)x\(W)")
+        precondition(channels == 3 || channels == 1, "writeNormalized: channels \(channels) must be 3 or 1")
+        precondition(
+            out.count == channels * H * W, "writeNormalized: \(out.count) floats for \(channels)x\(H)x\(W)")
         pixels.withUnsafeBufferPointer { px in
             for y in 0..<H {
                 for x in 0..<W {
                     let src = 3 * (y * W + (flipped ? W - 1 - x : x))
                     let dst = y * W + x
-                    out[dst] = toUnit(px[src])
-                    out[H * W + dst] = toUnit(px[src + 1])
-                    out[2 * H * W + dst] = toUnit(px[src + 2])
+                    if channels == 1 {
+                        let luma =
+                            0.299 * Float(px[src]) + 0.587 * Float(px[src + 1]) + 0.114 * Float(px[src + 2])
+                        out[dst] = luma / 127.5 - 1
+                    } else {
+                        out[dst] = toUnit(px[src])
+                        out[H * W + dst] = toUnit(px[src + 1])
+                        out[2 * H * W + dst] = toUnit(px[src + 2])
+                    }
                 }
             }
         }
@@ -38,16 +49,10 @@ extension RGBImage {
         return t
     }
 
-    /// Luminance as a `[1, H, W]` tensor in [-1, 1] (ITU-R BT.601: Y = 0.299 R + 0.587 G + 0.114 B).
+    /// Luminance as a `[1, H, W]` tensor in [-1, 1] (ITU-R BT.601 weights).
     public func greyTensor() -> Tensor {
         let t = Tensor.zeros([1, height, width])
-        let out = t.mutableData
-        for i in 0..<(width * height) {
-            let y =
-                0.299 * Float(pixels[3 * i]) + 0.587 * Float(pixels[3 * i + 1]) + 0.114
-                * Float(pixels[3 * i + 2])
-            out[i] = y / 127.5 - 1
-        }
+        writeNormalized(to: t.mutableData, channels: 1)
         return t
     }
 
@@ -70,18 +75,18 @@ extension RGBImage {
         self.init(width: W, height: H, pixels: px)
     }
 
-    /// Stacks same-sized images into a `[N, 3, H, W]` tensor in [-1, 1].
-    public static func batch(_ images: [RGBImage]) -> Tensor {
+    /// Stacks same-sized images into a `[N, C, H, W]` tensor in [-1, 1]; `channels` 1 stores luminance.
+    public static func batch(_ images: [RGBImage], channels C: Int = 3) -> Tensor {
         precondition(!images.isEmpty, "RGBImage.batch: no images")
         let (H, W) = (images[0].height, images[0].width)
-        let t = Tensor.zeros([images.count, 3, H, W])
+        let t = Tensor.zeros([images.count, C, H, W])
         let base = t.mutableData
         for (n, image) in images.enumerated() {
             precondition(
                 image.width == W && image.height == H,
                 "RGBImage.batch: image \(n) is \(image.width)x\(image.height), expected \(W)x\(H)")
-            let slice = UnsafeMutableBufferPointer(rebasing: base[(n * 3 * H * W)..<((n + 1) * 3 * H * W)])
-            image.writeNormalized(to: slice)
+            let slice = UnsafeMutableBufferPointer(rebasing: base[(n * C * H * W)..<((n + 1) * C * H * W)])
+            image.writeNormalized(to: slice, channels: C)
         }
         return t
     }

@@ -77,6 +77,19 @@ struct FailingDataset: Dataset {
         #expect(flipped > 2 && flipped < 18)
     }
 
+    @Test func greyBatches() throws {
+        let fashion = try FashionMNIST(split: .test)
+        let loader = DataLoader(dataset: fashion, batchSize: 4, seed: 0, shuffle: false, channels: 1)
+        let batch = try loader.next()
+        #expect(batch.images.shape == [4, 1, 32, 32])
+        #expect(batch.labels == [9, 2, 1, 1] && batch.captions[0] == "Ankle boot")
+        // Padding is black (−1); grey pixels keep their value: v = p / 127.5 − 1.
+        #expect(batch.images[0, 0, 0, 0] == -1)
+        let image = fashion.example(0).image
+        let (x, y) = (16, 16)
+        #expect(abs(batch.images[0, 0, y, x] - (Float(image.rgb(x, y).r) / 127.5 - 1)) < 1e-4)
+    }
+
     @Test func readErrorsReachTheCaller() {
         for prefetch in [0, 2] {
             let loader = DataLoader(dataset: FailingDataset(), batchSize: 12, seed: 0, prefetch: prefetch)

@@ -60,12 +60,20 @@ import Testing
 
 @Suite struct SamplerMenuTests {
     @Test func menusAndDefaults() {
-        #expect(SamplerKind.available(for: Diffuzz()) == [.ddpm, .ddim, .euler, .eulerAncestral, .dpmpp2m])
-        #expect(SamplerKind.available(for: KerasProcess()) == [.euler, .eulerAncestral, .dpmpp2m, .keras])
+        #expect(
+            SamplerKind.available(for: Diffuzz()) == [.ddpm, .ddim, .euler, .eulerAncestral, .dpmpp2m, .heun])
+        #expect(
+            SamplerKind.available(for: KerasProcess()) == [.euler, .eulerAncestral, .dpmpp2m, .keras, .heun])
         #expect(SamplerKind.defaultKind(for: Diffuzz()) == .ddpm)
         #expect(SamplerKind.defaultKind(for: KerasProcess()) == .keras)
         #expect(SamplerKind.keras.defaultSteps == 35 && SamplerKind.ddpm.defaultSteps == 20)
         #expect(Set(SamplerKind.allCases.map(\.displayName)).count == SamplerKind.allCases.count)
+        #expect(SamplerKind(name: "DPM++ 2M") == .dpmpp2m && SamplerKind(name: "dpm++2m") == .dpmpp2m)
+        #expect(
+            SamplerKind(name: "euler-a") == .eulerAncestral
+                && SamplerKind(name: "Euler_Ancestral") == .eulerAncestral)
+        #expect(SamplerKind(name: "DDIM") == .ddim && SamplerKind(name: "plms") == nil)
+        for kind in SamplerKind.allCases { #expect(SamplerKind(name: kind.rawValue) == kind) }
     }
 
     @Test func factoryBuildsAndRejects() throws {
@@ -113,5 +121,32 @@ import Testing
             rng: &rng)!
         #expect(ts == [5, 4, 3, 2, 1])
         expectClose(out.sample, [Float](repeating: mu, count: 8))
+    }
+}
+
+@Suite struct ConditioningDropoutTests {
+    @Test func perSampleAndPerBatch() {
+        var rng = ArrozRandom(seed: 6)
+        let cond = Tensor(shape: [2000, 3], repeating: 1)
+        let (c, dropped) = dropConditioning(cond, probability: 0.15, granularity: .perSample, rng: &rng)
+        let rate = Float(dropped.filter { $0 }.count) / 2000
+        #expect(abs(rate - 0.15) < 0.03)
+        for r in 0..<2000 { #expect(c.data[r * 3] == (dropped[r] ? 0 : 1)) }
+        var sizes = Set<Int>()
+        for _ in 0..<40 {
+            let d = dropConditioning(
+                Tensor.ones([8, 2]), probability: 0.5, granularity: .perBatch, rng: &rng)
+            sizes.insert(d.dropped.filter { $0 }.count)
+        }
+        #expect(sizes == [0, 8], "a whole batch or nothing")
+    }
+
+    @Test func droppedRowsTakeTheUnconditionalInput() {
+        var rng = ArrozRandom(seed: 1)
+        let uncond = Tensor([7, 8], shape: [1, 2])
+        let (c, dropped) = dropConditioning(
+            Tensor.ones([4, 2]), probability: 1, granularity: .perSample, uncond: uncond, rng: &rng)
+        #expect(dropped.allSatisfy { $0 })
+        #expect(c.scalars == [7, 8, 7, 8, 7, 8, 7, 8])
     }
 }

@@ -21,6 +21,10 @@ import Testing
     @Test func greyTensorAndClamping() {
         let image = RGBImage(width: 1, height: 1, fill: (255, 255, 255))
         #expect(abs(image.greyTensor().item - 1) < 1e-5)
+        let mixed = RGBImage(width: 1, height: 1, fill: (255, 0, 0))
+        // BT.601: 0.299 · 255 / 127.5 − 1 = −0.402
+        #expect(abs(RGBImage.batch([mixed, image], channels: 1)[0, 0, 0, 0] + 0.402) < 1e-4)
+        #expect(RGBImage.batch([mixed, image], channels: 1).shape == [2, 1, 1, 1])
         let grey = RGBImage(tensor: Tensor([-3, 0, 5], shape: [1, 1, 3]))
         #expect(grey.pixels == [0, 0, 0, 128, 128, 128, 255, 255, 255])
     }

@@ -56,6 +56,32 @@ func temporaryPath(_ name: String) -> String {
         #expect(image.pixels == [0, 0, 0, 128, 128, 128, 255, 255, 255])
     }
 
+    @Test func loadsAdam7Interlaced() throws {
+        // fixtures_image.py: 5x5, pixel (x, y) = (50x, 50y, 7), interlace method 1
+        let image = try loadPNG(fixture("python_adam7.png"))
+        #expect(image.width == 5 && image.height == 5)
+        for y in 0..<5 { for x in 0..<5 { #expect(image[x, y] == (UInt8(50 * x), UInt8(50 * y), 7)) } }
+    }
+
+    @Test func corruptedBytesThrowInsteadOfCrashing() throws {
+        // Flip one byte at a time past the signature: libpng's longjmp must stay inside the C shim.
+        let good = try Data(contentsOf: URL(fileURLWithPath: fixture("python_rgb.png")))
+        let path = temporaryPath("flipped.png")
+        var failures = 0
+        for offset in stride(from: 8, to: good.count, by: 3) {
+            var bytes = [UInt8](good)
+            bytes[offset] ^= 0x5A
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            do {
+                _ = try loadPNG(path)
+            } catch let error as ImageError {
+                failures += 1
+                #expect(error.description.contains("flipped.png"))
+            }
+        }
+        #expect(failures > 10)
+    }
+
     @Test func brokenPNGNamesTheFile() throws {
         let path = fixture("broken.png")
         do {

@@ -6,16 +6,12 @@ import ArrozTestSupport
 import Foundation
 import Testing
 
-/// Loads `Fixtures/norm/<name>.json` ({"tensors": {name: {"shape", "data"}}}) as tensors.
+/// Reads `Fixtures/norm/<name>.json` of this test bundle as name → tensor.
 private func fixture(_ name: String) throws -> [String: Tensor] {
-    struct Entry: Decodable { let shape: [Int]; let data: [Float] }
-    struct File: Decodable { let tensors: [String: Entry] }
-    guard let url = Bundle.module.url(forResource: name, withExtension: "json", subdirectory: "Fixtures/norm") else {
-        throw CocoaError(.fileNoSuchFile, userInfo: [
-            NSLocalizedDescriptionKey: "missing fixture norm/\(name).json (run Tests/Fixtures/fixtures_norm.py)"])
-    }
-    let file = try JSONDecoder().decode(File.self, from: Data(contentsOf: url))
-    return file.tensors.mapValues { Tensor($0.data, shape: $0.shape) }
+    let f = try Fixture(name, area: "norm", bundle: .module)
+    var out: [String: Tensor] = [:]
+    for n in f.tensorNames { out[n] = try f.tensor(n) }
+    return out
 }
 
 /// Copies every state_dict entry the fixture holds into the layer (by PyTorch name), checking shapes.

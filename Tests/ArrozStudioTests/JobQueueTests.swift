@@ -57,6 +57,25 @@ func finished(_ events: [JobEvent]) -> [SampleRun] {
         #expect(engine.sampleCalls.map(\.seed) == [1, 9])
     }
 
+    @Test func sampleRequestCancelsARunningStrip() {
+        let engine = TestEngine()
+        let q = JobQueue(engine: engine)
+        var sample: JobID?
+        engine.duringSample = { r, step in
+            if r.mix > 0 && step == 1 && sample == nil { sample = q.submitSample(request(seed: 5)) }
+        }
+        let strip = q.submitStrip(StripRequest(base: request(steps: 2), count: 5))
+        q.runUntilIdle()
+        let events = q.drainEvents()
+        #expect(states(events, strip) == [.queued, .running, .cancelled])
+        let frames = events.filter { e in
+            if case .stripFrame = e.update { return true }
+            return false
+        }
+        #expect(frames.count == 1)  // frame 0 finished; frame 1 was cut at its first step
+        #expect(sample.map { states(events, $0) } == [.queued, .running, .done])
+    }
+
     @Test func cfgChangeMidRunAppliesFromNextStepWithoutRestart() {
         let engine = TestEngine()
         let q = JobQueue(engine: engine)

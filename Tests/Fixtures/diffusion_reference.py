@@ -117,3 +117,65 @@ for N in [35,100]: print('keras',N,keras(N,0.2,0.2),0.04)
 print('keras thresholded', keras(35,0.8,0.3,n=8000), keras(35,0.8,0.3))
 print('eulera 200', ksolve('eulera',cosc,np.linspace(1,0,202)[1:],0.7,0.5))
 print('euler 20', ksolve('euler',cosc,np.linspace(1,0,22)[1:],0.7,0.5))
+
+# ---- deterministic trajectories (pinned exactly in TrajectoryTests.swift) ----
+# a nonlinear stand-in network: eps(x, t) = 0.5*x*(1-t) + 0.2*sin(3x) ; keras x0(x, s) = 1.3*x*(1-s) + 0.1
+x_start = np.array([-1.5, -0.4, 0.0, 0.3, 1.1, 2.0])
+def eps_net(x, t): return 0.5 * x * (1 - t) + 0.2 * np.sin(3 * x)
+def traj_ddim(T):
+    g = np.linspace(1, 0, T + 2)[1:]; x = x_start.copy()
+    for i in range(T):
+        A = ab(g[i]); P = ab(g[i + 1]); e = eps_net(x, g[i])
+        x0 = (x - np.sqrt(1 - A) * e) / np.sqrt(A)
+        x = np.sqrt(P) * x0 + np.sqrt(1 - P) * e
+    return x
+def traj_k(kind, T):
+    g = np.linspace(1, 0, T + 2)[1:]
+    sig = [np.sqrt((1 - ab(t)) / ab(t)) for t in g[:-1]] + [0.0]
+    x = x_start / np.sqrt(ab(g[0])); old = None
+    for i in range(T):
+        a = np.sqrt(ab(g[i])); xin = a * x; e = eps_net(xin, g[i])
+        D = (xin - np.sqrt(1 - ab(g[i])) * e) / a
+        s, sn = sig[i], sig[i + 1]
+        if kind == 'euler' or old is None or sn == 0: x = sn / s * x + (1 - sn / s) * D
+        else:
+            r = (np.log(sig[i - 1]) - np.log(s)) / (np.log(s) - np.log(sn))
+            x = sn / s * x + (1 - sn / s) * ((1 + 1 / (2 * r)) * D - 1 / (2 * r) * old)
+        old = D
+    return x
+def traj_keras(N):
+    g = kgrid(N); x = x_start.copy()
+    for i in range(len(g) - 1):
+        s, sn = g[i], g[i + 1]
+        x0 = 1.3 * x * (1 - s) + 0.1
+        th = max(np.percentile(np.abs(x0), 99.5), 1); x0 = np.clip(x0, -th, th) / th
+        x = ((s - sn) * x0 + sn * x) / s
+    return x0
+np.set_printoptions(precision=10)
+print('traj ddim 8', traj_ddim(8).tolist())
+print('traj euler 8', traj_k('euler', 8).tolist())
+print('traj dpm2m 8', traj_k('dpm2m', 8).tolist())
+print('traj keras 10', traj_keras(10).tolist())
+def heun(T, mu, sd, n=200000, coef=cosc, grid=None):
+    g = np.linspace(1, 0, T + 2)[1:] if grid is None else grid
+    rng = np.random.default_rng(0); a0, b0 = coef(g[0])
+    x = (a0 * mu + np.sqrt(a0 * a0 * sd * sd + b0 * b0) * rng.standard_normal(n)) / a0
+    sig = [coef(t)[1] / coef(t)[0] for t in g[:-1]] + [0.0]
+    D = lambda x, s: mu + (x - mu) * sd * sd / (sd * sd + s * s)
+    for i in range(T):
+        s, sn = sig[i], sig[i + 1]; d = (x - D(x, s)) / s; x2 = x + d * (sn - s)
+        if sn == 0: x = x2
+        else: x = x + (d + (x2 - D(x2, sn)) / sn) / 2 * (sn - s)
+    return x.mean(), x.var()
+print('heun 10', heun(10, 0.7, 0.5), 'heun 20', heun(20, 0.7, 0.5))
+def traj_heun(T):
+    g = np.linspace(1, 0, T + 2)[1:]
+    sig = [np.sqrt((1 - ab(t)) / ab(t)) for t in g[:-1]] + [0.0]
+    def D(xk, i):
+        a = np.sqrt(ab(g[i])); xin = a * xk; return (xin - np.sqrt(1 - ab(g[i])) * eps_net(xin, g[i])) / a
+    x = x_start / np.sqrt(ab(g[0]))
+    for i in range(T):
+        s, sn = sig[i], sig[i + 1]; d = (x - D(x, i)) / s; x2 = x + d * (sn - s)
+        x = x2 if sn == 0 else x + (d + (x2 - D(x2, i + 1)) / sn) / 2 * (sn - s)
+    return x
+print('traj heun 8', traj_heun(8).tolist())

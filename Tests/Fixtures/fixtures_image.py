@@ -5,6 +5,7 @@ make(out_dir) writes:
   python_palette.png  4x2 palette (2-bit) with tRNS: index 0 transparent black, 1 red, 2 green, 3 blue;
                       row 0 = [0, 1, 2, 3], row 1 = [3, 2, 1, 0]
   python_grey16.png   3x1 16-bit grey: 0x0000, 0x8080, 0xFFFF
+  python_adam7.png    5x5 RGB8 Adam7-interlaced, pixel (x, y) = (50x, 50y, 7)
   broken.png          python_rgb.png cut after 60 bytes (valid signature, truncated data)
 Run: python3 Tests/Fixtures/fixtures_image.py Tests/ArrozImageTests/Fixtures
 """
@@ -29,6 +30,23 @@ def png(width, height, bit_depth, colour_type, rows, extra=b""):
             + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b""))
 
 
+ADAM7 = [(0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2)]
+
+
+def adam7_png(width, height, pixel):
+    """8-bit RGB, interlace method 1: each of the 7 passes is its own sub-image of filter-0 scanlines."""
+    raw = b""
+    for x0, y0, dx, dy in ADAM7:
+        xs, ys = range(x0, width, dx), range(y0, height, dy)
+        if len(xs) == 0 or len(ys) == 0:
+            continue
+        for y in ys:
+            raw += b"\x00" + bytes(v for x in xs for v in pixel(x, y))
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 1)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(raw, 9))
+            + chunk(b"IEND", b""))
+
+
 def make(out_dir):
     os.makedirs(out_dir, exist_ok=True)
     rgb_rows = [bytes(v for x in range(4) for v in (60 * x, 80 * y, 200)) for y in range(3)]
@@ -51,6 +69,9 @@ def make(out_dir):
     grey = png(3, 1, 16, 0, [struct.pack(">HHH", 0x0000, 0x8080, 0xFFFF)])
     with open(os.path.join(out_dir, "python_grey16.png"), "wb") as f:
         f.write(grey)
+
+    with open(os.path.join(out_dir, "python_adam7.png"), "wb") as f:
+        f.write(adam7_png(5, 5, lambda x, y: (50 * x, 50 * y, 7)))
 
     with open(os.path.join(out_dir, "broken.png"), "wb") as f:
         f.write(rgb[:60])

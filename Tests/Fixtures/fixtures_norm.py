@@ -67,19 +67,18 @@ def op_fixtures(out_dir):
     y = F.group_norm(x, 3, w, b, eps=1e-5)
     write(os.path.join(out_dir, "group_norm.json"), pack(x=x, w=w, b=b, y=y, **grads_of(y, {"x": x, "w": w, "b": b})))
 
-    # batch_norm in training (running stats updated) and in eval
+    # batch_norm in training (running stats updated), then in eval with the updated running stats
     x, w, b = leaf(4, 3, 2, 2, scale=2, shift=1), leaf(3), leaf(3)
     rm0, rv0 = torch.randn(3), torch.rand(3) + 0.5
     rm, rv = rm0.clone(), rv0.clone()
     y = F.batch_norm(x, rm, rv, w, b, training=True, momentum=0.1, eps=1e-5)
-    g = grads_of(y, {"x": x, "w": w, "b": b})
-    x2 = x.detach().clone().requires_grad_(True)
-    w2, b2 = w.detach().clone().requires_grad_(True), b.detach().clone().requires_grad_(True)
-    y_eval = F.batch_norm(x2, rm, rv, w2, b2, training=False, eps=1e-5)
-    ge = grads_of(y_eval, {"x": x2, "w": w2, "b": b2})
-    write(os.path.join(out_dir, "batch_norm.json"),
+    write(os.path.join(out_dir, "batch_norm_train.json"),
           pack(x=x, w=w, b=b, running_mean0=rm0, running_var0=rv0, y=y, running_mean=rm, running_var=rv,
-               **g, y_eval=y_eval, r_eval=ge["r"], dx_eval=ge["dx"], dw_eval=ge["dw"], db_eval=ge["db"]))
+               **grads_of(y, {"x": x, "w": w, "b": b})))
+    x, w, b = [t.detach().clone().requires_grad_(True) for t in (x, w, b)]
+    y = F.batch_norm(x, rm, rv, w, b, training=False, eps=1e-5)
+    write(os.path.join(out_dir, "batch_norm_eval.json"),
+          pack(x=x, w=w, b=b, running_mean=rm, running_var=rv, y=y, **grads_of(y, {"x": x, "w": w, "b": b})))
 
     # GRN exactly as Paella v3's GlobalResponseNorm (channels-last input, gamma/beta [1, 1, 1, C])
     x, gamma, beta = leaf(2, 3, 3, 8), leaf(1, 1, 1, 8), leaf(1, 1, 1, 8)

@@ -6,7 +6,10 @@ struct ArrozCommand: ParsableCommand {
         commandName: "arroz-studio",
         abstract: "Train and sample small text-conditioned diffusion models on a CPU, in a terminal studio.",
         version: "0.1.0",
-        subcommands: [TUICommand.self, BenchCommand.self, EmbedCommand.self],
+        subcommands: [
+            TUICommand.self, TrainCommand.self, SampleCommand.self, InterpolateCommand.self, EmbedCommand.self,
+            EvalCommand.self, InspectCommand.self, BenchCommand.self,
+        ],
         defaultSubcommand: TUICommand.self
     )
 }

@@ -1,8 +1,19 @@
-// StudioEngineFactory: builds the engine the studio samples and trains with (ArrozTrain's StudioEngine).
+// StudioEngineFactory: builds the engine the studio samples and trains with (ArrozTrain's DiffusionEngine).
 import ArrozTrain
+import Foundation
 
-/// The one place the executable chooses a ``StudioEngine``. Until ArrozTrain provides a concrete engine
-/// (models, samplers, training loop), there is none, and the studio says so on its status line.
+/// The one place the executable chooses a ``StudioEngine``: real checkpoints (the bundled default model, then
+/// every run under `runs/`), real MiniLM embeddings, real samplers and the real training loop.
 enum StudioEngineFactory {
-    static func make() throws -> StudioEngine? { nil }
+    static func make(runsRoot: String = "runs") throws -> StudioEngine? {
+        DiffusionEngine(defaultModel: DefaultModel.path, runsRoot: runsRoot)
+    }
+}
+
+/// Where the bundled default model is: `$ARROZ_DEFAULT_MODEL`, else the package resource.
+enum DefaultModel {
+    static var path: String? {
+        if let p = ProcessInfo.processInfo.environment["ARROZ_DEFAULT_MODEL"], !p.isEmpty { return p }
+        return Bundle.module.path(forResource: "default-model", ofType: "safetensors", inDirectory: "Resources")
+    }
 }

@@ -1,0 +1,88 @@
+// Generator: a trained network bound to its noise process and conditioner — what `sample`, previews, the
+// studio and `interpolate` call to turn conditioning and a seed into images.
+import ArrozDiffusion
+import ArrozImage
+import ArrozModels
+import ArrozNN
+import ArrozTensor
+
+/// Sampling settings for one generation.
+public struct GenerationSettings: Codable, Hashable, Sendable {
+    public var sampler: String
+    public var steps: Int
+    public var cfg: Float
+    public var eta: Float
+    public var seed: UInt64
+
+    public init(sampler: String = "ddim", steps: Int = 20, cfg: Float = 3, eta: Float = 0, seed: UInt64 = 0) {
+        (self.sampler, self.steps, self.cfg, self.eta, self.seed) = (sampler, steps, cfg, eta, seed)
+    }
+}
+
+/// Binds a network (in eval mode) to the process and prediction kind it was trained with.
+public final class Generator {
+    public let model: any DiffusionNetwork
+    public let process: any GaussianProcess
+    public let prediction: Prediction
+    /// The process name (`keras`, `cosine`, `discrete`) — decides which samplers apply.
+    public let processName: String
+
+    public init(model: any DiffusionNetwork, processName: String) {
+        self.model = model
+        self.processName = processName
+        switch processName {
+        case "keras":
+            process = KerasProcess()
+            prediction = .x0
+        case "discrete":
+            process = DiscreteSchedule()
+            prediction = .epsilon
+        default:
+            process = Diffuzz()
+            prediction = .epsilon
+        }
+    }
+
+    /// Sampler names that work with this process.
+    public var samplerNames: [String] { SamplerKind.available(for: process).map(\.rawValue) }
+
+    /// The default sampler for this process (Keras: its own σ sampler; else DDIM).
+    public var defaultSampler: String { processName == "keras" ? "keras" : "ddim" }
+
+    /// Images `[N, C, S, S]` in [−1, 1] for conditioning rows `cond` (`[N]` class ids or `[N, D]` embeddings),
+    /// or nil when cancelled. `noise` overrides the seed's N(0, I) start (noise interpolation).
+    public func generate(
+        cond: Tensor, settings: GenerationSettings, controls: SamplerControls? = nil, noise: Tensor? = nil,
+        onStep: StepCallback? = nil
+    ) throws -> Tensor? {
+        model.eval()
+        let (C, S) = model.modelConfig.imageShape
+        let N = cond.shape[0]
+        var rng = ArrozRandom(seed: settings.seed)
+        let x = noise ?? Tensor.randn([N, C, S, S], rng: &rng)
+        guard let kind = SamplerKind(rawValue: settings.sampler) else {
+            throw TrainError.badSetting(
+                "unknown sampler '\(settings.sampler)' (known: \(samplerNames.joined(separator: ", ")))")
+        }
+        let sampler = try makeSampler(
+            SamplerSettings(kind: kind, steps: settings.steps, eta: kind == .ddim ? settings.eta : nil),
+            process: process)
+        let model = self.model
+        let denoiser: Denoiser = { x, t, c in
+            withNoGrad { model.predict(x, t: t, cond: c ?? Tensor.zeros([x.shape[0]] + Array(cond.shape.dropFirst()))) }
+        }
+        let live = controls ?? SamplerControls(guidanceScale: settings.cfg)
+        let guided = GuidedDenoiser(denoiser, prediction: prediction, cond: cond, controls: live)
+        return withNoGrad { sampler.sample(guided, from: x, rng: &rng, onStep: onStep)?.sample.clamped(-1, 1) }
+    }
+}
+
+extension Tensor {
+    /// Values clipped to [lo, hi] (no gradient).
+    func clamped(_ lo: Float, _ hi: Float) -> Tensor {
+        let out = detached()
+        let o = out.mutableData
+        for i in 0..<o.count { o[i] = Swift.min(hi, Swift.max(lo, o[i])) }
+        return out
+    }
+}

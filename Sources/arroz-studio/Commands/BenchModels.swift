@@ -1,0 +1,69 @@
+// BenchModels: `arroz-studio bench models` — training images/s and sampling ms per CFG step, per model config.
+import ArgumentParser
+import ArrozModels
+import ArrozNN
+import ArrozTensor
+import ArrozTrain
+import Foundation
+
+struct BenchModels: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "models",
+        abstract: "Training images/s (batch 32) and ms per sampling step (batch 2 = one CFG step).",
+        discussion: "Compare with ../shared/bench/unet_bench.py run in the same sitting.")
+
+    @Option(help: "Threads for OpenBLAS and our loops.") var threads = 2
+    @Option(help: "Seconds per measurement.") var seconds = 3.0
+    @Option(help: "Training batch size.") var batch = 32
+    @Option(parsing: .upToNextOption, help: "Configs to run (default: all).") var only: [String] = []
+
+    func run() throws {
+        Threads.set(threads)
+        var configs: [(String, ModelConfig)] = [
+            ("pix32-add", .ddpm(.pix32Add)), ("lat16-add", .ddpm(.lat16Add)),
+        ]
+        for r in Recipes.names where !r.hasPrefix("shapes") {
+            if let c = try? Recipes.make(r) { configs.append((r, c.model)) }
+        }
+        if !only.isEmpty { configs = configs.filter { only.contains($0.0) } }
+        print("arroz-studio bench models · \(threads) threads · fp32")
+        print("config          params     train img/s (b\(batch))   sample ms/step (b2)   fwd ms (b1)")
+        print(String(repeating: "─", count: 86))
+        for (name, cfg) in configs {
+            var rng = ArrozRandom(seed: 0)
+            let model = try cfg.makeModel(rng: &rng)
+            let (C, S) = cfg.imageShape
+            func cond(_ n: Int) -> Tensor {
+                switch model.conditioning {
+                case .classes(let k): return Tensor((0..<n).map { Float($0 % k) })
+                case .embedding(let d): return Tensor.randn([n, d], rng: &rng)
+                }
+            }
+            // Training: forward + MSE + backward + AdamW.
+            let opt = AdamW(model, lr: 1e-4)
+            let x = Tensor.randn([batch, C, S, S], rng: &rng)
+            let t = Tensor.uniform([batch], low: 0.01, high: 0.99, rng: &rng)
+            let c = cond(batch)
+            let target = Tensor.randn([batch, C, S, S], rng: &rng)
+            model.train()
+            let trainSec = measure(round: seconds / 5, wantClean: 3, maxRounds: 8) {
+                opt.zeroGrad()
+                let loss = mseLoss(model.predict(x, t: t, cond: c), target)
+                loss.backward()
+                opt.step()
+            }
+            model.eval()
+            let x2 = Tensor.randn([2, C, S, S], rng: &rng), t2 = Tensor([0.5, 0.5]), c2 = cond(2)
+            let sampleSec = measure(round: seconds / 5, wantClean: 3, maxRounds: 8) { _ = withNoGrad { model.predict(x2, t: t2, cond: c2) } }
+            let x1 = Tensor.randn([1, C, S, S], rng: &rng), t1 = Tensor([0.5]), c1 = cond(1)
+            let oneSec = measure(round: seconds / 10, wantClean: 3, maxRounds: 8) { _ = withNoGrad { model.predict(x1, t: t1, cond: c1) } }
+            let params = String(format: "%.2fM", Double(model.parameterCount) / 1e6)
+            print(name.padding(toLength: 16, withPad: " ", startingAt: 0)
+                + params.padding(toLength: 11, withPad: " ", startingAt: 0)
+                + String(format: "%10.1f", Double(batch) / trainSec.median).padding(toLength: 24, withPad: " ", startingAt: 0)
+                + String(format: "%10.1f", sampleSec.median * 1000).padding(toLength: 22, withPad: " ", startingAt: 0)
+                + String(format: "%8.1f", oneSec.median * 1000))
+        }
+        print("PyTorch reference on this machine (shared/bench/README.md): pix32-add 13.9 img/s training, 55 ms per CFG step.")
+    }
+}

@@ -1,0 +1,121 @@
+// EvalCommand: `arroz-studio eval` — train the Fashion-MNIST judge, and score a model's samples with it.
+import ArgumentParser
+import ArrozData
+import ArrozImage
+import ArrozTensor
+import ArrozTrain
+import Foundation
+
+struct EvalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Measure sample quality: a Fashion-MNIST classifier trained with our engine judges generated images.",
+        subcommands: [EvalClassifier.self, EvalFashion.self])
+}
+
+struct EvalClassifier: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "classifier", abstract: "Train the Fashion-MNIST judge and report its test accuracy.")
+
+    @Option(help: "Epochs over the 60,000 training images.") var epochs = 3
+    @Option(help: "Where to save it.") var out = "runs/fashion-classifier.safetensors"
+    @Option(help: "Threads.") var threads = ProcessInfo.processInfo.activeProcessorCount
+
+    func run() throws {
+        Threads.set(threads)
+        let bar = Progress(total: 1, label: "classifier", json: false)
+        var total = 1
+        let judge = try FashionJudge.train(epochs: epochs) { step, t, loss in
+            total = t
+            _ = total
+            bar.update(step, fields: [("loss", String(format: "%.3f", loss))])
+        }
+        bar.finish()
+        let acc = try judge.testAccuracy()
+        try FileManager.default.createDirectory(
+            atPath: (out as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try judge.save(out)
+        print(String(format: "test accuracy %.2f%% (10,000 images) · saved %@", acc * 100, out))
+    }
+}
+
+struct EvalFashion: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fashion",
+        abstract: "Sample N images (equal per class) and report how many the judge classifies as asked.")
+
+    @Option(name: .customLong("run"), help: "Run directory.") var runDir: String?
+    @Option(help: "Checkpoint file.") var checkpoint: String?
+    @Option(help: "Classifier (from `eval classifier`).") var classifier = "runs/fashion-classifier.safetensors"
+    @Option(help: "Images in total.") var n = 500
+    @Option(help: "Guidance scale.") var cfg: Float = 3
+    @Option(help: "Sampler (default: the run's).") var sampler: String?
+    @Option(help: "Steps (default: the run's).") var steps: Int?
+    @Option(help: "Seed.") var seed: UInt64 = 1
+    @Option(help: "Save a grid of the first samples here.") var grid: String?
+    @Option(help: "Threads.") var threads = ProcessInfo.processInfo.activeProcessorCount
+    @Flag(help: "Print one JSON line.") var json = false
+
+    func run() throws {
+        Threads.set(threads)
+        guard let ck = checkpoint ?? runDir.map({ RunDirectory(path: $0).latestCheckpoint }) else {
+            throw ValidationError("give --run DIR or --checkpoint FILE")
+        }
+        guard FileManager.default.fileExists(atPath: classifier) else {
+            throw ValidationError("\(classifier) not found (hint: run `arroz-studio eval classifier` first)")
+        }
+        let judge = try FashionJudge(path: classifier)
+        let model = try LoadedModel(path: ck, encoder: Encoders.make)
+        let classes = FashionMNIST.classes
+        var p = GenerationParameters(checkpoint: ck, prompts: classes)
+        p.cfg = cfg
+        p.fillDefaults(model)
+        if let sampler { p.sampler = sampler }
+        if let steps { p.steps = steps }
+        var right = [Int](repeating: 0, count: classes.count), asked = right
+        let batch = 50
+        var done = 0
+        var firstImages: [RGBImage] = []
+        let bar = Progress(total: n, label: "eval", json: false)
+        while done < n {
+            let m = min(batch, n - done)
+            let wanted = (0..<m).map { (done + $0) % classes.count }
+            let cond = try model.conditioning(for: wanted.map { classes[$0] })
+            let settings = GenerationSettings(
+                sampler: p.sampler, steps: p.steps, cfg: cfg, eta: 0, seed: seed &+ UInt64(done))
+            guard let x = try model.generator.generate(cond: cond, settings: settings) else { throw ExitCode.failure }
+            let images = RGBImage.images(fromBatch: x)
+            if firstImages.count < 40 { firstImages += images.prefix(40 - firstImages.count) }
+            let pred = judge.classify(x.shape[1] == 1 ? x : greyBatch(images))
+            for (w, got) in zip(wanted, pred) {
+                asked[w] += 1
+                if w == got { right[w] += 1 }
+            }
+            done += m
+            bar.update(done)
+        }
+        bar.finish()
+        let acc = Double(right.reduce(0, +)) / Double(n)
+        if let grid { try savePNG(ImageGrid.contactSheet(firstImages, columns: 10), grid, text: ["parameters": p.text]) }
+        if json {
+            emit(["event": "eval", "accuracy": acc, "n": n, "cfg": cfg, "step": model.info.step, "checkpoint": ck])
+            return
+        }
+        print(String(format: "%d samples at CFG %.1f, %@ %d steps, checkpoint step %d", n, cfg, p.sampler, p.steps, model.info.step))
+        for (i, c) in classes.enumerated() {
+            print("  \(c.padding(toLength: 12, withPad: " ", startingAt: 0)) \(right[i])/\(asked[i])")
+        }
+        print(String(format: "classified as asked: %.1f%%", acc * 100))
+    }
+
+    func greyBatch(_ images: [RGBImage]) -> Tensor {
+        Tensor.stackGrey(images)
+    }
+}
+
+extension Tensor {
+    /// `[N, 1, H, W]` grey tensors in [−1, 1].
+    static func stackGrey(_ images: [RGBImage]) -> Tensor {
+        concat(images.map { $0.greyTensor().unsqueezed(0) }, axis: 0)
+    }
+}

@@ -1,0 +1,238 @@
+// TrainTests: the training loop on a tiny shapes run — loss falls, resume is exact, bad inputs fail clearly.
+import ArrozModels
+import ArrozNN
+import ArrozTensor
+import ArrozTestSupport
+import ArrozText
+import ArrozTrain
+import Foundation
+import Testing
+
+/// A deterministic stand-in text encoder for loop tests that must not depend on the MiniLM weights:
+/// it hashes words into a fixed-width vector. (The real encoder has its own tests in ArrozTextTests.)
+final class HashEncoder: PromptEncoder {
+    let name = "hash"
+    let dimension = 6
+    func encode(_ prompts: [String]) throws -> PromptEmbedding {
+        var out: [Float] = []
+        for p in prompts {
+            var v = [Float](repeating: 0, count: dimension)
+            for w in p.split(separator: " ") {
+                var h: UInt64 = 1_469_598_103_934_665_603
+                for b in w.utf8 { h = (h ^ UInt64(b)) &* 1_099_511_628_211 }
+                v[Int(h % UInt64(dimension))] += 1
+            }
+            out += v
+        }
+        return PromptEmbedding(pooled: Tensor(out, shape: [prompts.count, dimension]))
+    }
+}
+
+func tinyRun(_ name: String, root: String, process: String = "cosine") -> RunConfig {
+    var a = ArrozConfig()
+    a.imageSize = 8
+    a.hidden = 16
+    a.rEmbedding = 4
+    a.conditionDimension = 6
+    a.downLevels = [1, 1]
+    a.upLevels = [1, 1]
+    var c = RunConfig(name: name, recipe: "test", model: .arroz(a))
+    c.data.dataset = "shapes"
+    c.data.imageSize = 8
+    c.data.channels = 3
+    c.data.limit = 64
+    c.conditioning.kind = "text"
+    c.conditioning.dropout = 0.2
+    c.process = process
+    c.batchSize = 4
+    c.steps = 6
+    c.sampleEvery = 1000
+    c.checkpointEvery = 1000
+    c.logEvery = 1
+    c.optimizer.lr = 1e-3
+    c.optimizer.warmupSteps = 2
+    c.optimizer.gradClip = 1
+    c.optimizer.emaDecay = 0.9
+    c.optimizer.emaStart = 2
+    c.sampling = SamplingConfig(sampler: "ddim", steps: 3, cfg: 2)
+    c.previewPrompts = ["a red circle", "a blue square"]
+    return c
+}
+
+func tempRoot() -> String {
+    let p = NSTemporaryDirectory() + "arroz-train-tests-\(UUID().uuidString)"
+    try? FileManager.default.createDirectory(atPath: p, withIntermediateDirectories: true)
+    return p
+}
+
+let hashEncoder: (String) throws -> PromptEncoder = { _ in HashEncoder() }
+
+@Suite struct TrainTests {
+    @Test func resumeGivesTheIdenticalNextLoss() throws {
+        let root = tempRoot()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let cfg = tinyRun("a", root: root)
+        // Uninterrupted: 4 steps.
+        let a = try Trainer(config: cfg, run: RunDirectory(root: root, name: "a"), encoder: hashEncoder)
+        var lossesA: [Float] = []
+        for _ in 0..<4 { lossesA.append(try a.trainStep().loss) }
+        // Interrupted after 2 steps, checkpointed, restored into a fresh trainer.
+        let dir = RunDirectory(root: root, name: "b")
+        try dir.create()
+        let b = try Trainer(config: cfg, run: dir, encoder: hashEncoder)
+        _ = try b.trainStep()
+        _ = try b.trainStep()
+        try b.save(to: dir.latestCheckpoint)
+        let c = try Trainer(config: cfg, run: dir, encoder: hashEncoder)
+        try c.restore(from: dir.latestCheckpoint)
+        #expect(c.step == 2)
+        let l3 = try c.trainStep().loss
+        let l4 = try c.trainStep().loss
+        #expect(l3 == lossesA[2], "step 3 after resume: \(l3) vs \(lossesA[2])")
+        #expect(l4 == lossesA[3], "step 4 after resume: \(l4) vs \(lossesA[3])")
+    }
+
+    @Test func sessionWritesLogSamplesAndCheckpoint() throws {
+        let root = tempRoot()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        var cfg = tinyRun("s", root: root)
+        cfg.sampleEvery = 3
+        cfg.checkpointEvery = 3
+        let dir = RunDirectory(root: root, name: "s")
+        let s = try TrainingSession(config: cfg, run: dir, encoder: hashEncoder)
+        var samples = 0, checkpoints = 0
+        try s.run(untilStep: 3, onEvent: { e in
+            if case .sample = e { samples += 1 }
+            if case .checkpoint = e { checkpoints += 1 }
+        })
+        #expect(samples == 1 && checkpoints == 1)
+        #expect(TrainLog.read(dir.logPath).map(\.step) == [1, 2, 3])
+        #expect(dir.latestSample() != nil)
+        // Reopening the directory continues from step 3.
+        let again = try TrainingSession(resuming: dir, encoder: hashEncoder)
+        #expect(again.step == 3)
+        try again.run(untilStep: 4, onEvent: { _ in })
+        #expect(TrainLog.read(dir.logPath).map(\.step) == [1, 2, 3, 4])
+    }
+
+    @Test func nanLossStopsWithTheLastGoodCheckpoint() throws {
+        let root = tempRoot()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        var cfg = tinyRun("n", root: root)
+        cfg.optimizer.gradClip = nil
+        let dir = RunDirectory(root: root, name: "n")
+        try dir.create()
+        let t = try Trainer(config: cfg, run: dir, encoder: hashEncoder)
+        _ = try t.trainStep()
+        try t.save(to: dir.latestCheckpoint)
+        // Poison one weight: the next loss is NaN.
+        t.model.namedParameters()[0].1.mutableData[0] = .nan
+        do {
+            _ = try t.trainStep()
+            Issue.record("a NaN loss must throw")
+        } catch let e as TrainError {
+            #expect(e.description.contains("NaN") || e.description.contains("nan"))
+            #expect(e.description.contains(dir.latestCheckpoint))
+        }
+        #expect(t.step == 1)
+    }
+
+    @Test func corruptCheckpointNamesTheFile() throws {
+        let root = tempRoot()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let cfg = tinyRun("c", root: root)
+        let dir = RunDirectory(root: root, name: "c")
+        try dir.create()
+        try Data([1, 2, 3, 4, 5]).write(to: URL(fileURLWithPath: dir.latestCheckpoint))
+        let t = try Trainer(config: cfg, run: dir, encoder: hashEncoder)
+        do {
+            try t.restore(from: dir.latestCheckpoint)
+            Issue.record("a corrupt checkpoint must throw")
+        } catch {
+            #expect("\(error)".contains(dir.latestCheckpoint))
+        }
+        #expect(throws: (any Error).self) {
+            _ = try LoadedModel(path: dir.latestCheckpoint, encoder: hashEncoder)
+        }
+    }
+
+    @Test func missingDatasetAndBadSettingsFailClearly() throws {
+        var cfg = tinyRun("m", root: tempRoot())
+        cfg.data.dataset = "folder"
+        cfg.data.path = "/nonexistent/arroz-images"
+        do {
+            _ = try Trainer(config: cfg, run: RunDirectory(path: "/tmp/x"), encoder: hashEncoder)
+            Issue.record("a missing folder must throw")
+        } catch {
+            #expect("\(error)".contains("/nonexistent/arroz-images"))
+        }
+        var bad = tinyRun("b", root: tempRoot())
+        bad.data.imageSize = 16
+        #expect(throws: TrainError.self) { try bad.validate() }
+        #expect(throws: TrainError.self) { _ = try Recipes.make("no-such-recipe") }
+    }
+
+    @Test func everyRecipeValidates() throws {
+        for name in Recipes.names {
+            let c = try Recipes.make(name)
+            try c.validate()
+            #expect(c.name == name)
+        }
+    }
+
+    @Test func conditionerDropsPerSampleOrPerBatch() throws {
+        let c = Conditioner(encoder: HashEncoder())
+        let cond = try c.condition(labels: [nil, nil, nil, nil], captions: ["a b", "c", "d e", "f"])
+        #expect(cond.shape == [4, 6])
+        var rng = ArrozRandom(seed: 1)
+        let all = c.dropout(cond, p: 1, perBatch: false, rng: &rng)
+        #expect(all.scalars.allSatisfy { $0 == 0 })
+        let none = c.dropout(cond, p: 0, perBatch: true, rng: &rng)
+        #expect(none.scalars == cond.scalars)
+        // Per batch: either every row survives or none does.
+        for _ in 0..<10 {
+            let d = c.dropout(cond, p: 0.5, perBatch: true, rng: &rng)
+            #expect(d.scalars == cond.scalars || d.scalars.allSatisfy { $0 == 0 })
+        }
+        let classes = Conditioner(classes: 11)
+        #expect(try classes.condition(labels: [0, 9], captions: ["", ""]).scalars == [1, 10])
+    }
+
+    @Test func generatorSamplesEveryCompatibleSampler() throws {
+        let root = tempRoot()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        for process in ["cosine", "keras", "discrete"] {
+            var cfg = tinyRun("g", root: root, process: process)
+            if process == "keras" {
+                var k = KerasUNetConfig()
+                k.imageSize = 8
+                k.channels = 3
+                k.widths = [8, 16]
+                k.attentionLevels = [0, 1]
+                k.numClasses = 0
+                k.embeddingSize = 4
+                k.textDimension = 6
+                cfg.model = .keras(k)
+            }
+            let t = try Trainer(config: cfg, run: RunDirectory(root: root, name: "g"), encoder: hashEncoder)
+            let gen = Generator(model: t.model, processName: process)
+            for s in gen.samplerNames {
+                let x = try gen.generate(
+                    cond: Tensor.randn([2, 6], rng: &t.rngForTests),
+                    settings: GenerationSettings(sampler: s, steps: 3, cfg: 2, seed: 9))
+                #expect(x?.shape == [2, 3, 8, 8], "\(process) \(s)")
+                #expect(x?.scalars.allSatisfy { $0 >= -1 && $0 <= 1 } == true)
+            }
+        }
+    }
+
+    @Test func pngParametersRoundTrip() throws {
+        var p = GenerationParameters(checkpoint: "runs/x/checkpoints/latest.safetensors", prompts: ["red apple"])
+        p.seed = 42
+        p.cfg = 4.5
+        p.sampler = "ddim"
+        p.steps = 20
+        #expect(try GenerationParameters(parsing: p.text) == p)
+        #expect(throws: TrainError.self) { _ = try GenerationParameters(parsing: "Steps: 20, Sampler: Euler") }
+    }
+}
