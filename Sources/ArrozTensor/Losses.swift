@@ -74,7 +74,7 @@ public func crossEntropy(
     let sums = Storage(count: lines, repeating: 0)   // Σ_k log p_k, only needed with smoothing
     if eps > 0 {
         if inner == 1 {
-            for line in 0..<lines { for j in 0..<k { sums.pointer[line] += logp.pointer[line * k + j] } }
+            for line in 0..<lines { sums.pointer[line] = rowSum(logp.pointer + line * k, k) }
         } else {
             LineLayout(outer: outer, k: k, inner: inner).lineSums(logp.pointer, into: sums.pointer)
         }
@@ -104,13 +104,23 @@ public func crossEntropy(
             let scale = (0..<lines).map { classes[$0] < 0 ? 0 : dl[$0] * (w?[$0] ?? 1) }
             let smooth = eps / Float(k)
             let lp = logp.pointer
+            if inner == 1 {
+                parallelFor(lines, grain: Swift.max(1, 16384 / Swift.max(k, 1))) { r in
+                    for line in r where scale[line] != 0 {
+                        let row = line * k, s = scale[line]
+                        for c in 0..<k { dst[row + c] += s * (fastExp(lp[row + c]) - smooth) }
+                        dst[row + classes[line]] -= s * (1 - eps)
+                    }
+                }
+                return
+            }
             parallelFor(outer * k, grain: Swift.max(1, 16384 / inner)) { r in
                 for row in r {
                     let (o, c) = (row / k, row % k)
                     for j in 0..<inner {
                         let line = o * inner + j, i = row * inner + j
                         let q = (classes[line] == c ? 1 - eps : 0) + smooth
-                        dst[i] += scale[line] * (Foundation.exp(lp[i]) - q)
+                        dst[i] += scale[line] * (fastExp(lp[i]) - q)
                     }
                 }
             }
@@ -174,7 +184,7 @@ public func bceWithLogits(_ logits: Tensor, _ targets: Tensor, reduction: LossRe
         "bceWithLogits", shape: logits.shape, losses: losses, meanCount: n, reduction: reduction,
         inputs: [logits, targets]
     ) { dl in
-        logits.accumulateGrad { dst in for i in 0..<n { dst[i] += dl[i] * (stableSigmoid(x[i]) - t[i]) } }
+        logits.accumulateGrad { dst in for i in 0..<n { dst[i] += dl[i] * (fastSigmoid(x[i]) - t[i]) } }
         targets.accumulateGrad { dst in for i in 0..<n { dst[i] -= dl[i] * x[i] } }
     }
 }

@@ -21,7 +21,8 @@ struct OpsFixtureCase: CustomTestStringConvertible, Sendable {
         ("exp", { $0.exp() }), ("log", { $0.log() }), ("sqrt", { $0.sqrt() }), ("abs", { $0.abs() }),
         ("square", { $0.square() }), ("pow3", { $0.pow(3) }), ("pow1_5", { $0.pow(1.5) }),
         ("sin", { $0.sin() }), ("cos", { $0.cos() }), ("tanh", { $0.tanh() }), ("sigmoid", { $0.sigmoid() }),
-        ("silu", { $0.silu() }), ("gelu", { $0.gelu() }), ("relu", { $0.relu() }),
+        ("silu", { $0.silu() }), ("gelu", { $0.gelu() }), ("gelu_tanh", { $0.geluTanh() }),
+        ("quick_gelu", { $0.quickGelu() }), ("relu", { $0.relu() }),
         ("leaky_relu", { $0.leakyRelu(0.2) }), ("clamp", { $0.clamp(min: -0.5, max: 0.7) }),
     ].map { (name: String, f: @escaping @Sendable (Tensor) -> Tensor) in
         OpsFixtureCase("unary_" + name, ["x"]) { _, t in f(t[0]) }

@@ -36,6 +36,12 @@ struct UnaryCase: CustomTestStringConvertible, Sendable {
         UnaryCase(
             name: "gelu", positive: false, apply: { $0.gelu() },
             reference: { 0.5 * $0 * (1 + erf($0 / Float(2).squareRoot())) }),
+        UnaryCase(
+            name: "geluTanh", positive: false, apply: { $0.geluTanh() },
+            reference: { 0.5 * $0 * (1 + Foundation.tanh(0.7978845608 * ($0 + 0.044715 * $0 * $0 * $0))) }),
+        UnaryCase(
+            name: "quickGelu", positive: false, apply: { $0.quickGelu() },
+            reference: { $0 / (1 + Foundation.exp(-1.702 * $0)) }),
         UnaryCase(name: "relu", positive: false, apply: { $0.relu() }, reference: { Swift.max($0, 0) }),
         UnaryCase(
             name: "leakyRelu", positive: false, apply: { $0.leakyRelu(0.2) }, reference: { $0 > 0 ? $0 : 0.2 * $0 }),
