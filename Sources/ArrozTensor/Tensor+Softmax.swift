@@ -28,7 +28,8 @@ extension Tensor {
         return Tensor.result(name, shape: shape, storage: s, inputs: [self]) { [self] g in
             accumulateGrad { dst in
                 guard let dx = dst.baseAddress else { return }
-                Tensor.softmaxBackward(s.pointer, g.storage.pointer, dx, outer: outer, k: k, inner: inner, log: log)
+                Tensor.softmaxBackward(
+                    s.pointer, g.storage.pointer, dx, outer: outer, k: k, inner: inner, log: log)
             }
         }
     }

@@ -8,7 +8,9 @@
 // eʳ ≈ 1 + r + r²·P(r) with the Cephes `expf` minimax polynomial (≤ 2 ulp), 2ⁿ built in the exponent bits
 // as 2^⌊n/2⌋ · 2^(n−⌊n/2⌋) so results down to the denormals and up to overflow (∞) come out right.
 
-/// eˣ to about 2 ulp, without branches or calls (vectorisable). ∞ above 88.73, 0 below −103.97, NaN kept.
+/// eˣ to about 2 ulp, without branches or calls (vectorisable).
+///
+/// ∞ above 88.73, 0 below −103.97, NaN kept.
 @inline(__always) public func fastExp(_ x: Float) -> Float {
     var xc = x < -103.972077 ? -103.972077 : x
     xc = xc > 88.8 ? 88.8 : xc

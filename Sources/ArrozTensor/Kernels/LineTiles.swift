@@ -12,6 +12,7 @@ struct LineLayout {
     static let tile = 64
 
     /// Calls `body(base, width, firstLine)` for each tile of `width` ≤ 64 neighbouring lines, in parallel.
+    ///
     /// Element (kk, j) of the tile is at `base + kk·inner + j`; its line is `firstLine + j`.
     func forEachTile(_ body: (_ base: Int, _ width: Int, _ firstLine: Int) -> Void) {
         let tiles = (inner + Self.tile - 1) / Self.tile
