@@ -152,7 +152,19 @@ func finished(_ events: [JobEvent]) -> [SampleRun] {
                 "train step 1", "train step 2", "sample step 1", "sample step 2", "train step 3",
                 "train step 4",
             ])
-        #expect(states(q.drainEvents(), train) == [.queued, .running, .done])
+        let events = q.drainEvents()
+        #expect(states(events, train) == [.queued, .running, .done])
+        // After the run, the engine's menus are re-read on the compute thread (a new model may exist).
+        let catalogs = events.compactMap { e -> EngineCatalog? in
+            if case .catalog(let c) = e.update { return c }
+            return nil
+        }
+        #expect(
+            catalogs == [
+                EngineCatalog(
+                    models: engine.models, samplers: engine.samplers,
+                    recipes: engine.trainingRecipes)
+            ])
     }
 
     @Test func shutdownAsksTrainingToCheckpointAndStop() {

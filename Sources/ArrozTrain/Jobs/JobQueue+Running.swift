@@ -127,6 +127,10 @@ extension JobQueue {
                 finish(id, .train, .failed, "training failed: \(error)")
             }
         }
+        // A run may have written its first checkpoint: the model menu can have grown.
+        let catalog = EngineCatalog(
+            models: engine.models, samplers: engine.samplers, recipes: engine.trainingRecipes)
+        locked { emit(id, .train, .catalog(catalog)) }
     }
 
     /// Registers `run` as running and returns the engine, or fails the job when there is none.
