@@ -71,7 +71,7 @@ func render(
     @Test(arguments: sizes) func previewPane(cols: Int, rows: Int) {
         let term = render(populatedState(), cols: cols, rows: rows)
         let text = term.dump()
-        #expect(text.contains("┌ Preview ── step 20/20 · ddim · 0.41 s "))
+        #expect(text.contains("┌ Preview ── step 4/4 · ddim · 0.41 s "))
         #expect(text.contains("steps ▏1") && text.contains("▏4"))
         // The half-block image carries the final frame's colours.
         let expected = TestEngine.image(populatedState().sampleRequest!, cfg: 3.5, step: 4).rgb(0, 0)
@@ -118,6 +118,14 @@ func render(
         let term = render(s, cols: 80, rows: 24)
         #expect(term.dump().contains("A  a red circle!"))
         #expect(term.line(23).contains("enter save prompt"))
+    }
+
+    @Test func sizeFieldSaysWhatAFixedSizeModelMade() {
+        var s = populatedState()
+        s.sampler.size = 64
+        #expect(render(s, cols: 80, rows: 24).dump().contains("size     ◀ 64×64 ▶ → 32×32"))
+        s.sampler.size = 32
+        #expect(!render(s, cols: 80, rows: 24).dump().contains("→ 32×32"))
     }
 
     @Test func monoThemeUsesNoColours() {
