@@ -66,23 +66,29 @@ public struct ImageFolderDataset: Dataset {
     static func scanSidecars(_ root: URL) throws -> [(file: String, caption: String)] {
         let fm = FileManager.default
         let names = try fm.contentsOfDirectory(atPath: root.path).filter { !$0.hasPrefix(".") }.sorted()
-        let pngStems = Set(
-            names.filter { $0.lowercased().hasSuffix(".png") }.map { ($0 as NSString).deletingPathExtension })
+        func split(_ name: String) -> (stem: String, ext: String) {
+            ((name as NSString).deletingPathExtension, (name as NSString).pathExtension.lowercased())
+        }
+        let pngStems = Set(names.map(split).filter { $0.ext == "png" }.map(\.stem))
+        // Caption file per image stem, whatever the case of its extension.
+        var sidecars: [String: String] = [:]
+        for name in names where split(name).ext == "txt" { sidecars[split(name).stem] = name }
         var pairs: [(String, String)] = []
         for name in names {
             let full = root.appendingPathComponent(name).path
             var isDirectory: ObjCBool = false
             if fm.fileExists(atPath: full, isDirectory: &isDirectory), isDirectory.boolValue { continue }
-            let ext = (name as NSString).pathExtension.lowercased()
-            let stem = (name as NSString).deletingPathExtension
+            let (stem, ext) = split(name)
             if ext == "txt" && pngStems.contains(stem) { continue }
             guard ext == "png" else { throw DatasetError.unsupportedFile(path: full) }
-            let sidecar = root.appendingPathComponent(stem + ".txt").path
-            let caption =
-                fm.fileExists(atPath: sidecar)
-                ? try String(contentsOfFile: sidecar, encoding: .utf8).trimmingCharacters(
-                    in: .whitespacesAndNewlines)
-                : ""
+            var caption = ""
+            if let sidecar = sidecars[stem] {
+                let captionPath = root.appendingPathComponent(sidecar).path
+                guard let text = try? String(contentsOfFile: captionPath, encoding: .utf8) else {
+                    throw DatasetError.badFile(path: captionPath, reason: "caption is not UTF-8 text")
+                }
+                caption = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            }
             pairs.append((full, caption))
         }
         return pairs

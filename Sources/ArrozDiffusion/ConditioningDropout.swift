@@ -9,6 +9,8 @@ public enum DropoutGranularity: String, Codable, CaseIterable, Sendable {
     case perBatch
 }
 
+/// Classifier-free-guidance dropout of conditioning rows for training.
+///
 /// Classifier-free-guidance dropout for training: each dropped row of `cond` `[N, ...]` becomes the
 /// unconditional input — zeros by default (all seeds but Paella v3), or `uncond` `[1 or N, ...]` (Paella v3's
 /// empty-prompt embedding). Returns the new conditioning and which rows were dropped.

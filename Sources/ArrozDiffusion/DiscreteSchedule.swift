@@ -2,6 +2,8 @@
 import ArrozTensor
 import Foundation
 
+/// A discrete DDPM-style ᾱ table indexed by integer timestep.
+///
 /// A discrete variance-preserving schedule: β_0…β_{T−1}, α_i = 1 − β_i, ᾱ_i = ∏_{j≤i} α_j, and
 /// x_i = √ᾱ_i·x₀ + √(1 − ᾱ_i)·ε. Time is the index i as a Float; index −1 means clean data (ᾱ = 1).
 ///
@@ -49,6 +51,8 @@ public struct DiscreteSchedule: VariancePreservingProcess, Codable, Hashable {
         Tensor((0..<count).map { _ in Float(rng.int(0, self.count)) })
     }
 
+    /// The strided timesteps a sampler visits, ending at −1 (clean).
+    ///
     /// "Trailing" spacing (Lin et al. 2024, Table 2; diffusers `timestep_spacing="trailing"`):
     /// t_i = round(T − i·T/S) − 1 for i = 0…S−1, then −1 (clean). S = T gives T−1, …, 0, −1.
     public func timeGrid(steps: Int) -> [Float] {

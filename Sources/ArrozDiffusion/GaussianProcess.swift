@@ -26,6 +26,8 @@ extension GaussianProcess {
         return b / a
     }
 
+    /// Noises clean rows: x_t = a(t)·x₀ + b(t)·ε.
+    ///
     /// x_t = a(t_n)·x₀ + b(t_n)·ε per row n. `x0` `[N, ...]`, `t` `[N]`, `noise` shaped like `x0`.
     /// Not differentiable (training inputs carry no gradient).
     public func diffuse(_ x0: Tensor, t: Tensor, noise: Tensor) -> Tensor {
@@ -74,6 +76,8 @@ extension GaussianProcess {
     }
 }
 
+/// A variance-preserving process, a² + b² = 1.
+///
 /// A variance-preserving process: a = √ᾱ(t), b = √(1 − ᾱ(t)). DDPM and DDIM run on these.
 public protocol VariancePreservingProcess: GaussianProcess {
     /// ᾱ(t), the cumulative signal fraction.

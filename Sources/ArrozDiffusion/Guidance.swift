@@ -1,6 +1,8 @@
 // Guidance: classifier-free guidance u + s·(c − u), the cond and uncond rows stacked into one denoiser call.
 import ArrozTensor
 
+/// Classifier-free guidance of two predictions.
+///
 /// out = u + s·(c − u), elementwise (seeds.md §0.3; Ho & Salimans 2022). `cond` and `uncond` same shape.
 public func classifierFreeGuidance(cond: Tensor, uncond: Tensor, scale s: Float) -> Tensor {
     precondition(
@@ -38,6 +40,8 @@ public struct GuidedDenoiser {
         self.controls = controls
     }
 
+    /// The guided ε or x₀ prediction at (x, t).
+    ///
     /// The guided network output at `x` `[N, ...]` and time `t`, plus the scale that was used. The output
     /// must have x's shape (ε or x₀); token models, whose logits differ in shape, use `logits(_:t:)`.
     public func callAsFunction(_ x: Tensor, t: Float) -> (output: Tensor, scale: Float) {

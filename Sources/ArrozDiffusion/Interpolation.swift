@@ -22,6 +22,8 @@ public enum InterpolationMode: String, Codable, CaseIterable, Sendable {
     }
 }
 
+/// Row-wise interpolation of embeddings and noise.
+///
 /// Interpolation of embeddings and noise. Rows are the first axis for rank ≥ 2 (`[N, D]` embeddings,
 /// `[N, C, H, W]` noise: one vector per sample); a rank-1 tensor is one row.
 public enum Interpolation {
@@ -40,6 +42,8 @@ public enum Interpolation {
         return combine([(1 - w, a), (w, b)])
     }
 
+    /// Spherical interpolation of the raw rows.
+    ///
     /// θ = arccos(â·b̂);  slerp = sin((1 − w)θ)/sin θ · a + sin(wθ)/sin θ · b   (Shoemake 1985), per row.
     /// Falls back to lerp when the rows are (anti)parallel to within 1e-6 in sin θ.
     public static func slerp(_ a: Tensor, _ b: Tensor, _ w: Float) -> Tensor {

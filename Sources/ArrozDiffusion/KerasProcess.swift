@@ -2,6 +2,8 @@
 import ArrozTensor
 import Foundation
 
+/// The Keras seed's σ-lerp process with x₀-prediction.
+///
 /// The process of apapiu/guided-diffusion-keras (`utils.add_noise`, `Diffuser`; seeds.md §4.2–4.3):
 ///
 ///     x_σ = (1 − σ)·x₀ + σ·ε,   σ ∈ [0, 1)      (not variance-preserving)
@@ -28,6 +30,8 @@ public struct KerasProcess: GaussianProcess, Codable, Hashable {
         return Tensor(out)
     }
 
+    /// The Keras seed's σ grid for `diffusion_steps` = `steps`.
+    ///
     /// The seed's noise levels for `diffusion_steps` N: σ = 1 − u^(1/3) for u in
     /// `numpy.arange(0.0001, 0.99, 1/N)`, the last replaced by 0.01. For N = 35 that is 35 levels
     /// (0.954, 0.694, 0.615, …, 0.019, 0.010) and 34 updates. numpy's arange has ⌈(0.99 − 0.0001)·N⌉ points,

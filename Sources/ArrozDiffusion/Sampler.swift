@@ -31,6 +31,8 @@ public struct SampleResult {
     public let steps: Int
 }
 
+/// A sampler: walks a grid from noise to data with a guided denoiser.
+///
 /// A solver over a noise process. `x` is the starting point in the process's space at `grid[0]` (for
 /// variance-preserving processes, N(0, I) noise), `[N, ...]`.
 public protocol Sampler {

@@ -1,6 +1,9 @@
 // SamplerKind: the samplers the CLI and the studio can list and pick, their defaults, and the factory.
 import ArrozTensor
+import Foundation
 
+/// The samplers the CLI and the studio can pick.
+///
 /// Every sampler by name. New cases go at the end (they are stored in PNG parameters and run files).
 public enum SamplerKind: String, Codable, CaseIterable, Sendable {
     case ddpm
@@ -10,6 +13,7 @@ public enum SamplerKind: String, Codable, CaseIterable, Sendable {
     case dpmpp2m = "dpmpp_2m"
     case keras
     case paella
+    case heun
 
     public var displayName: String {
         switch self {
@@ -20,7 +24,22 @@ public enum SamplerKind: String, Codable, CaseIterable, Sendable {
         case .dpmpp2m: "DPM++ 2M"
         case .keras: "Keras σ-DDIM"
         case .paella: "Paella tokens"
+        case .heun: "Heun"
         }
+    }
+
+    /// Parses a user-typed name leniently: case, spaces, '-', '_' and "++" vs "pp" do not matter, and the
+    /// display names work too ("DPM++ 2M", "dpmpp_2m", "euler-a", "Euler a", "euler_ancestral").
+    public init?(name: String) {
+        func key(_ s: String) -> String {
+            s.lowercased().replacingOccurrences(of: "++", with: "pp").filter { $0.isLetter || $0.isNumber }
+        }
+        let k = key(name)
+        guard
+            let kind = Self.allCases.first(where: { key($0.rawValue) == k || key($0.displayName) == k })
+                ?? (k == "eulerancestral" ? .eulerAncestral : nil)
+        else { return nil }
+        self = kind
     }
 
     /// One line for help screens: what it is and what it matches.
@@ -33,6 +52,7 @@ public enum SamplerKind: String, Codable, CaseIterable, Sendable {
         case .dpmpp2m: "second-order multistep; k-diffusion sample_dpmpp_2m"
         case .keras: "x̂₀ DDIM on σ with dynamic thresholding; guided-diffusion-keras reverse_diffusion"
         case .paella: "token resampling with temperature and renoise; Paella v3 src/utils.py sample"
+        case .heun: "probability-flow ODE, second order, 2 evaluations a step; k-diffusion sample_heun"
         }
     }
 
@@ -53,7 +73,7 @@ public enum SamplerKind: String, Codable, CaseIterable, Sendable {
     public func supports(_ process: any GaussianProcess) -> Bool {
         switch self {
         case .ddpm, .ddim: process is any VariancePreservingProcess
-        case .euler, .eulerAncestral, .dpmpp2m: true
+        case .euler, .eulerAncestral, .dpmpp2m, .heun: true
         case .keras: process is KerasProcess
         case .paella: false
         }
@@ -131,6 +151,7 @@ public func makeSampler(_ settings: SamplerSettings, process: any GaussianProces
     case .euler: return EulerSampler(process: process, steps: steps)
     case .eulerAncestral: return EulerAncestralSampler(process: process, steps: steps, eta: settings.eta ?? 1)
     case .dpmpp2m: return DPMPP2MSampler(process: process, steps: steps)
+    case .heun: return HeunSampler(process: process, steps: steps)
     case .keras:
         guard let keras = process as? KerasProcess else { throw unsupported }
         return KerasSampler(process: keras, steps: steps, thresholdPercentile: settings.thresholdPercentile)

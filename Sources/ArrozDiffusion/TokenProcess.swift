@@ -2,6 +2,8 @@
 import ArrozTensor
 import Foundation
 
+/// Paella's token-replacement noise process.
+///
 /// Paella's token-replacement process (seeds.md §2.3). Tokens are `[N, H, W]` codebook indices stored as
 /// Floats. Each token is independently replaced, with probability m(t), by a random token:
 ///
@@ -34,6 +36,8 @@ public struct TokenProcess: Codable, Hashable, Sendable {
         rate == .linear ? t : Float(cos(Double(t) * Double.pi / 2))
     }
 
+    /// Replaces tokens at rate m(t) per row.
+    ///
     /// Replaces each token of row n with probability m(t_n): mask = (U ≤ m), x ← x·(1 − mask) + r·mask, where
     /// r comes from `randomTokens` (the sampler's fixed initial noise) or, when nil, uniform in 0..<K.
     /// `x` `[N, ...]` tokens, `t` `[N]`. Returns the noised tokens and the 0/1 mask, both shaped like x.
@@ -61,6 +65,8 @@ public struct TokenProcess: Codable, Hashable, Sendable {
         return (noised, mask)
     }
 
+    /// Paella v3's per-token loss weight.
+    ///
     /// Paella v3's per-token loss weight: w = 1 − (1 − mask)·(1 − t)·(1 − minValue). Replaced tokens weigh 1,
     /// kept ones between `minValue` (t → 0) and 1 (t → 1). `mask` `[N, ...]`, `t` `[N]`.
     public func lossWeight(mask: Tensor, t: Tensor, minValue: Float = 0.3) -> Tensor {

@@ -4,6 +4,7 @@
 // y[i, :] = W[ids[i], :]        dW[ids[i], :] += dy[i, :]   (repeated ids accumulate)
 
 /// Looks up rows of `weight` `[V, D]` for float class ids of any shape; the result is `ids.shape + [D]`.
+///
 /// Matches torch.nn.functional.embedding (no max_norm, no padding_idx).
 public func embedding(indices: Tensor, weight: Tensor) -> Tensor {
     precondition(weight.rank == 2, "embedding: weight \(weight.shape) must be [V, D]")

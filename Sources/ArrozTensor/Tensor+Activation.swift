@@ -1,4 +1,4 @@
-// Tensor+Activation: tanh, sigmoid, SiLU, GELU (erf), ReLU, leaky ReLU — elementwise forward/backward pairs.
+// Tensor+Activation: tanh, sigmoid, SiLU, GELU (erf, tanh, quick), ReLU, leaky ReLU — forward/backward pairs.
 import Foundation
 
 extension Tensor {
@@ -18,7 +18,7 @@ extension Tensor {
 
     public func sigmoid() -> Tensor {
         pointwise("sigmoid") { x, y, r in
-            for i in r { y[i] = stableSigmoid(x[i]) }
+            for i in r { y[i] = fastSigmoid(x[i]) }
         } backward: { _, y, dy, dx, r in
             for i in r { dx[i] += dy[i] * y[i] * (1 - y[i]) }
         }
@@ -30,10 +30,10 @@ extension Tensor {
     /// SiLU / swish, `x·sigmoid(x)` (torch.nn.functional.silu).
     public func silu() -> Tensor {
         pointwise("silu") { x, y, r in
-            for i in r { y[i] = x[i] * stableSigmoid(x[i]) }
+            for i in r { y[i] = x[i] * fastSigmoid(x[i]) }
         } backward: { x, _, dy, dx, r in
             for i in r {
-                let s = stableSigmoid(x[i])
+                let s = fastSigmoid(x[i])
                 dx[i] += dy[i] * s * (1 + x[i] * (1 - s))
             }
         }
@@ -47,12 +47,49 @@ extension Tensor {
         let invSqrt2: Float = 0.70710678118654752
         let invSqrt2Pi: Float = 0.39894228040143268
         return pointwise("gelu") { x, y, r in
-            for i in r { y[i] = 0.5 * x[i] * (1 + erf(x[i] * invSqrt2)) }
+            for i in r { y[i] = 0.5 * x[i] * (1 + fastErf(x[i] * invSqrt2)) }
         } backward: { x, _, dy, dx, r in
             for i in r {
-                let cdf = 0.5 * (1 + erf(x[i] * invSqrt2))
-                let pdf = Foundation.exp(-0.5 * x[i] * x[i]) * invSqrt2Pi
+                let cdf = 0.5 * (1 + fastErf(x[i] * invSqrt2))
+                let pdf = fastExp(-0.5 * x[i] * x[i]) * invSqrt2Pi
                 dx[i] += dy[i] * (cdf + x[i] * pdf)
+            }
+        }
+    }
+
+    // MARK: - GELU (tanh approximation)
+    // u = √(2/π)·(x + 0.044715x³),  y = ½x·(1 + tanh u)
+    // dy/dx = ½(1 + tanh u) + ½x·(1 − tanh²u)·√(2/π)·(1 + 3·0.044715x²)
+
+    /// GELU with the tanh approximation: torch.nn.functional.gelu(approximate='tanh') (T5's "gelu_new").
+    public func geluTanh() -> Tensor {
+        // ½(1 + tanh u) = σ(2u) and 1 − tanh²u = 4σ(2u)(1 − σ(2u)), so one sigmoid does both passes
+        let c: Float = 0.79788456080286536, a: Float = 0.044715
+        return pointwise("geluTanh") { x, y, r in
+            for i in r {
+                let v = x[i]
+                y[i] = v * fastSigmoid(2 * c * (v + a * v * v * v))
+            }
+        } backward: { x, _, dy, dx, r in
+            for i in r {
+                let v = x[i]
+                let s = fastSigmoid(2 * c * (v + a * v * v * v))
+                dx[i] += dy[i] * (s + 2 * v * s * (1 - s) * c * (1 + 3 * a * v * v))
+            }
+        }
+    }
+
+    // MARK: - quick GELU
+    // y = x·σ(1.702x)      dy/dx = σ(1.702x)·(1 + 1.702x·(1 − σ(1.702x)))
+
+    /// OpenAI CLIP's QuickGELU, `x·sigmoid(1.702·x)` (HF hidden_act "quick_gelu").
+    public func quickGelu() -> Tensor {
+        pointwise("quickGelu") { x, y, r in
+            for i in r { y[i] = x[i] * fastSigmoid(1.702 * x[i]) }
+        } backward: { x, _, dy, dx, r in
+            for i in r {
+                let s = fastSigmoid(1.702 * x[i])
+                dx[i] += dy[i] * s * (1 + 1.702 * x[i] * (1 - s))
             }
         }
     }
@@ -80,16 +117,9 @@ extension Tensor {
     }
 }
 
-/// σ(x) without overflow: 1/(1 + e⁻ˣ) for x ≥ 0, eˣ/(1 + eˣ) otherwise.
-@inline(__always) func stableSigmoid(_ x: Float) -> Float {
-    if x >= 0 { return 1 / (1 + Foundation.exp(-x)) }
-    let e = Foundation.exp(x)
-    return e / (1 + e)
-}
-
 /// log(1 + eˣ) without overflow: max(x, 0) + log1p(e^(−|x|)).
 @inline(__always) func softplus(_ x: Float) -> Float {
-    Swift.max(x, 0) + log1p(Foundation.exp(-Swift.abs(x)))
+    Swift.max(x, 0) + log1p(fastExp(-Swift.abs(x)))
 }
 
 // MARK: - Free-function spellings (read better in model code: silu(norm(x)))

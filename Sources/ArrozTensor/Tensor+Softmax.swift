@@ -28,17 +28,18 @@ extension Tensor {
         return Tensor.result(name, shape: shape, storage: s, inputs: [self]) { [self] g in
             accumulateGrad { dst in
                 guard let dx = dst.baseAddress else { return }
-                Tensor.softmaxBackward(s.pointer, g.storage.pointer, dx, outer: outer, k: k, inner: inner, log: log)
+                Tensor.softmaxBackward(
+                    s.pointer, g.storage.pointer, dx, outer: outer, k: k, inner: inner, log: log)
             }
         }
     }
 
-    /// Softmax (or log-softmax) of every line; tiled across lines when the axis is not the last one.
+    /// Softmax (or log-softmax) of every line: SIMD rows for the last axis, tiles of lines for any other axis.
     static func softmaxForward(
         _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, outer: Int, k: Int, inner: Int, log: Bool
     ) {
         if inner == 1 {
-            softmaxForwardLines(x, y, outer: outer, k: k, inner: inner, log: log)
+            softmaxRowsForward(x, y, rows: outer, k: k, log: log)
         } else {
             LineLayout(outer: outer, k: k, inner: inner).softmaxForward(x, y, log: log)
         }
@@ -49,25 +50,10 @@ extension Tensor {
         _ y: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>,
         outer: Int, k: Int, inner: Int, log: Bool
     ) {
-        if inner != 1 {
+        if inner == 1 {
+            softmaxRowsBackward(y, dy, dx, rows: outer, k: k, log: log)
+        } else {
             LineLayout(outer: outer, k: k, inner: inner).softmaxBackward(y, dy, dx, log: log)
-            return
-        }
-        forEachLine(outer: outer, k: k, inner: inner) { base, step in
-            var acc: Float = 0
-            if log {
-                for j in 0..<k { acc += dy[base + j * step] }
-                for j in 0..<k {
-                    let i = base + j * step
-                    dx[i] += dy[i] - Foundation.exp(y[i]) * acc
-                }
-            } else {
-                for j in 0..<k { acc += dy[base + j * step] * y[base + j * step] }
-                for j in 0..<k {
-                    let i = base + j * step
-                    dx[i] += y[i] * (dy[i] - acc)
-                }
-            }
         }
     }
 
@@ -82,7 +68,7 @@ extension Tensor {
         }
     }
 
-    /// One line at a time: the reference for the tiled kernel, and the fast path when lines are contiguous.
+    /// One line at a time, scalar loops: the reference for the row and tiled kernels.
     static func softmaxForwardLines(
         _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, outer: Int, k: Int, inner: Int, log: Bool
     ) {
@@ -92,7 +78,7 @@ extension Tensor {
             if m == -Float.infinity { m = 0 }  // an all −∞ line gives NaN/−∞ like PyTorch, not a shift by ∞
             var total: Float = 0
             for j in 0..<k {
-                let e = Foundation.exp(x[base + j * step] - m)
+                let e = fastExp(x[base + j * step] - m)
                 y[base + j * step] = e
                 total += e
             }

@@ -29,6 +29,19 @@ func makeFolder(_ name: String) -> URL {
         #expect(d.example(1).image.rgb(31, 31) == RGB(0, 0, 255))
     }
 
+    @Test func upperCaseExtensionsAndBadCaptions() throws {
+        let dir = makeFolder("upper")
+        try savePNG(RGBImage(width: 8, height: 8), dir.appendingPathComponent("A.PNG").path)
+        try "upper case".write(to: dir.appendingPathComponent("A.TXT"), atomically: true, encoding: .utf8)
+        #expect(try ImageFolderDataset(path: dir.path, size: 8).example(0).caption == "upper case")
+        try Data([0xFF, 0xFE, 0xC0]).write(to: dir.appendingPathComponent("A.TXT"))
+        #expect {
+            _ = try ImageFolderDataset(path: dir.path, size: 8)
+        } throws: { error in
+            "\(error)".contains("A.TXT") && "\(error)".contains("UTF-8")
+        }
+    }
+
     @Test func metadataJSONL() throws {
         let dir = makeFolder("jsonl")
         try savePNG(

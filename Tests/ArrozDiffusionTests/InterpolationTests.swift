@@ -60,12 +60,20 @@ import Testing
 
 @Suite struct SamplerMenuTests {
     @Test func menusAndDefaults() {
-        #expect(SamplerKind.available(for: Diffuzz()) == [.ddpm, .ddim, .euler, .eulerAncestral, .dpmpp2m])
-        #expect(SamplerKind.available(for: KerasProcess()) == [.euler, .eulerAncestral, .dpmpp2m, .keras])
+        #expect(
+            SamplerKind.available(for: Diffuzz()) == [.ddpm, .ddim, .euler, .eulerAncestral, .dpmpp2m, .heun])
+        #expect(
+            SamplerKind.available(for: KerasProcess()) == [.euler, .eulerAncestral, .dpmpp2m, .keras, .heun])
         #expect(SamplerKind.defaultKind(for: Diffuzz()) == .ddpm)
         #expect(SamplerKind.defaultKind(for: KerasProcess()) == .keras)
         #expect(SamplerKind.keras.defaultSteps == 35 && SamplerKind.ddpm.defaultSteps == 20)
         #expect(Set(SamplerKind.allCases.map(\.displayName)).count == SamplerKind.allCases.count)
+        #expect(SamplerKind(name: "DPM++ 2M") == .dpmpp2m && SamplerKind(name: "dpm++2m") == .dpmpp2m)
+        #expect(
+            SamplerKind(name: "euler-a") == .eulerAncestral
+                && SamplerKind(name: "Euler_Ancestral") == .eulerAncestral)
+        #expect(SamplerKind(name: "DDIM") == .ddim && SamplerKind(name: "plms") == nil)
+        for kind in SamplerKind.allCases { #expect(SamplerKind(name: kind.rawValue) == kind) }
     }
 
     @Test func factoryBuildsAndRejects() throws {

@@ -46,6 +46,14 @@ import Testing
             GaussianOracle(k, mean: 0.2, std: 0.2, prediction: .x0), varTol: 0.05)
     }
 
+    @Test func heunConverges() {
+        let p = Diffuzz()
+        // numpy: 20 steps → 0.2464 (s² = 0.25); two evaluations a step except the last
+        let oracle = GaussianOracle(p, mean: 0.7, std: 0.5, prediction: .epsilon)
+        expectGaussian(HeunSampler(process: p, steps: 20), oracle, varTol: 0.05)
+        #expect(oracle.calls == 39)
+    }
+
     /// DDIM(η = 0) is Euler in σ_k (Song et al. 2021, §4.3): on a discrete table, whose grid ends at ᾱ = 1
     /// (σ = 0), the two solvers must produce the same numbers.
     @Test func eulerEqualsDDIMOnADiscreteTable() {

@@ -5,31 +5,6 @@ import ArrozTestSupport
 import Foundation
 import Testing
 
-/// One fixture file `Fixtures/conv/<name>.json`: {"tensors": {name: {"shape": [...], "data": [...]}}}.
-struct ConvFixture {
-    private struct File: Decodable {
-        struct Entry: Decodable {
-            let shape: [Int]
-            let data: [Float]
-        }
-        let tensors: [String: Entry]
-    }
-    private let tensors: [String: File.Entry]
-
-    init(_ name: String) throws {
-        guard let url = Bundle.module.url(forResource: name, withExtension: "json", subdirectory: "Fixtures/conv")
-        else { throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: "Fixtures/conv/\(name).json"]) }
-        tensors = try JSONDecoder().decode(File.self, from: Data(contentsOf: url)).tensors
-    }
-
-    subscript(_ key: String) -> Tensor {
-        guard let e = tensors[key] else { preconditionFailure("fixture has no tensor \(key)") }
-        return Tensor(e.data, shape: e.shape)
-    }
-
-    func has(_ key: String) -> Bool { tensors[key] != nil }
-}
-
 /// The op each fixture case ran in PyTorch, in our API. Inputs arrive in the fixture's order (x, w, b).
 let convFixtureCases: [(String, ([Tensor]) -> Tensor)] = [
     ("conv_basic", { t in conv2d(t[0], weight: t[1], bias: t[2], padding: 1) }),
@@ -63,19 +38,14 @@ let convFixtureCases: [(String, ([Tensor]) -> Tensor)] = [
     @Test(arguments: convFixtureCases.indices)
     func matchesPyTorch(_ index: Int) throws {
         let (name, op) = convFixtureCases[index]
-        let f = try ConvFixture(name)
-        let keys = ["x", "w", "b"].filter { f.has($0) }
-        let inputs = keys.map { f[$0] }
-        for t in inputs { t.requiresGrad = true }
-        let y = op(inputs)
-        expectClose(y, f["y"], rtol: 1e-4, atol: 1e-4, "\(name) y")
-        (y * f["r"]).sum().backward()
-        for (k, t) in zip(keys, inputs) {
-            guard let g = t.grad else {
-                Issue.record("\(name): no gradient for \(k)")
-                continue
-            }
-            expectClose(g, f["d" + k], rtol: 1e-4, atol: 1e-4, "\(name) d\(k)")
-        }
+        let f = try Fixture(name, area: "conv", bundle: .module)
+        expectMatchesFixture(f, inputs: ["x", "w", "b"].filter { f.has($0) }, rtol: 1e-4, atol: 1e-4, op)
+    }
+
+    @Test func everyFixtureFileHasACase() {
+        let cases = Set(convFixtureCases.map(\.0))
+        let files = Fixture.names(area: "conv", bundle: .module)
+        #expect(!files.isEmpty)
+        #expect(Set(files) == cases, "fixture files without a case or cases without a file")
     }
 }

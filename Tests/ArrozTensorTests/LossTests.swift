@@ -70,7 +70,8 @@ import Testing
         expectClose(mseLoss(a, b, reduction: .none), [1, 0, 4, 1])
         // F.binary_cross_entropy_with_logits(torch.tensor([-100., -1, 0, 2, 100]), torch.tensor([0., 1, .5, 0, 1]))
         let x = Tensor([-100, -1, 0, 2, 100]), t = Tensor([0, 1, 0.5, 0, 1])
-        expectClose(bceWithLogits(x, t, reduction: .none), [0, 1.3132617, 0.6931472, 2.126928, 0], atol: 1e-6)
+        expectClose(
+            bceWithLogits(x, t, reduction: .none), [0, 1.3132617, 0.6931472, 2.126928, 0], atol: 1e-6)
         var rng = ArrozRandom(seed: 42)
         let p = awayFromZero([2, 3], rng: &rng), q = Tensor.randn([2, 3], rng: &rng)
         let tt = Tensor.uniform([2, 3], rng: &rng)
@@ -89,7 +90,9 @@ import Testing
         expectClose(w.grad ?? w, [0, 0, 1, 1, 0, 0, 2, 2])
         var rng = ArrozRandom(seed: 43)
         let v = Tensor.randn([5, 3], rng: &rng)
-        expectGradientsMatch([v]) { t in embedding(indices: Tensor([4, 0, 4, 2], shape: [2, 2]), weight: t[0]) }
+        expectGradientsMatch([v]) { t in
+            embedding(indices: Tensor([4, 0, 4, 2], shape: [2, 2]), weight: t[0])
+        }
     }
 
     @Test func dropoutIsInvertedAndSeeded() {

@@ -58,7 +58,7 @@ import Testing
         }
     }
 
-    /// The tiled kernel (axis not last) against the one-line-at-a-time reference, across a partial tile.
+    /// The tiled (axis not last) and SIMD-row (last axis) kernels against the one-line-at-a-time reference.
     @Test func tiledSoftmaxMatchesLineReference() {
         var rng = ArrozRandom(seed: 24)
         let x = Tensor.randn([2, 5, 70], std: 4, rng: &rng)
@@ -66,6 +66,15 @@ import Testing
             let tiled = log ? x.logSoftmax(axis: 1) : x.softmax(axis: 1)
             expectClose(tiled, x.softmaxReference(axis: 1, log: log), rtol: 1e-6, atol: 1e-7, "log \(log)")
         }
+        // the SIMD row kernel (last axis), rows longer than 8 with a remainder
+        let rows = Tensor.randn([3, 21], std: 4, rng: &rng)
+        for log in [false, true] {
+            let fast = log ? rows.logSoftmax(axis: -1) : rows.softmax(axis: -1)
+            expectClose(
+                fast, rows.softmaxReference(axis: -1, log: log), rtol: 1e-6, atol: 1e-7, "rows \(log)")
+        }
+        expectGradientsMatch([rows]) { t in t[0].softmax(axis: -1) }
+        expectGradientsMatch([rows]) { t in t[0].logSoftmax(axis: -1) }
         let small = Tensor.randn([2, 3, 2, 2], rng: &rng)
         expectGradientsMatch([small]) { t in t[0].softmax(axis: 1) }
         expectGradientsMatch([small]) { t in t[0].logSoftmax(axis: 0) }

@@ -156,3 +156,26 @@ print('traj ddim 8', traj_ddim(8).tolist())
 print('traj euler 8', traj_k('euler', 8).tolist())
 print('traj dpm2m 8', traj_k('dpm2m', 8).tolist())
 print('traj keras 10', traj_keras(10).tolist())
+def heun(T, mu, sd, n=200000, coef=cosc, grid=None):
+    g = np.linspace(1, 0, T + 2)[1:] if grid is None else grid
+    rng = np.random.default_rng(0); a0, b0 = coef(g[0])
+    x = (a0 * mu + np.sqrt(a0 * a0 * sd * sd + b0 * b0) * rng.standard_normal(n)) / a0
+    sig = [coef(t)[1] / coef(t)[0] for t in g[:-1]] + [0.0]
+    D = lambda x, s: mu + (x - mu) * sd * sd / (sd * sd + s * s)
+    for i in range(T):
+        s, sn = sig[i], sig[i + 1]; d = (x - D(x, s)) / s; x2 = x + d * (sn - s)
+        if sn == 0: x = x2
+        else: x = x + (d + (x2 - D(x2, sn)) / sn) / 2 * (sn - s)
+    return x.mean(), x.var()
+print('heun 10', heun(10, 0.7, 0.5), 'heun 20', heun(20, 0.7, 0.5))
+def traj_heun(T):
+    g = np.linspace(1, 0, T + 2)[1:]
+    sig = [np.sqrt((1 - ab(t)) / ab(t)) for t in g[:-1]] + [0.0]
+    def D(xk, i):
+        a = np.sqrt(ab(g[i])); xin = a * xk; return (xin - np.sqrt(1 - ab(g[i])) * eps_net(xin, g[i])) / a
+    x = x_start / np.sqrt(ab(g[0]))
+    for i in range(T):
+        s, sn = sig[i], sig[i + 1]; d = (x - D(x, i)) / s; x2 = x + d * (sn - s)
+        x = x2 if sn == 0 else x + (d + (x2 - D(x2, i + 1)) / sn) / 2 * (sn - s)
+    return x
+print('traj heun 8', traj_heun(8).tolist())

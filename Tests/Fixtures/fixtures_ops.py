@@ -69,7 +69,8 @@ def make(out_dir):
         "abs": (torch.abs, False), "square": (torch.square, False), "pow3": (lambda x: x.pow(3), False),
         "pow1_5": (lambda x: x.pow(1.5), True), "sin": (torch.sin, False), "cos": (torch.cos, False),
         "tanh": (torch.tanh, False), "sigmoid": (torch.sigmoid, False), "silu": (F.silu, False),
-        "gelu": (F.gelu, False), "relu": (F.relu, False), "leaky_relu": (lambda x: F.leaky_relu(x, 0.2), False),
+        "gelu": (F.gelu, False), "gelu_tanh": (lambda x: F.gelu(x, approximate="tanh"), False),
+        "quick_gelu": (lambda x: x * torch.sigmoid(1.702 * x), False), "relu": (F.relu, False), "leaky_relu": (lambda x: F.leaky_relu(x, 0.2), False),
         "clamp": (lambda x: x.clamp(-0.5, 0.7), False),
     }
     for name, (fn, positive) in unary.items():

@@ -1,6 +1,8 @@
 // DDGSampler: cclddg's few-step GAN sampler — predict x̂₀, re-noise it with the marginal, repeat.
 import ArrozTensor
 
+/// cclddg's few-step denoising-diffusion-GAN sampler.
+///
 /// The denoising-diffusion-GAN sampler of johnowhitaker/cclddg (`DDG_Context.examples`; seeds.md §3.3) on a
 /// `DiscreteSchedule` of N steps (cclddg: β = linspace(0.3, 0.9, N), N = 5):
 ///

@@ -1,12 +1,14 @@
 // DDIMSampler: DDIM(η) on a variance-preserving process; η = 0 is exactly Arroz's `DDIMSampler.step`.
 import ArrozTensor
 
+/// DDIM with noise η on a variance-preserving process.
+///
 /// DDIM (Song et al. 2021, eq. 12 and 16) on any variance-preserving process and grid. At η = 0 this is
 /// Arroz-Con-Cosas's `DDIMSampler.step` (`arroz/diffusion.py`, seeds.md §1.3):
 /// x ← √ᾱ_prev·x̂₀ + √(1−ᾱ_prev)·ε̂. On Arroz's grid the last step lands at t = 0 where the clamp gives
 /// ᾱ = 0.9999, so it returns 0.99995·x̂₀ + 0.01·ε̂ rather than x̂₀ (seeds.md §7.2), as the seed does.
-/// On a `DiscreteSchedule` the grid ends
-/// at index −1 (ᾱ = 1) and the last step returns x̂₀ (diffusers `DDIMScheduler`).
+/// On a `DiscreteSchedule` the grid ends at index −1 (ᾱ = 1) and the last step returns x̂₀ (diffusers
+/// `DDIMScheduler`).
 /// For η > 0 the fresh noise is left out of the last step, as in Arroz's DDPM.
 public struct DDIMSampler: Sampler {
     public let process: any VariancePreservingProcess

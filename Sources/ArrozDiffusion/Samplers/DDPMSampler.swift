@@ -1,6 +1,8 @@
 // DDPMSampler: ancestral sampling on a variance-preserving process, exactly as Arroz's `DDPMSampler.step`.
 import ArrozTensor
 
+/// DDPM ancestral sampling on a variance-preserving process.
+///
 /// DDPM ancestral sampling (Ho et al. 2020, eq. 11 with σ² = β̃), written as Arroz-Con-Cosas's
 /// `DDPMSampler.step` in `arroz/diffusion.py` (seeds.md §1.3), on any variance-preserving process and grid:
 /// Arroz's continuous cosine `Diffuzz` (grid `linspace(1, 0, T+2)[1:]`) or a `DiscreteSchedule` (strided

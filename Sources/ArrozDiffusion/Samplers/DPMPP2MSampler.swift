@@ -2,6 +2,8 @@
 import ArrozTensor
 import Foundation
 
+/// DPM-Solver++(2M), the second-order multistep ODE solver.
+///
 /// DPM-Solver++(2M) (Lu et al. 2022, Algorithm 2). Matches k-diffusion `sample_dpmpp_2m` on the σ_k view of
 /// any Gaussian process (`KSigmaSchedule`): the first step and the step into σ = 0 are first order, the
 /// others extrapolate from the previous x̂₀.

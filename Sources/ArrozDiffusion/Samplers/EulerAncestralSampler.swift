@@ -1,6 +1,8 @@
 // EulerAncestralSampler: Euler to σ_down, then fresh noise up to σ_next (k-diffusion).
 import ArrozTensor
 
+/// Ancestral Euler sampling in σ.
+///
 /// Ancestral Euler sampling. Matches k-diffusion `sample_euler_ancestral` with `get_ancestral_step`
 /// (η = 1 by default, s_noise = 1), on the σ_k view of any Gaussian process (`KSigmaSchedule`).
 public struct EulerAncestralSampler: Sampler {

@@ -1,6 +1,8 @@
 // EulerSampler: the probability-flow ODE solved with Euler steps in σ (k-diffusion `sample_euler`).
 import ArrozTensor
 
+/// Euler steps on the probability-flow ODE in σ.
+///
 /// Euler's method on dx/dσ = (x − D(x; σ))/σ. Matches k-diffusion `sample_euler` with s_churn = 0
 /// (Karras et al. 2022, Algorithm 2 without churn), on the σ_k view of any Gaussian process
 /// (`KSigmaSchedule`). With σ_next = 0 the last step returns D, i.e. x̂₀.

@@ -1,6 +1,8 @@
 // KSigmaSchedule: a process's time grid seen as k-diffusion noise levels σ_k = b/a, ending at σ = 0.
 import ArrozTensor
 
+/// A process's grid as k-diffusion noise levels σ_k = b/a.
+///
 /// The variance-exploding view the k-diffusion solvers work in (Karras et al. 2022; k-diffusion's
 /// `CompVisDenoiser` / `DiscreteEpsDDPMDenoiser` wrappers): x_k = x_t / a(t) = x₀ + σ·ε with σ = b(t)/a(t).
 /// For a variance-preserving process σ = √((1 − ᾱ)/ᾱ).

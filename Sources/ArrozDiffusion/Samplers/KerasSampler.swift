@@ -1,6 +1,8 @@
 // KerasSampler: guided-diffusion-keras's `Diffuser.reverse_diffusion` — σ-DDIM with dynamic thresholding.
 import ArrozTensor
 
+/// The Keras seed's σ-DDIM sampler with dynamic thresholding.
+///
 /// The Keras seed's sampler (`guided_diffusion/diffuser.py`, `Diffuser.reverse_diffusion` and
 /// `predict_x_zero`; seeds.md §4.3) on `KerasProcess`, x_σ = (1 − σ)·x₀ + σ·ε:
 ///

@@ -2,6 +2,8 @@
 import ArrozTensor
 import Foundation
 
+/// Paella v3's token sampler.
+///
 /// Paella v3's sampler (dome272/Paella `src/utils.py`, `sample`; seeds.md §2.4) on a `TokenProcess`:
 ///
 ///     x = init_noise (uniform random tokens, the `from` argument);  t_i = linspace(t_start, t_end, S+1)

@@ -48,7 +48,9 @@ public enum ConvBackends {
     }
 
     /// All backends, for benchmarks and backend-vs-reference tests.
-    public static var all: [any ConvBackend] { [winograd, gemm, naive] }
+    public static var all: [any ConvBackend] {
+        [winograd, WinogradConvBackend(parallelGemms: false), gemm, naive]
+    }
 }
 
 /// Adds `bias[c]` to every value of channel `c` of an `[N, C, plane]` buffer (the bias gradient's transpose).

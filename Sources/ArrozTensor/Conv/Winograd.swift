@@ -21,37 +21,59 @@ struct WinogradTiling {
 }
 
 enum Winograd {
-    // U[ξ][o][i] = (G g Gᵀ)[ξ],  g = w[o,i]  or, with `flip`, g = rot180(w[i,o]) (the input gradient's kernel)
-    /// Transforms 3×3 kernels of `weight` `[Cout, Cin, 3, 3]` into `u` `[16][O][I]`; `O, I = Cout, Cin`, or
-    /// `Cin, Cout` with `flip` (the convolution that computes the input gradient).
+    // U[ξ][o][i] = (G g Gᵀ)[ξ],  g = w[o,i]:  t = G g (rows g0, ½(g0 + g1 + g2), ½(g0 − g1 + g2), g2 over the
+    // kernel's rows), then U = t Gᵀ (the same on each row's three columns).
+    // The flipped kernel of the input gradient needs no second transform: G·J₃ = P·G with P swapping rows 0 and 3,
+    // so G rot180(g) Gᵀ = P U Pᵀ, i.e. U'[a][b] = U[σa][σb] with σ = (0 3) — see `flipped(_:)`.
+    /// Transforms the 3×3 kernels of `weight` `[Cout, Cin, 3, 3]` into `u` `[16][Cout][Cin]`.
+    ///
+    /// Blocks of 256 kernels are transposed into tap-major rows `g[k][·]` in a stack buffer, so every step below
+    /// is an elementwise loop over 256 contiguous floats (vectorised), with the block in L1.
     static func transformWeights(
-        _ weight: UnsafePointer<Float>, cout: Int, cin: Int, flip: Bool, into u: UnsafeMutablePointer<Float>
+        _ weight: UnsafePointer<Float>, cout: Int, cin: Int, into u: UnsafeMutablePointer<Float>
     ) {
-        let (O, I) = flip ? (cin, cout) : (cout, cin)
-        let OI = O * I
-        parallelFor(OI, grain: 256) { range in
-            for oi in range {
-                let o = oi / I, i = oi % I
-                let src = weight + (flip ? (i * cin + o) : (o * cin + i)) * 9
-                @inline(__always) func g(_ k: Int) -> Float { flip ? src[8 - k] : src[k] }
-                // t = G g (4×3): rows g0, ½(g0 + g1 + g2), ½(g0 − g1 + g2), g2 (gk: kernel row k).
-                // U = t Gᵀ: each row (t0, t1, t2) → (t0, ½(t0 + t1 + t2), ½(t0 − t1 + t2), t2).
-                for a in 0..<4 {
-                    var t = (Float(0), Float(0), Float(0))
-                    switch a {
-                    case 0: t = (g(0), g(1), g(2))
-                    case 1: t = (0.5 * (g(0) + g(3) + g(6)), 0.5 * (g(1) + g(4) + g(7)), 0.5 * (g(2) + g(5) + g(8)))
-                    case 2: t = (0.5 * (g(0) - g(3) + g(6)), 0.5 * (g(1) - g(4) + g(7)), 0.5 * (g(2) - g(5) + g(8)))
-                    default: t = (g(6), g(7), g(8))
+        let OI = cout * cin, B = 256
+        parallelFor((OI + B - 1) / B, grain: 16) { range in
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: 21 * B) { buf in
+                let g = buf.baseAddress!, t = g + 9 * B
+                for block in range {
+                    let oi0 = block * B, n = min(B, OI - oi0)
+                    for l in 0..<n {
+                        let src = weight + (oi0 + l) * 9
+                        for k in 0..<9 { g[k * B + l] = src[k] }
                     }
-                    let dst = u + (a * 4) * OI + oi
-                    dst[0] = t.0
-                    dst[OI] = 0.5 * (t.0 + t.1 + t.2)
-                    dst[2 * OI] = 0.5 * (t.0 - t.1 + t.2)
-                    dst[3 * OI] = t.2
+                    // t = G g: four rows of three taps.
+                    for x in 0..<3 {
+                        let (r0, r1, r2) = (g + x * B, g + (3 + x) * B, g + (6 + x) * B)
+                        let (t0, t1, t2, t3) = (t + x * B, t + (3 + x) * B, t + (6 + x) * B, t + (9 + x) * B)
+                        for l in 0..<n {
+                            t0[l] = r0[l]
+                            t1[l] = 0.5 * (r0[l] + r1[l] + r2[l])
+                            t2[l] = 0.5 * (r0[l] - r1[l] + r2[l])
+                            t3[l] = r2[l]
+                        }
+                    }
+                    // U = t Gᵀ, row by row.
+                    for a in 0..<4 {
+                        let (c0, c1, c2) = (t + 3 * a * B, t + (3 * a + 1) * B, t + (3 * a + 2) * B)
+                        let (u0, u1) = (u + 4 * a * OI + oi0, u + (4 * a + 1) * OI + oi0)
+                        let (u2, u3) = (u + (4 * a + 2) * OI + oi0, u + (4 * a + 3) * OI + oi0)
+                        for l in 0..<n {
+                            u0[l] = c0[l]
+                            u1[l] = 0.5 * (c0[l] + c1[l] + c2[l])
+                            u2[l] = 0.5 * (c0[l] - c1[l] + c2[l])
+                            u3[l] = c2[l]
+                        }
+                    }
                 }
             }
         }
+    }
+
+    /// Index of the transformed flipped kernel: U'[ξ] = U[flipped(ξ)] (see above).
+    @inline(__always) static func flipped(_ xi: Int) -> Int {
+        let a = xi / 4, b = xi % 4
+        return (a == 0 ? 3 : a == 3 ? 0 : a) * 4 + (b == 0 ? 3 : b == 3 ? 0 : b)
     }
 
     // V[4a+b][c][tile] = (Bᵀ d B)[a][b],  d = x[n, c, 2ty−pt ..< 2ty−pt+4, 2tx−pl ..< 2tx−pl+4] (0 outside)
@@ -64,13 +86,15 @@ enum Winograd {
         let (C, H, W, pt, pl) = (geo.inChannels, geo.inHeight, geo.inWidth, geo.padTop, geo.padLeft)
         let rowsNeeded = 2 * TH + 2
         parallelFor(images.count * C, grain: max(1, 2048 / max(geo.inPlane, 1))) { range in
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: rowsNeeded * 4 * TW + 2 * (TW + 1)) { scratch in
-                let r = scratch.baseAddress!, e = r + rowsNeeded * 4 * TW, o = e + TW + 1
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: rowsNeeded * 4 * TW + 2 * TW + 2) { scratch in
+                let r = scratch.baseAddress!, padded = r + rowsNeeded * 4 * TW
+                // padded[x + pl] = row[x] for x ∈ [0, W), zero elsewhere; only the edges need zeroing per row.
+                let copy = min(W, 2 * TW + 2 - pl)
+                padded.update(repeating: 0, count: 2 * TW + 2)
                 for task in range {
                     let j = task / C, c = task % C
                     let plane = input + ((images.lowerBound + j) * C + c) * geo.inPlane
-                    // Along x, per padded row: R_b[tx] = (d Bᵀ... ) from even/odd columns E, O:
-                    //   d0 = E[tx], d1 = O[tx], d2 = E[tx+1], d3 = O[tx+1]
+                    // Along x, per padded row, with d_k = padded[2tx + k] (the tile's four columns):
                     //   R0 = d0 − d2,  R1 = d1 + d2,  R2 = d2 − d1,  R3 = d1 − d3
                     for pr in 0..<rowsNeeded {
                         let rr = r + pr * 4 * TW
@@ -79,18 +103,15 @@ enum Winograd {
                             rr.update(repeating: 0, count: 4 * TW)
                             continue
                         }
-                        let src = plane + iy * W
-                        for q in 0...TW {
-                            let xe = 2 * q - pl, xo = xe + 1
-                            e[q] = xe >= 0 && xe < W ? src[xe] : 0
-                            o[q] = xo >= 0 && xo < W ? src[xo] : 0
-                        }
+                        (padded + pl).update(from: plane + iy * W, count: copy)
+                        let (R0, R1, R2, R3) = (rr, rr + TW, rr + 2 * TW, rr + 3 * TW)
                         for tx in 0..<TW {
-                            let d0 = e[tx], d1 = o[tx], d2 = e[tx + 1], d3 = o[tx + 1]
-                            rr[tx] = d0 - d2
-                            rr[TW + tx] = d1 + d2
-                            rr[2 * TW + tx] = d2 - d1
-                            rr[3 * TW + tx] = d1 - d3
+                            let d0 = padded[2 * tx], d1 = padded[2 * tx + 1]
+                            let d2 = padded[2 * tx + 2], d3 = padded[2 * tx + 3]
+                            R0[tx] = d0 - d2
+                            R1[tx] = d1 + d2
+                            R2[tx] = d2 - d1
+                            R3[tx] = d1 - d3
                         }
                     }
                     // Along y, per tile row: V[a][b] from the four rows' R_b.
@@ -219,14 +240,21 @@ enum Winograd {
         _ du: UnsafePointer<Float>, cout: Int, cin: Int, into gradWeight: UnsafeMutablePointer<Float>,
         accumulate: Bool
     ) {
+        typealias V16 = SIMD16<Float>
         let OI = cout * cin
-        parallelFor(OI, grain: 256) { range in
-            for oi in range {
-                @inline(__always) func u(_ a: Int, _ b: Int) -> Float { du[(4 * a + b) * OI + oi] }
+        parallelFor((OI + 15) / 16, grain: 256) { range in
+            for block in range {
+                let oi0 = block * 16, lanes = min(16, OI - oi0)
+                @inline(__always) func u(_ a: Int, _ b: Int) -> V16 {
+                    let p = du + (4 * a + b) * OI + oi0
+                    if lanes == 16 { return UnsafeRawPointer(p).loadUnaligned(as: V16.self) }
+                    var v = V16()
+                    for l in 0..<lanes { v[l] = p[l] }
+                    return v
+                }
                 // Rows of Gᵀ dU (3×4), then each row (a0, a1, a2, a3) → (a0 + ½(a1 + a2), ½(a1 − a2), ½(a1 + a2) + a3).
-                let dst = gradWeight + oi * 9
                 for r in 0..<3 {
-                    var a = (Float(0), Float(0), Float(0), Float(0))
+                    var a = (V16(), V16(), V16(), V16())
                     switch r {
                     case 0: a = (u(0, 0) + 0.5 * (u(1, 0) + u(2, 0)), u(0, 1) + 0.5 * (u(1, 1) + u(2, 1)),
                                  u(0, 2) + 0.5 * (u(1, 2) + u(2, 2)), u(0, 3) + 0.5 * (u(1, 3) + u(2, 3)))
@@ -236,14 +264,17 @@ enum Winograd {
                                   0.5 * (u(1, 2) + u(2, 2)) + u(3, 2), 0.5 * (u(1, 3) + u(2, 3)) + u(3, 3))
                     }
                     let c0 = a.0 + 0.5 * (a.1 + a.2), c1 = 0.5 * (a.1 - a.2), c2 = 0.5 * (a.1 + a.2) + a.3
-                    if accumulate {
-                        dst[3 * r] += c0
-                        dst[3 * r + 1] += c1
-                        dst[3 * r + 2] += c2
-                    } else {
-                        dst[3 * r] = c0
-                        dst[3 * r + 1] = c1
-                        dst[3 * r + 2] = c2
+                    for l in 0..<lanes {
+                        let dst = gradWeight + (oi0 + l) * 9 + 3 * r
+                        if accumulate {
+                            dst[0] += c0[l]
+                            dst[1] += c1[l]
+                            dst[2] += c2[l]
+                        } else {
+                            dst[0] = c0[l]
+                            dst[1] = c1[l]
+                            dst[2] = c2[l]
+                        }
                     }
                 }
             }

@@ -112,6 +112,7 @@ public final class JobQueue: @unchecked Sendable {
             }
             let id = makeID()
             supersede(.sample, by: id)
+            supersede(.strip, by: id)  // moving a slider leaves the interpolation strip
             if var run = cache.lookup(request) {
                 run.fromCache = true
                 record(

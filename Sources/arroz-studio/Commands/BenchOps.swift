@@ -9,6 +9,8 @@ struct BenchOps: ParsableCommand {
 
     @Option(help: "Threads for OpenBLAS and our loops.") var threads = 2
     @Option(help: "Seconds per timing round (a workload runs 5 clean rounds, at most 30).") var round = 0.3
+    @Option(help: "Run only workloads whose name contains this text (conv, 64→64, groupNorm, attention, norms…).")
+    var only: String?
     @Flag(help: "Time by this process's CPU seconds ÷ threads instead of the wall clock (for a busy machine).")
     var cpuTime = false
     @Option(help: "Convolution backend: \(ConvBackends.all.map(\.name).joined(separator: ", ")).")
@@ -27,6 +29,9 @@ struct BenchOps: ParsableCommand {
         measure(round: round, cpuTime: cpuTime, threads: threads, body)
     }
 
+    /// Whether the workload `name` was asked for.
+    func wants(_ name: String) -> Bool { only.map { name.contains($0) } ?? true }
+
     func run() {
         Threads.set(threads)
         ConvBackends.current = ConvBackends.all.first { $0.name == convBackend }!
@@ -35,16 +40,19 @@ struct BenchOps: ParsableCommand {
               + (cpuTime ? " · CPU-time clock" : ""))
         print("workload                              median    best            ms/call   rounds")
         print(String(repeating: "─", count: 88))
-        let n = 1024
-        let a = Tensor.randn([n, n], rng: &rng), b = Tensor.randn([n, n], rng: &rng)
-        let t = time { _ = withNoGrad { matmul(a, b) } }
-        row("sgemm 1024³", timing: t, work: 2 * Double(n * n * n))
-        for (batch, channels, size) in [(8, 64, 32), (8, 128, 16), (8, 256, 8)] {
+        if wants("sgemm 1024³") {
+            let n = 1024
+            let a = Tensor.randn([n, n], rng: &rng), b = Tensor.randn([n, n], rng: &rng)
+            let t = time { _ = withNoGrad { matmul(a, b) } }
+            row("sgemm 1024³", timing: t, work: 2 * Double(n * n * n))
+        }
+        for (batch, channels, size) in [(8, 64, 32), (8, 128, 16), (8, 256, 8)]
+        where wants("conv3x3 b\(batch) \(channels)→\(channels) \(size)x\(size)") {
             benchConv3x3(batch: batch, channels: channels, size: size, rng: &rng)
         }
-        benchGroupNorm(rng: &rng)
-        benchAttention(rng: &rng)
-        benchNormsAndAttentionBackward(rng: &rng)
+        if wants("groupNorm") { benchGroupNorm(rng: &rng) }
+        if wants("attention") { benchAttention(rng: &rng) }
+        if wants("norms") { benchNormsAndAttentionBackward(rng: &rng) }
     }
 
     /// conv2d 3×3 pad 1, C → C: forward alone, then forward + input and weight gradients (3× the flops).

@@ -1,0 +1,44 @@
+// FastMathTests: fastExp / fastErf / fastSigmoid against libm (the references) over the whole useful range.
+import ArrozTensor
+import Foundation
+import Testing
+
+@Suite struct FastMathTests {
+    @Test func fastExpIsWithinTwoUlpOfLibm() {
+        var worst: Float = 0
+        var at: Float = 0
+        var x: Float = -103
+        while x < 88.7 {
+            let ref = Foundation.exp(x)
+            // relative error in units of the reference's ulp (denormals use the fixed denormal spacing)
+            let ulp = Swift.max(ref.ulp, Float.leastNonzeroMagnitude)
+            let err = Swift.abs(fastExp(x) - ref) / ulp
+            if err > worst { (worst, at) = (err, x) }
+            x += 0.0137
+        }
+        #expect(worst <= 3, "fastExp is \(worst) ulp off at x = \(at)")
+    }
+
+    @Test func fastExpEdgeCases() {
+        #expect(fastExp(0) == 1)
+        #expect(fastExp(89) == .infinity)
+        #expect(fastExp(.infinity) == .infinity)
+        #expect(fastExp(-.infinity) == 0)
+        #expect(fastExp(-200) == 0)
+        #expect(fastExp(.nan).isNaN)
+        #expect(fastExp(-100) > 0 && fastExp(-100) < 1e-43)  // a denormal, like libm's 3.7e−44
+        #expect(fastSigmoid(-200) == 0 && fastSigmoid(200) == 1 && fastSigmoid(0) == 0.5)
+    }
+
+    @Test func fastErfIsWithinItsBound() {
+        var worst: Float = 0
+        var x: Float = -6
+        while x < 6 {
+            worst = Swift.max(worst, Swift.abs(fastErf(x) - erf(x)))
+            x += 0.001
+        }
+        #expect(worst <= 5e-7, "fastErf error \(worst)")
+        #expect(fastErf(0) == 0 && fastErf(.infinity) == 1 && fastErf(-.infinity) == -1)
+        #expect(fastErf(.nan).isNaN)
+    }
+}
