@@ -51,7 +51,7 @@ extension Tensor {
         } backward: { x, _, dy, dx, r in
             for i in r {
                 // erf(x/√2) and φ(x) share e^(−x²/2): one exp for both
-                let e = fastExp(-0.5 * x[i] * x[i])
+                let e = vexp(-0.5 * x[i] * x[i])
                 let cdf = 0.5 * (1 + erfWithExp(x[i] * invSqrt2, e))
                 dx[i] += dy[i] * (cdf + x[i] * e * invSqrt2Pi)
             }
@@ -120,7 +120,7 @@ extension Tensor {
 
 /// log(1 + eˣ) without overflow: max(x, 0) + log1p(e^(−|x|)).
 @inline(__always) func softplus(_ x: Float) -> Float {
-    Swift.max(x, 0) + log1p(fastExp(-Swift.abs(x)))
+    Swift.max(x, 0) + log1p(vexp(-Swift.abs(x)))
 }
 
 // MARK: - Free-function spellings (read better in model code: silu(norm(x)))
