@@ -47,8 +47,7 @@ struct InterpolateCommand: ParsableCommand {
         if let steps { p.steps = steps }
         if let cfg { p.cfg = cfg }
         p.seed = seed
-        p.checkpointHash = model.hash
-        p.fillDefaults(model)
+                p.fillDefaults(model)
         let ca = try model.conditioning(for: [a]), cb = try model.conditioning(for: [b])
         let ws = (0..<frames).map { Float($0) / Float(frames - 1) }
         let rows: [Tensor]
