@@ -234,8 +234,8 @@ extension AppState {
             preview.running = false
             preview.image = run.image
             preview.frames = run.frames
-            preview.step = run.request.steps
-            preview.total = run.request.steps
+            preview.step = run.steps
+            preview.total = run.steps
             preview.secondsPerStep = run.secondsPerStep
             preview.fromCache = run.fromCache
             preview.request = run.request

@@ -27,6 +27,11 @@ public enum SamplerPane {
             x += canvas.text(TextLayout.truncate(value, inner.maxX - x - 2), x: x, y: y, valueStyle)
             canvas.text(" ▶", x: x, y: y, selected ? t.style(.hiFg) : t.inactive)
             if field == .seed, inner.maxX - x > 14 { canvas.text("   r reseed", x: x + 2, y: y, t.inactive) }
+            // Models with a fixed resolution ignore the size field: say what they actually made.
+            if field == .size, let img = state.preview.image, img.width != s.size || img.height != s.size {
+                let note = " → \(img.width)×\(img.height)"
+                if inner.maxX - x - 2 >= TextLayout.width(note) { canvas.text(note, x: x + 2, y: y, t.inactive) }
+            }
             if field == .cfg, state.preview.running, let mark = state.preview.cfgMarks.last,
                 inner.maxX - x > 16
             {
