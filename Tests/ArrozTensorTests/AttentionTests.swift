@@ -120,6 +120,19 @@ func referenceAttention(_ q: Tensor, _ k: Tensor, _ v: Tensor, additive: Tensor?
 }
 
 @Suite struct FastExpTests {
+    @Test func fastExpMatchesFoundation() {
+        var worst: Float = 0
+        var x: Float = -87
+        while x < 88.3 {
+            let ref = Foundation.exp(x)
+            worst = max(worst, abs(fastExp(x) - ref) / ref)
+            x += 0.0137
+        }
+        #expect(worst < 5e-7, "worst relative error \(worst)")
+        #expect(fastExp(-.infinity) == 0 && fastExp(-100) == 0 && fastExp(-87.4) == 0 && fastExp(0) == 1)
+        #expect(abs(fastExp(1) - Float(M_E)) < 1e-6 && fastExp(89).isFinite && fastExp(.infinity).isFinite)
+    }
+
     @Test func softmaxRowHandlesTailsAndMaskedRows() {
         for n in [1, 7, 8, 13, 24] {
             var row = (0..<n).map { Float($0 % 5) - 2 + ($0 == 3 ? -Float.infinity : 0) }

@@ -72,6 +72,7 @@ func referenceNormalize(_ x: Tensor, axes: [Int], eps: Float) -> Tensor {
             let x = Tensor.randn([max(n, 1)], rng: &rng), g = Tensor.randn([max(n, 1)], rng: &rng)
             let xs = Array(x.scalars.prefix(n)).map(Double.init), gs = Array(g.scalars.prefix(n)).map(Double.init)
             let mean = xs.reduce(0, +) / Double(max(n, 1))
+            #expect(abs(Double(rowSum(x.storage.pointer, n)) - xs.reduce(0, +)) < 1e-4)
             let ssd = xs.map { ($0 - 0.3) * ($0 - 0.3) }.reduce(0, +)
             #expect(abs(Double(rowSumSquaredDeviation(x.storage.pointer, n, mean: 0.3)) - ssd) < 1e-4)
             let (s, d) = rowGradSums(g.storage.pointer, x.storage.pointer, n, mean: Float(mean))

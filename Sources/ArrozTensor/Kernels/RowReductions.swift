@@ -1,9 +1,26 @@
-// RowReductions: 16-lane sums over contiguous rows for the norm kernels' statistics (`rowSum` is in
-// RowKernels).
+// RowReductions: 16-lane sums over contiguous rows for the norm kernels' statistics.
 //
 // Swift never reassociates Float additions, so `for i in 0..<n { s += p[i] }` runs one dependent add at a
 // time (≈ 1 element per 4 cycles). These keep two 8-lane accumulators instead; the order of additions differs
 // from the serial loop by rounding only.
+
+/// Σ p[i] for i in 0..<n.
+@inlinable
+public func rowSum(_ p: UnsafePointer<Float>, _ n: Int) -> Float {
+    var a = SIMD8<Float>(), b = SIMD8<Float>()
+    var i = 0
+    while i + 16 <= n {
+        a += UnsafeRawPointer(p + i).loadUnaligned(as: SIMD8<Float>.self)
+        b += UnsafeRawPointer(p + i + 8).loadUnaligned(as: SIMD8<Float>.self)
+        i += 16
+    }
+    var s = (a + b).sum()
+    while i < n {
+        s += p[i]
+        i += 1
+    }
+    return s
+}
 
 /// Σ (p[i] − mean)² for i in 0..<n.
 @inlinable
