@@ -178,6 +178,22 @@ func finished(_ events: [JobEvent]) -> [SampleRun] {
         #expect(states(q.drainEvents(), id).last == .cancelled)
     }
 
+    @Test func checkpointsDuringTrainingRefreshTheCatalog() {
+        let engine = TestEngine()
+        engine.trainingSteps = 4
+        engine.checkpointedSteps = [2]
+        let q = JobQueue(engine: engine)
+        engine.duringTraining = { step in if step == 1 { engine.models.append("run · ema") } }
+        q.submitTraining(TrainRequest(recipe: "toy-run", runName: "run"))
+        q.runUntilIdle()
+        let catalogs = q.drainEvents().compactMap { e -> [String]? in
+            if case .catalog(let c) = e.update { return c.models }
+            return nil
+        }
+        // Once after the checkpoint at step 2, once when the run ends.
+        #expect(catalogs == [["toy-a", "toy-b", "run · ema"], ["toy-a", "toy-b", "run · ema"]])
+    }
+
     @Test func saveNowCheckpointsAndContinues() {
         let engine = TestEngine()
         engine.trainingSteps = 3

@@ -97,6 +97,16 @@ func render(
         #expect(term.line(rows - 1).hasPrefix(" q quit  ? help  tab pane  ←→ change  ↑↓ field"))
     }
 
+    @Test func lossesSpanningADecadeUseLogScale() {
+        var s = populatedState()
+        #expect(TrainingPane.usesLogScale(s.training))  // 1/step for 60 steps: 1.02 down to 0.017
+        s.training.losses = [1, 0.5, 0.01]
+        #expect(TrainingPane.usesLogScale(s.training))
+        #expect(render(s, cols: 160, rows: 48).dump().contains("log y"))
+        s.training.losses = [1, 0.5, 0.2]
+        #expect(!TrainingPane.usesLogScale(s.training))
+    }
+
     @Test func tooSmallSaysSoInsteadOfDrawing() {
         let text = render(populatedState(), cols: 50, rows: 15).dump()
         #expect(text.contains("terminal too small: 50×15"))

@@ -114,6 +114,7 @@ extension JobQueue {
                     updateSummary(id, step: progress.step, total: progress.totalSteps)
                     emit(id, .train, .training(progress))
                 }
+                if progress.checkpointSaved { emitCatalog(id, engine) }
             }
             locked {
                 training = nil
@@ -130,6 +131,11 @@ extension JobQueue {
             }
         }
         // A run may have written its first checkpoint: the model menu can have grown.
+        emitCatalog(id, engine)
+    }
+
+    /// Reads the engine's menus (on the compute thread, as the protocol requires) and sends them to the UI.
+    func emitCatalog(_ id: JobID, _ engine: StudioEngine) {
         let catalog = EngineCatalog(
             models: engine.models, samplers: engine.samplers, recipes: engine.trainingRecipes)
         locked { emit(id, .train, .catalog(catalog)) }
