@@ -29,8 +29,9 @@ public struct DDIMInversion {
         self.grid = grid
     }
 
-    /// The x at `grid[0]` that DDIM on `grid` maps back to ≈ `x0`, or nil when cancelled. The callback sees
-    /// step k with t = the level left and tNext = the level reached.
+    /// The x at `grid[0]` that DDIM on `grid` maps back to ≈ `x0`, or nil when cancelled.
+    ///
+    /// The callback sees step k with t = the level left and tNext = the level reached.
     public func invert(_ model: GuidedDenoiser, _ x0: Tensor, onStep: StepCallback? = nil) -> Tensor? {
         let steps = grid.count - 1
         let driver = StepDriver(model: model, onStep: onStep, count: steps)

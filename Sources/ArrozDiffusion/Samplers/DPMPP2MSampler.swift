@@ -15,7 +15,7 @@ public struct DPMPP2MSampler: Sampler {
         schedule = KSigmaSchedule(process: process, steps: steps)
     }
 
-    /// On an explicit grid (e.g. the tail of one, for image-to-image).
+    /// On an explicit grid, such as the tail of one for image-to-image.
     public init(process: any GaussianProcess, grid: [Float]) {
         schedule = KSigmaSchedule(process: process, grid: grid)
     }
