@@ -112,7 +112,7 @@ public func crossEntropy(
                 parallelFor(lines, grain: Swift.max(1, 16384 / Swift.max(k, 1))) { r in
                     for line in r where scale[line] != 0 {
                         let row = line * k, s = scale[line]
-                        for c in 0..<k { dst[row + c] += s * (fastExp(lp[row + c]) - smooth) }
+                        for c in 0..<k { dst[row + c] += s * (vexp(lp[row + c]) - smooth) }
                         dst[row + classes[line]] -= s * (1 - eps)
                     }
                 }
@@ -124,7 +124,7 @@ public func crossEntropy(
                     for j in 0..<inner {
                         let line = o * inner + j, i = row * inner + j
                         let q = (classes[line] == c ? 1 - eps : 0) + smooth
-                        dst[i] += scale[line] * (fastExp(lp[i]) - q)
+                        dst[i] += scale[line] * (vexp(lp[i]) - q)
                     }
                 }
             }
