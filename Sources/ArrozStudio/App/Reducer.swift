@@ -19,6 +19,18 @@ extension AppState {
             fields[focus] = ((field(focus) + d) % n + n) % n
         case .change(let d):
             return change(d)
+        case .focus(let pane, let f):
+            focus = pane
+            if let f { fields[pane] = min(max(f, 0), pane.fieldCount - 1) }
+        case .setMix(let m):
+            let snapped = (min(max(m, 0), 1) * 20).rounded() / 20
+            guard snapped != mix else { return [] }
+            mix = snapped
+            return sampleEffects()
+        case .selectFrame(let i):
+            let n = preview.showingStrip ? preview.strip.count : preview.frames.count
+            preview.selectedFrame = i.flatMap { $0 >= 0 && $0 < n ? $0 : nil }
+            if !preview.showingStrip, preview.selectedFrame == n - 1 { preview.selectedFrame = nil }
         case .beginEdit:
             guard focus == .prompts, let f = PromptField(rawValue: field(.prompts)), f != .mix else {
                 if focus == .preview { return apply(.save) }
