@@ -4,7 +4,8 @@
 
 extension DirectConv {
     /// Copies `count` planes `[H, W]` (`srcStride` floats apart) into zero-bordered planes
-    /// `[H + top + bottom, W + left + right]` at `dst`.
+    /// `[H + top + bottom, W + left + right]` at `dst`. Plain loops: rows are short, so per-row memset/memcpy
+    /// calls would cost more than the copying.
     @inline(__always)
     static func padPlanes(
         _ src: UnsafePointer<Float>, count: Int, srcStride: Int, H: Int, W: Int, top: Int, bottom: Int,
@@ -13,45 +14,56 @@ extension DirectConv {
         let Wp = W + left + right, Hp = H + top + bottom
         for s in 0..<count {
             let d = dst + s * Hp * Wp, p = src + s * srcStride
-            d.update(repeating: 0, count: top * Wp)
+            for i in 0..<(top * Wp) { d[i] = 0 }
             for y in 0..<H {
-                let row = d + (top + y) * Wp
-                row.update(repeating: 0, count: left)
-                (row + left).update(from: p + y * W, count: W)
-                (row + left + W).update(repeating: 0, count: right)
+                let row = d + (top + y) * Wp, from = p + y * W
+                for x in 0..<left { row[x] = 0 }
+                for x in 0..<W { row[left + x] = from[x] }
+                for x in (left + W)..<Wp { row[x] = 0 }
             }
-            (d + (top + H) * Wp).update(repeating: 0, count: bottom * Wp)
+            let tail = d + (top + H) * Wp
+            for i in 0..<(bottom * Wp) { tail[i] = 0 }
         }
     }
 
     // dst[d][oy][ox] (+)= Σ_{s, ky, kx} taps[d][s][ky][kx] · src[s][oy + ky][ox + kx]     (src zero-bordered)
     /// The stride-1 correlation of `S` padded planes (`Hp × Wp`) into `D` output planes `Ho × Wo`
     /// (`dstStride` floats apart), starting from `initial[d]` (bias) or, when `accumulate`, from `dst`.
+    ///
+    /// Works on the flattened padded grid: output (oy, ox) sits at i = oy·Wp + ox and tap (ky, kx) reads
+    /// src[i + ky·Wp + kx], so each tap is one long contiguous loop over the plane (the Wp − Wo columns past
+    /// each row's end are computed and dropped) instead of Ho short ones. `acc` holds (Ho − 1)·Wp + Wo floats.
     @inline(__always)
     static func correlate(
         _ src: UnsafePointer<Float>, S: Int, Hp: Int, Wp: Int, taps: UnsafePointer<Float>, kh: Int, kw: Int,
         D: Int, Ho: Int, Wo: Int, into dst: UnsafeMutablePointer<Float>, dstStride: Int,
-        initial: UnsafePointer<Float>?, accumulate: Bool
+        initial: UnsafePointer<Float>?, accumulate: Bool, acc: UnsafeMutablePointer<Float>
     ) {
+        let L = (Ho - 1) * Wp + Wo
         for d in 0..<D {
-            let out = dst + d * dstStride
-            if !accumulate { out.update(repeating: initial?[d] ?? 0, count: Ho * Wo) }
-            for oy in 0..<Ho {
-                let row = out + oy * Wo
-                for s in 0..<S {
-                    for ky in 0..<kh {
-                        let p = src + s * Hp * Wp + (oy + ky) * Wp
-                        let w = taps + ((d * S + s) * kh + ky) * kw
-                        if kw == 3 {
-                            let (w0, w1, w2) = (w[0], w[1], w[2])
-                            for ox in 0..<Wo { row[ox] += w0 * p[ox] + w1 * p[ox + 1] + w2 * p[ox + 2] }
-                        } else {
-                            for kx in 0..<kw {
-                                let wk = w[kx], q = p + kx
-                                for ox in 0..<Wo { row[ox] += wk * q[ox] }
-                            }
+            for i in 0..<L { acc[i] = 0 }
+            for s in 0..<S {
+                for ky in 0..<kh {
+                    let p = src + s * Hp * Wp + ky * Wp
+                    let w = taps + ((d * S + s) * kh + ky) * kw
+                    if kw == 3 {
+                        let (w0, w1, w2) = (w[0], w[1], w[2])
+                        for i in 0..<L { acc[i] += w0 * p[i] + w1 * p[i + 1] + w2 * p[i + 2] }
+                    } else {
+                        for kx in 0..<kw {
+                            let wk = w[kx], q = p + kx
+                            for i in 0..<L { acc[i] += wk * q[i] }
                         }
                     }
+                }
+            }
+            let out = dst + d * dstStride, b = initial?[d] ?? 0
+            for oy in 0..<Ho {
+                let row = out + oy * Wo, a = acc + oy * Wp
+                if accumulate {
+                    for ox in 0..<Wo { row[ox] += a[ox] }
+                } else {
+                    for ox in 0..<Wo { row[ox] = a[ox] + b }
                 }
             }
         }
@@ -65,8 +77,8 @@ extension DirectConv {
         let (S, D, kh, kw) = (g.inPerGroup, g.outPerGroup, g.kernelHeight, g.kernelWidth)
         let Hp = g.inHeight + g.padTop + g.padBottom, Wp = g.inWidth + g.padLeft + g.padRight
         parallelFor(g.batch * g.groups, grain: max(1, 2048 / max(g.outPlane * D, 1))) { range in
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: S * Hp * Wp) { buf in
-                let xp = buf.baseAddress!
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: S * Hp * Wp + Hp * Wp) { buf in
+                let xp = buf.baseAddress!, acc = xp + S * Hp * Wp
                 for t in range {
                     let n = t / g.groups, grp = t % g.groups
                     padPlanes(input + (n * g.inChannels + grp * S) * g.inPlane, count: S, srcStride: g.inPlane,
@@ -75,7 +87,7 @@ extension DirectConv {
                     correlate(xp, S: S, Hp: Hp, Wp: Wp, taps: weight + grp * D * S * kh * kw, kh: kh, kw: kw,
                               D: D, Ho: g.outHeight, Wo: g.outWidth,
                               into: output + (n * g.outChannels + grp * D) * g.outPlane, dstStride: g.outPlane,
-                              initial: bias.map { $0 + grp * D }, accumulate: false)
+                              initial: bias.map { $0 + grp * D }, accumulate: false, acc: acc)
                 }
             }
         }
@@ -98,8 +110,8 @@ extension DirectConv {
             return
         }
         parallelFor(g.batch * g.groups, grain: max(1, 2048 / max(g.inPlane * D, 1))) { range in
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: S * Hp * Wp + D * S * kh * kw) { buf in
-                let dyp = buf.baseAddress!, taps = dyp + S * Hp * Wp
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: S * Hp * Wp + D * S * kh * kw + Hp * Wp) { buf in
+                let dyp = buf.baseAddress!, taps = dyp + S * Hp * Wp, acc = taps + D * S * kh * kw
                 for t in range {
                     let n = t / g.groups, grp = t % g.groups
                     for ci in 0..<D {
@@ -114,14 +126,16 @@ extension DirectConv {
                               left: left, right: right, into: dyp)
                     correlate(dyp, S: S, Hp: Hp, Wp: Wp, taps: taps, kh: kh, kw: kw, D: D, Ho: g.inHeight,
                               Wo: g.inWidth, into: gradInput + (n * g.inChannels + grp * D) * g.inPlane,
-                              dstStride: g.inPlane, initial: nil, accumulate: accumulate)
+                              dstStride: g.inPlane, initial: nil, accumulate: accumulate, acc: acc)
                 }
             }
         }
     }
 
     // dw[co, ci, ky, kx] (+)= Σ_{n, oy, ox} dy[n, co, oy, ox] · xpad[n, ci][oy + ky][ox + kx]
-    // Summed per output column first (acc[tap][ox], elementwise so it vectorises), then across columns.
+    // On the flattened padded grid (see `correlate`): dy is copied into rows of Wp with zeros past Wo, then each
+    // tap accumulates acc[tap][i] += dy[i] · xpad[i + ky·Wp + kx] elementwise (vectorised); the columns of acc
+    // are summed once at the end.
     static func backwardWeightStride1(
         _ g: ConvGeometry, input: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
         gradWeight: UnsafeMutablePointer<Float>, accumulate: Bool
@@ -129,37 +143,38 @@ extension DirectConv {
         let (S, D, kh, kw) = (g.inPerGroup, g.outPerGroup, g.kernelHeight, g.kernelWidth)
         let (Ho, Wo) = (g.outHeight, g.outWidth)
         let Hp = g.inHeight + g.padTop + g.padBottom, Wp = g.inWidth + g.padLeft + g.padRight
-        let accCount = D * S * kh * kw * Wo
+        let L = (Ho - 1) * Wp + Wo
+        let taps = D * S * kh * kw
         parallelFor(g.groups, grain: max(1, 1024 / max(g.batch * g.outPlane * D * S, 1))) { range in
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: S * Hp * Wp + accCount) { buf in
-                let xp = buf.baseAddress!, acc = xp + S * Hp * Wp
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: S * Hp * Wp + D * Ho * Wp + taps * L) { buf in
+                let xp = buf.baseAddress!, dyw = xp + S * Hp * Wp, acc = dyw + D * Ho * Wp
                 for grp in range {
-                    acc.update(repeating: 0, count: accCount)
+                    for i in 0..<(taps * L) { acc[i] = 0 }
                     for n in 0..<g.batch {
                         padPlanes(input + (n * g.inChannels + grp * S) * g.inPlane, count: S, srcStride: g.inPlane,
                                   H: g.inHeight, W: g.inWidth, top: g.padTop, bottom: g.padBottom,
                                   left: g.padLeft, right: g.padRight, into: xp)
+                        padPlanes(gradOutput + (n * g.outChannels + grp * D) * g.outPlane, count: D,
+                                  srcStride: g.outPlane, H: Ho, W: Wo, top: 0, bottom: 0, left: 0, right: Wp - Wo,
+                                  into: dyw)
                         for d in 0..<D {
-                            let dy = gradOutput + (n * g.outChannels + grp * D + d) * g.outPlane
+                            let e = dyw + d * Ho * Wp
                             for s in 0..<S {
-                                for oy in 0..<Ho {
-                                    let e = dy + oy * Wo
-                                    for ky in 0..<kh {
-                                        let p = xp + s * Hp * Wp + (oy + ky) * Wp
-                                        for kx in 0..<kw {
-                                            let a = acc + (((d * S + s) * kh + ky) * kw + kx) * Wo, q = p + kx
-                                            for ox in 0..<Wo { a[ox] += e[ox] * q[ox] }
-                                        }
+                                for ky in 0..<kh {
+                                    for kx in 0..<kw {
+                                        let a = acc + (((d * S + s) * kh + ky) * kw + kx) * L
+                                        let q = xp + s * Hp * Wp + ky * Wp + kx
+                                        for i in 0..<L { a[i] += e[i] * q[i] }
                                     }
                                 }
                             }
                         }
                     }
-                    for i in 0..<(D * S * kh * kw) {
-                        let a = acc + i * Wo
+                    for t in 0..<taps {
+                        let a = acc + t * L
                         var total: Float = 0
-                        for ox in 0..<Wo { total += a[ox] }
-                        let dst = gradWeight + grp * D * S * kh * kw + i
+                        for i in 0..<L { total += a[i] }
+                        let dst = gradWeight + grp * taps + t
                         dst.pointee = (accumulate ? dst.pointee : 0) + total
                     }
                 }
