@@ -57,7 +57,7 @@ let package = Package(
         .testTarget(
             name: "ArrozNNTests", dependencies: ["ArrozNN", "ArrozTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(
-            name: "ArrozTextTests", dependencies: ["ArrozText", "ArrozTestSupport"], resources: [.copy("Fixtures")]),
+            name: "ArrozTextTests", dependencies: ["ArrozText", "ArrozNN", "ArrozTestSupport"], resources: [.copy("Fixtures")]),
 
         .testTarget(
             name: "ArrozModelsTests", dependencies: ["ArrozModels", "ArrozTestSupport"],

@@ -33,10 +33,10 @@ public struct Batch {
 ///
 /// Everything random is a pure function of (`seed`, epoch, position), never of timing: epoch `e`'s order is a
 /// Fisher–Yates shuffle drawn from `ArrozRandom(seed: mix(seed, e))`, and the flip of the example at position
-/// `p` from `ArrozRandom(seed: mix(seed, e, p))`. So batches are identical with or without prefetch, and
-/// resuming from a saved ``LoaderPosition`` continues the exact sequence. With `prefetch > 0` a background
-/// thread prepares up to that many batches ahead as plain floats (tensors never cross threads); the calling
-/// thread wraps them in tensors.
+/// `p` from `ArrozRandom(seed: mix(seed, e, p))` (examples marked not `flippable` are never mirrored). So
+/// batches are identical with or without prefetch, and resuming from a saved ``LoaderPosition`` continues the
+/// exact sequence. With `prefetch > 0` a background thread prepares up to that many batches ahead as plain
+/// floats (tensors never cross threads); the calling thread wraps them in tensors.
 public final class DataLoader {
     public let dataset: any Dataset
     public let batchSize: Int
@@ -159,7 +159,7 @@ struct BatchPlan: Sendable {
             examples.append(try dataset.loadExample(index))
             indices.append(index)
             var rng = ArrozRandom(seed: Self.mix(seed, UInt64(start.epoch), UInt64(p), 0xF11F))
-            flips.append(flip && rng.bernoulli(0.5))
+            flips.append(flip && rng.bernoulli(0.5) && examples[k].flippable)
         }
         let (H, W) = (examples[0].image.height, examples[0].image.width)
         let C = channels

@@ -7,11 +7,14 @@ public struct Example: Sendable {
     public var caption: String
     /// Class index for class-conditional recipes (Fashion-MNIST), nil otherwise.
     public var label: Int?
+    /// Whether a left-right mirror still matches the caption (false for text, arrows, flags, "left"/"right").
+    public var flippable: Bool
 
-    public init(image: RGBImage, caption: String, label: Int? = nil) {
+    public init(image: RGBImage, caption: String, label: Int? = nil, flippable: Bool = true) {
         self.image = image
         self.caption = caption
         self.label = label
+        self.flippable = flippable
     }
 }
 

@@ -23,8 +23,8 @@ public enum DatasetCatalog {
         case "emoji-single": return try EmojiDataset(size: size, selection: .singleCodePoints)
         default:
             var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: spec, isDirectory: &isDirectory), isDirectory.boolValue
-            else {
+            let exists = FileManager.default.fileExists(atPath: spec, isDirectory: &isDirectory)
+            guard exists && isDirectory.boolValue else {
                 throw DatasetError.unknown(spec: spec, known: names)
             }
             return try ImageFolderDataset(path: spec, size: size)

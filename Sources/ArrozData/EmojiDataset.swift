@@ -43,6 +43,10 @@ public struct EmojiDataset: Dataset {
         let pngOffset: Int
         let pngLength: Int
 
+        /// False where a mirror image would contradict the name (see
+        /// ``EmojiDataset/isFlippable(name:group:)``).
+        public let flippable: Bool
+
         /// The emoji as text.
         public var text: String {
             String(String.UnicodeScalarView(scalars.compactMap(Unicode.Scalar.init)))
@@ -109,7 +113,8 @@ public struct EmojiDataset: Dataset {
             entries.append(
                 Entry(
                     scalars: e.scalars, name: caption, group: groups.firstIndex(of: e.group) ?? 0,
-                    pngOffset: range.offset, pngLength: range.length))
+                    pngOffset: range.offset, pngLength: range.length,
+                    flippable: Self.isFlippable(name: e.name, group: e.group)))
         }
         self.entries = entries
         self.groups = groups
@@ -118,6 +123,20 @@ public struct EmojiDataset: Dataset {
         self.name = "emoji-\(size)"
         self.font = FontStore(bytes: bytes)
         self.cache = ImageCache()
+    }
+
+    /// Whether mirroring keeps an emoji true to its name: not for the Symbols group (letters, signs, arrows,
+    /// zodiac glyphs) or Flags, nor for names with a direction or writing in them ("left-facing fist",
+    /// "clockwise vertical arrows", "memo", "keycap: 1").
+    public static func isFlippable(name: String, group: String) -> Bool {
+        if group == "Symbols" || group == "Flags" { return false }
+        let lower = name.lowercased()
+        let directional = [
+            "left", "right", "clockwise", "pointing", "arrow", "letter", "flag", "keycap", "memo",
+            "newspaper",
+            "scroll", "page", "book", "ledger", "notebook", "calendar", "ticket", "label", "receipt",
+        ]
+        return !directional.contains { lower.contains($0) }
     }
 
     /// The index of the emoji called `name` (e.g. "red apple", "flag: Japan"; case-insensitive), if present.
@@ -145,7 +164,8 @@ public struct EmojiDataset: Dataset {
     public func loadExample(_ index: Int) throws -> Example {
         precondition(index >= 0 && index < count, "EmojiDataset: index \(index) out of 0..<\(count)")
         let image = try cache.image(index) { try bitmap(index, size: size) }
-        return Example(image: image, caption: entries[index].name, label: entries[index].group)
+        let entry = entries[index]
+        return Example(image: image, caption: entry.name, label: entry.group, flippable: entry.flippable)
     }
 
     /// The emoji at `index` decoded from the font, centred on a white square and resized to `size` × `size`.

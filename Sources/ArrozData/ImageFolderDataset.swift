@@ -85,7 +85,7 @@ public struct ImageFolderDataset: Dataset {
             if let sidecar = sidecars[stem] {
                 let captionPath = root.appendingPathComponent(sidecar).path
                 guard let text = try? String(contentsOfFile: captionPath, encoding: .utf8) else {
-                    throw DatasetError.badFile(path: captionPath, reason: "caption is not readable UTF-8 text")
+                    throw DatasetError.badFile(path: captionPath, reason: "caption is not UTF-8 text")
                 }
                 caption = text.trimmingCharacters(in: .whitespacesAndNewlines)
             }

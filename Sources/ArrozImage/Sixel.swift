@@ -60,12 +60,13 @@ public enum Sixel {
                     dither, px.baseAddress, Int32(image.width), Int32(image.height), SIXEL_PIXELFORMAT_RGB888,
                     SIXEL_LARGE_AUTO, SIXEL_REP_AUTO, SIXEL_QUALITY_HIGH),
                 "sixel_dither_initialize")
+            refinePalette(dither, pixels: UnsafeBufferPointer(px))
             sixel_dither_set_diffusion_type(dither, diffusion.code)
             try check(
                 sixel_encode(px.baseAddress, Int32(image.width), Int32(image.height), 3, dither, output),
                 "sixel_encode")
         }
-        return sink.bytes
+        return dropLeadingNewline(sink.bytes, height: image.height)
     }
 
     /// Decodes sixel bytes (a DCS string as `encode` writes) with libsixel's `sixel_decode_raw`.

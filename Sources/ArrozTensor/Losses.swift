@@ -11,8 +11,10 @@ public enum LossReduction: Sendable {
 }
 
 extension Tensor {
-    /// Wraps per-element `losses` (shape `shape`) in the requested reduction. `backward` receives the upstream
-    /// gradient of every element (already scaled for the mean) and accumulates into the loss inputs.
+    /// Wraps per-element `losses` (shape `shape`) in the requested reduction.
+    ///
+    /// `backward` receives the upstream gradient of every element (already scaled for the mean) and
+    /// accumulates into the loss inputs.
     static func lossResult(
         _ name: String, shape: [Int], losses: Storage, meanCount: Int, reduction: LossReduction,
         inputs: [Tensor], backward: @escaping (_ dl: UnsafePointer<Float>) -> Void
@@ -41,9 +43,11 @@ extension Tensor {
 // ℓ = w · Σ_k −q_k log p_k = w · (−(1 − ε)·log p_t − (ε/K)·Σ_k log p_k)
 // ∂ℓ/∂x_k = w · (p_k − q_k),   ∂ℓ/∂w = ℓ / w  (the unweighted loss)
 
-/// Cross-entropy of `logits` `[N, K]` or `[N, K, d1, …]` (classes on axis 1) against class indices stored as
-/// floats, `[N]` or `[N, d1, …]`. Matches `F.cross_entropy(logits, targets, label_smoothing=ε,
-/// ignore_index=…, reduction=…)`; `weights` (shaped like `targets`) multiply each element's loss before the
+/// Cross-entropy of logits against class indices, matching `F.cross_entropy`.
+///
+/// `logits` are `[N, K]` or `[N, K, d1, …]` (classes on axis 1), `targets` are class indices stored as floats,
+/// `[N]` or `[N, d1, …]`. Matches `F.cross_entropy(logits, targets, label_smoothing=ε, ignore_index=…,
+/// reduction=…)`; `weights` (shaped like `targets`) multiply each element's loss before the
 /// reduction, and `.mean` still divides by the number of non-ignored targets (not by Σ weights).
 public func crossEntropy(
     _ logits: Tensor, _ targets: Tensor, labelSmoothing eps: Float = 0, weights: Tensor? = nil,
@@ -62,16 +66,16 @@ public func crossEntropy(
     let lines = outer * inner
     // class per line, −1 where ignored (copied: targets is not an input and may be freed before backward)
     let classes = targets.scalars.enumerated().map { i, v -> Int in
-        if let ig = ignoreIndex, Int(v) == ig { return -1 }
+        if let ig = ignoreIndex, v == Float(ig) { return -1 }
         precondition(
-            v >= 0 && Int(v) < k && v == v.rounded(),
+            v >= 0 && v < Float(k) && v == v.rounded(),
             "crossEntropy: target \(v) at \(i) is not a class index in 0..<\(k) (logits \(logits.shape))")
         return Int(v)
     }
-    let w = weights?.storage.pointer    // weights is an input, so the graph keeps it alive
+    let w = weights?.storage.pointer  // weights is an input, so the graph keeps it alive
     let logp = Storage(uninitializedCount: logits.count)
     Tensor.softmaxForward(logits.storage.pointer, logp.pointer, outer: outer, k: k, inner: inner, log: true)
-    let sums = Storage(count: lines, repeating: 0)   // Σ_k log p_k, only needed with smoothing
+    let sums = Storage(count: lines, repeating: 0)  // Σ_k log p_k, only needed with smoothing
     if eps > 0 {
         if inner == 1 {
             for line in 0..<lines { sums.pointer[line] = rowSum(logp.pointer + line * k, k) }
@@ -79,8 +83,8 @@ public func crossEntropy(
             LineLayout(outer: outer, k: k, inner: inner).lineSums(logp.pointer, into: sums.pointer)
         }
     }
-    let raw = Storage(uninitializedCount: lines)        // per element, before the weights
-    let losses = Storage(uninitializedCount: lines)     // raw · w
+    let raw = Storage(uninitializedCount: lines)  // per element, before the weights
+    let losses = Storage(uninitializedCount: lines)  // raw · w
     for line in 0..<lines {
         let t = classes[line]
         if t < 0 {
@@ -108,7 +112,7 @@ public func crossEntropy(
                 parallelFor(lines, grain: Swift.max(1, 16384 / Swift.max(k, 1))) { r in
                     for line in r where scale[line] != 0 {
                         let row = line * k, s = scale[line]
-                        for c in 0..<k { dst[row + c] += s * (fastExp(lp[row + c]) - smooth) }
+                        for c in 0..<k { dst[row + c] += s * (vexp(lp[row + c]) - smooth) }
                         dst[row + classes[line]] -= s * (1 - eps)
                     }
                 }
@@ -120,7 +124,7 @@ public func crossEntropy(
                     for j in 0..<inner {
                         let line = o * inner + j, i = row * inner + j
                         let q = (classes[line] == c ? 1 - eps : 0) + smooth
-                        dst[i] += scale[line] * (fastExp(lp[i]) - q)
+                        dst[i] += scale[line] * (vexp(lp[i]) - q)
                     }
                 }
             }
@@ -175,7 +179,8 @@ public func l1Loss(_ a: Tensor, _ b: Tensor, reduction: LossReduction = .mean) -
 /// Binary cross-entropy on logits (F.binary_cross_entropy_with_logits), in the overflow-free form.
 public func bceWithLogits(_ logits: Tensor, _ targets: Tensor, reduction: LossReduction = .mean) -> Tensor {
     precondition(
-        logits.shape == targets.shape, "bceWithLogits: logits \(logits.shape) and targets \(targets.shape) differ")
+        logits.shape == targets.shape,
+        "bceWithLogits: logits \(logits.shape) and targets \(targets.shape) differ")
     let n = logits.count
     let x = logits.storage.pointer, t = targets.storage.pointer
     let losses = Storage(uninitializedCount: n)

@@ -3,7 +3,9 @@
 // MARK: - concat
 // y = [x₀ | x₁ | …] along `axis`        dxᵢ = the matching block of dy
 
-/// Joins tensors along `axis`; all other axes must agree. Copies.
+/// Joins tensors along `axis`; all other axes must agree.
+///
+/// Copies.
 public func concat(_ tensors: [Tensor], axis: Int) -> Tensor {
     precondition(!tensors.isEmpty, "concat: no tensors")
     let first = tensors[0]
@@ -24,15 +26,17 @@ public func concat(_ tensors: [Tensor], axis: Int) -> Tensor {
     }
     let s = Storage(uninitializedCount: Shape.count(outShape))
     for (t, base) in zip(tensors, bases) {
-        stridedCopy(t.storage.pointer, base: 0, strides: t.strides, into: s.pointer, base: base,
-                    strides: outStrides, shape: t.shape, accumulate: false)
+        stridedCopy(
+            t.storage.pointer, base: 0, strides: t.strides, into: s.pointer, base: base,
+            strides: outStrides, shape: t.shape, accumulate: false)
     }
     return Tensor.result("concat", shape: outShape, storage: s, inputs: tensors) { g in
         for (t, base) in zip(tensors, bases) where t.requiresGrad {
             t.accumulateGrad { dst in
                 guard let d = dst.baseAddress else { return }
-                stridedCopy(g.storage.pointer, base: base, strides: outStrides, into: d, base: 0,
-                            strides: t.strides, shape: t.shape, accumulate: true)
+                stridedCopy(
+                    g.storage.pointer, base: base, strides: outStrides, into: d, base: 0,
+                    strides: t.strides, shape: t.shape, accumulate: true)
             }
         }
     }

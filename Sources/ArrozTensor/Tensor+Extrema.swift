@@ -1,8 +1,9 @@
 // Tensor+Extrema: max / min over axes (gradient to the arg-extremum), argmax / argmin along an axis.
 
 extension Tensor {
-    /// For each group of elements reduced together, the flat index of its extremum (first one on ties; a NaN
-    /// wins, as in PyTorch). `sign` = 1 finds maxima, −1 minima. Returns the kept-dims shape and the indices.
+    /// For each group of elements reduced together, the flat index of its extremum.
+    ///
+    /// The first one wins on ties, and a NaN wins, as in PyTorch. `sign` = 1 finds maxima, −1 minima. Returns the kept-dims shape and the indices.
     func argExtremum(axes: [Int], sign: Float, op: String) -> (kept: [Int], index: [Int]) {
         precondition(count > 0, "\(op): empty tensor \(shape)")
         let kept = Tensor.reducedShape(shape, axes: axes, keepDims: true)

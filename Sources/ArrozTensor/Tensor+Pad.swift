@@ -19,13 +19,15 @@ extension Tensor {
         let base = zip(pads, outStrides).reduce(0) { $0 + $1.0.before * $1.1 }
         let s = Storage(count: Shape.count(outShape), repeating: value)
         let own = strides
-        stridedCopy(storage.pointer, base: 0, strides: own, into: s.pointer, base: base,
-                    strides: outStrides, shape: shape, accumulate: false)
+        stridedCopy(
+            storage.pointer, base: 0, strides: own, into: s.pointer, base: base,
+            strides: outStrides, shape: shape, accumulate: false)
         return Tensor.result("pad", shape: outShape, storage: s, inputs: [self]) { [self] g in
             accumulateGrad { dst in
                 guard let d = dst.baseAddress else { return }
-                stridedCopy(g.storage.pointer, base: base, strides: outStrides, into: d, base: 0,
-                            strides: own, shape: shape, accumulate: true)
+                stridedCopy(
+                    g.storage.pointer, base: base, strides: outStrides, into: d, base: 0,
+                    strides: own, shape: shape, accumulate: true)
             }
         }
     }
@@ -35,6 +37,7 @@ extension Tensor {
     // dx[…, ρ(i), γ(j)] += dy[…, i, j]                 (several outputs may read one input: accumulate)
 
     /// Pads the last two axes (H, W of NCHW) like `F.pad(x, (left, right, top, bottom), mode)`.
+    ///
     /// `.reflect` mirrors without repeating the edge and needs each pad < that axis' size (as PyTorch).
     public func pad2d(left: Int, right: Int, top: Int, bottom: Int, mode: PadMode = .zeros) -> Tensor {
         precondition(rank >= 2, "pad2d: need at least 2 axes, got \(shape)")
@@ -45,7 +48,8 @@ extension Tensor {
         if mode == .reflect {
             precondition(
                 left < w && right < w && top < h && bottom < h,
-                "pad2d: reflect padding (\(left), \(right), \(top), \(bottom)) must be < input size \(h)×\(w)")
+                "pad2d: reflect padding (\(left), \(right), \(top), \(bottom)) must be < input size \(h)×\(w)"
+            )
         }
         if mode == .replicate {
             precondition(h > 0 && w > 0, "pad2d: replicate padding of an empty plane \(shape)")

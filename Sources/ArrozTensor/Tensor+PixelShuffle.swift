@@ -8,9 +8,11 @@ extension Tensor {
 
     /// `[*, C·r², H, W]` → `[*, C, H·r, W·r]`, PyTorch's pixel_shuffle channel order.
     public func pixelShuffle(_ r: Int) -> Tensor {
-        precondition(rank >= 3 && r > 0, "pixelShuffle: need [*, C·r², H, W] and r > 0, got \(shape), r = \(r)")
+        precondition(
+            rank >= 3 && r > 0, "pixelShuffle: need [*, C·r², H, W] and r > 0, got \(shape), r = \(r)")
         let (c, h, w) = (shape[rank - 3], shape[rank - 2], shape[rank - 1])
-        precondition(c % (r * r) == 0, "pixelShuffle: channels \(c) of \(shape) not divisible by r² = \(r * r)")
+        precondition(
+            c % (r * r) == 0, "pixelShuffle: channels \(c) of \(shape) not divisible by r² = \(r * r)")
         let lead = Array(shape[..<(rank - 3)])
         let n = lead.reduce(1, *), co = c / (r * r)
         let y = reshaped([n, co, r, r, h, w]).permuted([0, 1, 4, 2, 5, 3])  // [N, C, H, r, W, r]

@@ -8,7 +8,8 @@ extension Tensor {
         _ c: Tensor, _ a: Tensor, _ b: Tensor, op: String, _ f: (Float, Float, Float) -> Float
     ) -> (shape: [Int], storage: Storage) {
         let same = c.shape == a.shape && a.shape == b.shape
-        let shape = same ? a.shape : Shape.broadcast(Shape.broadcast(c.shape, a.shape, op: op), b.shape, op: op)
+        let shape =
+            same ? a.shape : Shape.broadcast(Shape.broadcast(c.shape, a.shape, op: op), b.shape, op: op)
         let out = Storage(uninitializedCount: Shape.count(shape))
         let pc = c.storage.pointer, pa = a.storage.pointer, pb = b.storage.pointer, po = out.pointer
         if same {

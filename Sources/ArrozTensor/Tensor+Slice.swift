@@ -4,13 +4,16 @@ extension Tensor {
     // MARK: - expand
     // y = x broadcast to `shape`          dx = dy summed over the broadcast axes
 
-    /// Broadcasts to `newShape` (torch.expand; −1 keeps an axis). Copies.
+    /// Broadcasts to `newShape` (torch.expand; −1 keeps an axis).
+    ///
+    /// Copies.
     public func expanded(to newShape: [Int]) -> Tensor {
         precondition(newShape.count >= rank, "expand: \(shape) to fewer axes \(newShape)")
         let lead = newShape.count - rank
         let target = newShape.enumerated().map { i, d in d == -1 && i >= lead ? shape[i - lead] : d }
         precondition(
-            Shape.broadcast(shape, target, op: "expand") == target, "expand: \(shape) does not expand to \(newShape)")
+            Shape.broadcast(shape, target, op: "expand") == target,
+            "expand: \(shape) does not expand to \(newShape)")
         let s = Storage(uninitializedCount: Shape.count(target))
         Tensor.broadcastValues(self, to: target, into: s.buffer)
         return Tensor.result("expand", shape: target, storage: s, inputs: [self]) { [self] g in
@@ -21,8 +24,9 @@ extension Tensor {
     // MARK: - slice
     // y[…, j, …] = x[…, start + j·step, …]        dx[…, start + j·step, …] += dy[…, j, …]
 
-    /// Elements `start..<end` by `step` along `axis` (Python slicing: negative indices count from the end,
-    /// out-of-range bounds are clamped). Copies.
+    /// Elements `start..<end` by `step` along `axis`, copied.
+    ///
+    /// Python slicing: negative indices count from the end and out-of-range bounds are clamped.
     public func slice(axis: Int, start: Int = 0, end: Int? = nil, step: Int = 1) -> Tensor {
         let a = Shape.axis(axis, rank: rank, op: "slice")
         precondition(step > 0, "slice: step \(step) must be positive (use flipped(axes:) to reverse)")
@@ -36,13 +40,15 @@ extension Tensor {
         let base = lo * strides[a]
         let outStrides = Shape.strides(outShape)
         let s = Storage(uninitializedCount: Shape.count(outShape))
-        stridedCopy(storage.pointer, base: base, strides: srcStrides, into: s.pointer, base: 0,
-                    strides: outStrides, shape: outShape, accumulate: false)
+        stridedCopy(
+            storage.pointer, base: base, strides: srcStrides, into: s.pointer, base: 0,
+            strides: outStrides, shape: outShape, accumulate: false)
         return Tensor.result("slice", shape: outShape, storage: s, inputs: [self]) { [self] g in
             accumulateGrad { dst in
                 guard let d = dst.baseAddress else { return }
-                stridedCopy(g.storage.pointer, base: 0, strides: outStrides, into: d, base: base,
-                            strides: srcStrides, shape: outShape, accumulate: true)
+                stridedCopy(
+                    g.storage.pointer, base: 0, strides: outStrides, into: d, base: base,
+                    strides: srcStrides, shape: outShape, accumulate: true)
             }
         }
     }
@@ -84,7 +90,9 @@ extension Tensor {
     // MARK: - flip
     // y[…, j, …] = x[…, n − 1 − j, …]        dx = flip(dy)
 
-    /// Reverses the order of elements along `axes` (torch.flip). Copies.
+    /// Reverses the order of elements along `axes` (torch.flip).
+    ///
+    /// Copies.
     public func flipped(axes: [Int]) -> Tensor {
         let ax = Set(axes.map { Shape.axis($0, rank: rank, op: "flip") })
         var srcStrides = strides
@@ -96,13 +104,15 @@ extension Tensor {
         if count == 0 { base = 0 }
         let own = strides
         let s = Storage(uninitializedCount: count)
-        stridedCopy(storage.pointer, base: base, strides: srcStrides, into: s.pointer, base: 0,
-                    strides: own, shape: shape, accumulate: false)
+        stridedCopy(
+            storage.pointer, base: base, strides: srcStrides, into: s.pointer, base: 0,
+            strides: own, shape: shape, accumulate: false)
         return Tensor.result("flip", shape: shape, storage: s, inputs: [self]) { [self] g in
             accumulateGrad { dst in
                 guard let d = dst.baseAddress else { return }
-                stridedCopy(g.storage.pointer, base: 0, strides: own, into: d, base: base,
-                            strides: srcStrides, shape: shape, accumulate: true)
+                stridedCopy(
+                    g.storage.pointer, base: 0, strides: own, into: d, base: base,
+                    strides: srcStrides, shape: shape, accumulate: true)
             }
         }
     }

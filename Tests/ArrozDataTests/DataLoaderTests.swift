@@ -18,6 +18,16 @@ struct FailingDataset: Dataset {
     }
 }
 
+/// Some examples of another dataset.
+struct Picked: Dataset {
+    let base: EmojiDataset
+    let indices: [Int]
+    var name: String { "picked" }
+    var count: Int { indices.count }
+    var classNames: [String]? { nil }
+    func example(_ index: Int) -> Example { base.example(indices[index]) }
+}
+
 @Suite struct DataLoaderTests {
     let data = ShapesDataset(count: 20, size: 8, seed: 4)
 
@@ -88,6 +98,17 @@ struct FailingDataset: Dataset {
         let image = fashion.example(0).image
         let (x, y) = (16, 16)
         #expect(abs(batch.images[0, 0, y, x] - (Float(image.rgb(x, y).r) / 127.5 - 1)) < 1e-4)
+    }
+
+    @Test func neverFlipsUnflippableExamples() throws {
+        let emoji = try EmojiDataset(size: 8)
+        let flags = (0..<emoji.count).filter { emoji.entries[$0].name.hasPrefix("flag:") }.prefix(16)
+        let subset = Picked(base: emoji, indices: Array(flags))
+        let loader = DataLoader(dataset: subset, batchSize: 16, seed: 3, shuffle: false, horizontalFlip: true)
+        let batch = try loader.next()
+        for (n, index) in batch.indices.enumerated() {
+            #expect(RGBImage.images(fromBatch: batch.images)[n] == subset.example(index).image)
+        }
     }
 
     @Test func readErrorsReachTheCaller() {

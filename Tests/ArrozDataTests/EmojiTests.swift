@@ -56,6 +56,11 @@ func redFraction(_ image: RGBImage) -> (red: Double, ink: Int) {
         let centre = flag.rgb(16, 16)
         #expect(centre.r > 150 && centre.g < 80 && centre.b < 80, "centre \(centre)")
         #expect(emoji.groups.contains("Flags") && !emoji.groups.contains("Component"))
+        // Mirroring would contradict flags, arrows and written signs, not an apple.
+        #expect(!emoji.example(japan).flippable)
+        #expect(!emoji.entries[try #require(emoji.index(named: "left arrow"))].flippable)
+        #expect(!emoji.entries[try #require(emoji.index(named: "SOS button"))].flippable)
+        #expect(emoji.example(try #require(emoji.index(named: "red apple"))).flippable)
     }
 
     @Test func missingFilesSayHowToInstall() {

@@ -21,6 +21,9 @@ import Testing
             .scalars
     }
 
+    /// Also checked once against Arroz-Con-Cosas's own `Diffuzz.sample(..., sampler='ddim')` in torch float64
+    /// (revision b574524, whose grid is `linspace(t_start, 0, T+1)`: with t_start = T/(T+1) it is the
+    /// 0752984 grid `linspace(1, 0, T+2)[1:]`, and with t_start = 1 it is `gridIncludesOne`). Same digits.
     @Test func arrozDDIM() {
         // traj_ddim(8)
         let want = [
@@ -30,6 +33,18 @@ import Testing
         expectClose(
             run(DDIMSampler(process: Diffuzz(), steps: 8), epsNet, .epsilon), want.map { Float($0) },
             rtol: 1e-4, atol: 1e-5)
+    }
+
+    @Test func arrozDDIMOnTheGridThatIncludesOne() {
+        // Diffuzz.sample(model, x, timesteps=8, t_start=1.0) at b574524, torch float64; ᾱ(1) = 1e-4 makes the
+        // first x̂₀ = (x − 0.99995·ε̂)/0.01, hence the large values
+        let want = [
+            -110.3313950516973, -14.445455191241665, 0.0, 9.789450113137567, 73.86760834901538,
+            134.20549283477308,
+        ]
+        expectClose(
+            run(DDIMSampler(process: Diffuzz(gridIncludesOne: true), steps: 8), epsNet, .epsilon),
+            want.map { Float($0) }, rtol: 1e-4, atol: 1e-4)
     }
 
     @Test func euler() {
@@ -66,7 +81,8 @@ import Testing
     }
 
     @Test func kerasWithThresholding() {
-        // traj_keras(10): x̂₀(x, σ) = 1.3·x·(1 − σ) + 0.1, thresholded over the batch of 6 every step
+        // traj_keras(10): x̂₀(x, σ) = 1.3·x·(1 − σ) + 0.1, thresholded over the batch of 6 every step; also
+        // checked once against the seed's own `Diffuser.reverse_diffusion` (class_guidance 1): same digits
         let net: Denoiser = { x, t, _ in
             Tensor(zip(x.scalars, t.scalars).map { 1.3 * $0 * (1 - $1) + 0.1 }, shape: x.shape)
         }

@@ -152,7 +152,19 @@ func finished(_ events: [JobEvent]) -> [SampleRun] {
                 "train step 1", "train step 2", "sample step 1", "sample step 2", "train step 3",
                 "train step 4",
             ])
-        #expect(states(q.drainEvents(), train) == [.queued, .running, .done])
+        let events = q.drainEvents()
+        #expect(states(events, train) == [.queued, .running, .done])
+        // After the run, the engine's menus are re-read on the compute thread (a new model may exist).
+        let catalogs = events.compactMap { e -> EngineCatalog? in
+            if case .catalog(let c) = e.update { return c }
+            return nil
+        }
+        #expect(
+            catalogs == [
+                EngineCatalog(
+                    models: engine.models, samplers: engine.samplers,
+                    recipes: engine.trainingRecipes)
+            ])
     }
 
     @Test func shutdownAsksTrainingToCheckpointAndStop() {
@@ -164,6 +176,22 @@ func finished(_ events: [JobEvent]) -> [SampleRun] {
         q.runUntilIdle()
         #expect(engine.trainingEvents.last == "checkpoint 3")
         #expect(states(q.drainEvents(), id).last == .cancelled)
+    }
+
+    @Test func checkpointsDuringTrainingRefreshTheCatalog() {
+        let engine = TestEngine()
+        engine.trainingSteps = 4
+        engine.checkpointedSteps = [2]
+        let q = JobQueue(engine: engine)
+        engine.duringTraining = { step in if step == 1 { engine.models.append("run · ema") } }
+        q.submitTraining(TrainRequest(recipe: "toy-run", runName: "run"))
+        q.runUntilIdle()
+        let catalogs = q.drainEvents().compactMap { e -> [String]? in
+            if case .catalog(let c) = e.update { return c.models }
+            return nil
+        }
+        // Once after the checkpoint at step 2, once when the run ends.
+        #expect(catalogs == [["toy-a", "toy-b", "run · ema"], ["toy-a", "toy-b", "run · ema"]])
     }
 
     @Test func saveNowCheckpointsAndContinues() {

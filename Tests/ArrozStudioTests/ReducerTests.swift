@@ -203,4 +203,18 @@ func loadedState() -> AppState {
         #expect(s.sampleRequest == r)
         #expect(e.last == .sample(r))
     }
+
+    @Test func catalogAfterTrainingKeepsSelectionsAndSamplesANewModel() {
+        var s = AppState()
+        _ = s.apply(.engine(models: [], samplers: ["ddim", "ddpm"], recipes: ["a", "b"]))
+        s.sampler.sampler = 1
+        s.training.recipe = 1
+        let catalog = EngineCatalog(
+            models: ["run-1 · ema"], samplers: ["ddim", "ddpm"], recipes: ["a", "b"])
+        let e = s.apply(.job(JobEvent(job: JobID(9), kind: .train, update: .catalog(catalog))))
+        #expect(s.sampler.modelName == "run-1 · ema" && s.sampler.samplerName == "ddpm")
+        #expect(s.training.recipeName == "b")
+        #expect(e.count == 2)  // encode + sample with the new model
+        #expect(s.apply(.job(JobEvent(job: JobID(9), kind: .train, update: .catalog(catalog)))).isEmpty)
+    }
 }

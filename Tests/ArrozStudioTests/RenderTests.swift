@@ -71,7 +71,7 @@ func render(
     @Test(arguments: sizes) func previewPane(cols: Int, rows: Int) {
         let term = render(populatedState(), cols: cols, rows: rows)
         let text = term.dump()
-        #expect(text.contains("┌ Preview ── step 20/20 · ddim · 0.41 s "))
+        #expect(text.contains("┌ Preview ── step 4/4 · ddim · 0.41 s "))
         #expect(text.contains("steps ▏1") && text.contains("▏4"))
         // The half-block image carries the final frame's colours.
         let expected = TestEngine.image(populatedState().sampleRequest!, cfg: 3.5, step: 4).rgb(0, 0)
@@ -97,6 +97,16 @@ func render(
         #expect(term.line(rows - 1).hasPrefix(" q quit  ? help  tab pane  ←→ change  ↑↓ field"))
     }
 
+    @Test func lossesSpanningADecadeUseLogScale() {
+        var s = populatedState()
+        #expect(TrainingPane.usesLogScale(s.training))  // 1/step for 60 steps: 1.02 down to 0.017
+        s.training.losses = [1, 0.5, 0.01]
+        #expect(TrainingPane.usesLogScale(s.training))
+        #expect(render(s, cols: 160, rows: 48).dump().contains("log y"))
+        s.training.losses = [1, 0.5, 0.2]
+        #expect(!TrainingPane.usesLogScale(s.training))
+    }
+
     @Test func tooSmallSaysSoInsteadOfDrawing() {
         let text = render(populatedState(), cols: 50, rows: 15).dump()
         #expect(text.contains("terminal too small: 50×15"))
@@ -118,6 +128,14 @@ func render(
         let term = render(s, cols: 80, rows: 24)
         #expect(term.dump().contains("A  a red circle!"))
         #expect(term.line(23).contains("enter save prompt"))
+    }
+
+    @Test func sizeFieldSaysWhatAFixedSizeModelMade() {
+        var s = populatedState()
+        s.sampler.size = 64
+        #expect(render(s, cols: 80, rows: 24).dump().contains("size     ◀ 64×64 ▶ → 32×32"))
+        s.sampler.size = 32
+        #expect(!render(s, cols: 80, rows: 24).dump().contains("→ 32×32"))
     }
 
     @Test func monoThemeUsesNoColours() {

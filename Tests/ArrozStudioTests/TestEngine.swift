@@ -16,6 +16,8 @@ final class TestEngine: StudioEngine {
     var duringTraining: ((Int) -> Void)?
     /// Steps per training run.
     var trainingSteps = 5
+    /// Steps after which progress reports a saved checkpoint.
+    var checkpointedSteps: Set<Int> = []
     var failSampling = false
 
     private(set) var sampleCalls: [SampleRequest] = []
@@ -61,7 +63,8 @@ final class TestEngine: StudioEngine {
                 TrainingProgress(
                     runName: request.runName, step: step, totalSteps: trainingSteps, loss: 1 / Float(step),
                     learningRate: 1e-3, gradNorm: 0.5, itemsPerSecond: 10,
-                    etaSeconds: Double(trainingSteps - step)))
+                    etaSeconds: Double(trainingSteps - step),
+                    checkpointSaved: checkpointedSteps.contains(step)))
             duringTraining?(step)
             switch control.betweenSteps() {
             case .proceed: break

@@ -70,7 +70,8 @@ import Testing
         expectClose(mseLoss(a, b, reduction: .none), [1, 0, 4, 1])
         // F.binary_cross_entropy_with_logits(torch.tensor([-100., -1, 0, 2, 100]), torch.tensor([0., 1, .5, 0, 1]))
         let x = Tensor([-100, -1, 0, 2, 100]), t = Tensor([0, 1, 0.5, 0, 1])
-        expectClose(bceWithLogits(x, t, reduction: .none), [0, 1.3132617, 0.6931472, 2.126928, 0], atol: 1e-6)
+        expectClose(
+            bceWithLogits(x, t, reduction: .none), [0, 1.3132617, 0.6931472, 2.126928, 0], atol: 1e-6)
         var rng = ArrozRandom(seed: 42)
         let p = awayFromZero([2, 3], rng: &rng), q = Tensor.randn([2, 3], rng: &rng)
         let tt = Tensor.uniform([2, 3], rng: &rng)
@@ -89,7 +90,9 @@ import Testing
         expectClose(w.grad ?? w, [0, 0, 1, 1, 0, 0, 2, 2])
         var rng = ArrozRandom(seed: 43)
         let v = Tensor.randn([5, 3], rng: &rng)
-        expectGradientsMatch([v]) { t in embedding(indices: Tensor([4, 0, 4, 2], shape: [2, 2]), weight: t[0]) }
+        expectGradientsMatch([v]) { t in
+            embedding(indices: Tensor([4, 0, 4, 2], shape: [2, 2]), weight: t[0])
+        }
     }
 
     @Test func dropoutIsInvertedAndSeeded() {
@@ -107,6 +110,27 @@ import Testing
         expectGradientsMatch([z]) { t in
             var r = ArrozRandom(seed: 9)  // the same mask on every call
             return dropout(t[0], p: 0.5, training: true, rng: &r)
+        }
+    }
+}
+
+@Suite struct OpsMisuseTests {
+    /// Misuse stops with a precondition (the message names the op); these run in a child process.
+    @Test func badIndicesAndShapesStop() async {
+        await #expect(processExitsWith: .failure) {
+            _ = crossEntropy(Tensor.zeros([2, 3]), Tensor([5, 0]))
+        }
+        await #expect(processExitsWith: .failure) {
+            _ = crossEntropy(Tensor.zeros([2, 3]), Tensor([.nan, 0]))
+        }
+        await #expect(processExitsWith: .failure) {
+            _ = embedding(indices: Tensor([.infinity]), weight: Tensor.zeros([4, 2]))
+        }
+        await #expect(processExitsWith: .failure) {
+            _ = concat([Tensor.zeros([2, 3]), Tensor.zeros([3, 2])], axis: 0)
+        }
+        await #expect(processExitsWith: .failure) {
+            _ = Tensor.zeros([1, 1, 2, 2]).pad2d(left: 2, right: 0, top: 0, bottom: 0, mode: .reflect)
         }
     }
 }

@@ -21,7 +21,8 @@ import Testing
         let a = x.slice(axis: 1, start: 1).slice(axis: 2, step: 2)
         #expect(a.shape == [2, 2, 2])
         expectClose(a, [4, 6, 8, 10, 16, 18, 20, 22])
-        expectClose(x.slice(axis: -1, start: -3, end: -1).slice(axis: 0, end: 1).slice(axis: 1, end: 1), [1, 2])
+        expectClose(
+            x.slice(axis: -1, start: -3, end: -1).slice(axis: 0, end: 1).slice(axis: 1, end: 1), [1, 2])
         #expect(x.slice(axis: 1, start: 5).shape == [2, 0, 4])
         #expect(x.narrow(axis: 2, start: 1, length: 3).shape == [2, 3, 3])
         var rng = ArrozRandom(seed: 32)

@@ -28,60 +28,61 @@ struct OpsFixtureCase: CustomTestStringConvertible, Sendable {
         OpsFixtureCase("unary_" + name, ["x"]) { _, t in f(t[0]) }
     }
 
-    static let all: [OpsFixtureCase] = unary + [
-        OpsFixtureCase("maximum", ["a", "b"]) { _, t in maximum(t[0], t[1]) },
-        OpsFixtureCase("minimum", ["a", "b"]) { _, t in minimum(t[0], t[1]) },
-        OpsFixtureCase("where", ["a", "b"]) { fx, t in select(fx["cond"], t[0], t[1]) },
-        OpsFixtureCase("masked_fill", ["x"]) { fx, t in t[0].maskedFill(mask: fx["mask"], value: -2.5) },
-        OpsFixtureCase("lerp_scalar", ["a", "b"]) { _, t in lerp(t[0], t[1], weight: 0.3) },
-        OpsFixtureCase("lerp_tensor", ["a", "b", "w"]) { _, t in lerp(t[0], t[1], weight: t[2]) },
-        OpsFixtureCase("amax_02", ["x"]) { _, t in t[0].max(axes: [0, 2]) },
-        OpsFixtureCase("amin_1_keep", ["x"]) { _, t in t[0].min(axes: [1], keepDims: true) },
-        OpsFixtureCase("argmax_1", ["x"]) { _, t in t[0].argmax(axis: 1) },
-        OpsFixtureCase("var_1", ["x"]) { _, t in t[0].variance(axes: [1]) },
-        OpsFixtureCase("var_02_biased_keep", ["x"]) { _, t in
-            t[0].variance(axes: [0, 2], keepDims: true, unbiased: false)
-        },
-        OpsFixtureCase("softmax_1", ["x"]) { _, t in t[0].softmax(axis: 1) },
-        OpsFixtureCase("log_softmax_last", ["x"]) { _, t in t[0].logSoftmax(axis: -1) },
-        OpsFixtureCase("ce_mean", ["x"]) { fx, t in crossEntropy(t[0], fx["t"]) },
-        OpsFixtureCase("ce_smooth_sum", ["x"]) { fx, t in
-            crossEntropy(t[0], fx["t"], labelSmoothing: 0.1, reduction: .sum)
-        },
-        OpsFixtureCase("ce_spatial_none", ["x"]) { fx, t in
-            crossEntropy(t[0], fx["t"], labelSmoothing: 0.2, reduction: .none)
-        },
-        OpsFixtureCase("ce_weighted_mean", ["x", "w"]) { fx, t in
-            crossEntropy(t[0], fx["t"], labelSmoothing: 0.1, weights: t[1])
-        },
-        OpsFixtureCase("ce_ignore_smooth_mean", ["x"]) { fx, t in
-            crossEntropy(t[0], fx["t"], labelSmoothing: 0.1, ignoreIndex: -100)
-        },
-        OpsFixtureCase("mse_mean", ["a", "b"]) { _, t in mseLoss(t[0], t[1]) },
-        OpsFixtureCase("l1_sum", ["a", "b"]) { _, t in l1Loss(t[0], t[1], reduction: .sum) },
-        OpsFixtureCase("bce_logits_mean", ["x", "t"]) { _, t in bceWithLogits(t[0], t[1]) },
-        OpsFixtureCase("embedding", ["w"]) { fx, t in embedding(indices: fx["ids"], weight: t[0]) },
-        OpsFixtureCase("expand", ["x"]) { _, t in t[0].expanded(to: [2, 3, 4]) },
-        OpsFixtureCase("slice_step", ["x"]) { _, t in t[0].slice(axis: 1, start: 1, end: 6, step: 2) },
-        OpsFixtureCase("cat_1", ["a", "b"]) { _, t in concat([t[0], t[1], t[0]], axis: 1) },
-        OpsFixtureCase("split_1", ["x"]) { _, t in
-            let p = t[0].split(sizes: [1, 3], axis: 1)
-            return concat([p[0], p[1] * 2], axis: 1)
-        },
-        OpsFixtureCase("chunk_last", ["x"]) { _, t in
-            concat(t[0].chunk(3, axis: -1).enumerated().map { $1 * Float($0 + 1) }, axis: -1)
-        },
-        OpsFixtureCase("flip_02", ["x"]) { _, t in t[0].flipped(axes: [0, 2]) },
-        OpsFixtureCase("pad_constant", ["x"]) { _, t in t[0].padded([(1, 0), (0, 1), (2, 1)]) },
-        OpsFixtureCase("pad2d_reflect", ["x"]) { _, t in
-            t[0].pad2d(left: 2, right: 1, top: 1, bottom: 2, mode: .reflect)
-        },
-        OpsFixtureCase("pad2d_replicate", ["x"]) { _, t in
-            t[0].pad2d(left: 2, right: 1, top: 1, bottom: 2, mode: .replicate)
-        },
-        OpsFixtureCase("pixel_shuffle", ["x"]) { _, t in t[0].pixelShuffle(2) },
-        OpsFixtureCase("pixel_unshuffle", ["x"]) { _, t in t[0].pixelUnshuffle(2) },
-    ]
+    static let all: [OpsFixtureCase] =
+        unary + [
+            OpsFixtureCase("maximum", ["a", "b"]) { _, t in maximum(t[0], t[1]) },
+            OpsFixtureCase("minimum", ["a", "b"]) { _, t in minimum(t[0], t[1]) },
+            OpsFixtureCase("where", ["a", "b"]) { fx, t in select(fx["cond"], t[0], t[1]) },
+            OpsFixtureCase("masked_fill", ["x"]) { fx, t in t[0].maskedFill(mask: fx["mask"], value: -2.5) },
+            OpsFixtureCase("lerp_scalar", ["a", "b"]) { _, t in lerp(t[0], t[1], weight: 0.3) },
+            OpsFixtureCase("lerp_tensor", ["a", "b", "w"]) { _, t in lerp(t[0], t[1], weight: t[2]) },
+            OpsFixtureCase("amax_02", ["x"]) { _, t in t[0].max(axes: [0, 2]) },
+            OpsFixtureCase("amin_1_keep", ["x"]) { _, t in t[0].min(axes: [1], keepDims: true) },
+            OpsFixtureCase("argmax_1", ["x"]) { _, t in t[0].argmax(axis: 1) },
+            OpsFixtureCase("var_1", ["x"]) { _, t in t[0].variance(axes: [1]) },
+            OpsFixtureCase("var_02_biased_keep", ["x"]) { _, t in
+                t[0].variance(axes: [0, 2], keepDims: true, unbiased: false)
+            },
+            OpsFixtureCase("softmax_1", ["x"]) { _, t in t[0].softmax(axis: 1) },
+            OpsFixtureCase("log_softmax_last", ["x"]) { _, t in t[0].logSoftmax(axis: -1) },
+            OpsFixtureCase("ce_mean", ["x"]) { fx, t in crossEntropy(t[0], fx["t"]) },
+            OpsFixtureCase("ce_smooth_sum", ["x"]) { fx, t in
+                crossEntropy(t[0], fx["t"], labelSmoothing: 0.1, reduction: .sum)
+            },
+            OpsFixtureCase("ce_spatial_none", ["x"]) { fx, t in
+                crossEntropy(t[0], fx["t"], labelSmoothing: 0.2, reduction: .none)
+            },
+            OpsFixtureCase("ce_weighted_mean", ["x", "w"]) { fx, t in
+                crossEntropy(t[0], fx["t"], labelSmoothing: 0.1, weights: t[1])
+            },
+            OpsFixtureCase("ce_ignore_smooth_mean", ["x"]) { fx, t in
+                crossEntropy(t[0], fx["t"], labelSmoothing: 0.1, ignoreIndex: -100)
+            },
+            OpsFixtureCase("mse_mean", ["a", "b"]) { _, t in mseLoss(t[0], t[1]) },
+            OpsFixtureCase("l1_sum", ["a", "b"]) { _, t in l1Loss(t[0], t[1], reduction: .sum) },
+            OpsFixtureCase("bce_logits_mean", ["x", "t"]) { _, t in bceWithLogits(t[0], t[1]) },
+            OpsFixtureCase("embedding", ["w"]) { fx, t in embedding(indices: fx["ids"], weight: t[0]) },
+            OpsFixtureCase("expand", ["x"]) { _, t in t[0].expanded(to: [2, 3, 4]) },
+            OpsFixtureCase("slice_step", ["x"]) { _, t in t[0].slice(axis: 1, start: 1, end: 6, step: 2) },
+            OpsFixtureCase("cat_1", ["a", "b"]) { _, t in concat([t[0], t[1], t[0]], axis: 1) },
+            OpsFixtureCase("split_1", ["x"]) { _, t in
+                let p = t[0].split(sizes: [1, 3], axis: 1)
+                return concat([p[0], p[1] * 2], axis: 1)
+            },
+            OpsFixtureCase("chunk_last", ["x"]) { _, t in
+                concat(t[0].chunk(3, axis: -1).enumerated().map { $1 * Float($0 + 1) }, axis: -1)
+            },
+            OpsFixtureCase("flip_02", ["x"]) { _, t in t[0].flipped(axes: [0, 2]) },
+            OpsFixtureCase("pad_constant", ["x"]) { _, t in t[0].padded([(1, 0), (0, 1), (2, 1)]) },
+            OpsFixtureCase("pad2d_reflect", ["x"]) { _, t in
+                t[0].pad2d(left: 2, right: 1, top: 1, bottom: 2, mode: .reflect)
+            },
+            OpsFixtureCase("pad2d_replicate", ["x"]) { _, t in
+                t[0].pad2d(left: 2, right: 1, top: 1, bottom: 2, mode: .replicate)
+            },
+            OpsFixtureCase("pixel_shuffle", ["x"]) { _, t in t[0].pixelShuffle(2) },
+            OpsFixtureCase("pixel_unshuffle", ["x"]) { _, t in t[0].pixelUnshuffle(2) },
+        ]
 }
 
 @Suite struct OpsFixtureTests {

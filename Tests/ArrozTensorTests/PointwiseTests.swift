@@ -25,14 +25,17 @@ struct UnaryCase: CustomTestStringConvertible, Sendable {
         UnaryCase(name: "abs", positive: false, apply: { $0.abs() }, reference: { Swift.abs($0) }),
         UnaryCase(name: "square", positive: false, apply: { $0.square() }, reference: { $0 * $0 }),
         UnaryCase(name: "pow3", positive: false, apply: { $0.pow(3) }, reference: { $0 * $0 * $0 }),
-        UnaryCase(name: "pow1.5", positive: true, apply: { $0.pow(1.5) }, reference: { Foundation.pow($0, 1.5) }),
+        UnaryCase(
+            name: "pow1.5", positive: true, apply: { $0.pow(1.5) }, reference: { Foundation.pow($0, 1.5) }),
         UnaryCase(name: "sin", positive: false, apply: { $0.sin() }, reference: { Foundation.sin($0) }),
         UnaryCase(name: "cos", positive: false, apply: { $0.cos() }, reference: { Foundation.cos($0) }),
         UnaryCase(name: "tanh", positive: false, apply: { $0.tanh() }, reference: { Foundation.tanh($0) }),
         UnaryCase(
-            name: "sigmoid", positive: false, apply: { $0.sigmoid() }, reference: { 1 / (1 + Foundation.exp(-$0)) }),
+            name: "sigmoid", positive: false, apply: { $0.sigmoid() },
+            reference: { 1 / (1 + Foundation.exp(-$0)) }),
         UnaryCase(
-            name: "silu", positive: false, apply: { $0.silu() }, reference: { $0 / (1 + Foundation.exp(-$0)) }),
+            name: "silu", positive: false, apply: { $0.silu() }, reference: { $0 / (1 + Foundation.exp(-$0)) }
+        ),
         UnaryCase(
             name: "gelu", positive: false, apply: { $0.gelu() },
             reference: { 0.5 * $0 * (1 + erf($0 / Float(2).squareRoot())) }),
@@ -44,11 +47,14 @@ struct UnaryCase: CustomTestStringConvertible, Sendable {
             reference: { $0 / (1 + Foundation.exp(-1.702 * $0)) }),
         UnaryCase(name: "relu", positive: false, apply: { $0.relu() }, reference: { Swift.max($0, 0) }),
         UnaryCase(
-            name: "leakyRelu", positive: false, apply: { $0.leakyRelu(0.2) }, reference: { $0 > 0 ? $0 : 0.2 * $0 }),
+            name: "leakyRelu", positive: false, apply: { $0.leakyRelu(0.2) },
+            reference: { $0 > 0 ? $0 : 0.2 * $0 }),
         UnaryCase(
             name: "clamp", positive: false, apply: { $0.clamp(min: -0.5, max: 0.7) },
             reference: { Swift.min(Swift.max($0, -0.5), 0.7) }),
-        UnaryCase(name: "clampMin", positive: false, apply: { $0.clamp(min: 0.3) }, reference: { Swift.max($0, 0.3) }),
+        UnaryCase(
+            name: "clampMin", positive: false, apply: { $0.clamp(min: 0.3) },
+            reference: { Swift.max($0, 0.3) }),
     ]
 }
 
@@ -72,12 +78,15 @@ struct UnaryCase: CustomTestStringConvertible, Sendable {
     @Test(arguments: UnaryCase.all)
     func unaryValuesAndGradients(_ op: UnaryCase) {
         var rng = ArrozRandom(seed: 12)
-        let x = op.positive
+        let x =
+            op.positive
             ? Tensor.uniform([2, 3], low: 0.3, high: 2, rng: &rng) : awayFromZero([2, 3], rng: &rng)
         // keep clamp inputs off its bounds as well
         if op.name.hasPrefix("clamp") {
-            for i in 0..<x.count where Swift.abs(x.data[i] - 0.7) < 0.05 || Swift.abs(x.data[i] + 0.5) < 0.05
-                || Swift.abs(x.data[i] - 0.3) < 0.05 { x.mutableData[i] += 0.1 }
+            for i in 0..<x.count
+            where Swift.abs(x.data[i] - 0.7) < 0.05 || Swift.abs(x.data[i] + 0.5) < 0.05
+                || Swift.abs(x.data[i] - 0.3) < 0.05
+            { x.mutableData[i] += 0.1 }
         }
         expectClose(op.apply(x), x.scalars.map(op.reference), rtol: 1e-5, atol: 1e-6, op.name)
         expectGradientsMatch([x]) { t in op.apply(t[0]) }
@@ -89,6 +98,12 @@ struct UnaryCase: CustomTestStringConvertible, Sendable {
         expectClose(x.sigmoid(), [0, 0, 0.5, 1, 1], atol: 1e-7)
         #expect(x.silu().scalars.allSatisfy { $0.isFinite })
         expectClose(x.silu(), [0, 0, 0, 90, 200], atol: 1e-6)
+    }
+
+    @Test func reluAndClampPropagateNaN() {
+        // torch.relu(torch.tensor(float('nan'))) is nan; so is clamp's
+        #expect(Tensor([.nan]).relu().item.isNaN)
+        #expect(Tensor([.nan]).clamp(min: 0, max: 1).item.isNaN)
     }
 
     @Test func geluMatchesTorch() {

@@ -70,7 +70,8 @@ import Testing
         let rows = Tensor.randn([3, 21], std: 4, rng: &rng)
         for log in [false, true] {
             let fast = log ? rows.logSoftmax(axis: -1) : rows.softmax(axis: -1)
-            expectClose(fast, rows.softmaxReference(axis: -1, log: log), rtol: 1e-6, atol: 1e-7, "rows \(log)")
+            expectClose(
+                fast, rows.softmaxReference(axis: -1, log: log), rtol: 1e-6, atol: 1e-7, "rows \(log)")
         }
         expectGradientsMatch([rows]) { t in t[0].softmax(axis: -1) }
         expectGradientsMatch([rows]) { t in t[0].logSoftmax(axis: -1) }

@@ -90,8 +90,9 @@ public struct Fixture {
     }
 }
 
-/// Checks `f` against a fixture made by `_case` in a `fixtures_<area>.py`: runs `f` on the tensors named
-/// `inputs`, compares with `y`, back-propagates `sum(y · r)` and compares each input's gradient with
+/// Checks `f` against a fixture made by `_case` in a `fixtures_<area>.py`.
+///
+/// Runs `f` on the tensors named `inputs`, compares with `y`, back-propagates `sum(y · r)` and compares each input's gradient with
 /// `d<input>` (inputs without a `d<input>` get no gradient). Constants such as targets, indices and masks are
 /// not listed in `inputs`: `f` reads them from the fixture itself.
 public func expectMatchesFixture(
@@ -106,13 +107,15 @@ public func expectMatchesFixture(
     let y = f(xs)
     let expected = fixture["y"]
     #expect(y.shape == expected.shape, "\(fixture.path): output shape", sourceLocation: sourceLocation)
-    expectClose(y.scalars, expected.scalars, rtol: rtol, atol: atol, "\(fixture.path) y",
-                sourceLocation: sourceLocation)
+    expectClose(
+        y.scalars, expected.scalars, rtol: rtol, atol: atol, "\(fixture.path) y",
+        sourceLocation: sourceLocation)
     guard y.requiresGrad else { return }
     (y * fixture["r"]).sum().backward()
     for (name, x) in zip(inputs, xs) where fixture.has("d" + name) {
         let g = x.grad?.scalars ?? [Float](repeating: 0, count: x.count)
-        expectClose(g, fixture["d" + name].scalars, rtol: rtol, atol: atol, "\(fixture.path) d\(name)",
-                    sourceLocation: sourceLocation)
+        expectClose(
+            g, fixture["d" + name].scalars, rtol: rtol, atol: atol, "\(fixture.path) d\(name)",
+            sourceLocation: sourceLocation)
     }
 }

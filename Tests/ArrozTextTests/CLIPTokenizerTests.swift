@@ -31,6 +31,9 @@ import Testing
         let long = tokenizer.encode(String(repeating: "apple ", count: 2000))
         #expect(long.count == 77 && long.last == 49407)
         #expect(tokenizer.encode("") == [49406, 49407])
+        // One 10,000-letter word: cut before BPE, so it ends quickly with a full context.
+        let word = tokenizer.encode(String(repeating: "a", count: 10_000))
+        #expect(word.count == 77 && word.first == 49406 && word.last == 49407)
     }
 
     @Test func missingOrCorruptVocabularyThrows() throws {

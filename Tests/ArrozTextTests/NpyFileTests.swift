@@ -1,4 +1,5 @@
 // NpyFileTests: .npy reading (both header versions, float32/float16, 1-D/2-D) and its clear errors.
+import ArrozNN
 import ArrozTensor
 import ArrozText
 import Foundation
@@ -77,5 +78,23 @@ import Testing
         #expect(try PromptSource.readPromptFile(good) == ["a red apple", "an ankle boot"])
         let bad = write(Data([0x61, 0x0A, 0xC3, 0x28, 0x0A]), "bad.txt")
         #expect(throws: TextError.invalidUTF8(path: bad)) { try PromptSource.readPromptFile(bad) }
+    }
+
+    @Test func safetensorsEmbeddingsStandInForPrompts() throws {
+        let dir = TextFixtures.scratch()
+        var one = SafeTensorsWriter()
+        one.add("vector", Tensor([0.5, -1, 2], shape: [3]))
+        try one.write(to: dir + "/one.safetensors")
+        #expect(PromptSource(dir + "/one.safetensors") == .embeddingFile(dir + "/one.safetensors"))
+        let rows = try PromptSource.readEmbedding(dir + "/one.safetensors", dimension: 3)
+        #expect(rows.shape == [1, 3] && rows.scalars == [0.5, -1, 2])
+        #expect(throws: TextError.self) { try PromptSource.readEmbedding(dir + "/one.safetensors", dimension: 384) }
+        var two = SafeTensorsWriter()
+        two.add("a", Tensor([1, 2], shape: [2]))
+        two.add("b", Tensor([3, 4], shape: [2]))
+        try two.write(to: dir + "/two.safetensors")
+        #expect(throws: TextError.self) { try PromptSource.readEmbedding(dir + "/two.safetensors", dimension: 2) }
+        FileManager.default.createFile(atPath: dir + "/bad.safetensors", contents: Data([1, 2, 3]))
+        #expect(throws: TextError.self) { try PromptSource.readEmbedding(dir + "/bad.safetensors", dimension: 2) }
     }
 }

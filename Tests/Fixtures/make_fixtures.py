@@ -22,6 +22,7 @@ ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 # Areas whose fixtures live outside ArrozTensorTests and whose module does not say so itself.
 OUT_DIRS = {
     "image": "Tests/ArrozImageTests/Fixtures",
+    "text": "Tests/ArrozTextTests/Fixtures",
 }
 
 

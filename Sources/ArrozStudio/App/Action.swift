@@ -8,6 +8,10 @@ public enum Action: Sendable {
     case focusNext, focusPrevious
     case moveField(Int)
     case change(Int)
+    // Mouse: focus a pane (and a field), set the mix slider, pick a preview frame (nil = newest / all).
+    case focus(PaneID, field: Int?)
+    case setMix(Float)
+    case selectFrame(Int?)
     // Prompt editing
     case beginEdit, commitEdit, cancelEdit
     case editInsert(Character), editBackspace, editDelete, editCursor(Int), editHome, editEnd

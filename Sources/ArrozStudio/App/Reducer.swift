@@ -19,6 +19,18 @@ extension AppState {
             fields[focus] = ((field(focus) + d) % n + n) % n
         case .change(let d):
             return change(d)
+        case .focus(let pane, let f):
+            focus = pane
+            if let f { fields[pane] = min(max(f, 0), pane.fieldCount - 1) }
+        case .setMix(let m):
+            let snapped = (min(max(m, 0), 1) * 20).rounded() / 20
+            guard snapped != mix else { return [] }
+            mix = snapped
+            return sampleEffects()
+        case .selectFrame(let i):
+            let n = preview.showingStrip ? preview.strip.count : preview.frames.count
+            preview.selectedFrame = i.flatMap { $0 >= 0 && $0 < n ? $0 : nil }
+            if !preview.showingStrip, preview.selectedFrame == n - 1 { preview.selectedFrame = nil }
         case .beginEdit:
             guard focus == .prompts, let f = PromptField(rawValue: field(.prompts)), f != .mix else {
                 if focus == .preview { return apply(.save) }
@@ -92,17 +104,23 @@ extension AppState {
             quitting = true
             return [.quit]
         case .job(let event):
-            receive(event)
+            return receive(event)
         case .jobs(let list, let cached):
             jobs = list
             cachedRuns = cached
         case .engine(let models, let samplers, let recipes):
+            // Keep the selections by name when the lists change (a new run's model appears after training).
+            let (model, samplerName, recipe) = (sampler.modelName, sampler.samplerName, training.recipeName)
             sampler.models = models
             sampler.samplers = samplers
-            sampler.model = min(sampler.model, max(0, models.count - 1))
-            sampler.sampler = min(sampler.sampler, max(0, samplers.count - 1))
+            sampler.model =
+                model.flatMap(models.firstIndex(of:)) ?? min(sampler.model, max(0, models.count - 1))
+            sampler.sampler =
+                samplerName.flatMap(samplers.firstIndex(of:))
+                ?? min(sampler.sampler, max(0, samplers.count - 1))
             training.recipes = recipes
-            training.recipe = min(training.recipe, max(0, recipes.count - 1))
+            training.recipe =
+                recipe.flatMap(recipes.firstIndex(of:)) ?? min(training.recipe, max(0, recipes.count - 1))
             return [.encode(promptA: promptA, promptB: promptB)] + sampleEffects()
         case .themeChanged(let name):
             themeName = name
@@ -207,14 +225,14 @@ extension AppState {
 
     // MARK: - Job events
 
-    private mutating func receive(_ event: JobEvent) {
+    private mutating func receive(_ event: JobEvent) -> [Effect] {
         switch event.update {
         case .state(let s, let message):
             if event.kind == .train { receiveTrainingState(event.job, s, message) }
             if event.kind == .sample, event.job == preview.job, s.isFinal { preview.running = false }
             if s == .failed { status = StatusMessage(text: message ?? "\(event.job) failed", isError: true) }
         case .sampleStep(let step):
-            guard adopt(event.job) else { return }
+            guard adopt(event.job) else { return [] }
             preview.running = true
             preview.step = step.step
             preview.total = step.total
@@ -224,12 +242,12 @@ extension AppState {
                 preview.frames.append(SampleFrame(step: step.step, image: p))
             }
         case .sampleFinished(let run):
-            guard adopt(event.job) else { return }
+            guard adopt(event.job) else { return [] }
             preview.running = false
             preview.image = run.image
             preview.frames = run.frames
-            preview.step = run.request.steps
-            preview.total = run.request.steps
+            preview.step = run.steps
+            preview.total = run.steps
             preview.secondsPerStep = run.secondsPerStep
             preview.fromCache = run.fromCache
             preview.request = run.request
@@ -243,6 +261,10 @@ extension AppState {
             preview.strip.append((mix, image))
             preview.stripSheet = ImageGrid.contactSheet(preview.strip.map(\.image), padding: 1)
             preview.showingStrip = true
+        case .catalog(let c):
+            if c.models != sampler.models || c.samplers != sampler.samplers || c.recipes != training.recipes {
+                return apply(.engine(models: c.models, samplers: c.samplers, recipes: c.recipes))
+            }
         case .training(let p):
             training.job = event.job
             training.running = true
@@ -263,6 +285,7 @@ extension AppState {
             }
             if let m = p.message { status = StatusMessage(text: m, isError: false) }
         }
+        return []
     }
 
     /// Switches the preview to `job` when it is newer; false for events of older (superseded) jobs.

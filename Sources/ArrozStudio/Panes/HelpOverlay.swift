@@ -13,6 +13,7 @@ public enum HelpOverlay {
             canvas.width - 4, max(44, keyWidth + (lines.map { TextLayout.width($0.help) }.max() ?? 20) + 4))
         let height = min(canvas.height - 2, lines.count + extra.count + 2)
         guard width > 10, height > 3 else { return }
+        canvas.hotspot(canvas.bounds, [.toggleHelp])  // any click closes the help
         let rect = Rect(
             x: (canvas.width - width) / 2, y: (canvas.height - height) / 2, width: width, height: height)
         let t = ctx.theme

@@ -1,5 +1,6 @@
 // TrainingPane: run and step, braille loss curve (raw spans + debiased EMA line), lr, grad norm, it/s, ETA,
 // and the latest sample grid.
+import Foundation
 
 /// The Training box; without a run it says which recipe `t` would start.
 public enum TrainingPane {
@@ -16,6 +17,14 @@ public enum TrainingPane {
                 "recipe  ◀ \(recipe) ▶",
                 "t starts it · ←/→ picks a recipe",
             ]
+            if inner.height > 1 {
+                // Clickable ◀ and ▶ around the recipe name.
+                let focus = Action.focus(.training, field: 0)
+                let right = inner.x + TextLayout.width("recipe  ◀ \(recipe) ")
+                canvas.hotspot(
+                    Rect(x: inner.x + 8, y: inner.y + 1, width: 1, height: 1), [focus, .change(-1)])
+                canvas.hotspot(Rect(x: right, y: inner.y + 1, width: 1, height: 1), [focus, .change(1)])
+            }
             for (i, line) in lines.enumerated() where i < inner.height {
                 let style = i == 1 ? ctx.label(state, .training, 0) : t.inactive
                 canvas.text(TextLayout.truncate(line, inner.width), x: inner.x, y: inner.y + i, style)
@@ -40,6 +49,8 @@ public enum TrainingPane {
         var pieces = ["loss \(loss) (ema)", TextLayout.fixed(tr.itemsPerSecond, 1) + " it/s"]
         if let eta = tr.etaSeconds { pieces.append("ETA " + TextLayout.duration(eta)) }
         pieces.append("raw \(raw)")
+        let logScale = usesLogScale(tr)
+        if logScale { pieces.append("log y") }
         var head = ""
         for piece in pieces where TextLayout.width(head) + 2 + TextLayout.width(piece) <= body.width {
             head += (head.isEmpty ? "" : "  ") + piece
@@ -71,9 +82,16 @@ public enum TrainingPane {
         BrailleGraph.draw(
             &canvas, graph,
             [
-                BrailleGraph.Series(tr.losses.map(Double.init), style: t.style(.lossRaw), mode: .span),
-                BrailleGraph.Series(
-                    tr.smoothed.map(Double.init), style: t.style(.lossSmooth, .bold), mode: .line),
+                BrailleGraph.Series(tr.losses.map(y), style: t.style(.lossRaw), mode: .span),
+                BrailleGraph.Series(tr.smoothed.map(y), style: t.style(.lossSmooth, .bold), mode: .line),
             ])
+        func y(_ v: Float) -> Double { logScale ? log10(max(Double(v), 1e-12)) : Double(v) }
+    }
+
+    /// Log y when every loss is positive and they span at least a factor of 10 (early spikes would
+    /// otherwise flatten the rest of the curve).
+    static func usesLogScale(_ tr: TrainingState) -> Bool {
+        guard let lo = tr.losses.min(), let hi = tr.losses.max(), lo > 0 else { return false }
+        return hi / lo >= 10
     }
 }

@@ -47,34 +47,31 @@ enum InferenceKernels {
     // MARK: - GELU
     // gelu(x) = ½ · x · (1 + erf(x / √2))            (torch.nn.GELU(), approximate='none')
     static func geluErf(_ x: UnsafeMutablePointer<Float>, count n: Int) {
-        parallelFor(n / 16, grain: 1024) { range in
-            for c in range {
-                let p = UnsafeMutableRawPointer(x + c * 16)
-                let v = p.loadUnaligned(as: SIMD16<Float>.self)
-                let y = 0.5 * v * (1 + erf16(v * 0.70710678118654752))
-                p.storeBytes(of: y, as: SIMD16<Float>.self)
+        parallelFor(n, grain: 1 << 16) { range in
+            for i in range {
+                let v = x[i]
+                x[i] = 0.5 * v * (1 + erfApprox(v * 0.70710678118654752))
             }
         }
-        for i in (n / 16 * 16)..<n { x[i] = 0.5 * x[i] * (1 + Foundation.erf(x[i] * 0.70710678118654752)) }
     }
 
-    /// erf on 16 lanes: the odd/even rational approximation Eigen and XLA use for float erf (|error| < 5e-7).
+    /// erf(a): the odd/even rational approximation Eigen and XLA use for float erf (|error| < 5e-7), written
+    /// branch-free so the loop above vectorises.
     @inline(__always)
-    static func erf16(_ a: SIMD16<Float>) -> SIMD16<Float> {
-        let x = a.clamped(lowerBound: SIMD16(repeating: -4), upperBound: SIMD16(repeating: 4))
+    static func erfApprox(_ a: Float) -> Float {
+        let x = min(max(a, -4), 4)
         let x2 = x * x
-        var p = x2 * -2.72614225801306e-10 + 2.77068142495902e-08
+        var p: Float = x2 * -2.72614225801306e-10 + 2.77068142495902e-08
         p = x2 * p + -2.10102402082508e-06
         p = x2 * p + -5.69250639462346e-05
         p = x2 * p + -7.34990630326855e-04
         p = x2 * p + -2.95459980854025e-03
         p = x2 * p + -1.60960333262415e-02
-        p = x * p
-        var q = x2 * -1.45660718464996e-05 + -2.13374055278905e-04
+        var q: Float = x2 * -1.45660718464996e-05 + -2.13374055278905e-04
         q = x2 * q + -1.68282697438203e-03
         q = x2 * q + -7.37332916720468e-03
         q = x2 * q + -1.42647390514189e-02
-        return p / q
+        return x * p / q
     }
 
     // quickGelu(x) = x · σ(1.702 x)                   (HF ACT2FN["quick_gelu"], CLIP's activation)
@@ -107,9 +104,7 @@ enum InferenceKernels {
                     var best = -Float.infinity
                     for j in 0..<keys {
                         let k = qkv + (t0 + j) * stride + D + h * d
-                        var dot: Float = 0
-                        for c in 0..<d { dot += q[c] * k[c] }
-                        scores[j] = dot * scale
+                        scores[j] = dot(q, k, d) * scale
                         best = max(best, scores[j])
                     }
                     var total: Float = 0
@@ -128,5 +123,24 @@ enum InferenceKernels {
                 }
             }
         }
+    }
+
+    /// Σ a[c]·b[c] over c < n, in 8 independent lanes (a plain loop is one serial chain of adds).
+    @inline(__always)
+    static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
+        var acc = SIMD8<Float>()
+        var c = 0
+        while c + 8 <= n {
+            let va = UnsafeRawPointer(a + c).loadUnaligned(as: SIMD8<Float>.self)
+            let vb = UnsafeRawPointer(b + c).loadUnaligned(as: SIMD8<Float>.self)
+            acc += va * vb
+            c += 8
+        }
+        var total = acc.sum()
+        while c < n {
+            total += a[c] * b[c]
+            c += 1
+        }
+        return total
     }
 }

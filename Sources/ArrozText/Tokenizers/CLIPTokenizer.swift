@@ -90,7 +90,10 @@ public final class CLIPTokenizer: @unchecked Sendable {
         var ids = [startID]
         for (segment, special) in Self.splitSpecials(text) {
             if let special { ids.append(special == "<|startoftext|>" ? startID : endID); continue }
-            for word in Self.preTokenize(Self.normalize(segment)) { ids += bpeIDs(word) }
+            for word in Self.preTokenize(Self.normalize(segment)) {
+                ids += bpeIDs(word)
+                if ids.count >= contextLength { break }
+            }
         }
         if ids.count > contextLength - 1 { ids.removeLast(ids.count - (contextLength - 1)) }
         ids.append(endID)
@@ -198,9 +201,27 @@ public final class CLIPTokenizer: @unchecked Sendable {
         return bs
     }()
 
-    /// BPE ids of one pre-token, cached per piece.
+    /// Longest piece BPE sees, in bytes: merging is quadratic in the piece, so a longer run of letters or
+    /// symbols (never real text) is encoded in chunks of this size; its ids then differ from HF's.
+    static let maxPieceBytes = 300
+
+    /// BPE ids of one pre-token, in `maxPieceBytes` chunks.
     func bpeIDs(_ piece: [Unicode.Scalar]) -> [Int] {
-        let key = Array(String(String.UnicodeScalarView(piece)).utf8)
+        var ids: [Int] = []
+        var chunk: [UInt8] = []
+        for s in piece {
+            if chunk.count + UTF8.width(s) > Self.maxPieceBytes {
+                ids += bpeIDs(bytes: chunk)
+                chunk = []
+                if ids.count >= contextLength { return ids }
+            }
+            chunk += Array(String(s).utf8)
+        }
+        return ids + bpeIDs(bytes: chunk)
+    }
+
+    /// BPE ids of one pre-token's UTF-8 bytes, cached.
+    func bpeIDs(bytes key: [UInt8]) -> [Int] {
         lock.lock()
         if let hit = cache[key] { lock.unlock(); return hit }
         lock.unlock()

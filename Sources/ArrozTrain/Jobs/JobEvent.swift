@@ -53,6 +53,21 @@ public struct JobEvent: Sendable {
         case stripFrame(index: Int, count: Int, mix: Float, image: RGBImage)
         /// Training progress after a step (or a checkpoint / sample grid).
         case training(TrainingProgress)
+        /// The engine's menus, read on the compute thread (sent after a training job, which can add models).
+        case catalog(EngineCatalog)
+    }
+}
+
+/// The lists the Sampler and Training panes cycle through.
+public struct EngineCatalog: Sendable, Equatable {
+    public var models: [String]
+    public var samplers: [String]
+    public var recipes: [String]
+
+    public init(models: [String], samplers: [String], recipes: [String]) {
+        self.models = models
+        self.samplers = samplers
+        self.recipes = recipes
     }
 }
 

@@ -9,10 +9,12 @@ extension JobQueue {
         guard let engine = start(run) else { return }
         var frames: [SampleFrame] = []
         var seconds = 0.0
+        var total: Int?
         do {
             let controls = run.controls ?? SamplerControls(guidanceScale: request.cfg)
             let image = try engine.sample(request, controls: controls) { step in
                 seconds += step.seconds
+                total = step.total
                 if let p = step.preview { frames.append(SampleFrame(step: step.step, image: p)) }
                 return locked {
                     run.step = step.step
@@ -32,7 +34,7 @@ extension JobQueue {
                 let final = SampleRun(
                     request: run.request ?? request, image: image, frames: frames,
                     secondsPerStep: run.step > 0 ? seconds / Double(run.step) : 0,
-                    cfgChangedMidRun: run.cfgChanged)
+                    cfgChangedMidRun: run.cfgChanged, steps: total ?? run.step)
                 if !run.cfgChanged { cache.insert(final) }
                 emit(id, .sample, .sampleFinished(final))
                 finish(id, .sample, .done, nil)
@@ -112,6 +114,7 @@ extension JobQueue {
                     updateSummary(id, step: progress.step, total: progress.totalSteps)
                     emit(id, .train, .training(progress))
                 }
+                if progress.checkpointSaved { emitCatalog(id, engine) }
             }
             locked {
                 training = nil
@@ -127,6 +130,15 @@ extension JobQueue {
                 finish(id, .train, .failed, "training failed: \(error)")
             }
         }
+        // A run may have written its first checkpoint: the model menu can have grown.
+        emitCatalog(id, engine)
+    }
+
+    /// Reads the engine's menus (on the compute thread, as the protocol requires) and sends them to the UI.
+    func emitCatalog(_ id: JobID, _ engine: StudioEngine) {
+        let catalog = EngineCatalog(
+            models: engine.models, samplers: engine.samplers, recipes: engine.trainingRecipes)
+        locked { emit(id, .train, .catalog(catalog)) }
     }
 
     /// Registers `run` as running and returns the engine, or fails the job when there is none.

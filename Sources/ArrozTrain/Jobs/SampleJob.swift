@@ -85,11 +85,14 @@ public struct SampleRun: Sendable {
     public var fromCache: Bool
     /// True when CFG changed mid-run (such runs are not cached: no single request describes them).
     public var cfgChangedMidRun: Bool
+    /// Steps the sampler actually took (its schedule may differ from `request.steps`).
+    public var steps: Int
 
     public init(
         request: SampleRequest, image: RGBImage, frames: [SampleFrame], secondsPerStep: Double,
-        fromCache: Bool = false, cfgChangedMidRun: Bool = false
+        fromCache: Bool = false, cfgChangedMidRun: Bool = false, steps: Int? = nil
     ) {
+        self.steps = steps ?? frames.last?.step ?? request.steps
         self.request = request
         self.image = image
         self.frames = frames

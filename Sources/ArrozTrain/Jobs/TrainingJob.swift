@@ -34,12 +34,16 @@ public struct TrainingProgress: Sendable {
     public var samplesStep: Int?
     /// A note such as "checkpoint saved at step 1200".
     public var message: String?
+    /// True when a checkpoint was written since the last progress: the queue then re-reads the engine's
+    /// model menu (so the run being trained can be sampled while it trains).
+    public var checkpointSaved: Bool
 
     public init(
         runName: String, step: Int, totalSteps: Int, loss: Float, learningRate: Float, gradNorm: Float,
         itemsPerSecond: Double, etaSeconds: Double? = nil, samples: RGBImage? = nil, samplesStep: Int? = nil,
-        message: String? = nil
+        message: String? = nil, checkpointSaved: Bool = false
     ) {
+        self.checkpointSaved = checkpointSaved
         self.runName = runName
         self.step = step
         self.totalSteps = totalSteps

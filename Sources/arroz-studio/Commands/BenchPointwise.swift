@@ -10,14 +10,16 @@ struct BenchPointwise: ParsableCommand {
 
     @Option(help: "Threads for OpenBLAS and our loops.") var threads = 2
     @Option(help: "Seconds per timing round (a workload runs 5 clean rounds, at most 30).") var round = 0.3
-    @Flag(help: "Time by this process's CPU seconds ÷ threads instead of the wall clock (for a busy machine).")
+    @Flag(
+        help: "Time by this process's CPU seconds ÷ threads instead of the wall clock (for a busy machine).")
     var cpuTime = false
 
     func run() {
         Threads.set(threads)
         var rng = ArrozRandom(seed: 0)
-        print("arroz-studio bench pointwise · \(threads) threads · Melem/s of the input"
-              + (cpuTime ? " · CPU-time clock" : ""))
+        print(
+            "arroz-studio bench pointwise · \(threads) threads · Melem/s of the input"
+                + (cpuTime ? " · CPU-time clock" : ""))
         print("workload                              median    best             ms/call   rounds")
         print(String(repeating: "─", count: 88))
         let x = Tensor.randn([16, 64, 32, 32], rng: &rng)  // 1M elements, a UNet activation
@@ -51,8 +53,10 @@ struct BenchPointwise: ParsableCommand {
         let forward = measure(round: round, cpuTime: cpuTime, threads: threads) {
             _ = withNoGrad { f(x) }
         }
-        print(rowText(name + " fwd", value: n / forward.median, best: n / forward.best, unit: "Melem/s",
-                      timing: forward))
+        print(
+            rowText(
+                name + " fwd", value: n / forward.median, best: n / forward.best, unit: "Melem/s",
+                timing: forward))
         let leaf = x.detached()
         leaf.requiresGrad = true
         let both = measure(round: round, cpuTime: cpuTime, threads: threads) {
@@ -60,7 +64,9 @@ struct BenchPointwise: ParsableCommand {
             y.backward(gradient: Tensor(shape: y.shape, repeating: 1))
             leaf.zeroGrad()
         }
-        print(rowText(name + " fwd+bwd", value: n / both.median, best: n / both.best, unit: "Melem/s",
-                      timing: both))
+        print(
+            rowText(
+                name + " fwd+bwd", value: n / both.median, best: n / both.best, unit: "Melem/s",
+                timing: both))
     }
 }

@@ -10,7 +10,8 @@ struct BenchText: ParsableCommand {
         commandName: "text", abstract: "MiniLM: ms per 10-token prompt; 64 captions vs sentence-transformers.")
 
     @Option(help: "Threads for OpenBLAS and our loops (PyTorch gets the same).") var threads = 2
-    @Option(help: "Seconds the PyTorch side spends per workload.") var seconds = 2.0
+    @Flag(name: .customLong("cpu-time"), help: "Time by CPU seconds ÷ threads on both sides (for a busy machine).")
+    var cpuTime = false
     @Option(help: "Python with torch + sentence-transformers for the side-by-side run ('' to skip).")
     var python = FileManager.default.homeDirectoryForCurrentUser.path + "/torch-venv/bin/python"
 
@@ -23,7 +24,7 @@ struct BenchText: ParsableCommand {
 
     func run() throws {
         Threads.set(threads)
-        print("arroz-studio bench text · \(threads) threads")
+        print("arroz-studio bench text · \(threads) threads" + (cpuTime ? " · CPU-time clock" : ""))
         print(String(repeating: "─", count: 60))
         let t0 = Date()
         let encoder = try MiniLMEncoder()
@@ -31,11 +32,11 @@ struct BenchText: ParsableCommand {
 
         let prompt = "a photo of a red apple on grass"
         let tokens = encoder.tokenizer.encode(prompt).count
-        let one = measure(round: 0.25, wantClean: 3, maxRounds: 12) { _ = try? encoder.encode([prompt]) }
+        let one = measure(round: 0.25, wantClean: 3, maxRounds: 12, cpuTime: cpuTime, threads: threads) { _ = try? encoder.encode([prompt]) }
         print(String(format: "one prompt (%d tokens)               %8.2f ms  (best %.2f, %d/%d clean rounds)",
             tokens, one.median * 1e3, one.best * 1e3, one.clean, one.rounds))
 
-        let timing = measure(round: 0.5, wantClean: 3, maxRounds: 12) { _ = try? encoder.encode(Self.captions) }
+        let timing = measure(round: 0.5, wantClean: 3, maxRounds: 12, cpuTime: cpuTime, threads: threads) { _ = try? encoder.encode(Self.captions) }
         let batch = timing.median
         print(String(format: "64 captions                         %8.2f ms  (best %.2f, %d/%d clean rounds)",
             batch * 1e3, timing.best * 1e3, timing.clean, timing.rounds))
@@ -48,8 +49,8 @@ struct BenchText: ParsableCommand {
             .appendingPathComponent("../../../scripts/bench_text_torch.py").standardized.path
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [script, "--threads", "\(threads)", "--seconds", "\(seconds)",
-            "--encoder-dir", MiniLMEncoder.defaultDirectory]
+        process.arguments = [script, "--threads", "\(threads)", "--encoder-dir", MiniLMEncoder.defaultDirectory]
+            + (cpuTime ? ["--cpu-time"] : [])
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = FileHandle.nullDevice
@@ -57,13 +58,18 @@ struct BenchText: ParsableCommand {
         let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         guard let line = output.split(separator: "\n").last(where: { $0.hasPrefix("torch ") }),
-            let one = Double(line.split(separator: " ")[1]), let batchTorch = Double(line.split(separator: " ")[2])
+            case let f = line.split(separator: " ").map(String.init), f.count == 7,
+            let oneTorch = Double(f[1]), let batchTorch = Double(f[2]), let oneBest = Double(f[3]),
+            let batchBest = Double(f[4])
         else {
             print("(PyTorch side failed: \(output.suffix(300)))")
             return
         }
-        print(String(format: "sentence-transformers one prompt    %8.2f ms", one))
-        print(String(format: "sentence-transformers 64 captions   %8.2f ms  → arroz is %.2fx faster", batchTorch,
-            batchTorch / (batch * 1e3)))
+        print(String(format: "sentence-transformers one prompt    %8.2f ms  (best %.2f, ", oneTorch, oneBest)
+            + "\(f[5]) clean rounds)")
+        print(String(format: "sentence-transformers 64 captions   %8.2f ms  (best %.2f, ", batchTorch, batchBest)
+            + "\(f[6]) clean rounds)")
+        print(String(format: "arroz vs PyTorch: one prompt %.2fx, 64 captions %.2fx faster (medians)",
+            oneTorch / (one.median * 1e3), batchTorch / (batch * 1e3)))
     }
 }
