@@ -13,16 +13,20 @@ import Testing
     init() throws {
         io = try WeightFile(TextFixtures.path("clip_tiny_io.safetensors"))
         let dir = TextFixtures.path("clip_tiny")
-        model = try CLIPTextModel(config: CLIPTextConfig.load(dir + "/config.json"),
+        model = try CLIPTextModel(
+            config: CLIPTextConfig.load(dir + "/config.json"),
             weights: WeightFile(dir + "/model.safetensors"))
     }
 
     @Test func matchesHFRandomWeightModel() throws {
         let idsT = io.tensors["input_ids"]!  // [3, 12]
         let ids = (0..<3).map { r in (0..<12).map { Int(idsT.scalars[r * 12 + $0]) } }
-        #expect(model.config.hiddenSize == 32 && model.config.eosTokenID == 999 && model.outputDimension == 16)
+        #expect(
+            model.config.hiddenSize == 32 && model.config.eosTokenID == 999 && model.outputDimension == 16)
         let out = model.forward(ids)
-        expectClose(out.states, io.tensors["last_hidden_state"]!.reshaped([36, 32]), rtol: 0, atol: 1e-4, "last_hidden_state")
+        expectClose(
+            out.states, io.tensors["last_hidden_state"]!.reshaped([36, 32]), rtol: 0, atol: 1e-4,
+            "last_hidden_state")
         expectClose(out.pooled, io.tensors["pooler_output"]!, rtol: 0, atol: 1e-4, "pooler_output")
         expectClose(out.projected, io.tensors["text_embeds"]!, rtol: 0, atol: 1e-4, "text_embeds")
     }
