@@ -66,9 +66,9 @@ public func crossEntropy(
     let lines = outer * inner
     // class per line, −1 where ignored (copied: targets is not an input and may be freed before backward)
     let classes = targets.scalars.enumerated().map { i, v -> Int in
-        if let ig = ignoreIndex, Int(v) == ig { return -1 }
+        if let ig = ignoreIndex, v == Float(ig) { return -1 }
         precondition(
-            v >= 0 && Int(v) < k && v == v.rounded(),
+            v >= 0 && v < Float(k) && v == v.rounded(),
             "crossEntropy: target \(v) at \(i) is not a class index in 0..<\(k) (logits \(logits.shape))")
         return Int(v)
     }
@@ -112,7 +112,7 @@ public func crossEntropy(
                 parallelFor(lines, grain: Swift.max(1, 16384 / Swift.max(k, 1))) { r in
                     for line in r where scale[line] != 0 {
                         let row = line * k, s = scale[line]
-                        for c in 0..<k { dst[row + c] += s * (fastExp(lp[row + c]) - smooth) }
+                        for c in 0..<k { dst[row + c] += s * (vexp(lp[row + c]) - smooth) }
                         dst[row + classes[line]] -= s * (1 - eps)
                     }
                 }
@@ -124,7 +124,7 @@ public func crossEntropy(
                     for j in 0..<inner {
                         let line = o * inner + j, i = row * inner + j
                         let q = (classes[line] == c ? 1 - eps : 0) + smooth
-                        dst[i] += scale[line] * (fastExp(lp[i]) - q)
+                        dst[i] += scale[line] * (vexp(lp[i]) - q)
                     }
                 }
             }

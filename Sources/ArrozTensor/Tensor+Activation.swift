@@ -50,9 +50,10 @@ extension Tensor {
             for i in r { y[i] = 0.5 * x[i] * (1 + fastErf(x[i] * invSqrt2)) }
         } backward: { x, _, dy, dx, r in
             for i in r {
-                let cdf = 0.5 * (1 + fastErf(x[i] * invSqrt2))
-                let pdf = fastExp(-0.5 * x[i] * x[i]) * invSqrt2Pi
-                dx[i] += dy[i] * (cdf + x[i] * pdf)
+                // erf(x/√2) and φ(x) share e^(−x²/2): one exp for both
+                let e = vexp(-0.5 * x[i] * x[i])
+                let cdf = 0.5 * (1 + erfWithExp(x[i] * invSqrt2, e))
+                dx[i] += dy[i] * (cdf + x[i] * e * invSqrt2Pi)
             }
         }
     }
@@ -99,7 +100,7 @@ extension Tensor {
 
     public func relu() -> Tensor {
         pointwise("relu") { x, y, r in
-            for i in r { y[i] = x[i] > 0 ? x[i] : 0 }
+            for i in r { y[i] = x[i] < 0 ? 0 : x[i] }  // NaN stays NaN, as torch.relu
         } backward: { x, _, dy, dx, r in
             for i in r where x[i] > 0 { dx[i] += dy[i] }
         }
@@ -119,7 +120,7 @@ extension Tensor {
 
 /// log(1 + eˣ) without overflow: max(x, 0) + log1p(e^(−|x|)).
 @inline(__always) func softplus(_ x: Float) -> Float {
-    Swift.max(x, 0) + log1p(fastExp(-Swift.abs(x)))
+    Swift.max(x, 0) + log1p(vexp(-Swift.abs(x)))
 }
 
 // MARK: - Free-function spellings (read better in model code: silu(norm(x)))

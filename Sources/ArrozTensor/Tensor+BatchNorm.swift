@@ -49,19 +49,10 @@ public func batchNorm2d(
             var m: Float, rs: Float
             if batchStats {
                 var s: Double = 0
-                for n in 0..<N {
-                    let xc = px + (n * C + c) * S
-                    for i in 0..<S { s += Double(xc[i]) }
-                }
+                for n in 0..<N { s += Double(rowSum(px + (n * C + c) * S, S)) }
                 m = Float(s / Double(M))
                 var v: Double = 0
-                for n in 0..<N {
-                    let xc = px + (n * C + c) * S
-                    for i in 0..<S {
-                        let d = xc[i] - m
-                        v += Double(d * d)
-                    }
-                }
+                for n in 0..<N { v += Double(rowSumSquaredDeviation(px + (n * C + c) * S, S, mean: m)) }
                 let biased = Float(v / Double(M))
                 rs = 1 / (biased + eps).squareRoot()
                 if training, let prm, let prv {
@@ -94,12 +85,7 @@ public func batchNorm2d(
                 let m = pm[c]
                 var a: Double = 0, b: Double = 0
                 for n in 0..<N {
-                    let xc = px + (n * C + c) * S, gc = pg + (n * C + c) * S
-                    var sa: Float = 0, sb: Float = 0
-                    for i in 0..<S {
-                        sa += gc[i]
-                        sb += gc[i] * (xc[i] - m)
-                    }
+                    let (sa, sb) = rowGradSums(pg + (n * C + c) * S, px + (n * C + c) * S, S, mean: m)
                     a += Double(sa)
                     b += Double(sb)
                 }

@@ -32,14 +32,12 @@ public func groupNorm(
     parallelFor(N * G) { range in
         for ng in range {
             let xb = px + ng * M, yb = py + ng * M
+            // 16-lane Float sums per channel row, Double across rows.
             var s: Double = 0
-            for i in 0..<M { s += Double(xb[i]) }
+            for cl in 0..<CG { s += Double(rowSum(xb + cl * S, S)) }
             let m = Float(s / Double(max(M, 1)))
             var v: Double = 0
-            for i in 0..<M {
-                let d = xb[i] - m
-                v += Double(d * d)
-            }
+            for cl in 0..<CG { v += Double(rowSumSquaredDeviation(xb + cl * S, S, mean: m)) }
             let rs = 1 / (Float(v / Double(max(M, 1))) + eps).squareRoot()
             pm[ng] = m
             pr[ng] = rs
@@ -67,12 +65,7 @@ public func groupNorm(
                     var a: Double = 0, b: Double = 0
                     for cl in 0..<CG {
                         let w = pw?[c0 + cl] ?? 1
-                        let xc = xb + cl * S, gc = gb + cl * S
-                        var sa: Float = 0, sb: Float = 0
-                        for i in 0..<S {
-                            sa += gc[i]
-                            sb += gc[i] * (xc[i] - m)
-                        }
+                        let (sa, sb) = rowGradSums(gb + cl * S, xb + cl * S, S, mean: m)
                         a += Double(sa * w)
                         b += Double(sb * w * rs)
                     }
@@ -94,11 +87,8 @@ public func groupNorm(
                     var s: Float = 0
                     for n in 0..<N {
                         let ng = n * G + c / CG
-                        let xc = px + (n * C + c) * S, gc = pg + (n * C + c) * S
-                        let m = pm[ng], rs = pr[ng]
-                        var t: Float = 0
-                        for i in 0..<S { t += gc[i] * (xc[i] - m) }
-                        s += t * rs
+                        let dot = rowGradSums(pg + (n * C + c) * S, px + (n * C + c) * S, S, mean: pm[ng]).dot
+                        s += dot * pr[ng]
                     }
                     dst[c] += s
                 }
@@ -108,10 +98,7 @@ public func groupNorm(
             parallelFor(C) { chans in
                 for c in chans {
                     var s: Float = 0
-                    for n in 0..<N {
-                        let gc = pg + (n * C + c) * S
-                        for i in 0..<S { s += gc[i] }
-                    }
+                    for n in 0..<N { s += rowSum(pg + (n * C + c) * S, S) }
                     dst[c] += s
                 }
             }

@@ -27,15 +27,8 @@ public func layerNorm(_ x: Tensor, weight: Tensor? = nil, bias: Tensor? = nil, e
     parallelFor(rows, grain: max(1, 4096 / max(D, 1))) { range in
         for r in range {
             let xr = px + r * D, yr = py + r * D
-            var s: Float = 0
-            for j in 0..<D { s += xr[j] }
-            let m = s / Float(D)
-            var v: Float = 0
-            for j in 0..<D {
-                let d = xr[j] - m
-                v += d * d
-            }
-            let rs = 1 / (v / Float(D) + eps).squareRoot()
+            let m = rowSum(xr, D) / Float(D)
+            let rs = 1 / (rowSumSquaredDeviation(xr, D, mean: m) / Float(D) + eps).squareRoot()
             pm[r] = m
             pr[r] = rs
             switch (pw, pb) {
@@ -53,21 +46,20 @@ public func layerNorm(_ x: Tensor, weight: Tensor? = nil, bias: Tensor? = nil, e
         x.accumulateGrad { dst in
             let pdx = dst.baseAddress!
             parallelFor(rows, grain: max(1, 4096 / max(D, 1))) { range in
-                for r in range {
-                    let xr = px + r * D, gr = pg + r * D, dxr = pdx + r * D
-                    let m = pm[r], rs = pr[r]
-                    // mean(ĝ) and mean(ĝ·x̂)
-                    var a: Float = 0, b: Float = 0
-                    for j in 0..<D {
-                        let gh = gr[j] * (pw?[j] ?? 1)
-                        a += gh
-                        b += gh * (xr[j] - m) * rs
-                    }
-                    a /= Float(D)
-                    b /= Float(D)
-                    for j in 0..<D {
-                        let gh = gr[j] * (pw?[j] ?? 1)
-                        dxr[j] += rs * (gh - a - (xr[j] - m) * rs * b)
+                var scratch = [Float](repeating: 0, count: pw == nil ? 0 : D)
+                scratch.withUnsafeMutableBufferPointer { ghBuffer in
+                    for r in range {
+                        let xr = px + r * D, dxr = pdx + r * D
+                        let m = pm[r], rs = pr[r]
+                        // ĝ = dy·w (dy itself without affine), then mean(ĝ) and mean(ĝ·x̂)
+                        var gh = UnsafePointer(pg + r * D)
+                        if let pw, let buf = ghBuffer.baseAddress {
+                            for j in 0..<D { buf[j] = gh[j] * pw[j] }
+                            gh = UnsafePointer(buf)
+                        }
+                        let sums = rowGradSums(gh, xr, D, mean: m)
+                        let a = sums.sum / Float(D), b = sums.dot * rs / Float(D)
+                        for j in 0..<D { dxr[j] += rs * (gh[j] - a - (xr[j] - m) * rs * b) }
                     }
                 }
             }

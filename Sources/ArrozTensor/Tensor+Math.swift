@@ -5,10 +5,10 @@ extension Tensor {
     // MARK: - exp
     // y = eˣ              dy/dx = y
 
-    /// eˣ elementwise (via the vectorisable `fastExp`, ≤ 2 ulp from libm).
+    /// eˣ elementwise (via the vectorisable `vexp`, ≤ 2 ulp from libm).
     public func exp() -> Tensor {
         pointwise("exp") { x, y, r in
-            for i in r { y[i] = fastExp(x[i]) }
+            for i in r { y[i] = vexp(x[i]) }
         } backward: { _, y, dy, dx, r in
             for i in r { dx[i] += dy[i] * y[i] }
         }

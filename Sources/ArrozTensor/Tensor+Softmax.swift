@@ -78,7 +78,7 @@ extension Tensor {
             if m == -Float.infinity { m = 0 }  // an all −∞ line gives NaN/−∞ like PyTorch, not a shift by ∞
             var total: Float = 0
             for j in 0..<k {
-                let e = fastExp(x[base + j * step] - m)
+                let e = vexp(x[base + j * step] - m)
                 y[base + j * step] = e
                 total += e
             }

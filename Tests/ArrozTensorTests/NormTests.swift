@@ -65,4 +65,34 @@ func referenceNormalize(_ x: Tensor, axes: [Int], eps: Float) -> Tensor {
         let x3 = Tensor.randn([3, 4, 5], rng: &rng)
         expectGradientsMatch([x3]) { t in groupNorm(t[0], groups: 4, eps: 1e-3) }
     }
+
+    @Test func rowReductionsMatchSerialSums() {
+        var rng = ArrozRandom(seed: 17)
+        for n in [0, 5, 16, 17, 40, 103] {
+            let x = Tensor.randn([max(n, 1)], rng: &rng), g = Tensor.randn([max(n, 1)], rng: &rng)
+            let xs = Array(x.scalars.prefix(n)).map(Double.init), gs = Array(g.scalars.prefix(n)).map(Double.init)
+            let mean = xs.reduce(0, +) / Double(max(n, 1))
+            #expect(abs(Double(rowSum(x.storage.pointer, n)) - xs.reduce(0, +)) < 1e-4)
+            let ssd = xs.map { ($0 - 0.3) * ($0 - 0.3) }.reduce(0, +)
+            #expect(abs(Double(rowSumSquaredDeviation(x.storage.pointer, n, mean: 0.3)) - ssd) < 1e-4)
+            let (s, d) = rowGradSums(g.storage.pointer, x.storage.pointer, n, mean: Float(mean))
+            #expect(abs(Double(s) - gs.reduce(0, +)) < 1e-4)
+            #expect(abs(Double(d) - zip(gs, xs).map { $0 * ($1 - Double(Float(mean))) }.reduce(0, +)) < 1e-4)
+        }
+    }
+
+    @Test func wideRowsMatchReferenceAndGradients() {
+        // Rows longer than 16 run the 16-lane statistics paths (plus a tail).
+        var rng = ArrozRandom(seed: 18)
+        let x = Tensor.randn([3, 37], rng: &rng) * 2 + 1, w = Tensor.randn([37], rng: &rng)
+        expectClose(layerNorm(x, weight: w), referenceNormalize(x, axes: [1], eps: 1e-5) * w, rtol: 1e-4, atol: 1e-5)
+        expectGradientsMatch([x, w]) { t in layerNorm(t[0], weight: t[1]) }
+        let xg = Tensor.randn([2, 4, 5, 5], rng: &rng), wg = Tensor.randn([4], rng: &rng)
+        expectClose(groupNorm(xg, groups: 2), referenceNormalize(xg.reshaped([2, 2, 50]), axes: [2], eps: 1e-5)
+            .reshaped([2, 4, 5, 5]), rtol: 1e-4, atol: 1e-5)
+        expectGradientsMatch([xg, wg]) { t in groupNorm(t[0], groups: 2, weight: t[1]) }
+        expectGradientsMatch([xg, wg]) { t in
+            batchNorm2d(t[0], runningMean: nil, runningVar: nil, weight: t[1], training: true)
+        }
+    }
 }

@@ -100,6 +100,12 @@ struct UnaryCase: CustomTestStringConvertible, Sendable {
         expectClose(x.silu(), [0, 0, 0, 90, 200], atol: 1e-6)
     }
 
+    @Test func reluAndClampPropagateNaN() {
+        // torch.relu(torch.tensor(float('nan'))) is nan; so is clamp's
+        #expect(Tensor([.nan]).relu().item.isNaN)
+        #expect(Tensor([.nan]).clamp(min: 0, max: 1).item.isNaN)
+    }
+
     @Test func geluMatchesTorch() {
         // torch.nn.functional.gelu(torch.tensor([-3., -1, -0.5, 0, 0.5, 1, 3]))
         let y = Tensor([-3, -1, -0.5, 0, 0.5, 1, 3]).gelu()

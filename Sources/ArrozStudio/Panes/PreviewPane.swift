@@ -59,6 +59,11 @@ public enum PreviewPane {
         for i in first..<min(labels.count, first + fit) {
             let style =
                 i == selected ? (ctx.focus == .preview ? t.selected : t.style(.hiFg, .bold)) : t.inactive
+            let pick: Int? =
+                p.showingStrip ? (i < p.strip.count ? i : nil) : (i == labels.count - 1 ? nil : i)
+            canvas.hotspot(
+                Rect(x: x, y: area.y, width: cellWidth, height: 1),
+                [.focus(.preview, field: 0), .selectFrame(pick)])
             x += canvas.text("▏", x: x, y: area.y, t.style(.divLine))
             x += canvas.text(TextLayout.pad(labels[i], cellWidth - 1), x: x, y: area.y, style)
         }

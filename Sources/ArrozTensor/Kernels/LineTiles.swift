@@ -41,7 +41,7 @@ struct LineLayout {
                 for kk in 0..<k {
                     let row = x + base + kk * inner, out = y + base + kk * inner
                     for j in 0..<w {
-                        let e = fastExp(row[j] - m[j])
+                        let e = vexp(row[j] - m[j])
                         out[j] = e
                         s[j] += e
                     }
@@ -85,7 +85,7 @@ struct LineLayout {
                 for kk in 0..<k {
                     let yr = y + base + kk * inner, gr = dy + base + kk * inner, d = dx + base + kk * inner
                     if log {
-                        for j in 0..<w { d[j] += gr[j] - fastExp(yr[j]) * acc[j] }
+                        for j in 0..<w { d[j] += gr[j] - vexp(yr[j]) * acc[j] }
                     } else {
                         for j in 0..<w { d[j] += yr[j] * (gr[j] - acc[j]) }
                     }
