@@ -225,6 +225,42 @@ func finished(_ events: [JobEvent]) -> [SampleRun] {
         #expect(states(q.drainEvents(), id) == [.queued, .failed])
     }
 
+    @Test func pausedTrainingWaitsButStillSamples() {
+        let engine = TestEngine()
+        engine.trainingSteps = 4
+        let q = JobQueue(engine: engine)
+        engine.duringTraining = { step in if step == 2 { q.setTrainingPaused(true) } }
+        let thread = ComputeThread(queue: q)
+        thread.start()
+        let train = q.submitTraining(TrainRequest(recipe: "toy-run", runName: "r"))
+        var events: [JobEvent] = []
+        func waitFor(_ done: ([JobEvent]) -> Bool) {
+            let deadline = Date().addingTimeInterval(10)
+            while Date() < deadline, !done(events) {
+                events += q.drainEvents()
+                Thread.sleep(forTimeInterval: 0.005)
+            }
+        }
+        func trainingSteps() -> [Int] {
+            events.compactMap { e in
+                if case .training(let p) = e.update { return p.step }
+                return nil
+            }
+        }
+        waitFor { $0.contains { if case .paused(true) = $0.update { return true } else { return false } } }
+        let sample = q.submitSample(request(steps: 3))
+        waitFor { states($0, sample).contains(.done) }
+        #expect(states(events, sample) == [.queued, .running, .done])
+        Thread.sleep(forTimeInterval: 0.05)
+        events += q.drainEvents()
+        #expect(trainingSteps() == [1, 2])  // still paused after the sample ran
+        q.setTrainingPaused(false)
+        waitFor { states($0, train).contains(.done) }
+        #expect(trainingSteps() == [1, 2, 3, 4])
+        q.shutdown(saveTraining: true)
+        #expect(thread.join(timeout: 5))
+    }
+
     @Test func computeThreadRunsJobsAndStopsOnShutdown() {
         let engine = TestEngine()
         let q = JobQueue(engine: engine)

@@ -99,6 +99,8 @@ public struct TrainingState: Sendable {
     public var recipe = 0
     public var job: JobID?
     public var running = false
+    /// Waiting between steps at the user's request (`p`).
+    public var paused = false
     public var runName = ""
     public var step = 0
     public var total = 0

@@ -41,6 +41,9 @@ public struct KeyMap: Sendable {
             keys: [.char("t")], action: .train, label: "train",
             help: "start training the selected recipe / stop it", inBar: true),
         KeyBinding(
+            keys: [.char("p")], action: .pause, label: "pause",
+            help: "pause / resume training (sampling keeps working)", inBar: false),
+        KeyBinding(
             keys: [.char("c")], action: .checkpoint, label: "checkpoint",
             help: "save a training checkpoint now (training continues)", inBar: false),
         KeyBinding(

@@ -70,6 +70,12 @@ extension AppState {
             if let n = editing?.text.count { editing?.cursor = n }
         case .train:
             return trainEffects()
+        case .pause:
+            guard training.running else {
+                status = StatusMessage(text: "no training run to pause", isError: true)
+                return []
+            }
+            return [.pauseTraining(!training.paused)]
         case .checkpoint:
             guard training.running else {
                 status = StatusMessage(text: "no training run to checkpoint", isError: true)
@@ -261,6 +267,12 @@ extension AppState {
             preview.strip.append((mix, image))
             preview.stripSheet = ImageGrid.contactSheet(preview.strip.map(\.image), padding: 1)
             preview.showingStrip = true
+        case .paused(let p):
+            if training.job == event.job || training.job == nil {
+                training.paused = p
+                status = StatusMessage(
+                    text: p ? "training paused (p resumes)" : "training resumed", isError: false)
+            }
         case .catalog(let c):
             if c.models != sampler.models || c.samplers != sampler.samplers || c.recipes != training.recipes {
                 return apply(.engine(models: c.models, samplers: c.samplers, recipes: c.recipes))
@@ -310,6 +322,7 @@ extension AppState {
         case .done, .failed, .cancelled:
             guard training.job == job || training.job == nil else { return }
             training.running = false
+            training.paused = false
             if s != .failed { status = StatusMessage(text: message ?? "training finished", isError: false) }
         }
     }

@@ -168,6 +168,7 @@ public final class StudioApp {
             case .train(let r): queue.submitTraining(r)
             case .stopTraining(let id): queue.stopTraining(id, save: true)
             case .checkpointNow: queue.saveTrainingNow()
+            case .pauseTraining(let paused): queue.setTrainingPaused(paused)
             case .save(let image, let request): save(image, request)
             case .reloadSettings: reload()
             case .cycleTheme(let current): cycleTheme(current)

@@ -6,7 +6,9 @@ import Foundation
 public enum TrainingPane {
     public static func render(_ state: AppState, into canvas: inout Canvas, rect: Rect, _ ctx: PaneContext) {
         let tr = state.training
-        let subtitle = tr.runName.isEmpty ? "" : "run \(tr.runName) · step \(tr.step)/\(tr.total)"
+        let subtitle =
+            tr.runName.isEmpty
+            ? "" : "run \(tr.runName) · step \(tr.step)/\(tr.total)" + (tr.paused ? " · paused" : "")
         let inner = ctx.box(&canvas, rect, .training, accent: .trainingBox, subtitle: subtitle)
         guard inner.width > 10, inner.height > 0 else { return }
         let t = ctx.theme
