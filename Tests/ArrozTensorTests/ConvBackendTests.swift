@@ -26,6 +26,14 @@ let convGeometries: [ConvGeometry] = [
                  strideH: 1, strideW: 2, padTop: 2, padBottom: 0, padLeft: 0, padRight: 1, groups: 2),
     ConvGeometry(batch: 3, inChannels: 5, inHeight: 3, inWidth: 4, outChannels: 2, kernelHeight: 1, kernelWidth: 1,
                  strideH: 2, strideW: 1, padTop: 1, padBottom: 0, padLeft: 0, padRight: 0),
+    // Depthwise with padding wider than the kernel on two sides (the direct kernel's general fallback).
+    ConvGeometry(batch: 2, inChannels: 4, inHeight: 3, inWidth: 4, outChannels: 4, kernelHeight: 3, kernelWidth: 3,
+                 padTop: 3, padBottom: 0, padLeft: 0, padRight: 3, groups: 4),
+    // Depthwise 7×7 with channel multiplier 2, and Paella's 2-in-1-out groups on a rectangular kernel.
+    ConvGeometry(batch: 2, inChannels: 3, inHeight: 6, inWidth: 5, outChannels: 6, kernelHeight: 7, kernelWidth: 7,
+                 padTop: 3, padBottom: 3, padLeft: 3, padRight: 3, groups: 3),
+    ConvGeometry(batch: 2, inChannels: 6, inHeight: 4, inWidth: 6, outChannels: 3, kernelHeight: 3, kernelWidth: 5,
+                 padTop: 1, padBottom: 1, padLeft: 2, padRight: 2, groups: 3),
 ]
 
 /// 3×3 stride-1 geometries wide enough for Winograd: paddings 0–2, asymmetric, odd output sizes.
