@@ -49,8 +49,8 @@ import Testing
 }
 
 @Suite struct CLIPTextEncoderTests {
-    /// A random CLIP text tower over the full 49,408-token vocabulary (8 wide, 1 layer), written to a folder as
-    /// `save_pretrained` would (legacy eos_token_id 2: pooled at the largest id, the first end token).
+    /// A random CLIP text tower over the full 49,408-token vocabulary (8 wide, 1 layer), written to a folder
+    /// as `save_pretrained` would (legacy eos_token_id 2: pooled at the largest id, the first end token).
     func makeModelDirectory(projection: Bool) throws -> String {
         let dir = TextFixtures.scratch()
         var rng = ArrozRandom(seed: 7)
