@@ -95,4 +95,22 @@ func referenceNormalize(_ x: Tensor, axes: [Int], eps: Float) -> Tensor {
             batchNorm2d(t[0], runningMean: nil, runningVar: nil, weight: t[1], training: true)
         }
     }
+
+    @Test func layerNorm2dManyPixelBlocksAndParameterOnlyGradients() {
+        // 17×17 = 289 pixels: two 256-pixel work blocks per image.
+        var rng = ArrozRandom(seed: 19)
+        let x = Tensor.randn([2, 3, 17, 17], rng: &rng), w = Tensor.randn([3], rng: &rng), b = Tensor.randn([3], rng: &rng)
+        expectGradientsMatch([x, w, b], eps: 1e-2) { t in layerNorm2d(t[0], weight: t[1], bias: t[2]) }
+        // Only the parameters train (x is a constant input): same parameter gradients.
+        let r = Tensor.randn(x.shape, rng: &rng)
+        let w1 = w.detached(), b1 = b.detached()
+        w1.requiresGrad = true
+        b1.requiresGrad = true
+        (layerNorm2d(x.detached(), weight: w1, bias: b1) * r).sum().backward()
+        let x2 = x.detached(), w2 = w.detached(), b2 = b.detached()
+        for t in [x2, w2, b2] { t.requiresGrad = true }
+        (layerNorm2d(x2, weight: w2, bias: b2) * r).sum().backward()
+        expectClose(w1.grad!, w2.grad!, rtol: 1e-5, atol: 1e-5)
+        expectClose(b1.grad!, b2.grad!, rtol: 1e-5, atol: 1e-5)
+    }
 }

@@ -258,6 +258,13 @@ extension AppState {
             preview.fromCache = run.fromCache
             preview.request = run.request
             preview.selectedFrame = nil
+            let timing = run.fromCache ? "from cache" : TextLayout.fixed(run.secondsPerStep, 2) + " s/step"
+            appendLog(
+                StatusMessage(
+                    text: "\(event.job) sample · \(run.request.sampler) \(run.steps) steps · cfg "
+                        + TextLayout.fixed(Double(run.request.cfg), 1) + " · seed \(run.request.seed) · "
+                        + timing,
+                    isError: false))
         case .cfgChanged(let cfg, let afterStep):
             if event.job == preview.job { preview.cfgMarks.append((afterStep, cfg)) }
         case .encoded(let summary):
