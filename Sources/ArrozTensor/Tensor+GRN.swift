@@ -23,8 +23,9 @@ public func grn(_ x: Tensor, gamma: Tensor, beta: Tensor, channelsLast: Bool = f
     precondition(x.rank >= 3, "\(op): x must be [N, C, H, W] or [N, H, W, C], got \(x.shape)")
     let N = x.shape[0], C = channelsLast ? x.shape[x.rank - 1] : x.shape[1]
     let P = N * C == 0 ? 0 : x.count / (N * C)
-    precondition(gamma.count == C && beta.count == C,
-                 "\(op): gamma \(gamma.shape), beta \(beta.shape) for \(C) channels of x \(x.shape)")
+    precondition(
+        gamma.count == C && beta.count == C,
+        "\(op): gamma \(gamma.shape), beta \(beta.shape) for \(C) channels of x \(x.shape)")
     // Element (n, c, p) sits at n·C·P + c·cs + p·ps.
     let cs = channelsLast ? 1 : P, ps = channelsLast ? C : 1
     let px = x.storage.pointer, pgam = gamma.storage.pointer, pbet = beta.storage.pointer

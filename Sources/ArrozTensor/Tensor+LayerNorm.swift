@@ -1,4 +1,4 @@
-// LayerNorm over the last axis: a fused forward/backward pair that caches mean and 1/std per row (llm.c's shape).
+// LayerNorm over the last axis: fused forward/backward, caching mean and 1/std per row (llm.c's shape).
 //
 // Matches PyTorch `F.layer_norm(x, (D,), weight, bias, eps)`: biased variance, eps inside the square root.
 
@@ -99,7 +99,8 @@ public func layerNorm(_ x: Tensor, weight: Tensor? = nil, bias: Tensor? = nil, e
 ///
 /// Matches Arroz-Con-Cosas / Paella `LayerNorm2d` (`x.permute(0,2,3,1)` → `nn.LayerNorm(C)` → permute back),
 /// done in place of the two permutes.
-public func layerNorm2d(_ x: Tensor, weight: Tensor? = nil, bias: Tensor? = nil, eps: Float = 1e-5) -> Tensor {
+public func layerNorm2d(_ x: Tensor, weight: Tensor? = nil, bias: Tensor? = nil, eps: Float = 1e-5) -> Tensor
+{
     precondition(x.rank >= 2, "layerNorm2d: x must be [N, C, ...], got \(x.shape)")
     let N = x.shape[0], C = x.shape[1]
     let P = C == 0 || N == 0 ? 0 : x.count / (N * C)
@@ -142,7 +143,7 @@ public func layerNorm2d(_ x: Tensor, weight: Tensor? = nil, bias: Tensor? = nil,
     return Tensor.result("layerNorm2d", shape: x.shape, storage: out, inputs: inputs) { g in
         let pg = g.storage.pointer
         let pm = mean.pointer, pr = rstd.pointer  // captures the cached statistics
-        // One pass per (image, pixel block): the per-pixel means for dx, and per-channel partial sums of dy·x̂
+        // One pass per (image, pixel block): per-pixel means for dx, and per-channel partial sums of dy·x̂
         // and dy for dw and db (summed over blocks afterwards, so no two threads write the same element).
         let items = N * blocks
         let needParams = weight?.requiresGrad == true || bias?.requiresGrad == true
