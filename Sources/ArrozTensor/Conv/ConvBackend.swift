@@ -1,4 +1,6 @@
 // ConvBackend: the one seam every convolution goes through (conv2d, convTranspose2d, their backward passes).
+import CBLAS
+import Foundation
 
 /// A 2-D convolution implementation on raw contiguous buffers described by a `ConvGeometry`.
 ///
@@ -50,6 +52,31 @@ public enum ConvBackends {
     /// All backends, for benchmarks and backend-vs-reference tests.
     public static var all: [any ConvBackend] {
         [winograd, WinogradConvBackend(parallelGemms: false), gemm, naive]
+    }
+}
+
+/// `parallelFor`, or the plain loop when `serial` (inside a task that already has its own thread).
+@inline(__always)
+func convFor(_ n: Int, grain: Int, serial: Bool, _ body: (Range<Int>) -> Void) {
+    if serial {
+        if n > 0 { body(0..<n) }
+    } else {
+        parallelFor(n, grain: grain, body)
+    }
+}
+
+/// Runs `body(worker)` for `worker` in `0..<workers` on separate threads with OpenBLAS single-threaded, so each
+/// worker's sgemms run on its own thread and no OpenBLAS worker spin-waits against ours; restores the thread
+/// count after. With one worker, runs `body(0)` inline and leaves OpenBLAS alone.
+func withSerialBLASWorkers(_ workers: Int, _ body: (Int) -> Void) {
+    guard workers > 1 else {
+        body(0)
+        return
+    }
+    openblas_set_num_threads(1)
+    defer { openblas_set_num_threads(Int32(Threads.count)) }
+    withoutActuallyEscaping(body) { body in
+        DispatchQueue.concurrentPerform(iterations: workers) { body($0) }
     }
 }
 

@@ -1,6 +1,5 @@
 // WinogradConvBackend: 3×3 stride-1 convolutions by Winograd F(2×2, 3×3) + 16 sgemms per chunk; everything
 // else (strides, other kernels, groups, thin channels) falls through to im2col + sgemm.
-import CBLAS
 
 /// Winograd for the U-Net workhorse (3×3, stride 1, groups 1, padding ≤ 2 per side), im2col otherwise.
 ///
@@ -40,10 +39,9 @@ public struct WinogradConvBackend: ConvBackend {
             for xi in 0..<16 { gemm(xi) }
             return
         }
-        openblas_set_num_threads(1)
-        defer { openblas_set_num_threads(Int32(Threads.count)) }
-        parallelFor(16) { range in
-            for xi in range { gemm(xi) }
+        let workers = min(Threads.count, 16)
+        withSerialBLASWorkers(workers) { w in
+            for xi in stride(from: w, to: 16, by: workers) { gemm(xi) }
         }
     }
 
