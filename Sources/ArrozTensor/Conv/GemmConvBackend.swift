@@ -1,11 +1,13 @@
-// GemmConvBackend: convolution as im2col + one sgemm per chunk of images and group (Caffe/PyTorch "slow conv").
+// GemmConvBackend: convolution as im2col + one sgemm per chunk of images and group (Caffe/PyTorch "slow
+// conv").
 
 /// im2col + sgemm, batched: the column matrix of several images is built at once so each sgemm is large.
 ///
 ///   forward         Y_g[Cout_g, nb·HWo]  = W_g[Cout_g, K] · col_g[K, nb·HWo]              K = Cin_g·kh·kw
 ///   backwardInput   dcol_g[K, nb·HWo]    = W_gᵀ · dY_g,  then col2im (scatter-add onto dx)
 ///   backwardWeight  dW_g[Cout_g, K]     += dY_g · col_gᵀ
-/// 1×1 stride-1 unpadded convolutions skip im2col (the input already is the column matrix). Convolutions whose
+/// 1×1 stride-1 unpadded convolutions skip im2col (the input already is the column matrix). Convolutions
+/// whose
 /// groups hold few channels (depthwise, Paella's 2-in-1-out) run on `DirectConv` instead: their sgemms would
 /// be too thin to pay.
 ///
@@ -39,11 +41,13 @@ public struct GemmConvBackend: ConvBackend {
 
     static func usesDirect(_ geo: ConvGeometry) -> Bool { DirectConv.suits(geo) }
 
-    /// Runs `body(images, serial)` over chunks of `nb` images: spread over `workers` threads (serial inside) or,
+    /// Runs `body(images, serial)` over chunks of `nb` images: spread over `workers` threads (serial inside)
+    /// or,
     /// with one worker, one after another (parallel inside). `scratch` floats are lent to each worker.
     private func eachChunk(
         _ geo: ConvGeometry, _ plan: (images: Int, workers: Int), scratch: (Int, Int),
-        _ body: (_ worker: Int, Range<Int>, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, Bool) -> Void
+        _ body: (_ worker: Int, Range<Int>, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, Bool) ->
+            Void
     ) {
         let chunks = (geo.batch + plan.images - 1) / plan.images
         withSerialBLASWorkers(plan.workers) { w in
@@ -66,7 +70,9 @@ public struct GemmConvBackend: ConvBackend {
         }
         let p = plan(geo), K = geo.patchSize, cog = geo.outPerGroup, HWo = geo.outPlane
         let direct = geo.isPointwise && p.images == 1
-        eachChunk(geo, p, scratch: (direct ? 0 : K * p.images * HWo, p.images == 1 ? 0 : cog * p.images * HWo)) {
+        eachChunk(
+            geo, p, scratch: (direct ? 0 : K * p.images * HWo, p.images == 1 ? 0 : cog * p.images * HWo)
+        ) {
             _, images, col, packed, serial in
             let n0 = images.lowerBound, cols = images.count * HWo
             for grp in 0..<geo.groups {
@@ -89,8 +95,9 @@ public struct GemmConvBackend: ConvBackend {
                     }
                 } else {
                     sgemm(m: cog, n: cols, k: K, a: wg, b: b, c: packed)
-                    unpackChannels(packed, channels: geo.outChannels, plane: HWo, c0: grp * cog, cn: cog,
-                                   images: images, into: output, bias: bias, serial: serial)
+                    unpackChannels(
+                        packed, channels: geo.outChannels, plane: HWo, c0: grp * cog, cn: cog,
+                        images: images, into: output, bias: bias, serial: serial)
                 }
             }
         }
@@ -101,13 +108,16 @@ public struct GemmConvBackend: ConvBackend {
         gradInput: UnsafeMutablePointer<Float>, accumulate: Bool
     ) {
         if Self.usesDirect(geo) {
-            DirectConv.backwardInput(geo, gradOutput: gradOutput, weight: weight, gradInput: gradInput,
-                                     accumulate: accumulate)
+            DirectConv.backwardInput(
+                geo, gradOutput: gradOutput, weight: weight, gradInput: gradInput,
+                accumulate: accumulate)
             return
         }
         let p = plan(geo), K = geo.patchSize, cog = geo.outPerGroup, HWo = geo.outPlane
         let direct = geo.isPointwise && p.images == 1
-        eachChunk(geo, p, scratch: (direct ? 0 : K * p.images * HWo, p.images == 1 ? 0 : cog * p.images * HWo)) {
+        eachChunk(
+            geo, p, scratch: (direct ? 0 : K * p.images * HWo, p.images == 1 ? 0 : cog * p.images * HWo)
+        ) {
             _, images, dcol, packed, serial in
             let n0 = images.lowerBound, cols = images.count * HWo
             for grp in 0..<geo.groups {
@@ -116,8 +126,9 @@ public struct GemmConvBackend: ConvBackend {
                 if images.count == 1 {
                     dy = gradOutput + (n0 * geo.outChannels + grp * cog) * HWo
                 } else {
-                    packChannels(gradOutput, channels: geo.outChannels, plane: HWo, c0: grp * cog, cn: cog,
-                                 images: images, into: packed, serial: serial)
+                    packChannels(
+                        gradOutput, channels: geo.outChannels, plane: HWo, c0: grp * cog, cn: cog,
+                        images: images, into: packed, serial: serial)
                     dy = UnsafePointer(packed)
                 }
                 if direct {
@@ -126,8 +137,10 @@ public struct GemmConvBackend: ConvBackend {
                     sgemm(transA: true, m: K, n: cols, k: cog, a: wg, b: dy, beta: accumulate ? 1 : 0, c: dx)
                 } else {
                     sgemm(transA: true, m: K, n: cols, k: cog, a: wg, b: dy, c: dcol)
-                    col2im(geo, col: dcol, group: grp, images: images, gradInput: gradInput, accumulate: accumulate,
-                           serial: serial)
+                    col2im(
+                        geo, col: dcol, group: grp, images: images, gradInput: gradInput,
+                        accumulate: accumulate,
+                        serial: serial)
                 }
             }
         }
@@ -138,15 +151,18 @@ public struct GemmConvBackend: ConvBackend {
         gradWeight: UnsafeMutablePointer<Float>, accumulate: Bool
     ) {
         if Self.usesDirect(geo) {
-            DirectConv.backwardWeight(geo, input: input, gradOutput: gradOutput, gradWeight: gradWeight,
-                                      accumulate: accumulate)
+            DirectConv.backwardWeight(
+                geo, input: input, gradOutput: gradOutput, gradWeight: gradWeight,
+                accumulate: accumulate)
             return
         }
         let p = plan(geo), K = geo.patchSize, cog = geo.outPerGroup, HWo = geo.outPlane
         let direct = geo.isPointwise && p.images == 1
         // Worker 0 sums straight into gradWeight; the others into partial sums added at the end.
         Scratch.with((p.workers - 1) * geo.weightCount) { partials in
-            eachChunk(geo, p, scratch: (direct ? 0 : K * p.images * HWo, p.images == 1 ? 0 : cog * p.images * HWo)) {
+            eachChunk(
+                geo, p, scratch: (direct ? 0 : K * p.images * HWo, p.images == 1 ? 0 : cog * p.images * HWo)
+            ) {
                 worker, images, col, packed, serial in
                 let n0 = images.lowerBound, cols = images.count * HWo
                 let dw = worker == 0 ? gradWeight : partials + (worker - 1) * geo.weightCount
@@ -156,8 +172,9 @@ public struct GemmConvBackend: ConvBackend {
                     if images.count == 1 {
                         dy = gradOutput + (n0 * geo.outChannels + grp * cog) * HWo
                     } else {
-                        packChannels(gradOutput, channels: geo.outChannels, plane: HWo, c0: grp * cog, cn: cog,
-                                     images: images, into: packed, serial: serial)
+                        packChannels(
+                            gradOutput, channels: geo.outChannels, plane: HWo, c0: grp * cog, cn: cog,
+                            images: images, into: packed, serial: serial)
                         dy = UnsafePointer(packed)
                     }
                     let b: UnsafePointer<Float>
@@ -168,8 +185,9 @@ public struct GemmConvBackend: ConvBackend {
                         b = UnsafePointer(col)
                     }
                     // dW_g[Cout_g, K] (+)= dy[Cout_g, cols] · colᵀ
-                    sgemm(transB: true, m: cog, n: K, k: cols, a: dy, b: b, beta: first ? 0 : 1,
-                          c: dw + grp * cog * K)
+                    sgemm(
+                        transB: true, m: cog, n: K, k: cols, a: dy, b: b, beta: first ? 0 : 1,
+                        c: dw + grp * cog * K)
                 }
             }
             for w in 1..<max(p.workers, 1) {

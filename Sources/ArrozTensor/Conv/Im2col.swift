@@ -50,10 +50,12 @@ func col2im(
     let nb = images.count, (Wo, Ho) = (g.outWidth, g.outHeight), (H, W) = (g.inHeight, g.inWidth)
     let (kh, kw, sh, sw, pt, pl) = (g.kernelHeight, g.kernelWidth, g.strideH, g.strideW, g.padTop, g.padLeft)
     let ld = nb * g.outPlane
-    convFor(nb * g.inPerGroup, grain: max(1, 4096 / max(g.inPlane * g.kernelArea, 1)), serial: serial) { range in
+    convFor(nb * g.inPerGroup, grain: max(1, 4096 / max(g.inPlane * g.kernelArea, 1)), serial: serial) {
+        range in
         for t in range {
             let j = t / g.inPerGroup, ci = t % g.inPerGroup
-            let dst = gradInput + ((images.lowerBound + j) * g.inChannels + group * g.inPerGroup + ci) * g.inPlane
+            let dst =
+                gradInput + ((images.lowerBound + j) * g.inChannels + group * g.inPerGroup + ci) * g.inPlane
             if !accumulate { dst.update(repeating: 0, count: g.inPlane) }
             for ky in 0..<kh {
                 for kx in 0..<kw {
