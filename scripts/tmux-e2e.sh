@@ -9,7 +9,9 @@ command -v tmux >/dev/null || { echo "tmux-e2e: tmux is not installed (apt-get i
 [ -x "$BIN" ] || { echo "tmux-e2e: no binary at $BIN (run swift build first)"; exit 1; }
 S=arroz-e2e-$$
 OUT=$(mktemp -d)
-trap 'tmux kill-session -t $S 2>/dev/null || true; rm -rf "$OUT"' EXIT
+# A keeper session holds the tmux server up while test sessions come and go.
+tmux new-session -d -s "$S-keep" "sleep 600"
+trap 'tmux kill-session -t $S 2>/dev/null || true; tmux kill-session -t $S-keep 2>/dev/null || true; rm -rf "$OUT"' EXIT
 fail() { echo "tmux-e2e: FAIL: $1"; tmux capture-pane -t $S -p || true; exit 1; }
 screen() { tmux capture-pane -t $S -p; }
 wait_for() {  # wait_for TEXT [seconds]
@@ -46,8 +48,8 @@ start 80 24; wait_for "┌ Prompts"
 tmux send-keys -t $S Enter ' and a cat' Enter; wait_for "A  a red circle and a cat"
 tmux send-keys -t $S C-c; wait_for "EXIT=0"; wait_for "icanon"
 
-# 4. SIGTERM and a crash (SIGSEGV) restore the terminal.
-for sig in TERM SEGV; do
+# 4. SIGTERM, SIGHUP, SIGINT and a crash (SIGSEGV) restore the terminal.
+for sig in TERM HUP INT SEGV; do
     start 80 24; wait_for "┌ Prompts"
     kill -s $sig "$(pid)"
     wait_for "EXIT="; wait_for "icanon"

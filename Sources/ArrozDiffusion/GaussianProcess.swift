@@ -28,8 +28,8 @@ extension GaussianProcess {
 
     /// Noises clean rows: x_t = a(t)·x₀ + b(t)·ε.
     ///
-    /// x_t = a(t_n)·x₀ + b(t_n)·ε per row n. `x0` `[N, ...]`, `t` `[N]`, `noise` shaped like `x0`.
-    /// Not differentiable (training inputs carry no gradient).
+    /// Row n uses its own t_n. `x0` `[N, ...]`, `t` `[N]`, `noise` shaped like `x0`. Not differentiable
+    /// (training inputs carry no gradient).
     public func diffuse(_ x0: Tensor, t: Tensor, noise: Tensor) -> Tensor {
         precondition(
             x0.rank >= 1 && t.shape == [x0.shape[0]] && noise.shape == x0.shape,
@@ -78,7 +78,7 @@ extension GaussianProcess {
 
 /// A variance-preserving process, a² + b² = 1.
 ///
-/// A variance-preserving process: a = √ᾱ(t), b = √(1 − ᾱ(t)). DDPM and DDIM run on these.
+/// a = √ᾱ(t), b = √(1 − ᾱ(t)). DDPM and DDIM run on these.
 public protocol VariancePreservingProcess: GaussianProcess {
     /// ᾱ(t), the cumulative signal fraction.
     func alphaBar(at t: Float) -> Double

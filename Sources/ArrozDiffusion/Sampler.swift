@@ -33,8 +33,8 @@ public struct SampleResult {
 
 /// A sampler: walks a grid from noise to data with a guided denoiser.
 ///
-/// A solver over a noise process. `x` is the starting point in the process's space at `grid[0]` (for
-/// variance-preserving processes, N(0, I) noise), `[N, ...]`.
+/// `x` is the starting point `[N, ...]` in the process's space at `grid[0]` (N(0, I) noise for the
+/// variance-preserving processes and the Keras seed, uniform random tokens for Paella).
 public protocol Sampler {
     /// The times the run visits: evaluations at `grid[0..<grid.count−1]`, ending at `grid.last`.
     var grid: [Float] { get }

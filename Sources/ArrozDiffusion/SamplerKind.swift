@@ -133,7 +133,11 @@ public enum SamplerError: Error, CustomStringConvertible, Equatable {
 }
 
 /// Builds the sampler `settings` describe for `process`, or throws a `SamplerError` naming the fix.
-public func makeSampler(_ settings: SamplerSettings, process: any GaussianProcess) throws -> any Sampler {
+///
+/// `grid` overrides the process's grid for `settings.steps` (image-to-image passes the tail of one).
+public func makeSampler(
+    _ settings: SamplerSettings, process: any GaussianProcess, grid: [Float]? = nil
+) throws -> any Sampler {
     let (kind, steps) = (settings.kind, settings.steps)
     let unsupported = SamplerError.unsupported(
         kind: kind, process: String(describing: type(of: process)),
@@ -143,18 +147,19 @@ public func makeSampler(_ settings: SamplerSettings, process: any GaussianProces
     if let table = process as? DiscreteSchedule, steps > table.count {
         throw SamplerError.tooManySteps(kind: kind, steps: steps, maximum: table.count)
     }
+    let g = grid ?? process.timeGrid(steps: steps)
     switch kind {
     case .ddpm, .ddim:
         guard let vp = process as? any VariancePreservingProcess else { throw unsupported }
-        if kind == .ddpm { return DDPMSampler(process: vp, steps: steps) }
-        return DDIMSampler(process: vp, steps: steps, eta: settings.eta ?? 0)
-    case .euler: return EulerSampler(process: process, steps: steps)
-    case .eulerAncestral: return EulerAncestralSampler(process: process, steps: steps, eta: settings.eta ?? 1)
-    case .dpmpp2m: return DPMPP2MSampler(process: process, steps: steps)
-    case .heun: return HeunSampler(process: process, steps: steps)
+        if kind == .ddpm { return DDPMSampler(process: vp, grid: g) }
+        return DDIMSampler(process: vp, grid: g, eta: settings.eta ?? 0)
+    case .euler: return EulerSampler(process: process, grid: g)
+    case .eulerAncestral: return EulerAncestralSampler(process: process, grid: g, eta: settings.eta ?? 1)
+    case .dpmpp2m: return DPMPP2MSampler(process: process, grid: g)
+    case .heun: return HeunSampler(process: process, grid: g)
     case .keras:
         guard let keras = process as? KerasProcess else { throw unsupported }
-        return KerasSampler(process: keras, steps: steps, thresholdPercentile: settings.thresholdPercentile)
+        return KerasSampler(process: keras, grid: g, thresholdPercentile: settings.thresholdPercentile)
     case .paella: throw unsupported
     }
 }

@@ -9,11 +9,12 @@
 public func embedding(indices: Tensor, weight: Tensor) -> Tensor {
     precondition(weight.rank == 2, "embedding: weight \(weight.shape) must be [V, D]")
     let (v, d) = (weight.shape[0], weight.shape[1])
-    let ids = indices.scalars.map { Int($0) }
-    for (i, id) in ids.enumerated() {
+    let ids = indices.scalars.enumerated().map { i, x -> Int in
+        // checked as floats first: Int(x) would trap on NaN or ±∞ without naming the op
         precondition(
-            id >= 0 && id < v && Float(id) == indices.data[i],
-            "embedding: index \(indices.data[i]) at \(i) outside 0..<\(v) (weight \(weight.shape))")
+            x >= 0 && x < Float(v) && x == x.rounded(),
+            "embedding: index \(x) at \(i) is not a row of weight \(weight.shape)")
+        return Int(x)
     }
     let s = Storage(uninitializedCount: ids.count * d)
     let w = weight.storage.pointer, o = s.pointer

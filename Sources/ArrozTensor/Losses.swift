@@ -66,9 +66,9 @@ public func crossEntropy(
     let lines = outer * inner
     // class per line, −1 where ignored (copied: targets is not an input and may be freed before backward)
     let classes = targets.scalars.enumerated().map { i, v -> Int in
-        if let ig = ignoreIndex, Int(v) == ig { return -1 }
+        if let ig = ignoreIndex, v == Float(ig) { return -1 }
         precondition(
-            v >= 0 && Int(v) < k && v == v.rounded(),
+            v >= 0 && v < Float(k) && v == v.rounded(),
             "crossEntropy: target \(v) at \(i) is not a class index in 0..<\(k) (logits \(logits.shape))")
         return Int(v)
     }

@@ -8,7 +8,7 @@ import Foundation
 // MARK: - scaledDotProductAttention
 // Per batch entry i (all leading axes folded), q [L, d], k [S, d], v [S, dv]:
 //   Z = scale · q·kᵀ + mask          (−∞ where maskedOut ≠ 0, or where s > l with isCausal)
-//   P = softmax_rows(Z)              P̃ = P ⊙ keep / (1−p)     (keep ~ Bernoulli(1−p); P̃ = P without dropout)
+//   P = softmax_rows(Z)              P̃ = P ⊙ keep / (1−p)     (keep ~ Bernoulli(1−p); no dropout: P̃ = P)
 //   O = P̃·v
 // Backward:
 //   dv = P̃ᵀ·dO        dP̃ = dO·vᵀ        dP = dP̃ ⊙ keep / (1−p)
@@ -20,8 +20,9 @@ import Foundation
 ///
 /// - Parameters:
 ///   - mask: additive float mask, broadcastable to `[..., L, S]` (may require grad, e.g. a learned bias).
-///   - maskedOut: boolean mask as 0/1 floats, broadcastable to `[..., L, S]`; nonzero = this key is masked out
-///     (nn.MultiheadAttention's bool convention; for `F.scaled_dot_product_attention`'s bool mask pass `1 − m`).
+///   - maskedOut: boolean mask as 0/1 floats, broadcastable to `[..., L, S]`; nonzero = key masked out
+///     (nn.MultiheadAttention's bool convention; for `F.scaled_dot_product_attention`'s bool mask m,
+///     pass `1 − m`).
 ///   - isCausal: query l may only see keys s ≤ l.
 ///   - scale: defaults to 1/√d.
 ///   - dropout: probability of zeroing an attention probability (the rest scale by 1/(1−p)).
@@ -31,10 +32,12 @@ public func scaledDotProductAttention(
 ) -> Tensor {
     precondition(p >= 0 && p < 1, "scaledDotProductAttention: dropout \(p) outside [0, 1)")
     guard p > 0 else {
-        return scaledDotProductAttention(q, k, v, mask: mask, maskedOut: maskedOut, isCausal: isCausal,
-                                         scale: scale)
+        return scaledDotProductAttention(
+            q, k, v, mask: mask, maskedOut: maskedOut, isCausal: isCausal,
+            scale: scale)
     }
-    precondition(q.rank >= 2 && k.rank >= 2, "scaledDotProductAttention: q \(q.shape), k \(k.shape) need rank ≥ 2")
+    precondition(
+        q.rank >= 2 && k.rank >= 2, "scaledDotProductAttention: q \(q.shape), k \(k.shape) need rank ≥ 2")
     let L = q.shape[q.rank - 2], S = k.shape[k.rank - 2]
     let n = Shape.count(Array(q.shape.dropLast(2))) * L * S
     let keep = Storage(uninitializedCount: n)
@@ -86,11 +89,13 @@ private func attention(
     keep: Storage?
 ) -> Tensor {
     let op = "scaledDotProductAttention"
-    precondition(q.rank >= 2 && k.rank == q.rank && v.rank == q.rank,
-                 "\(op): q \(q.shape), k \(k.shape), v \(v.shape) must share rank ≥ 2")
+    precondition(
+        q.rank >= 2 && k.rank == q.rank && v.rank == q.rank,
+        "\(op): q \(q.shape), k \(k.shape), v \(v.shape) must share rank ≥ 2")
     let batch = Array(q.shape.dropLast(2))
-    precondition(Array(k.shape.dropLast(2)) == batch && Array(v.shape.dropLast(2)) == batch,
-                 "\(op): batch axes differ, q \(q.shape), k \(k.shape), v \(v.shape)")
+    precondition(
+        Array(k.shape.dropLast(2)) == batch && Array(v.shape.dropLast(2)) == batch,
+        "\(op): batch axes differ, q \(q.shape), k \(k.shape), v \(v.shape)")
     let L = q.shape[q.rank - 2], d = q.shape[q.rank - 1]
     let S = k.shape[k.rank - 2], dv = v.shape[v.rank - 1]
     precondition(k.shape[k.rank - 1] == d, "\(op): q \(q.shape) and k \(k.shape) differ in head width")
@@ -105,8 +110,9 @@ private func attention(
     let probs = Storage(uninitializedCount: B * L * S)
     let pP = probs.pointer
     for i in 0..<B {
-        sgemm(transB: true, m: L, n: S, k: d, alpha: alpha, a: pq + i * L * d, b: pk + i * S * d,
-              c: pP + i * L * S)
+        sgemm(
+            transB: true, m: L, n: S, k: d, alpha: alpha, a: pq + i * L * d, b: pk + i * S * d,
+            c: pP + i * L * S)
     }
     parallelFor(B * L, grain: max(1, 2048 / max(S, 1))) { rows in
         for row in rows {
@@ -144,14 +150,16 @@ private func attention(
     }
 
     let inputs = [q, k, v] + [mask].compactMap { $0 }
-    return Tensor.result("scaledDotProductAttention", shape: batch + [L, dv], storage: out, inputs: inputs) { g in
+    return Tensor.result("scaledDotProductAttention", shape: batch + [L, dv], storage: out, inputs: inputs) {
+        g in
         let pg = g.storage.pointer
         let pP = probs.pointer, pPd = dropped.pointer  // captures the cached probabilities
         // dv = P̃ᵀ·dO
         v.accumulateGrad { dst in
             for i in 0..<B {
-                sgemm(transA: true, m: S, n: dv, k: L, a: pPd + i * L * S, b: pg + i * L * dv, beta: 1,
-                      c: dst.baseAddress! + i * S * dv)
+                sgemm(
+                    transA: true, m: S, n: dv, k: L, a: pPd + i * L * S, b: pg + i * L * dv, beta: 1,
+                    c: dst.baseAddress! + i * S * dv)
             }
         }
         guard q.requiresGrad || k.requiresGrad || (mask?.requiresGrad ?? false) else { return }
@@ -176,14 +184,16 @@ private func attention(
         }
         q.accumulateGrad { dst in
             for i in 0..<B {
-                sgemm(m: L, n: d, k: S, alpha: alpha, a: pdZ + i * L * S, b: pk + i * S * d, beta: 1,
-                      c: dst.baseAddress! + i * L * d)
+                sgemm(
+                    m: L, n: d, k: S, alpha: alpha, a: pdZ + i * L * S, b: pk + i * S * d, beta: 1,
+                    c: dst.baseAddress! + i * L * d)
             }
         }
         k.accumulateGrad { dst in
             for i in 0..<B {
-                sgemm(transA: true, m: S, n: d, k: L, alpha: alpha, a: pdZ + i * L * S, b: pq + i * L * d,
-                      beta: 1, c: dst.baseAddress! + i * S * d)
+                sgemm(
+                    transA: true, m: S, n: d, k: L, alpha: alpha, a: pdZ + i * L * S, b: pq + i * L * d,
+                    beta: 1, c: dst.baseAddress! + i * S * d)
             }
         }
         if let mask, let add {

@@ -1,4 +1,4 @@
-// BatchNorm over [N, C, *]: a fused forward/backward pair with running-statistics updates in PyTorch's convention.
+// BatchNorm over [N, C, *]: fused forward/backward with running-statistics updates as PyTorch does them.
 //
 // Matches PyTorch `F.batch_norm(x, running_mean, running_var, weight, bias, training, momentum, eps)`.
 
@@ -19,7 +19,7 @@
 /// Batch normalisation of `x` `[N, C, ...]` with per-channel statistics.
 ///
 /// - Parameters:
-///   - runningMean, runningVar: `[C]` buffers, updated in place when `training` (never recorded for autograd);
+///   - runningMean, runningVar: `[C]` buffers, updated in place when `training` (not recorded for grad);
 ///     pass nil for `track_running_stats=False` (batch statistics are then used in eval too).
 ///   - weight, bias: optional affine `[C]`.
 ///   - momentum: PyTorch's convention (new = (1−momentum)·old + momentum·batch).
@@ -32,12 +32,16 @@ public func batchNorm2d(
     let N = x.shape[0], C = x.shape[1]
     let S = N * C == 0 ? 0 : x.count / (N * C)
     let M = N * S
-    for (t, name) in [(runningMean, "running_mean"), (runningVar, "running_var"), (weight, "weight"), (bias, "bias")] {
+    for (t, name) in [
+        (runningMean, "running_mean"), (runningVar, "running_var"), (weight, "weight"), (bias, "bias"),
+    ] {
         if let t { precondition(t.count == C, "\(op): \(name) \(t.shape) for x \(x.shape)") }
     }
-    precondition((runningMean == nil) == (runningVar == nil), "\(op): pass both running statistics or neither")
+    precondition(
+        (runningMean == nil) == (runningVar == nil), "\(op): pass both running statistics or neither")
     let batchStats = training || runningMean == nil
-    precondition(!batchStats || M > 1, "\(op): batch statistics need more than 1 value per channel, x \(x.shape)")
+    precondition(
+        !batchStats || M > 1, "\(op): batch statistics need more than 1 value per channel, x \(x.shape)")
     let out = Storage(uninitializedCount: x.count)
     let mean = Storage(uninitializedCount: C), rstd = Storage(uninitializedCount: C)
     let px = x.storage.pointer, py = out.pointer

@@ -23,8 +23,9 @@ public func grn(_ x: Tensor, gamma: Tensor, beta: Tensor, channelsLast: Bool = f
     precondition(x.rank >= 3, "\(op): x must be [N, C, H, W] or [N, H, W, C], got \(x.shape)")
     let N = x.shape[0], C = channelsLast ? x.shape[x.rank - 1] : x.shape[1]
     let P = N * C == 0 ? 0 : x.count / (N * C)
-    precondition(gamma.count == C && beta.count == C,
-                 "\(op): gamma \(gamma.shape), beta \(beta.shape) for \(C) channels of x \(x.shape)")
+    precondition(
+        gamma.count == C && beta.count == C,
+        "\(op): gamma \(gamma.shape), beta \(beta.shape) for \(C) channels of x \(x.shape)")
     // Element (n, c, p) sits at n·C·P + c·cs + p·ps.
     let cs = channelsLast ? 1 : P, ps = channelsLast ? C : 1
     let px = x.storage.pointer, pgam = gamma.storage.pointer, pbet = beta.storage.pointer
@@ -35,7 +36,11 @@ public func grn(_ x: Tensor, gamma: Tensor, beta: Tensor, channelsLast: Bool = f
     parallelFor(N) { images in
         for n in images {
             let xn = px + n * C * P, G = pG + n * C, Nx = pN + n * C
-            sumOverPixels(C, P, cs, ps, into: G) { i in xn[i] * xn[i] }
+            if channelsLast {
+                sumOverPixels(C, P, cs, ps, into: G) { i in xn[i] * xn[i] }
+            } else {
+                for c in 0..<C { G[c] = rowSumSquaredDeviation(xn + c * P, P, mean: 0) }
+            }
             var mean: Float = 0
             for c in 0..<C {
                 G[c] = G[c].squareRoot()
@@ -56,8 +61,14 @@ public func grn(_ x: Tensor, gamma: Tensor, beta: Tensor, channelsLast: Bool = f
         parallelFor(N) { images in
             for n in images {
                 let xn = px + n * C * P, gn = pg + n * C * P
-                sumOverPixels(C, P, cs, ps, into: sdy + n * C) { i in gn[i] }
-                sumOverPixels(C, P, cs, ps, into: sdyx + n * C) { i in gn[i] * xn[i] }
+                if channelsLast {
+                    sumOverPixels(C, P, cs, ps, into: sdy + n * C) { i in gn[i] }
+                    sumOverPixels(C, P, cs, ps, into: sdyx + n * C) { i in gn[i] * xn[i] }
+                } else {
+                    for c in 0..<C {
+                        (sdy[n * C + c], sdyx[n * C + c]) = rowGradSums(gn + c * P, xn + c * P, P, mean: 0)
+                    }
+                }
             }
         }
         beta.accumulateGrad { dst in
@@ -94,22 +105,15 @@ public func grn(_ x: Tensor, gamma: Tensor, beta: Tensor, channelsLast: Bool = f
     }
 }
 
-/// `out[c] = Σ_p f(offset(c, p))` for one image, walking memory in order for either layout.
+/// `out[c] = Σ_p f(p·C + c)` for one channels-last image, pixel-outer so the inner loop is contiguous.
+/// (NCHW rows use the 16-lane row reductions instead.)
 @inline(__always)
 private func sumOverPixels(
     _ C: Int, _ P: Int, _ cs: Int, _ ps: Int, into out: UnsafeMutablePointer<Float>, _ f: (Int) -> Float
 ) {
-    if cs == 1 {  // channels last: pixel-outer, channel-inner
-        out.update(repeating: 0, count: C)
-        for p in 0..<P {
-            for c in 0..<C { out[c] += f(p * ps + c) }
-        }
-    } else {
-        for c in 0..<C {
-            var s: Float = 0
-            for p in 0..<P { s += f(c * cs + p) }
-            out[c] = s
-        }
+    out.update(repeating: 0, count: C)
+    for p in 0..<P {
+        for c in 0..<C { out[c] += f(p * ps + c * cs) }
     }
 }
 

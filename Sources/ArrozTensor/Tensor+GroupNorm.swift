@@ -3,7 +3,7 @@
 // Matches PyTorch `F.group_norm(x, groups, weight, bias, eps)`: biased variance, per-channel affine.
 
 // MARK: - groupNorm
-// Each (n, g) owns the contiguous block x[n, g·C/G ..< (g+1)·C/G, *] of M = (C/G)·S values (S = spatial size):
+// Each (n, g) owns the contiguous block x[n, g·C/G ..< (g+1)·C/G, *] of M = (C/G)·S values (S spatial):
 //   μ = Σx/M     σ² = Σ(x−μ)²/M     rstd = 1/√(σ²+ε)
 //   x̂ = (x−μ)·rstd     y = x̂·w[c] + b[c]
 // Backward, with ĝ = dy·w[c], means over the block:
@@ -19,7 +19,8 @@ public func groupNorm(
 ) -> Tensor {
     precondition(x.rank >= 2, "groupNorm: x must be [N, C, ...], got \(x.shape)")
     let N = x.shape[0], C = x.shape[1]
-    precondition(G > 0 && C % G == 0, "groupNorm: \(C) channels of x \(x.shape) do not split into \(G) groups")
+    precondition(
+        G > 0 && C % G == 0, "groupNorm: \(C) channels of x \(x.shape) do not split into \(G) groups")
     if let weight { precondition(weight.count == C, "groupNorm: weight \(weight.shape) for x \(x.shape)") }
     if let bias { precondition(bias.count == C, "groupNorm: bias \(bias.shape) for x \(x.shape)") }
     let S = N * C == 0 ? 0 : x.count / (N * C)

@@ -1,4 +1,4 @@
-// LayerNorm over the last axis: a fused forward/backward pair that caches mean and 1/std per row (llm.c's shape).
+// LayerNorm over the last axis: fused forward/backward, caching mean and 1/std per row (llm.c's shape).
 //
 // Matches PyTorch `F.layer_norm(x, (D,), weight, bias, eps)`: biased variance, eps inside the square root.
 
@@ -99,7 +99,8 @@ public func layerNorm(_ x: Tensor, weight: Tensor? = nil, bias: Tensor? = nil, e
 ///
 /// Matches Arroz-Con-Cosas / Paella `LayerNorm2d` (`x.permute(0,2,3,1)` → `nn.LayerNorm(C)` → permute back),
 /// done in place of the two permutes.
-public func layerNorm2d(_ x: Tensor, weight: Tensor? = nil, bias: Tensor? = nil, eps: Float = 1e-5) -> Tensor {
+public func layerNorm2d(_ x: Tensor, weight: Tensor? = nil, bias: Tensor? = nil, eps: Float = 1e-5) -> Tensor
+{
     precondition(x.rank >= 2, "layerNorm2d: x must be [N, C, ...], got \(x.shape)")
     let N = x.shape[0], C = x.shape[1]
     let P = C == 0 || N == 0 ? 0 : x.count / (N * C)
@@ -142,60 +143,61 @@ public func layerNorm2d(_ x: Tensor, weight: Tensor? = nil, bias: Tensor? = nil,
     return Tensor.result("layerNorm2d", shape: x.shape, storage: out, inputs: inputs) { g in
         let pg = g.storage.pointer
         let pm = mean.pointer, pr = rstd.pointer  // captures the cached statistics
-        x.accumulateGrad { dst in
-            let pdx = dst.baseAddress!
-            parallelFor(N * blocks) { range in
+        // One pass per (image, pixel block): per-pixel means for dx, and per-channel partial sums of dy·x̂
+        // and dy for dw and db (summed over blocks afterwards, so no two threads write the same element).
+        let items = N * blocks
+        let needParams = weight?.requiresGrad == true || bias?.requiresGrad == true
+        let partials = Storage(count: needParams ? 2 * items * C : 0)
+        let pdw = partials.pointer, pdb = partials.pointer + items * C
+        func pass(_ pdx: UnsafeMutablePointer<Float>?) {
+            parallelFor(items) { range in
                 var a = [Float](repeating: 0, count: 256), b = [Float](repeating: 0, count: 256)
+                var gx = [Float](repeating: 0, count: 256)
                 for item in range {
-                    let n = item / blocks, p0 = (item % blocks) * 256, p1 = min(P, p0 + 256)
-                    let xn = px + n * C * P, gn = pg + n * C * P, dxn = pdx + n * C * P
-                    let m = pm + n * P, rs = pr + n * P
-                    for i in 0..<(p1 - p0) { a[i] = 0; b[i] = 0 }
+                    let n = item / blocks, p0 = (item % blocks) * 256, p1 = min(P, p0 + 256), len = p1 - p0
+                    let xn = px + n * C * P + p0, gn = pg + n * C * P + p0
+                    let m = pm + n * P + p0, rs = pr + n * P + p0
+                    for i in 0..<len { a[i] = 0; b[i] = 0 }
                     for c in 0..<C {
                         let xc = xn + c * P, gc = gn + c * P
                         let w = pw?[c] ?? 1
-                        for p in p0..<p1 {
-                            let gh = gc[p] * w
-                            a[p - p0] += gh
-                            b[p - p0] += gh * (xc[p] - m[p]) * rs[p]
+                        // gx = dy·x̂; a += ĝ, b += ĝ·x̂ (ĝ = dy·w), all elementwise over the block
+                        for i in 0..<len {
+                            let t = gc[i] * (xc[i] - m[i]) * rs[i]
+                            gx[i] = t
+                            a[i] += gc[i] * w
+                            b[i] += t * w
+                        }
+                        if needParams {
+                            pdw[item * C + c] = gx.withUnsafeBufferPointer { rowSum($0.baseAddress!, len) }
+                            pdb[item * C + c] = rowSum(gc, len)
                         }
                     }
-                    for i in 0..<(p1 - p0) { a[i] /= Float(C); b[i] /= Float(C) }
+                    guard let pdx else { continue }
+                    for i in 0..<len { a[i] /= Float(C); b[i] /= Float(C) }
+                    let dxn = pdx + n * C * P + p0
                     for c in 0..<C {
                         let xc = xn + c * P, gc = gn + c * P, dxc = dxn + c * P
                         let w = pw?[c] ?? 1
-                        for p in p0..<p1 {
-                            let xh = (xc[p] - m[p]) * rs[p]
-                            dxc[p] += rs[p] * (gc[p] * w - a[p - p0] - xh * b[p - p0])
+                        for i in 0..<len {
+                            let xh = (xc[i] - m[i]) * rs[i]
+                            dxc[i] += rs[i] * (gc[i] * w - a[i] - xh * b[i])
                         }
                     }
                 }
             }
         }
+        if x.requiresGrad {
+            x.accumulateGrad { pass($0.baseAddress!) }
+        } else if needParams {
+            pass(nil)
+        }
         weight?.accumulateGrad { dst in
-            parallelFor(C) { chans in
-                for c in chans {
-                    var s: Float = 0
-                    for n in 0..<N {
-                        let xc = px + (n * C + c) * P, gc = pg + (n * C + c) * P
-                        let m = pm + n * P, rs = pr + n * P
-                        for p in 0..<P { s += gc[p] * (xc[p] - m[p]) * rs[p] }
-                    }
-                    dst[c] += s
-                }
-            }
+            for item in 0..<items { for c in 0..<C { dst[c] += pdw[item * C + c] } }
         }
         bias?.accumulateGrad { dst in
-            parallelFor(C) { chans in
-                for c in chans {
-                    var s: Float = 0
-                    for n in 0..<N {
-                        let gc = pg + (n * C + c) * P
-                        for p in 0..<P { s += gc[p] }
-                    }
-                    dst[c] += s
-                }
-            }
+            for item in 0..<items { for c in 0..<C { dst[c] += pdb[item * C + c] } }
         }
+        withExtendedLifetime(partials) {}
     }
 }

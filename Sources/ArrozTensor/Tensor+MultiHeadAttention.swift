@@ -1,5 +1,5 @@
-// Multi-head attention with PyTorch `nn.MultiheadAttention` semantics (batch_first=True): packed in-projection,
-// head split, scaled dot-product attention, head merge, output projection.
+// Multi-head attention with PyTorch `nn.MultiheadAttention` semantics (batch_first=True): packed
+// in-projection, head split, scaled dot-product attention, head merge, output projection.
 
 // MARK: - multiHeadAttention
 // With E = embed width, H heads of width h = E/H, W_q = in_proj_weight[0..<E] (likewise W_k, W_v):
@@ -9,8 +9,8 @@
 //   out = concat_h(o_h)·W_oᵀ + b_o                                            [N, L, E]
 // Backward comes from the parts: the in-projection rows op below, permutes, attention, linear.
 
-/// PyTorch `nn.MultiheadAttention.forward(query, key, value, key_padding_mask, need_weights=False, attn_mask)`
-/// with `batch_first=True`, returning only the attention output.
+/// PyTorch `nn.MultiheadAttention.forward(query, key, value, key_padding_mask, need_weights=False,
+/// attn_mask)` with `batch_first=True`, returning only the attention output.
 ///
 /// - Parameters:
 ///   - query: `[N, L, E]`; key, value: `[N, S, E]` (S may differ from L: cross-attention).
@@ -28,14 +28,18 @@ public func multiHeadAttention(
 ) -> Tensor {
     let op = "multiHeadAttention"
     let (N, L, E) = query.shape3
-    precondition(key.rank == 3 && key.shape[0] == N && key.shape[2] == E,
-                 "\(op): key \(key.shape) for query \(query.shape)")
+    precondition(
+        key.rank == 3 && key.shape[0] == N && key.shape[2] == E,
+        "\(op): key \(key.shape) for query \(query.shape)")
     let S = key.shape[1]
     precondition(value.shape == key.shape, "\(op): value \(value.shape) differs from key \(key.shape)")
     precondition(H > 0 && E % H == 0, "\(op): embed width \(E) does not split into \(H) heads")
-    precondition(inProjWeight.shape == [3 * E, E], "\(op): in_proj_weight \(inProjWeight.shape), want [\(3 * E), \(E)]")
+    precondition(
+        inProjWeight.shape == [3 * E, E], "\(op): in_proj_weight \(inProjWeight.shape), want [\(3 * E), \(E)]"
+    )
     if let inProjBias { precondition(inProjBias.count == 3 * E, "\(op): in_proj_bias \(inProjBias.shape)") }
-    precondition(outProjWeight.shape == [E, E], "\(op): out_proj.weight \(outProjWeight.shape), want [\(E), \(E)]")
+    precondition(
+        outProjWeight.shape == [E, E], "\(op): out_proj.weight \(outProjWeight.shape), want [\(E), \(E)]")
     let h = E / H
 
     // [N, T, E] → [N, H, T, h]
@@ -44,10 +48,12 @@ public func multiHeadAttention(
     let k = heads(inProjectionRows(key, inProjWeight, inProjBias, from: E, count: E), S)
     let v = heads(inProjectionRows(value, inProjWeight, inProjBias, from: 2 * E, count: E), S)
 
-    // Masks as [N|1, H|1, L, S]: float masks add; bool attn_mask becomes −∞ where set (as PyTorch merges them).
+    // Masks as [N|1, H|1, L, S]: float masks add; bool attn_mask becomes −∞ where set (as PyTorch does).
     func asHeads(_ m: Tensor, _ what: String) -> Tensor {
         if m.shape == [L, S] { return m.reshaped([1, 1, L, S]) }
-        precondition(m.shape == [N * H, L, S], "\(op): \(what) \(m.shape), want [\(L), \(S)] or [\(N * H), \(L), \(S)]")
+        precondition(
+            m.shape == [N * H, L, S], "\(op): \(what) \(m.shape), want [\(L), \(S)] or [\(N * H), \(L), \(S)]"
+        )
         return m.reshaped([N, H, L, S])
     }
     var additive = attnMask.map { asHeads($0, "attn_mask") }
@@ -72,9 +78,12 @@ public func multiHeadAttention(
 
 /// `linear` with a contiguous block of `count` rows of `weight` (and `bias`) starting at row `from`, so the
 /// packed `in_proj_weight` trains as one tensor without slice copies.
-private func inProjectionRows(_ x: Tensor, _ weight: Tensor, _ bias: Tensor?, from r0: Int, count R: Int) -> Tensor {
+private func inProjectionRows(_ x: Tensor, _ weight: Tensor, _ bias: Tensor?, from r0: Int, count R: Int)
+    -> Tensor
+{
     let inF = weight.shape[1]
-    precondition(x.shape.last == inF, "multiHeadAttention: input \(x.shape) vs in_proj_weight \(weight.shape)")
+    precondition(
+        x.shape.last == inF, "multiHeadAttention: input \(x.shape) vs in_proj_weight \(weight.shape)")
     let rows = x.count / max(inF, 1)
     let pw = weight.storage.pointer + r0 * inF
     let pb = bias.map { $0.storage.pointer + r0 }
@@ -82,16 +91,20 @@ private func inProjectionRows(_ x: Tensor, _ weight: Tensor, _ bias: Tensor?, fr
     if let pb {
         for r in 0..<rows { (s.pointer + r * R).update(from: pb, count: R) }
     }
-    sgemm(transB: true, m: rows, n: R, k: inF, a: x.storage.pointer, b: pw, beta: pb == nil ? 0 : 1, c: s.pointer)
+    sgemm(
+        transB: true, m: rows, n: R, k: inF, a: x.storage.pointer, b: pw, beta: pb == nil ? 0 : 1,
+        c: s.pointer)
     let inputs = [x, weight] + [bias].compactMap { $0 }
-    return Tensor.result("inProjection", shape: Array(x.shape.dropLast()) + [R], storage: s, inputs: inputs) { g in
+    return Tensor.result("inProjection", shape: Array(x.shape.dropLast()) + [R], storage: s, inputs: inputs) {
+        g in
         let pg = g.storage.pointer
         x.accumulateGrad { dst in
             sgemm(m: rows, n: inF, k: R, a: pg, b: pw, beta: 1, c: dst.baseAddress!)
         }
         weight.accumulateGrad { dst in
-            sgemm(transA: true, m: R, n: inF, k: rows, a: pg, b: x.storage.pointer, beta: 1,
-                  c: dst.baseAddress! + r0 * inF)
+            sgemm(
+                transA: true, m: R, n: inF, k: rows, a: pg, b: x.storage.pointer, beta: 1,
+                c: dst.baseAddress! + r0 * inF)
         }
         bias?.accumulateGrad { dst in
             for r in 0..<rows {

@@ -28,11 +28,14 @@ public final class CachedPromptEncoder: PromptEncoder, @unchecked Sendable {
         for p in prompts where rows[p] == nil && !missing.contains(p) { missing.append(p) }
         if !missing.isEmpty {
             let fresh = try base.encode(missing).pooled  // [M, D]
-            precondition(fresh.shape == [missing.count, dimension],
+            precondition(
+                fresh.shape == [missing.count, dimension],
                 "CachedPromptEncoder: \(base.name) returned \(fresh.shape) for \(missing.count) prompts")
             if rows.count + missing.count > capacity { rows.removeAll(keepingCapacity: true) }
             let all = fresh.scalars
-            for (i, p) in missing.enumerated() { rows[p] = Array(all[(i * dimension)..<((i + 1) * dimension)]) }
+            for (i, p) in missing.enumerated() {
+                rows[p] = Array(all[(i * dimension)..<((i + 1) * dimension)])
+            }
             computedCount += missing.count
         }
         var flat: [Float] = []

@@ -48,20 +48,29 @@ public enum PromptSource: Equatable, Sendable {
             let file = try WeightFile(path)
             let preferred = ["embedding", "pooled", "embeddings"].compactMap { file.tensors[$0] }.first
             guard let t = preferred ?? (file.tensors.count == 1 ? file.tensors.values.first : nil) else {
-                throw TextError.badEmbeddingFile(path: path, reason: "it holds \(file.tensors.count) tensors "
-                    + "(\(file.tensors.keys.sorted().joined(separator: ", "))); name the vector `embedding`")
+                throw TextError.badEmbeddingFile(
+                    path: path,
+                    reason: "it holds \(file.tensors.count) tensors ("
+                        + file.tensors.keys.sorted().joined(separator: ", ")
+                        + "); name the vector `embedding`"
+                )
             }
             guard t.rank == 1 || t.rank == 2 else {
-                throw TextError.badEmbeddingFile(path: path, reason: "tensor shape \(t.shape); need [D] or [N, D]")
+                throw TextError.badEmbeddingFile(
+                    path: path, reason: "tensor shape \(t.shape); need [D] or [N, D]")
             }
             rows = t.reshaped(t.rank == 1 ? [1, t.shape[0]] : t.shape)
         } else {
             rows = try NpyFile.read(path)
         }
-        guard rows.shape[0] > 0 else { throw TextError.badEmbeddingFile(path: path, reason: "it has no rows") }
+        guard rows.shape[0] > 0 else {
+            throw TextError.badEmbeddingFile(path: path, reason: "it has no rows")
+        }
         if let dimension, rows.shape[1] != dimension {
-            throw TextError.badEmbeddingFile(path: path, reason: "vectors are \(rows.shape[1]) wide; the encoder's "
-                + "embeddings are \(dimension) wide")
+            throw TextError.badEmbeddingFile(
+                path: path,
+                reason: "vectors are \(rows.shape[1]) wide; the encoder's "
+                    + "embeddings are \(dimension) wide")
         }
         guard rows.data.allSatisfy({ $0.isFinite }) else {
             throw TextError.badEmbeddingFile(path: path, reason: "it contains NaN or infinite values")

@@ -37,7 +37,9 @@ public enum TextError: Error, CustomStringConvertible, Equatable {
         case let .badEmbeddingFile(path, reason):
             return "cannot use \(path) as an embedding: \(reason)"
         case let .unknownEncoder(spec):
-            return "unknown encoder \"\(spec)\"; use minilm or clip:DIR (a folder with config.json and model.safetensors)"
+            return
+                "unknown encoder \"\(spec)\"; use minilm or clip:DIR "
+                + "(a folder with config.json and model.safetensors)"
         case let .badPrompt(prompt, reason):
             let shown = prompt.count > 40 ? String(prompt.prefix(40)) + "…" : prompt
             return "cannot encode prompt \"\(shown)\": \(reason)"

@@ -110,6 +110,7 @@ public final class DiffusionEngine: StudioEngine {
         let total = session.config.steps
         var pendingSamples: (RGBImage, Int)?
         var note: String?
+        var saved = false
         try session.run(
             directive: {
                 switch control.betweenSteps() {
@@ -121,15 +122,22 @@ public final class DiffusionEngine: StudioEngine {
             onEvent: { event in
                 switch event {
                 case .sample(let img, _, let step): pendingSamples = (img, step)
-                case .checkpoint(_, let step): note = "checkpoint saved at step \(step)"
+                case .checkpoint(_, let step):
+                    note = "checkpoint saved at step \(step)"
+                    saved = true
+                    // The studio may sample this run while it trains: list it, and reload its weights next time.
+                    refresh()
+                    loaded["\(request.runName) · ema"] = nil
                 case .step(let s, let rate):
                     onProgress(TrainingProgress(
                         runName: request.runName, step: s.step, totalSteps: total, loss: s.loss,
                         learningRate: s.lr, gradNorm: s.gradNorm, itemsPerSecond: rate,
                         etaSeconds: rate > 0 ? Double(total - s.step) / rate : nil,
-                        samples: pendingSamples?.0, samplesStep: pendingSamples?.1, message: note))
+                        samples: pendingSamples?.0, samplesStep: pendingSamples?.1, message: note,
+                        checkpointSaved: saved))
                     pendingSamples = nil
                     note = nil
+                    saved = false
                 }
             })
         refresh()

@@ -114,6 +114,7 @@ static int map_key(int k) {
     case KEY_BTAB: return CC_KEY_BACKTAB;
     case KEY_RESIZE: return CC_KEY_RESIZE;
     case KEY_F(1): return CC_KEY_F1;
+    case KEY_MOUSE: return CC_KEY_MOUSE;
     default: return CC_KEY_OTHER;
     }
 }
@@ -130,6 +131,30 @@ int cc_read(int timeout_ms, uint32_t *value) {
     }
     *value = (uint32_t)ch;
     return CC_READ_CHAR;
+}
+
+// MARK: - Mouse
+static MEVENT last_mouse;
+
+int cc_enable_mouse(int on) {
+    if (!started) return -1;
+    mmask_t want = on ? (BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED) : 0;
+    mmask_t got = mousemask(want, NULL);
+    mouseinterval(0);
+    return (on && got == 0) ? -1 : 0;
+}
+
+int cc_mouse(int *x, int *y, int *button) {
+    if (getmouse(&last_mouse) != OK) return -1;
+    *x = last_mouse.x;
+    *y = last_mouse.y;
+    if (last_mouse.bstate & BUTTON1_PRESSED) *button = CC_MOUSE_LEFT;
+    else if (last_mouse.bstate & BUTTON4_PRESSED) *button = CC_MOUSE_WHEEL_UP;
+#ifdef BUTTON5_PRESSED
+    else if (last_mouse.bstate & BUTTON5_PRESSED) *button = CC_MOUSE_WHEEL_DOWN;
+#endif
+    else *button = CC_MOUSE_OTHER;
+    return 0;
 }
 
 // MARK: - Raw output and geometry

@@ -105,3 +105,52 @@ import Testing
         expectClose(keras.sample, euler.sample, rtol: 1e-4, atol: 1e-5)
     }
 }
+
+@Suite struct StepReportTests {
+    /// The k-diffusion solvers report x in the process's own space (a(t)·x_k): on a discrete table, where
+    /// Euler is DDIM, every reported step must agree with DDIM's, and so must x̂₀.
+    @Test func eulerReportsProcessSpaceSteps() {
+        let p = DiscreteSchedule(steps: 50)
+        let oracle = GaussianOracle(p, mean: -0.2, std: 0.8, prediction: .x0)
+        var rng = ArrozRandom(seed: 7)
+        let x = Tensor.randn([16, 1], rng: &rng)
+        var euler: [SamplerStep] = [], ddim: [SamplerStep] = []
+        _ = EulerSampler(process: p, steps: 5).sample(oracle.model(), from: x, rng: &rng) {
+            euler.append($0); return true
+        }
+        _ = DDIMSampler(process: p, steps: 5).sample(oracle.model(), from: x, rng: &rng) {
+            ddim.append($0); return true
+        }
+        #expect(euler.count == 5 && ddim.count == 5)
+        for (e, d) in zip(euler, ddim) {
+            #expect(e.t == d.t && e.tNext == d.tNext)
+            expectClose(e.x, d.x, rtol: 1e-4, atol: 1e-5, "x at step \(e.index)")
+            expectClose(e.x0, d.x0, rtol: 1e-4, atol: 1e-5, "x̂₀ at step \(e.index)")
+        }
+    }
+
+    /// Same seed, same bytes, for every sampler the factory builds; the stochastic ones change with the seed.
+    @Test(arguments: SamplerKind.allCases)
+    func determinism(kind: SamplerKind) throws {
+        func run(_ seed: UInt64) throws -> [Float] {
+            var rng = ArrozRandom(seed: seed)
+            if kind == .paella {
+                let tokens = TokenProcess(numLabels: 6)
+                let sampler = try makeSampler(SamplerSettings(kind: kind, steps: 4), tokens: tokens)
+                let net: Denoiser = { x, _, _ in Tensor.zeros([x.shape[0], 6] + x.shape.dropFirst()) }
+                let start = Tensor.randint([2, 4, 4], low: 0, high: 6, rng: &rng)
+                return sampler.sample(GuidedDenoiser(net, prediction: .x0), from: start, rng: &rng)!.sample
+                    .scalars
+            }
+            let process: any GaussianProcess = kind == .keras ? KerasProcess() : Diffuzz()
+            let oracle = GaussianOracle(
+                process, mean: 0.1, std: 0.4, prediction: kind == .keras ? .x0 : .epsilon)
+            let sampler = try makeSampler(
+                SamplerSettings(kind: kind, steps: kind == .keras ? 8 : 6), process: process)
+            let x = Tensor.randn([8, 2], rng: &rng)
+            return sampler.sample(oracle.model(), from: x, rng: &rng)!.sample.scalars
+        }
+        #expect(try run(42) == run(42))
+        #expect(try run(42) != run(43), "different seeds, different start points")
+    }
+}

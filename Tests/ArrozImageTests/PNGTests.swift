@@ -56,6 +56,13 @@ func temporaryPath(_ name: String) -> String {
         #expect(image.pixels == [0, 0, 0, 128, 128, 128, 255, 255, 255])
     }
 
+    @Test func readsTextBeforeAndAfterImageData() throws {
+        // fixtures_image.py: tEXt before IDAT; iTXt (UTF-8) and tEXt (Latin-1 0xE9) after IDAT
+        let path = fixture("python_text.png")
+        #expect(try loadPNGText(path) == ["parameters": "early", "prompt": "café 🍎", "comment": "café"])
+        #expect(try loadPNG(path)[0, 0] == (1, 2, 3))
+    }
+
     @Test func loadsAdam7Interlaced() throws {
         // fixtures_image.py: 5x5, pixel (x, y) = (50x, 50y, 7), interlace method 1
         let image = try loadPNG(fixture("python_adam7.png"))

@@ -31,8 +31,10 @@ private func load(_ layer: Layer, from t: [String: Tensor], prefix: String = "")
         let t = try fixture("multihead_attention")
         var rng = ArrozRandom(seed: 1)
         let mha = MultiheadAttention(8, heads: 2, dropout: 0.1, rng: &rng)
-        #expect(mha.namedParameters().map(\.0) ==
-                ["in_proj_weight", "in_proj_bias", "out_proj.weight", "out_proj.bias"])
+        #expect(
+            mha.namedParameters().map(\.0) == [
+                "in_proj_weight", "in_proj_bias", "out_proj.weight", "out_proj.bias",
+            ])
         load(mha, from: t)
         mha.eval()  // dropout off, as the fixture (need_weights=False in eval-equivalent, dropout 0 default)
         let (q, k, v) = (t["query"]!.detached(), t["key"]!.detached(), t["value"]!.detached())
@@ -65,7 +67,8 @@ private func load(_ layer: Layer, from t: [String: Tensor], prefix: String = "")
         #expect(mha.inProjWeight.scalars.allSatisfy { abs($0) <= (6.0 / 64).squareRoot() })
         #expect(mha.inProjWeight.scalars.contains { abs($0) > 0.25 })
         #expect(mha.outProjWeight.scalars.allSatisfy { abs($0) <= 0.25 })
-        #expect(mha.inProjBias!.scalars.allSatisfy { $0 == 0 } && mha.outProjBias!.scalars.allSatisfy { $0 == 0 })
+        #expect(
+            mha.inProjBias!.scalars.allSatisfy { $0 == 0 } && mha.outProjBias!.scalars.allSatisfy { $0 == 0 })
         let x = Tensor.randn([2, 5, 16], rng: &rng)
         var r1 = ArrozRandom(seed: 9), r2 = ArrozRandom(seed: 9)
         let a = mha(x, x, x, rng: &r1), b = mha(x, x, x, rng: &r2)
@@ -79,8 +82,10 @@ private func load(_ layer: Layer, from t: [String: Tensor], prefix: String = "")
     @Test func batchNorm2dTrainsThenEvaluatesLikeTorch() throws {
         let t = try fixture("batch_norm2d")
         let bn = BatchNorm2d(3)
-        #expect(bn.namedParameters().map(\.0) ==
-                ["weight", "bias", "running_mean", "running_var", "num_batches_tracked"])
+        #expect(
+            bn.namedParameters().map(\.0) == [
+                "weight", "bias", "running_mean", "running_var", "num_batches_tracked",
+            ])
         #expect(bn.runningVar!.scalars == [1, 1, 1] && bn.numBatchesTracked!.item == 0)
         bn.weight!.assign(t["weight"]!)
         bn.bias!.assign(t["bias"]!)

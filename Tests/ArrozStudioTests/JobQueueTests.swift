@@ -178,11 +178,14 @@ func finished(_ events: [JobEvent]) -> [SampleRun] {
         #expect(states(q.drainEvents(), id).last == .cancelled)
     }
 
-    @Test func checkpointsDuringTrainingRefreshTheCatalog() {
+    @Test func checkpointsDuringTrainingRefreshTheCatalogAndClearTheCache() {
         let engine = TestEngine()
         engine.trainingSteps = 4
         engine.checkpointedSteps = [2]
         let q = JobQueue(engine: engine)
+        q.submitSample(request(steps: 2))
+        q.runUntilIdle()
+        #expect(q.cachedRuns == 1)
         engine.duringTraining = { step in if step == 1 { engine.models.append("run · ema") } }
         q.submitTraining(TrainRequest(recipe: "toy-run", runName: "run"))
         q.runUntilIdle()
@@ -190,6 +193,7 @@ func finished(_ events: [JobEvent]) -> [SampleRun] {
             if case .catalog(let c) = e.update { return c.models }
             return nil
         }
+        #expect(q.cachedRuns == 0)  // the weights changed: old images are stale
         // Once after the checkpoint at step 2, once when the run ends.
         #expect(catalogs == [["toy-a", "toy-b", "run · ema"], ["toy-a", "toy-b", "run · ema"]])
     }
@@ -223,6 +227,42 @@ func finished(_ events: [JobEvent]) -> [SampleRun] {
         let id = q.submitEncode(promptA: "a", promptB: "b")
         q.runUntilIdle()
         #expect(states(q.drainEvents(), id) == [.queued, .failed])
+    }
+
+    @Test func pausedTrainingWaitsButStillSamples() {
+        let engine = TestEngine()
+        engine.trainingSteps = 4
+        let q = JobQueue(engine: engine)
+        engine.duringTraining = { step in if step == 2 { q.setTrainingPaused(true) } }
+        let thread = ComputeThread(queue: q)
+        thread.start()
+        let train = q.submitTraining(TrainRequest(recipe: "toy-run", runName: "r"))
+        var events: [JobEvent] = []
+        func waitFor(_ done: ([JobEvent]) -> Bool) {
+            let deadline = Date().addingTimeInterval(10)
+            while Date() < deadline, !done(events) {
+                events += q.drainEvents()
+                Thread.sleep(forTimeInterval: 0.005)
+            }
+        }
+        func trainingSteps() -> [Int] {
+            events.compactMap { e in
+                if case .training(let p) = e.update { return p.step }
+                return nil
+            }
+        }
+        waitFor { $0.contains { if case .paused(true) = $0.update { return true } else { return false } } }
+        let sample = q.submitSample(request(steps: 3))
+        waitFor { states($0, sample).contains(.done) }
+        #expect(states(events, sample) == [.queued, .running, .done])
+        Thread.sleep(forTimeInterval: 0.05)
+        events += q.drainEvents()
+        #expect(trainingSteps() == [1, 2])  // still paused after the sample ran
+        q.setTrainingPaused(false)
+        waitFor { states($0, train).contains(.done) }
+        #expect(trainingSteps() == [1, 2, 3, 4])
+        q.shutdown(saveTraining: true)
+        #expect(thread.join(timeout: 5))
     }
 
     @Test func computeThreadRunsJobsAndStopsOnShutdown() {

@@ -13,6 +13,7 @@ import Testing
         let expected: [(Key, String)] = [
             (.left, "change(-1)"), (.right, "change(1)"), (.up, "moveField(-1)"), (.down, "moveField(1)"),
             (.tab, "focusNext"), (.enter, "beginEdit"), (.char("t"), "train"), (.char("c"), "checkpoint"),
+            (.char("p"), "pause"),
             (.char("i"), "interpolate"),
             (.char("s"), "save"), (.char("r"), "reseed"), (.char("l"), "reload"), (.char("T"), "cycleTheme"),
             (.char("q"), "quit"), (.char("?"), "toggleHelp"), (.ctrl("c"), "quit"),

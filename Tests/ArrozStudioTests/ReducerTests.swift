@@ -215,6 +215,21 @@ func loadedState() -> AppState {
         #expect(s.sampler.modelName == "run-1 · ema" && s.sampler.samplerName == "ddpm")
         #expect(s.training.recipeName == "b")
         #expect(e.count == 2)  // encode + sample with the new model
-        #expect(s.apply(.job(JobEvent(job: JobID(9), kind: .train, update: .catalog(catalog)))).isEmpty)
+        // Same menus again (a later checkpoint): sample again to show the newer weights.
+        let again = s.apply(.job(JobEvent(job: JobID(9), kind: .train, update: .catalog(catalog))))
+        #expect(again == [.sample(s.sampleRequest!)])
+    }
+
+    @Test func pauseTogglesOnlyWhileTraining() {
+        var s = loadedState()
+        #expect(s.apply(.pause).isEmpty && s.status?.isError == true)
+        _ = s.apply(.train)
+        _ = s.apply(.job(JobEvent(job: JobID(4), kind: .train, update: .state(.running, message: nil))))
+        #expect(s.apply(.pause) == [.pauseTraining(true)])
+        _ = s.apply(.job(JobEvent(job: JobID(4), kind: .train, update: .paused(true))))
+        #expect(s.training.paused)
+        #expect(s.apply(.pause) == [.pauseTraining(false)])
+        _ = s.apply(.job(JobEvent(job: JobID(4), kind: .train, update: .state(.done, message: nil))))
+        #expect(!s.training.paused && !s.training.running)
     }
 }

@@ -107,6 +107,43 @@ func render(
         #expect(!TrainingPane.usesLogScale(s.training))
     }
 
+    @Test func logPaneAppearsOnTallTerminals() {
+        var s = populatedState()
+        s.status = StatusMessage(text: "saved outputs/arroz-42-001.png", isError: false)
+        s.status = StatusMessage(text: "sample failed: boom", isError: true)
+        #expect(s.log.map(\.text).suffix(2) == ["saved outputs/arroz-42-001.png", "sample failed: boom"])
+        #expect(s.log.contains { $0.text.hasPrefix("#3 sample · ddim 4 steps · cfg 3.5 · seed 42") })
+        let tall = render(s, cols: 160, rows: 48)
+        #expect(tall.dump().contains("┌ Log "))
+        #expect(tall.dump().contains("│sample failed: boom"))
+        #expect(!render(s, cols: 80, rows: 24).dump().contains("┌ Log "))
+    }
+
+    @Test func nonFiniteNumbersRenderInsteadOfTrapping() {
+        var s = populatedState()
+        s.promptSummary = PromptPairSummary(
+            a: EmbeddingSummary(profile: [.nan, 1, .infinity], norm: .nan),
+            b: EmbeddingSummary(profile: [0, 0, 0], norm: 0), cosine: .nan)
+        let p = TrainingProgress(
+            runName: "toy-run", step: 61, totalSteps: 100, loss: .nan, learningRate: .infinity,
+            gradNorm: .nan,
+            itemsPerSecond: .nan, etaSeconds: .infinity)
+        _ = s.apply(.job(JobEvent(job: JobID(2), kind: .train, update: .training(p))))
+        s.preview.secondsPerStep = .nan
+        for (cols, rows) in RenderTests.sizes {
+            let text = render(s, cols: cols, rows: rows).dump()
+            #expect(text.contains("cos(A,B) nan") && text.contains("grad nan"))
+        }
+    }
+
+    @Test func cfgChangeIsMarkedOnTheStepStrip() {
+        var s = populatedState()
+        _ = s.apply(.job(JobEvent(job: JobID(3), kind: .sample, update: .cfgChanged(cfg: 6, afterStep: 2))))
+        let text = render(s, cols: 80, rows: 24).dump()
+        #expect(text.contains("steps ▏1 ▏2 ¦3 ▏4"))
+        #expect(render(s, cols: 160, rows: 48).dump().contains("cfg→6.0 after 2"))
+    }
+
     @Test func tooSmallSaysSoInsteadOfDrawing() {
         let text = render(populatedState(), cols: 50, rows: 15).dump()
         #expect(text.contains("terminal too small: 50×15"))

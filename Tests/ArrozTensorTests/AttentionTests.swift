@@ -28,8 +28,9 @@ func referenceAttention(_ q: Tensor, _ k: Tensor, _ v: Tensor, additive: Tensor?
         let q = Tensor.randn([2, 3, 4, 5], rng: &rng), k = Tensor.randn([2, 3, 6, 5], rng: &rng)
         let v = Tensor.randn([2, 3, 6, 2], rng: &rng), m = Tensor.randn([4, 6], rng: &rng)
         expectClose(scaledDotProductAttention(q, k, v), referenceAttention(q, k, v), rtol: 1e-4, atol: 1e-5)
-        expectClose(scaledDotProductAttention(q, k, v, mask: m), referenceAttention(q, k, v, additive: m),
-                    rtol: 1e-4, atol: 1e-5)
+        expectClose(
+            scaledDotProductAttention(q, k, v, mask: m), referenceAttention(q, k, v, additive: m),
+            rtol: 1e-4, atol: 1e-5)
     }
 
     @Test func sdpaBoolAndCausalMasks() {
@@ -81,8 +82,9 @@ func referenceAttention(_ q: Tensor, _ k: Tensor, _ v: Tensor, additive: Tensor?
         let query = Tensor.randn([N, L, E], rng: &rng), kv = Tensor.randn([N, S, E], rng: &rng)
         let wIn = Tensor.randn([3 * E, E], rng: &rng), bIn = Tensor.randn([3 * E], rng: &rng)
         let wOut = Tensor.randn([E, E], rng: &rng), bOut = Tensor.randn([E], rng: &rng)
-        let y = multiHeadAttention(query: query, key: kv, value: kv, inProjWeight: wIn, inProjBias: bIn,
-                                   outProjWeight: wOut, outProjBias: bOut, heads: H)
+        let y = multiHeadAttention(
+            query: query, key: kv, value: kv, inProjWeight: wIn, inProjBias: bIn,
+            outProjWeight: wOut, outProjBias: bOut, heads: H)
         // Reference: three separate linears with copied weight rows, per-head attention, out projection.
         func rows(_ t: Tensor, _ r0: Int, _ n: Int, _ width: Int) -> Tensor {
             Tensor(Array(t.scalars[(r0 * width)..<((r0 + n) * width)]), shape: width == 1 ? [n] : [n, width])
@@ -91,7 +93,9 @@ func referenceAttention(_ q: Tensor, _ k: Tensor, _ v: Tensor, additive: Tensor?
         let k = linear(kv, weight: rows(wIn, E, E, E), bias: rows(bIn, E, E, 1))
         let v = linear(kv, weight: rows(wIn, 2 * E, E, E), bias: rows(bIn, 2 * E, E, 1))
         func split(_ t: Tensor, _ T: Int) -> Tensor { t.reshaped([N, T, H, E / H]).permuted([0, 2, 1, 3]) }
-        let o = referenceAttention(split(q, L), split(k, S), split(v, S)).permuted([0, 2, 1, 3]).reshaped([N, L, E])
+        let o = referenceAttention(split(q, L), split(k, S), split(v, S)).permuted([0, 2, 1, 3]).reshaped([
+            N, L, E,
+        ])
         expectClose(y, linear(o, weight: wOut, bias: bOut), rtol: 1e-4, atol: 1e-4)
     }
 
@@ -105,16 +109,18 @@ func referenceAttention(_ q: Tensor, _ k: Tensor, _ v: Tensor, additive: Tensor?
         let attnMask = Tensor.randn([L, S], rng: &rng)
         let pad = Tensor([0, 0, 1, 0, 0, 0], shape: [N, S])
         expectGradientsMatch([query, key, value, wIn, bIn, wOut, bOut]) { t in
-            multiHeadAttention(query: t[0], key: t[1], value: t[2], inProjWeight: t[3], inProjBias: t[4],
-                               outProjWeight: t[5], outProjBias: t[6], heads: H, attnMask: attnMask,
-                               keyPaddingMask: pad)
+            multiHeadAttention(
+                query: t[0], key: t[1], value: t[2], inProjWeight: t[3], inProjBias: t[4],
+                outProjWeight: t[5], outProjBias: t[6], heads: H, attnMask: attnMask,
+                keyPaddingMask: pad)
         }
         // Self-attention: the same tensor is query, key and value (gradients from three paths add up).
         let x = Tensor.randn([N, S, E], rng: &rng)
         let boolMask = Tensor([0, 1, 0, 0, 0, 1, 0, 0, 0], shape: [S, S])
         expectGradientsMatch([x, wIn]) { t in
-            multiHeadAttention(query: t[0], key: t[0], value: t[0], inProjWeight: t[1], inProjBias: nil,
-                               outProjWeight: wOut, outProjBias: nil, heads: H, boolAttnMask: boolMask)
+            multiHeadAttention(
+                query: t[0], key: t[0], value: t[0], inProjWeight: t[1], inProjBias: nil,
+                outProjWeight: wOut, outProjBias: nil, heads: H, boolAttnMask: boolMask)
         }
     }
 }

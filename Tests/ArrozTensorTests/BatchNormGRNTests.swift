@@ -10,16 +10,19 @@ import Testing
         let x = Tensor.randn([3, 2, 2, 2], rng: &rng) * 2 + 0.5
         let w = Tensor.randn([2], rng: &rng), b = Tensor.randn([2], rng: &rng)
         let rm = Tensor([0.1, -0.2]), rv = Tensor([1.5, 0.5])
-        let y = batchNorm2d(x, runningMean: rm, runningVar: rv, weight: w, bias: b, training: true, momentum: 0.1)
+        let y = batchNorm2d(
+            x, runningMean: rm, runningVar: rv, weight: w, bias: b, training: true, momentum: 0.1)
         // Reference: normalise over (N, H, W) per channel with the biased variance.
-        let ref = referenceNormalize(x, axes: [0, 2, 3], eps: 1e-5) * w.reshaped([2, 1, 1]) + b.reshaped([2, 1, 1])
+        let ref =
+            referenceNormalize(x, axes: [0, 2, 3], eps: 1e-5) * w.reshaped([2, 1, 1]) + b.reshaped([2, 1, 1])
         expectClose(y, ref, rtol: 1e-4, atol: 1e-5)
         // Running stats: (1 − m)·old + m·batch, variance unbiased (M = 12 values per channel).
         let mean = x.mean(axes: [0, 2, 3]).scalars
         let d = x - x.mean(axes: [0, 2, 3], keepDims: true)
         let unbiased = (d * d).sum(axes: [0, 2, 3]).scalars.map { $0 / 11 }
         expectClose(rm, [0.9 * 0.1 + 0.1 * mean[0], 0.9 * -0.2 + 0.1 * mean[1]], rtol: 1e-5, atol: 1e-6)
-        expectClose(rv, [0.9 * 1.5 + 0.1 * unbiased[0], 0.9 * 0.5 + 0.1 * unbiased[1]], rtol: 1e-5, atol: 1e-6)
+        expectClose(
+            rv, [0.9 * 1.5 + 0.1 * unbiased[0], 0.9 * 0.5 + 0.1 * unbiased[1]], rtol: 1e-5, atol: 1e-6)
         // Keras-style momentum 0.01 moves the statistics 1 % of the way.
         let rm2 = Tensor([0, 0]), rv2 = Tensor([1, 1])
         _ = batchNorm2d(x, runningMean: rm2, runningVar: rv2, training: true, momentum: 0.01, eps: 1e-3)
@@ -38,7 +41,8 @@ import Testing
 
     @Test func batchNormGradients() {
         var rng = ArrozRandom(seed: 33)
-        let x = Tensor.randn([3, 2, 2, 2], rng: &rng), w = Tensor.randn([2], rng: &rng), b = Tensor.randn([2], rng: &rng)
+        let x = Tensor.randn([3, 2, 2, 2], rng: &rng), w = Tensor.randn([2], rng: &rng),
+            b = Tensor.randn([2], rng: &rng)
         expectGradientsMatch([x, w, b]) { t in
             batchNorm2d(t[0], runningMean: nil, runningVar: nil, weight: t[1], bias: t[2], training: true)
         }

@@ -113,3 +113,24 @@ import Testing
         }
     }
 }
+
+@Suite struct OpsMisuseTests {
+    /// Misuse stops with a precondition (the message names the op); these run in a child process.
+    @Test func badIndicesAndShapesStop() async {
+        await #expect(processExitsWith: .failure) {
+            _ = crossEntropy(Tensor.zeros([2, 3]), Tensor([5, 0]))
+        }
+        await #expect(processExitsWith: .failure) {
+            _ = crossEntropy(Tensor.zeros([2, 3]), Tensor([.nan, 0]))
+        }
+        await #expect(processExitsWith: .failure) {
+            _ = embedding(indices: Tensor([.infinity]), weight: Tensor.zeros([4, 2]))
+        }
+        await #expect(processExitsWith: .failure) {
+            _ = concat([Tensor.zeros([2, 3]), Tensor.zeros([3, 2])], axis: 0)
+        }
+        await #expect(processExitsWith: .failure) {
+            _ = Tensor.zeros([1, 1, 2, 2]).pad2d(left: 2, right: 0, top: 0, bottom: 0, mode: .reflect)
+        }
+    }
+}

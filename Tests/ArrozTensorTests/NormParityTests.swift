@@ -1,5 +1,5 @@
-// NormParityTests: the norm ops and attention against PyTorch (values and gradients), from fixtures written by
-// Tests/Fixtures/fixtures_norm.py.
+// NormParityTests: the norm ops and attention against PyTorch (values and gradients), from fixtures
+// written by Tests/Fixtures/fixtures_norm.py.
 import ArrozTensor
 import ArrozTestSupport
 import Foundation
@@ -30,8 +30,9 @@ private func fixture(_ name: String) throws -> Fixture { try Fixture(name, area:
         let t = try fixture("batch_norm_train")
         let rm = t["running_mean0"], rv = t["running_var0"]
         expectMatchesFixture(t, inputs: ["x", "w", "b"]) { v in
-            batchNorm2d(v[0], runningMean: rm, runningVar: rv, weight: v[1], bias: v[2], training: true,
-                        momentum: 0.1, eps: 1e-5)
+            batchNorm2d(
+                v[0], runningMean: rm, runningVar: rv, weight: v[1], bias: v[2], training: true,
+                momentum: 0.1, eps: 1e-5)
         }
         expectClose(rm, t["running_mean"], rtol: 1e-5, atol: 1e-6, "running_mean")
         expectClose(rv, t["running_var"], rtol: 1e-5, atol: 1e-6, "running_var")

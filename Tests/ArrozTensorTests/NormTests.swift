@@ -24,7 +24,8 @@ func referenceNormalize(_ x: Tensor, axes: [Int], eps: Float) -> Tensor {
 
     @Test func layerNormGradients() {
         var rng = ArrozRandom(seed: 12)
-        let x = Tensor.randn([4, 6], rng: &rng), w = Tensor.randn([6], rng: &rng), b = Tensor.randn([6], rng: &rng)
+        let x = Tensor.randn([4, 6], rng: &rng), w = Tensor.randn([6], rng: &rng),
+            b = Tensor.randn([6], rng: &rng)
         expectGradientsMatch([x, w, b]) { t in layerNorm(t[0], weight: t[1], bias: t[2]) }
         expectGradientsMatch([x]) { t in layerNorm(t[0], eps: 1e-3) }
         expectGradientsMatch([x, w]) { t in layerNorm(t[0], weight: t[1]) }
@@ -34,13 +35,16 @@ func referenceNormalize(_ x: Tensor, axes: [Int], eps: Float) -> Tensor {
         var rng = ArrozRandom(seed: 13)
         let x = Tensor.randn([2, 5, 3, 4], rng: &rng)
         let w = Tensor.randn([5], rng: &rng), b = Tensor.randn([5], rng: &rng)
-        let viaPermute = layerNorm(x.permuted([0, 2, 3, 1]), weight: w, bias: b, eps: 1e-6).permuted([0, 3, 1, 2])
+        let viaPermute = layerNorm(x.permuted([0, 2, 3, 1]), weight: w, bias: b, eps: 1e-6).permuted([
+            0, 3, 1, 2,
+        ])
         expectClose(layerNorm2d(x, weight: w, bias: b, eps: 1e-6), viaPermute, rtol: 1e-4, atol: 1e-5)
     }
 
     @Test func layerNorm2dGradients() {
         var rng = ArrozRandom(seed: 14)
-        let x = Tensor.randn([2, 4, 3, 3], rng: &rng), w = Tensor.randn([4], rng: &rng), b = Tensor.randn([4], rng: &rng)
+        let x = Tensor.randn([2, 4, 3, 3], rng: &rng), w = Tensor.randn([4], rng: &rng),
+            b = Tensor.randn([4], rng: &rng)
         expectGradientsMatch([x, w, b]) { t in layerNorm2d(t[0], weight: t[1], bias: t[2]) }
         expectGradientsMatch([x]) { t in layerNorm2d(t[0], eps: 1e-6) }
     }
@@ -50,8 +54,9 @@ func referenceNormalize(_ x: Tensor, axes: [Int], eps: Float) -> Tensor {
         let x = Tensor.randn([2, 6, 3, 2], rng: &rng) * 2 - 1
         let w = Tensor.randn([6], rng: &rng), b = Tensor.randn([6], rng: &rng)
         let ref = referenceNormalize(x.reshaped([2, 3, 12]), axes: [2], eps: 1e-5).reshaped([2, 6, 3, 2])
-        expectClose(groupNorm(x, groups: 3, weight: w, bias: b),
-                    ref * w.reshaped([6, 1, 1]) + b.reshaped([6, 1, 1]), rtol: 1e-4, atol: 1e-5)
+        expectClose(
+            groupNorm(x, groups: 3, weight: w, bias: b),
+            ref * w.reshaped([6, 1, 1]) + b.reshaped([6, 1, 1]), rtol: 1e-4, atol: 1e-5)
         // One group per channel is instance norm; one group is layer norm over (C, H, W).
         let inst = referenceNormalize(x, axes: [2, 3], eps: 1e-5)
         expectClose(groupNorm(x, groups: 6), inst, rtol: 1e-4, atol: 1e-5)
@@ -59,7 +64,8 @@ func referenceNormalize(_ x: Tensor, axes: [Int], eps: Float) -> Tensor {
 
     @Test func groupNormGradients() {
         var rng = ArrozRandom(seed: 16)
-        let x = Tensor.randn([2, 4, 3, 2], rng: &rng), w = Tensor.randn([4], rng: &rng), b = Tensor.randn([4], rng: &rng)
+        let x = Tensor.randn([2, 4, 3, 2], rng: &rng), w = Tensor.randn([4], rng: &rng),
+            b = Tensor.randn([4], rng: &rng)
         expectGradientsMatch([x, w, b]) { t in groupNorm(t[0], groups: 2, weight: t[1], bias: t[2]) }
         expectGradientsMatch([x]) { t in groupNorm(t[0], groups: 1) }
         let x3 = Tensor.randn([3, 4, 5], rng: &rng)
@@ -70,7 +76,8 @@ func referenceNormalize(_ x: Tensor, axes: [Int], eps: Float) -> Tensor {
         var rng = ArrozRandom(seed: 17)
         for n in [0, 5, 16, 17, 40, 103] {
             let x = Tensor.randn([max(n, 1)], rng: &rng), g = Tensor.randn([max(n, 1)], rng: &rng)
-            let xs = Array(x.scalars.prefix(n)).map(Double.init), gs = Array(g.scalars.prefix(n)).map(Double.init)
+            let xs = Array(x.scalars.prefix(n)).map(Double.init),
+                gs = Array(g.scalars.prefix(n)).map(Double.init)
             let mean = xs.reduce(0, +) / Double(max(n, 1))
             #expect(abs(Double(rowSum(x.storage.pointer, n)) - xs.reduce(0, +)) < 1e-4)
             let ssd = xs.map { ($0 - 0.3) * ($0 - 0.3) }.reduce(0, +)
@@ -85,14 +92,36 @@ func referenceNormalize(_ x: Tensor, axes: [Int], eps: Float) -> Tensor {
         // Rows longer than 16 run the 16-lane statistics paths (plus a tail).
         var rng = ArrozRandom(seed: 18)
         let x = Tensor.randn([3, 37], rng: &rng) * 2 + 1, w = Tensor.randn([37], rng: &rng)
-        expectClose(layerNorm(x, weight: w), referenceNormalize(x, axes: [1], eps: 1e-5) * w, rtol: 1e-4, atol: 1e-5)
+        expectClose(
+            layerNorm(x, weight: w), referenceNormalize(x, axes: [1], eps: 1e-5) * w, rtol: 1e-4, atol: 1e-5)
         expectGradientsMatch([x, w]) { t in layerNorm(t[0], weight: t[1]) }
         let xg = Tensor.randn([2, 4, 5, 5], rng: &rng), wg = Tensor.randn([4], rng: &rng)
-        expectClose(groupNorm(xg, groups: 2), referenceNormalize(xg.reshaped([2, 2, 50]), axes: [2], eps: 1e-5)
-            .reshaped([2, 4, 5, 5]), rtol: 1e-4, atol: 1e-5)
+        expectClose(
+            groupNorm(xg, groups: 2),
+            referenceNormalize(xg.reshaped([2, 2, 50]), axes: [2], eps: 1e-5)
+                .reshaped([2, 4, 5, 5]), rtol: 1e-4, atol: 1e-5)
         expectGradientsMatch([xg, wg]) { t in groupNorm(t[0], groups: 2, weight: t[1]) }
         expectGradientsMatch([xg, wg]) { t in
             batchNorm2d(t[0], runningMean: nil, runningVar: nil, weight: t[1], training: true)
         }
+    }
+
+    @Test func layerNorm2dManyPixelBlocksAndParameterOnlyGradients() {
+        // 17×17 = 289 pixels: two 256-pixel work blocks per image.
+        var rng = ArrozRandom(seed: 19)
+        let x = Tensor.randn([2, 3, 17, 17], rng: &rng), w = Tensor.randn([3], rng: &rng),
+            b = Tensor.randn([3], rng: &rng)
+        expectGradientsMatch([x, w, b], eps: 1e-2) { t in layerNorm2d(t[0], weight: t[1], bias: t[2]) }
+        // Only the parameters train (x is a constant input): same parameter gradients.
+        let r = Tensor.randn(x.shape, rng: &rng)
+        let w1 = w.detached(), b1 = b.detached()
+        w1.requiresGrad = true
+        b1.requiresGrad = true
+        (layerNorm2d(x.detached(), weight: w1, bias: b1) * r).sum().backward()
+        let x2 = x.detached(), w2 = w.detached(), b2 = b.detached()
+        for t in [x2, w2, b2] { t.requiresGrad = true }
+        (layerNorm2d(x2, weight: w2, bias: b2) * r).sum().backward()
+        expectClose(w1.grad!, w2.grad!, rtol: 1e-5, atol: 1e-5)
+        expectClose(b1.grad!, b2.grad!, rtol: 1e-5, atol: 1e-5)
     }
 }

@@ -11,7 +11,10 @@ import Testing
     @Test func vocabularyAndReferenceExample() {
         #expect(tokenizer.vocabularySize == 49408)
         #expect(tokenizer.startID == 49406 && tokenizer.endID == 49407)
-        #expect(tokenizer.encode("An Ankle-Boot, 2 sneakers!") == [49406, 550, 14777, 268, 8087, 267, 273, 17397, 256, 49407])
+        #expect(
+            tokenizer.encode("An Ankle-Boot, 2 sneakers!") == [
+                49406, 550, 14777, 268, 8087, 267, 273, 17397, 256, 49407,
+            ])
         #expect(tokenizer.encode("a photo of a cat") == [49406, 320, 1125, 539, 320, 2368, 49407])
     }
 

@@ -12,16 +12,21 @@ import Testing
     init() throws { encoder = try TextFixtures.minilm.get() }
 
     func cosine(_ a: [Float], _ b: [Float]) -> Float {
-        zip(a, b).map(*).reduce(0, +) / (a.map { $0 * $0 }.reduce(0, +).squareRoot() * b.map { $0 * $0 }.reduce(0, +).squareRoot())
+        zip(a, b).map(*).reduce(0, +)
+            / (a.map { $0 * $0 }.reduce(0, +).squareRoot() * b.map { $0 * $0 }.reduce(0, +).squareRoot())
     }
 
     @Test func referenceValuesAndCosines() throws {
-        let e = try encoder.encode(["a red apple", "an ankle boot", "a green apple", "a sneaker", "a cat sitting on a mat"])
+        let e = try encoder.encode([
+            "a red apple", "an ankle boot", "a green apple", "a sneaker", "a cat sitting on a mat",
+        ])
         let rows = (0..<5).map { Array(e.pooled.scalars[($0 * 384)..<(($0 + 1) * 384)]) }
         // encoders-and-data.md, sentence-transformers 6.2.0.
-        expectClose(Array(rows[0].prefix(6)), [0.004040, 0.013597, -0.042827, 0.063015, -0.044489, 0.006735],
+        expectClose(
+            Array(rows[0].prefix(6)), [0.004040, 0.013597, -0.042827, 0.063015, -0.044489, 0.006735],
             rtol: 0, atol: 1e-4, "a red apple")
-        expectClose(Array(rows[1].prefix(6)), [-0.137557, 0.072266, 0.011673, 0.022257, -0.020604, -0.006705],
+        expectClose(
+            Array(rows[1].prefix(6)), [-0.137557, 0.072266, 0.011673, 0.022257, -0.020604, -0.006705],
             rtol: 0, atol: 1e-4, "an ankle boot")
         #expect(abs(cosine(rows[0], rows[2]) - 0.804) < 1e-3)
         #expect(abs(cosine(rows[3], rows[1]) - 0.499) < 1e-3)
@@ -35,7 +40,8 @@ import Testing
         let actual = try encoder.encode(prompts).pooled
         #expect(actual.shape == [32, 384])
         for i in 0..<32 {
-            expectClose(Array(actual.scalars[(i * 384)..<((i + 1) * 384)]),
+            expectClose(
+                Array(actual.scalars[(i * 384)..<((i + 1) * 384)]),
                 Array(expected.scalars[(i * 384)..<((i + 1) * 384)]), rtol: 0, atol: 1e-4,
                 "prompt \(i) \(prompts[i].prefix(30).debugDescription)")
         }
@@ -43,7 +49,9 @@ import Testing
 
     @Test func batchingDoesNotChangeAnEmbedding() throws {
         let alone = try encoder.encode(["a red apple"]).pooled.scalars
-        let batched = try encoder.encode(["a cat sitting on a mat, long enough to pad the others", "a red apple"])
+        let batched = try encoder.encode([
+            "a cat sitting on a mat, long enough to pad the others", "a red apple",
+        ])
         expectClose(Array(batched.pooled.scalars[384...]), alone, rtol: 0, atol: 1e-5, "batched vs alone")
     }
 
@@ -68,8 +76,11 @@ import Testing
 
     @Test func missingEncoderNamesTheFetchCommand() {
         let dir = TextFixtures.scratch()
-        #expect(throws: TextError.missingEncoder(name: "all-MiniLM-L6-v2 (model.safetensors)", directory: dir,
-            fix: "make encoder")) { try MiniLMEncoder(directory: dir) }
+        #expect(
+            throws: TextError.missingEncoder(
+                name: "all-MiniLM-L6-v2 (model.safetensors)", directory: dir,
+                fix: "make encoder")
+        ) { try MiniLMEncoder(directory: dir) }
         do {
             _ = try MiniLMEncoder(directory: dir)
             Issue.record("a directory without weights loaded")
@@ -85,13 +96,15 @@ import Testing
         try FileManager.default.copyItem(atPath: src + "/config.json", toPath: dir + "/config.json")
         // A header that claims more data than the file has.
         var bytes: [UInt8] = []
-        let header = #"{"embeddings.word_embeddings.weight":{"dtype":"F32","shape":[30522,384],"data_offsets":[0,46881792]}}"#
+        let header = #"{"embeddings.word_embeddings.weight":"#
+            + #"{"dtype":"F32","shape":[30522,384],"data_offsets":[0,46881792]}}"#
         withUnsafeBytes(of: UInt64(header.utf8.count).littleEndian) { bytes += $0 }
         bytes += Array(header.utf8) + [0, 0, 0, 0]
         FileManager.default.createFile(atPath: dir + "/model.safetensors", contents: Data(bytes))
         #expect(throws: TextError.self) { try MiniLMEncoder(directory: dir) }
         // Random bytes.
-        FileManager.default.createFile(atPath: dir + "/model.safetensors", contents: Data((0..<64).map { UInt8($0 * 37 % 256) }))
+        FileManager.default.createFile(
+            atPath: dir + "/model.safetensors", contents: Data((0..<64).map { UInt8($0 * 37 % 256) }))
         #expect(throws: TextError.self) { try MiniLMEncoder(directory: dir) }
     }
 }

@@ -23,7 +23,9 @@ import Testing
         return path
     }
 
-    func f32(_ v: [Float]) -> [UInt8] { v.flatMap { withUnsafeBytes(of: $0.bitPattern.littleEndian, Array.init) } }
+    func f32(_ v: [Float]) -> [UInt8] {
+        v.flatMap { withUnsafeBytes(of: $0.bitPattern.littleEndian, Array.init) }
+    }
 
     @Test func roundTripsFloat32() throws {
         let t = Tensor([1, -2.5, 3e-3, 4, 5, 6], shape: [2, 3])
@@ -35,31 +37,42 @@ import Testing
     }
 
     @Test func readsVersion2OneDimensionalAndFloat16() throws {
-        let v2 = write(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (3,), }", f32([1, 2, 3]), version: 2), "a.npy")
+        let v2 = write(
+            npy("{'descr': '<f4', 'fortran_order': False, 'shape': (3,), }", f32([1, 2, 3]), version: 2),
+            "a.npy")
         #expect(try NpyFile.read(v2).shape == [1, 3])
         #expect(try NpyFile.read(v2).scalars == [1, 2, 3])
         let half: [UInt8] = [0x00, 0x3C, 0x00, 0xC0]  // 1.0, -2.0 as float16
         let h = write(npy("{'descr': '<f2', 'fortran_order': False, 'shape': (1, 2), }", half), "h.npy")
         #expect(try NpyFile.read(h).scalars == [1, -2])
-        let big = write(npy("{'descr': '>f4', 'fortran_order': False, 'shape': (1,), }", [0x3F, 0x80, 0, 0]), "b.npy")
+        let big = write(
+            npy("{'descr': '>f4', 'fortran_order': False, 'shape': (1,), }", [0x3F, 0x80, 0, 0]), "b.npy")
         #expect(try NpyFile.read(big).scalars == [1])
     }
 
     @Test func badFilesThrowClearErrors() throws {
-        let wrongType = write(npy("{'descr': '<i8', 'fortran_order': False, 'shape': (2,), }", Array(repeating: 0, count: 16)), "i.npy")
+        let wrongType = write(
+            npy("{'descr': '<i8', 'fortran_order': False, 'shape': (2,), }", Array(repeating: 0, count: 16)),
+            "i.npy")
         #expect(throws: TextError.self) { try NpyFile.read(wrongType) }
-        let fortran = write(npy("{'descr': '<f4', 'fortran_order': True, 'shape': (2, 2), }", f32([1, 2, 3, 4])), "f.npy")
+        let fortran = write(
+            npy("{'descr': '<f4', 'fortran_order': True, 'shape': (2, 2), }", f32([1, 2, 3, 4])), "f.npy")
         #expect(throws: TextError.self) { try NpyFile.read(fortran) }
-        let truncated = write(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (384,), }", f32([1, 2])), "t.npy")
+        let truncated = write(
+            npy("{'descr': '<f4', 'fortran_order': False, 'shape': (384,), }", f32([1, 2])), "t.npy")
         #expect(throws: TextError.self) { try NpyFile.read(truncated) }
-        let rank3 = write(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (1, 1, 1), }", f32([1])), "r.npy")
+        let rank3 = write(
+            npy("{'descr': '<f4', 'fortran_order': False, 'shape': (1, 1, 1), }", f32([1])), "r.npy")
         #expect(throws: TextError.self) { try NpyFile.read(rank3) }
         #expect(throws: TextError.self) { try NpyFile.read(write(Data("not numpy".utf8), "x.npy")) }
         #expect(throws: TextError.self) { try NpyFile.read(write(Data(), "empty.npy")) }
     }
 
     @Test func embeddingOfTheWrongWidthIsRejected() throws {
-        let path = write(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (10,), }", f32(Array(repeating: 1, count: 10))), "w.npy")
+        let path = write(
+            npy(
+                "{'descr': '<f4', 'fortran_order': False, 'shape': (10,), }",
+                f32(Array(repeating: 1, count: 10))), "w.npy")
         #expect(throws: TextError.self) { try PromptSource.readEmbedding(path, dimension: 384) }
         #expect(try PromptSource.readEmbedding(path, dimension: 10).shape == [1, 10])
     }
@@ -88,13 +101,19 @@ import Testing
         #expect(PromptSource(dir + "/one.safetensors") == .embeddingFile(dir + "/one.safetensors"))
         let rows = try PromptSource.readEmbedding(dir + "/one.safetensors", dimension: 3)
         #expect(rows.shape == [1, 3] && rows.scalars == [0.5, -1, 2])
-        #expect(throws: TextError.self) { try PromptSource.readEmbedding(dir + "/one.safetensors", dimension: 384) }
+        #expect(throws: TextError.self) {
+            try PromptSource.readEmbedding(dir + "/one.safetensors", dimension: 384)
+        }
         var two = SafeTensorsWriter()
         two.add("a", Tensor([1, 2], shape: [2]))
         two.add("b", Tensor([3, 4], shape: [2]))
         try two.write(to: dir + "/two.safetensors")
-        #expect(throws: TextError.self) { try PromptSource.readEmbedding(dir + "/two.safetensors", dimension: 2) }
+        #expect(throws: TextError.self) {
+            try PromptSource.readEmbedding(dir + "/two.safetensors", dimension: 2)
+        }
         FileManager.default.createFile(atPath: dir + "/bad.safetensors", contents: Data([1, 2, 3]))
-        #expect(throws: TextError.self) { try PromptSource.readEmbedding(dir + "/bad.safetensors", dimension: 2) }
+        #expect(throws: TextError.self) {
+            try PromptSource.readEmbedding(dir + "/bad.safetensors", dimension: 2)
+        }
     }
 }

@@ -7,7 +7,8 @@ import Testing
     let tokenizer: WordPieceTokenizer
 
     init() throws {
-        tokenizer = try WordPieceTokenizer(vocabFile: MiniLMEncoder.defaultDirectory + "/vocab.txt", maxLength: 256)
+        tokenizer = try WordPieceTokenizer(
+            vocabFile: MiniLMEncoder.defaultDirectory + "/vocab.txt", maxLength: 256)
     }
 
     @Test func referenceIds() {
@@ -37,7 +38,8 @@ import Testing
         let ids = tokenizer.encode(huge)
         #expect(ids.count == 256)
         #expect(ids.first == 101 && ids.last == 102)
-        #expect(tokenizer.encode(String(repeating: "x", count: 10_000)) == [101, 100, 102])  // > 100 chars → [UNK]
+        // One word of more than 100 characters is [UNK].
+        #expect(tokenizer.encode(String(repeating: "x", count: 10_000)) == [101, 100, 102])
     }
 
     @Test func invalidUTF8VocabularyThrowsNamingTheFile() throws {

@@ -5,6 +5,8 @@ make(out_dir) writes:
   python_palette.png  4x2 palette (2-bit) with tRNS: index 0 transparent black, 1 red, 2 green, 3 blue;
                       row 0 = [0, 1, 2, 3], row 1 = [3, 2, 1, 0]
   python_grey16.png   3x1 16-bit grey: 0x0000, 0x8080, 0xFFFF
+  python_text.png     1x1 RGB8 with tEXt "parameters" before IDAT, an iTXt "prompt" (UTF-8 "café 🍎") and a
+                      tEXt "comment" (Latin-1 byte 0xE9 = "é") after IDAT
   python_adam7.png    5x5 RGB8 Adam7-interlaced, pixel (x, y) = (50x, 50y, 7)
   broken.png          python_rgb.png cut after 60 bytes (valid signature, truncated data)
 Run: python3 Tests/Fixtures/fixtures_image.py Tests/ArrozImageTests/Fixtures
@@ -69,6 +71,14 @@ def make(out_dir):
     grey = png(3, 1, 16, 0, [struct.pack(">HHH", 0x0000, 0x8080, 0xFFFF)])
     with open(os.path.join(out_dir, "python_grey16.png"), "wb") as f:
         f.write(grey)
+
+    ihdr = chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+    itxt = chunk(b"iTXt", b"prompt\x00\x00\x00\x00\x00" + "café 🍎".encode("utf-8"))
+    late = chunk(b"tEXt", b"comment\x00caf\xe9")
+    text_png = (b"\x89PNG\r\n\x1a\n" + ihdr + chunk(b"tEXt", b"parameters\x00early")
+                + chunk(b"IDAT", zlib.compress(b"\x00\x01\x02\x03")) + itxt + late + chunk(b"IEND", b""))
+    with open(os.path.join(out_dir, "python_text.png"), "wb") as f:
+        f.write(text_png)
 
     with open(os.path.join(out_dir, "python_adam7.png"), "wb") as f:
         f.write(adam7_png(5, 5, lambda x, y: (50 * x, 50 * y, 7)))

@@ -1,7 +1,7 @@
 """PyTorch parity fixtures for the "norm" area: normalisation ops, attention, and their layers.
 
-make(out_dir) writes op fixtures to out_dir (Tests/ArrozTensorTests/Fixtures/norm) and layer fixtures (with real
-state_dicts) to Tests/ArrozNNTests/Fixtures/norm next to it. Each file is JSON:
+make(out_dir) writes op fixtures to out_dir (Tests/ArrozTensorTests/Fixtures/norm) and layer fixtures
+(with real state_dicts) to Tests/ArrozNNTests/Fixtures/norm next to it. Each file is JSON:
     {"tensors": {name: {"shape": [...], "data": [...]}}}
 Inputs come from torch.manual_seed; every fixture also stores `r`, a random projection, and the gradients of
 sum(y * r) with respect to every input and parameter, so the Swift tests check backward as well as forward.
@@ -54,7 +54,8 @@ def op_fixtures(out_dir):
     # layer_norm over the last axis with affine
     x, w, b = leaf(2, 3, 8, scale=2, shift=0.5), leaf(8), leaf(8)
     y = F.layer_norm(x, (8,), w, b, eps=1e-5)
-    write(os.path.join(out_dir, "layer_norm.json"), pack(x=x, w=w, b=b, y=y, **grads_of(y, {"x": x, "w": w, "b": b})))
+    write(os.path.join(out_dir, "layer_norm.json"),
+          pack(x=x, w=w, b=b, y=y, **grads_of(y, {"x": x, "w": w, "b": b})))
 
     # LayerNorm2d as Arroz / Paella: permute, nn.LayerNorm(C, eps=1e-6), permute back
     x, w, b = leaf(2, 4, 3, 3), leaf(4), leaf(4)
@@ -65,7 +66,8 @@ def op_fixtures(out_dir):
     # group_norm, 3 groups of 2 channels
     x, w, b = leaf(2, 6, 3, 3, scale=3), leaf(6), leaf(6)
     y = F.group_norm(x, 3, w, b, eps=1e-5)
-    write(os.path.join(out_dir, "group_norm.json"), pack(x=x, w=w, b=b, y=y, **grads_of(y, {"x": x, "w": w, "b": b})))
+    write(os.path.join(out_dir, "group_norm.json"),
+          pack(x=x, w=w, b=b, y=y, **grads_of(y, {"x": x, "w": w, "b": b})))
 
     # batch_norm in training (running stats updated), then in eval with the updated running stats
     x, w, b = leaf(4, 3, 2, 2, scale=2, shift=1), leaf(3), leaf(3)
@@ -121,8 +123,8 @@ def layer_fixtures(out_dir):
     params = dict(mha.named_parameters())
     g = grads_of(y, {"query": query, "key": key, "value": value, **params})
     write(os.path.join(out_dir, "multihead_attention.json"),
-          pack(**sd, query=query, key=key, value=value, attn_mask=attn_mask, key_padding_mask=pad.float(), y=y,
-               **g))
+          pack(**sd, query=query, key=key, value=value, attn_mask=attn_mask, key_padding_mask=pad.float(),
+               y=y, **g))
 
     # self-attention with a bool attn_mask (True = masked out) and no biases
     mha = nn.MultiheadAttention(E, H, bias=False, batch_first=True)

@@ -15,6 +15,11 @@ public struct DPMPP2MSampler: Sampler {
         schedule = KSigmaSchedule(process: process, steps: steps)
     }
 
+    /// On an explicit grid, such as the tail of one for image-to-image.
+    public init(process: any GaussianProcess, grid: [Float]) {
+        schedule = KSigmaSchedule(process: process, grid: grid)
+    }
+
     public func sample(
         _ model: GuidedDenoiser, from start: Tensor, rng: inout ArrozRandom, onStep: StepCallback?
     ) -> SampleResult? {

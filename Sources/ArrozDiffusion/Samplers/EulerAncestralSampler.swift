@@ -16,6 +16,13 @@ public struct EulerAncestralSampler: Sampler {
         self.eta = eta
     }
 
+    /// On an explicit grid, such as the tail of one for image-to-image.
+    public init(process: any GaussianProcess, grid: [Float], eta: Float = 1) {
+        precondition(eta >= 0, "EulerAncestralSampler: eta \(eta) < 0")
+        schedule = KSigmaSchedule(process: process, grid: grid)
+        self.eta = eta
+    }
+
     public func sample(
         _ model: GuidedDenoiser, from start: Tensor, rng: inout ArrozRandom, onStep: StepCallback?
     ) -> SampleResult? {

@@ -14,6 +14,11 @@ public struct HeunSampler: Sampler {
         schedule = KSigmaSchedule(process: process, steps: steps)
     }
 
+    /// On an explicit grid, such as the tail of one for image-to-image.
+    public init(process: any GaussianProcess, grid: [Float]) {
+        schedule = KSigmaSchedule(process: process, grid: grid)
+    }
+
     public func sample(
         _ model: GuidedDenoiser, from start: Tensor, rng: inout ArrozRandom, onStep: StepCallback?
     ) -> SampleResult? {

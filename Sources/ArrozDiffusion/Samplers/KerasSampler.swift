@@ -23,6 +23,14 @@ public struct KerasSampler: Sampler {
         self.thresholdPercentile = thresholdPercentile
     }
 
+    /// On an explicit σ grid, such as the tail of one for image-to-image.
+    public init(process: KerasProcess = KerasProcess(), grid: [Float], thresholdPercentile: Float? = 99.5) {
+        precondition(grid.count >= 2, "KerasSampler: grid needs ≥ 2 points, got \(grid.count)")
+        self.process = process
+        self.grid = grid
+        self.thresholdPercentile = thresholdPercentile
+    }
+
     public func sample(
         _ model: GuidedDenoiser, from start: Tensor, rng: inout ArrozRandom, onStep: StepCallback?
     ) -> SampleResult? {

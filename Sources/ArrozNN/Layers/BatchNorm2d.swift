@@ -4,7 +4,7 @@ import ArrozTensor
 /// `torch.nn.BatchNorm2d(C, eps, momentum, affine, track_running_stats)`; works on any `[N, C, *]`.
 ///
 /// Parameters and buffers (state_dict order): `weight` `[C]` (init 1), `bias` `[C]` (init 0), `running_mean`
-/// `[C]` (0), `running_var` `[C]` (1), `num_batches_tracked` (a scalar; a float tensor here, int64 in PyTorch).
+/// `[C]` (0), `running_var` `[C]` (1), `num_batches_tracked` (a scalar: float here, int64 in PyTorch).
 /// Training uses batch statistics and updates the buffers (unbiased variance); eval uses the buffers.
 /// `momentum` is PyTorch's (Keras' 0.99 is 0.01 here); nil is PyTorch's cumulative moving average.
 public final class BatchNorm2d: UnaryLayer {
@@ -50,7 +50,8 @@ public final class BatchNorm2d: UnaryLayer {
             n.mutableData[0] += 1
             if momentum == nil { factor = 1 / n.mutableData[0] }  // cumulative moving average
         }
-        return batchNorm2d(x, runningMean: runningMean, runningVar: runningVar, weight: weight, bias: bias,
-                           training: isTraining, momentum: factor, eps: eps)
+        return batchNorm2d(
+            x, runningMean: runningMean, runningVar: runningVar, weight: weight, bias: bias,
+            training: isTraining, momentum: factor, eps: eps)
     }
 }

@@ -14,7 +14,9 @@ public final class Embedding: UnaryLayer {
 
     public init(_ count: Int, _ dim: Int, paddingIndex: Int? = nil, rng: inout ArrozRandom) {
         precondition(count > 0 && dim > 0, "Embedding: bad sizes \(count) × \(dim)")
-        if let p = paddingIndex { precondition(p >= 0 && p < count, "Embedding: padding index \(p) of \(count)") }
+        if let p = paddingIndex {
+            precondition(p >= 0 && p < count, "Embedding: padding index \(p) of \(count)")
+        }
         self.count = count
         self.dim = dim
         self.paddingIndex = paddingIndex

@@ -4,9 +4,9 @@ import ArrozTensor
 /// `torch.nn.MultiheadAttention(E, heads, dropout, bias, batch_first=True)` with kdim = vdim = E.
 ///
 /// Parameters (state_dict order): `in_proj_weight` `[3E, E]` (xavier-uniform), `in_proj_bias` `[3E]` (0),
-/// `out_proj.weight` `[E, E]` (nn.Linear's default, U(±1/√E)), `out_proj.bias` `[E]` (0); the biases are absent
-/// with `bias: false`. Dropout on the attention probabilities applies only in training; it draws from the
-/// caller's generator, or from `generator` (forked from the init generator) in the overload without one.
+/// `out_proj.weight` `[E, E]` (nn.Linear's default, U(±1/√E)), `out_proj.bias` `[E]` (0); the biases are
+/// absent with `bias: false`. Dropout on the attention probabilities applies only in training; it draws from
+/// the caller's generator, or from `generator` (forked from the init generator) in the overload without one.
 public final class MultiheadAttention: Layer {
     public let embedDim: Int
     public let heads: Int
@@ -20,8 +20,9 @@ public final class MultiheadAttention: Layer {
     public var isTraining = true
 
     public init(_ embedDim: Int, heads: Int, dropout: Float = 0, bias: Bool = true, rng: inout ArrozRandom) {
-        precondition(embedDim > 0 && heads > 0 && embedDim % heads == 0,
-                     "MultiheadAttention: embed width \(embedDim) does not split into \(heads) heads")
+        precondition(
+            embedDim > 0 && heads > 0 && embedDim % heads == 0,
+            "MultiheadAttention: embed width \(embedDim) does not split into \(heads) heads")
         precondition(dropout >= 0 && dropout < 1, "MultiheadAttention: dropout \(dropout) outside [0, 1)")
         self.embedDim = embedDim
         self.heads = heads
@@ -30,7 +31,7 @@ public final class MultiheadAttention: Layer {
         inProjBias = bias ? Tensor.zeros([3 * embedDim], requiresGrad: true) : nil
         outProjWeight = Tensor.zeros([embedDim, embedDim], requiresGrad: true)
         outProjBias = bias ? Tensor.zeros([embedDim], requiresGrad: true) : nil
-        // nn.MultiheadAttention._reset_parameters: xavier in-projection, zero biases; out_proj keeps Linear's init.
+        // As nn.MultiheadAttention._reset_parameters: xavier in-projection, zero biases, Linear's out_proj.
         Init.xavierUniform(inProjWeight, rng: &rng)
         Init.kaimingUniform(outProjWeight, a: Float(5).squareRoot(), rng: &rng)
         generator = ArrozRandom(seed: rng.next())
@@ -56,7 +57,8 @@ public final class MultiheadAttention: Layer {
         multiHeadAttention(
             query: query, key: key, value: value, inProjWeight: inProjWeight, inProjBias: inProjBias,
             outProjWeight: outProjWeight, outProjBias: outProjBias, heads: heads, attnMask: attnMask,
-            boolAttnMask: boolAttnMask, keyPaddingMask: keyPaddingMask, dropout: dropout, training: isTraining,
+            boolAttnMask: boolAttnMask, keyPaddingMask: keyPaddingMask, dropout: dropout,
+            training: isTraining,
             rng: &rng)
     }
 
@@ -65,7 +67,8 @@ public final class MultiheadAttention: Layer {
         _ query: Tensor, _ key: Tensor, _ value: Tensor, attnMask: Tensor? = nil, boolAttnMask: Tensor? = nil,
         keyPaddingMask: Tensor? = nil
     ) -> Tensor {
-        callAsFunction(query, key, value, attnMask: attnMask, boolAttnMask: boolAttnMask,
-                       keyPaddingMask: keyPaddingMask, rng: &generator)
+        callAsFunction(
+            query, key, value, attnMask: attnMask, boolAttnMask: boolAttnMask,
+            keyPaddingMask: keyPaddingMask, rng: &generator)
     }
 }

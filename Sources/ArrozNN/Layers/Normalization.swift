@@ -1,4 +1,4 @@
-// Normalization layers: LayerNorm, LayerNorm2d, GroupNorm and GRN, thin wrappers over the fused ArrozTensor ops.
+// Normalization layers: LayerNorm, LayerNorm2d, GroupNorm and GRN, thin wrappers over the fused ops.
 import ArrozTensor
 
 /// `torch.nn.LayerNorm(D, eps, elementwise_affine, bias)` over the last axis.
@@ -75,8 +75,9 @@ public final class GroupNorm: UnaryLayer {
     public var isTraining = true
 
     public init(_ groups: Int, _ channels: Int, eps: Float = 1e-5, affine: Bool = true) {
-        precondition(groups > 0 && channels % groups == 0,
-                     "GroupNorm: \(channels) channels do not split into \(groups) groups")
+        precondition(
+            groups > 0 && channels % groups == 0,
+            "GroupNorm: \(channels) channels do not split into \(groups) groups")
         self.groups = groups
         self.channels = channels
         self.eps = eps
@@ -91,16 +92,17 @@ public final class GroupNorm: UnaryLayer {
 
     /// `x` `[N, C, ...]` → same shape.
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        precondition(x.rank >= 2 && x.shape[1] == channels, "GroupNorm(\(groups), \(channels)): got x\(x.shape)")
+        precondition(
+            x.rank >= 2 && x.shape[1] == channels, "GroupNorm(\(groups), \(channels)): got x\(x.shape)")
         return groupNorm(x, groups: groups, weight: weight, bias: bias, eps: eps)
     }
 }
 
 /// Global response normalisation, Paella v3's `GlobalResponseNorm` (from ConvNeXt-V2).
 ///
-/// Paella applies it to channels-last activations between its per-pixel Linears, so `channelsLast` defaults to
-/// true and the parameters keep the checkpoint's shape. Parameters: `gamma`, `beta`, both zero-initialised,
-/// shaped `[1, 1, 1, C]` (channels last, as Paella's state_dict) or `[1, C, 1, 1]` (NCHW).
+/// Paella applies it to channels-last activations between its per-pixel Linears, so `channelsLast`
+/// defaults to true and the parameters keep the checkpoint's shape. Parameters: `gamma`, `beta`, both
+/// zero-initialised, shaped `[1, 1, 1, C]` (channels last, as Paella's state_dict) or `[1, C, 1, 1]` (NCHW).
 public final class GRN: UnaryLayer {
     public let channels: Int
     public let channelsLast: Bool
@@ -125,8 +127,9 @@ public final class GRN: UnaryLayer {
     /// `x` `[N, H, W, C]` (channels last) or `[N, C, H, W]` → same shape.
     public func callAsFunction(_ x: Tensor) -> Tensor {
         let c = channelsLast ? x.shape.last : (x.rank > 1 ? x.shape[1] : nil)
-        precondition(x.rank >= 3 && c == channels,
-                     "GRN(\(channels), channelsLast: \(channelsLast)): got x\(x.shape)")
+        precondition(
+            x.rank >= 3 && c == channels,
+            "GRN(\(channels), channelsLast: \(channelsLast)): got x\(x.shape)")
         return grn(x, gamma: gamma, beta: beta, channelsLast: channelsLast)
     }
 }

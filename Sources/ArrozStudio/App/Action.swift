@@ -8,11 +8,15 @@ public enum Action: Sendable {
     case focusNext, focusPrevious
     case moveField(Int)
     case change(Int)
+    // Mouse: focus a pane (and a field), set the mix slider, pick a preview frame (nil = newest / all).
+    case focus(PaneID, field: Int?)
+    case setMix(Float)
+    case selectFrame(Int?)
     // Prompt editing
     case beginEdit, commitEdit, cancelEdit
     case editInsert(Character), editBackspace, editDelete, editCursor(Int), editHome, editEnd
     // Commands
-    case train, checkpoint, interpolate, save, reseed, reload, cycleTheme, toggleHelp, quit
+    case train, checkpoint, pause, interpolate, save, reseed, reload, cycleTheme, toggleHelp, quit
     // From the app / queue
     case job(JobEvent)
     case jobs([JobSummary], cachedRuns: Int)
@@ -32,6 +36,8 @@ public enum Effect: Equatable, Sendable {
     case stopTraining(JobID)
     /// Save a checkpoint of the running training job now and keep training.
     case checkpointNow
+    /// Pause (true) or resume (false) the running training job.
+    case pauseTraining(Bool)
     /// Save the shown image as PNG with these settings embedded.
     case save(RGBImage, SampleRequest)
     /// Read settings back from the most recently saved PNG.

@@ -99,6 +99,8 @@ public struct TrainingState: Sendable {
     public var recipe = 0
     public var job: JobID?
     public var running = false
+    /// Waiting between steps at the user's request (`p`).
+    public var paused = false
     public var runName = ""
     public var step = 0
     public var total = 0
@@ -138,7 +140,15 @@ public struct AppState: Sendable {
     public var training = TrainingState()
     public var jobs: [JobSummary] = []
     public var cachedRuns = 0
-    public var status: StatusMessage?
+    /// The status line; every new message is also kept in ``log``.
+    public var status: StatusMessage? {
+        didSet {
+            if let s = status, s != oldValue { appendLog(s) }
+        }
+    }
+    /// Recent messages, oldest first (the Log pane shows the tail).
+    public var log: [StatusMessage] = []
+    public static let logCapacity = 200
     public var themeName = "arroz-dark"
     public var showHelp = false
     public var quitting = false
@@ -146,6 +156,12 @@ public struct AppState: Sendable {
     public var stripFrames = 7
 
     public init() {}
+
+    /// Adds a line to the log, dropping the oldest beyond ``logCapacity``.
+    public mutating func appendLog(_ message: StatusMessage) {
+        log.append(message)
+        if log.count > Self.logCapacity { log.removeFirst(log.count - Self.logCapacity) }
+    }
 
     /// The focused field of `pane`.
     public func field(_ pane: PaneID) -> Int { fields[pane] ?? 0 }

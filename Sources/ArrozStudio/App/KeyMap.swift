@@ -41,6 +41,9 @@ public struct KeyMap: Sendable {
             keys: [.char("t")], action: .train, label: "train",
             help: "start training the selected recipe / stop it", inBar: true),
         KeyBinding(
+            keys: [.char("p")], action: .pause, label: "pause",
+            help: "pause / resume training (sampling keeps working)", inBar: false),
+        KeyBinding(
             keys: [.char("c")], action: .checkpoint, label: "checkpoint",
             help: "save a training checkpoint now (training continues)", inBar: false),
         KeyBinding(
@@ -90,12 +93,15 @@ public struct KeyMap: Sendable {
     }
 
     /// Entries of the key bar: (keys, label), e.g. ("←→", "change").
-    public var barEntries: [(keys: String, label: String)] {
+    public var barEntries: [(keys: String, label: String)] { barItems.map { ($0.keys, $0.label) } }
+
+    /// Key bar entries with the action a click on them runs (nil for the arrow pairs).
+    public var barItems: [(keys: String, label: String, action: Action?)] {
         bindings.filter(\.inBar).map { b in
             switch b.action {
-            case .change: ("←→", b.label)
-            case .moveField: ("↑↓", b.label)
-            default: (b.keys.first?.description ?? "", b.label)
+            case .change: ("←→", b.label, nil)
+            case .moveField: ("↑↓", b.label, nil)
+            default: (b.keys.first?.description ?? "", b.label, b.action)
             }
         }
     }

@@ -19,6 +19,18 @@ extension AppState {
             fields[focus] = ((field(focus) + d) % n + n) % n
         case .change(let d):
             return change(d)
+        case .focus(let pane, let f):
+            focus = pane
+            if let f { fields[pane] = min(max(f, 0), pane.fieldCount - 1) }
+        case .setMix(let m):
+            let snapped = (min(max(m, 0), 1) * 20).rounded() / 20
+            guard snapped != mix else { return [] }
+            mix = snapped
+            return sampleEffects()
+        case .selectFrame(let i):
+            let n = preview.showingStrip ? preview.strip.count : preview.frames.count
+            preview.selectedFrame = i.flatMap { $0 >= 0 && $0 < n ? $0 : nil }
+            if !preview.showingStrip, preview.selectedFrame == n - 1 { preview.selectedFrame = nil }
         case .beginEdit:
             guard focus == .prompts, let f = PromptField(rawValue: field(.prompts)), f != .mix else {
                 if focus == .preview { return apply(.save) }
@@ -58,6 +70,12 @@ extension AppState {
             if let n = editing?.text.count { editing?.cursor = n }
         case .train:
             return trainEffects()
+        case .pause:
+            guard training.running else {
+                status = StatusMessage(text: "no training run to pause", isError: true)
+                return []
+            }
+            return [.pauseTraining(!training.paused)]
         case .checkpoint:
             guard training.running else {
                 status = StatusMessage(text: "no training run to checkpoint", isError: true)
@@ -240,6 +258,13 @@ extension AppState {
             preview.fromCache = run.fromCache
             preview.request = run.request
             preview.selectedFrame = nil
+            let timing = run.fromCache ? "from cache" : TextLayout.seconds(run.secondsPerStep) + "/step"
+            appendLog(
+                StatusMessage(
+                    text: "\(event.job) sample · \(run.request.sampler) \(run.steps) steps · cfg "
+                        + TextLayout.fixed(Double(run.request.cfg), 1) + " · seed \(run.request.seed) · "
+                        + timing,
+                    isError: false))
         case .cfgChanged(let cfg, let afterStep):
             if event.job == preview.job { preview.cfgMarks.append((afterStep, cfg)) }
         case .encoded(let summary):
@@ -249,10 +274,18 @@ extension AppState {
             preview.strip.append((mix, image))
             preview.stripSheet = ImageGrid.contactSheet(preview.strip.map(\.image), padding: 1)
             preview.showingStrip = true
+        case .paused(let p):
+            if training.job == event.job || training.job == nil {
+                training.paused = p
+                status = StatusMessage(
+                    text: p ? "training paused (p resumes)" : "training resumed", isError: false)
+            }
         case .catalog(let c):
             if c.models != sampler.models || c.samplers != sampler.samplers || c.recipes != training.recipes {
                 return apply(.engine(models: c.models, samplers: c.samplers, recipes: c.recipes))
             }
+            // Same menus, new checkpoint: sample again so the preview shows the newest weights.
+            return preview.showingStrip ? [] : sampleEffects()
         case .training(let p):
             training.job = event.job
             training.running = true
@@ -298,6 +331,7 @@ extension AppState {
         case .done, .failed, .cancelled:
             guard training.job == job || training.job == nil else { return }
             training.running = false
+            training.paused = false
             if s != .failed { status = StatusMessage(text: message ?? "training finished", isError: false) }
         }
     }

@@ -38,6 +38,8 @@ public final class StudioApp {
     private let computeThread: ComputeThread?
     private var lastSaved: String?
     private var lastSize: TermSize?
+    /// Clickable regions of the frame on screen.
+    private var hotspots: [Hotspot] = []
 
     public init(
         terminal: Terminal, queue: JobQueue, engine: StudioEngine?, catalog: ThemeCatalog, options: Options,
@@ -95,7 +97,11 @@ public final class StudioApp {
         var changed = key != nil || lastSize == nil || terminal.size != lastSize
         if let key {
             if key == .resize { screen.invalidate() }
-            if let action = keyMap.action(for: key, in: state) { dispatch(action) }
+            if case .mouse(let x, let y, let button) = key {
+                click(x: x, y: y, button)
+            } else if let action = keyMap.action(for: key, in: state) {
+                dispatch(action)
+            }
         }
         let events = queue.drainEvents()
         for event in events { dispatch(.job(event)) }
@@ -124,7 +130,26 @@ public final class StudioApp {
             theme: theme, focus: state.focus, graphics: options.graphics,
             cellWidth: size.cellWidth, cellHeight: size.cellHeight)
         StudioView.render(state, keyMap: keyMap, into: &canvas, ctx)
+        hotspots = canvas.hotspots
         screen.present(canvas, sixel: options.graphics == .sixel)
+    }
+
+    /// A click runs the actions of the hotspot under it; the wheel focuses what is under the pointer and
+    /// changes it (↑ = +1). Ignored while a prompt is being edited.
+    private func click(x: Int, y: Int, _ button: MouseButton) {
+        guard state.editing == nil,
+            let actions = hotspots.last(where: {
+                x >= $0.rect.x && x < $0.rect.maxX && y >= $0.rect.y && y < $0.rect.maxY
+            })?.actions
+        else { return }
+        switch button {
+        case .left:
+            actions.forEach(dispatch)
+        case .wheelUp, .wheelDown:
+            guard !state.showHelp else { return dispatch(.toggleHelp) }
+            for case .focus(let pane, let field) in actions { dispatch(.focus(pane, field: field)) }
+            dispatch(.change(button == .wheelUp ? 1 : -1))
+        }
     }
 
     /// Applies an action and runs its effects.
@@ -143,6 +168,7 @@ public final class StudioApp {
             case .train(let r): queue.submitTraining(r)
             case .stopTraining(let id): queue.stopTraining(id, save: true)
             case .checkpointNow: queue.saveTrainingNow()
+            case .pauseTraining(let paused): queue.setTrainingPaused(paused)
             case .save(let image, let request): save(image, request)
             case .reloadSettings: reload()
             case .cycleTheme(let current): cycleTheme(current)

@@ -67,7 +67,11 @@ public enum GraphicsProbe {
         var raw = saved
         cfmakeraw(&raw)
         tcsetattr(0, TCSANOW, &raw)
-        defer { tcsetattr(0, TCSANOW, &saved) }
+        // Drop whatever arrived but was not read, so no stray reply bytes reach curses as key presses.
+        defer {
+            tcflush(0, TCIFLUSH)
+            tcsetattr(0, TCSANOW, &saved)
+        }
         let query = Array("\u{1b}[16t\u{1b}[c".utf8)
         _ = query.withUnsafeBufferPointer { write(1, $0.baseAddress, $0.count) }
         var reply: [UInt8] = []

@@ -8,11 +8,14 @@ public enum HelpOverlay {
     ) {
         let lines = keyMap.helpLines
         let keyWidth = (lines.map { TextLayout.width($0.keys) }.max() ?? 4) + 2
-        let extra = ["", "theme \(themeName) · graphics \(graphics.rawValue)", "any key closes this help"]
+        let extra = [
+            "", "theme \(themeName) · graphics \(graphics.rawValue) · the mouse clicks fields and keys",
+        ]
         let width = min(
             canvas.width - 4, max(44, keyWidth + (lines.map { TextLayout.width($0.help) }.max() ?? 20) + 4))
         let height = min(canvas.height - 2, lines.count + extra.count + 2)
         guard width > 10, height > 3 else { return }
+        canvas.hotspot(canvas.bounds, [.toggleHelp])  // any click closes the help
         let rect = Rect(
             x: (canvas.width - width) / 2, y: (canvas.height - height) / 2, width: width, height: height)
         let t = ctx.theme
@@ -22,8 +25,9 @@ public enum HelpOverlay {
             $0.rect.x < rect.maxX && rect.x < $0.rect.maxX && $0.rect.y < rect.maxY && rect.y < $0.rect.maxY
         }
         let inner = Box.draw(
-            &canvas, rect, title: "Keys", border: base.with(fg: t[.activeBox]),
-            titleStyle: base.with(fg: t[.title]).adding(.bold), subtitleStyle: base)
+            &canvas, rect, title: "Keys", subtitle: "any key closes this help",
+            border: base.with(fg: t[.activeBox]),
+            titleStyle: base.with(fg: t[.title]).adding(.bold), subtitleStyle: base.with(fg: t[.inactiveFg]))
         var y = inner.y
         for (keys, help) in lines where y < inner.maxY {
             canvas.text(

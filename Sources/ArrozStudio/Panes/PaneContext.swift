@@ -35,6 +35,7 @@ public struct PaneContext {
         -> Rect
     {
         let focused = focus == pane
+        canvas.hotspot(rect, [.focus(pane, field: nil)])
         let border = focused ? theme.style(.activeBox, .bold) : theme.style(.divLine)
         return Box.draw(
             &canvas, rect, title: pane.title, subtitle: subtitle, border: border,

@@ -6,6 +6,12 @@ public enum PromptsPane {
         let inner = ctx.box(&canvas, rect, .prompts, accent: .promptsBox)
         guard inner.width > 8, inner.height > 0 else { return }
         let t = ctx.theme
+        for f in PromptField.allCases where f.rawValue < inner.height {
+            let row = f == .mix ? 3 : f.rawValue
+            canvas.hotspot(
+                Rect(x: inner.x, y: inner.y + row, width: inner.width, height: 1),
+                [.focus(.prompts, field: f.rawValue)])
+        }
         promptLine(state, .a, "A", state.promptA, &canvas, inner, ctx)
         if inner.height > 1 { promptLine(state, .b, "B", state.promptB, &canvas, inner, ctx) }
         if inner.height > 2 { summaryLine(state, &canvas, inner, ctx) }
@@ -15,6 +21,12 @@ public enum PromptsPane {
         x += canvas.text(" A ", x: x, y: y, t.inactive)
         let value = " B " + TextLayout.fixed(Double(state.mix), 2)
         let width = inner.maxX - x - TextLayout.width(value)
+        for i in 0..<max(0, width) {
+            let fraction = Float(i) / Float(max(1, width - 1))
+            canvas.hotspot(
+                Rect(x: x + i, y: y, width: 1, height: 1),
+                [.focus(.prompts, field: PromptField.mix.rawValue), .setMix(fraction)])
+        }
         Meter.slider(
             &canvas, x: x, y: y, width: width, fraction: Double(state.mix),
             fill: t.style(.meterFill), empty: t.style(.meterEmpty), knob: t.style(.meterKnob, .bold))

@@ -23,14 +23,20 @@ public enum SamplerPane {
                 TextLayout.pad(label, 8), x: inner.x, y: y, ctx.label(state, .sampler, field.rawValue))
             var x = inner.x + 9
             let valueStyle = selected ? t.style(.hiFg, .bold) : t.text
+            let focusField = Action.focus(.sampler, field: field.rawValue)
+            canvas.hotspot(Rect(x: inner.x, y: y, width: inner.width, height: 1), [focusField])
+            canvas.hotspot(Rect(x: x, y: y, width: 2, height: 1), [focusField, .change(-1)])
             x += canvas.text("◀ ", x: x, y: y, selected ? t.style(.hiFg) : t.inactive)
             x += canvas.text(TextLayout.truncate(value, inner.maxX - x - 2), x: x, y: y, valueStyle)
+            canvas.hotspot(Rect(x: x, y: y, width: 2, height: 1), [focusField, .change(1)])
             canvas.text(" ▶", x: x, y: y, selected ? t.style(.hiFg) : t.inactive)
             if field == .seed, inner.maxX - x > 14 { canvas.text("   r reseed", x: x + 2, y: y, t.inactive) }
             // Models with a fixed resolution ignore the size field: say what they actually made.
             if field == .size, let img = state.preview.image, img.width != s.size || img.height != s.size {
                 let note = " → \(img.width)×\(img.height)"
-                if inner.maxX - x - 2 >= TextLayout.width(note) { canvas.text(note, x: x + 2, y: y, t.inactive) }
+                if inner.maxX - x - 2 >= TextLayout.width(note) {
+                    canvas.text(note, x: x + 2, y: y, t.inactive)
+                }
             }
             if field == .cfg, state.preview.running, let mark = state.preview.cfgMarks.last,
                 inner.maxX - x > 16
@@ -42,7 +48,7 @@ public enum SamplerPane {
         let info = [
             "last run  "
                 + (state.preview.secondsPerStep > 0
-                    ? TextLayout.fixed(state.preview.secondsPerStep, 2) + " s/step" : "—")
+                    ? TextLayout.seconds(state.preview.secondsPerStep) + "/step" : "—")
                 + (state.preview.fromCache ? " (cached)" : ""),
             "cache     \(state.cachedRuns) run" + (state.cachedRuns == 1 ? "" : "s"),
         ]

@@ -42,14 +42,19 @@ public enum StatusBars {
         let t = ctx.theme
         let bg = Style(fg: t[.keybarText], bg: t[.keybarBg] ?? t[.mainBg])
         canvas.fill(Rect(x: 0, y: y, width: width, height: 1), Cell(" ", bg))
-        let entries =
+        let entries: [(keys: String, label: String, action: Action?)] =
             state.editing != nil
-            ? [("enter", "save prompt"), ("esc", "cancel"), ("←→", "move"), ("home/end", "jump")]
-            : keyMap.barEntries
+            ? [
+                ("enter", "save prompt", .commitEdit), ("esc", "cancel", .cancelEdit), ("←→", "move", nil),
+                ("home/end", "jump", nil),
+            ]
+            : keyMap.barItems
         var x = 1
-        for (keys, label) in entries {
+        for (keys, label, action) in entries {
             let w = TextLayout.width(keys) + 1 + TextLayout.width(label) + 2
             guard x + w <= width else { break }
+            // Clickable, htop-style.
+            if let action { canvas.hotspot(Rect(x: x, y: y, width: w - 2, height: 1), [action]) }
             x += canvas.text(keys, x: x, y: y, Style(fg: t[.keybarKey], bg: bg.bg, attrs: [.bold]))
             x += canvas.text(" " + label + "  ", x: x, y: y, bg)
         }

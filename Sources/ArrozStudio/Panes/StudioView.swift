@@ -8,6 +8,8 @@ public struct StudioLayout: Equatable {
 
     public let prompts: Rect
     public let sampler: Rect
+    /// The Log box, on terminals tall enough for it.
+    public let log: Rect?
     public let preview: Rect
     public let training: Rect
     public let jobLine: Int
@@ -19,9 +21,18 @@ public struct StudioLayout: Equatable {
         let main = Rect(x: 0, y: 0, width: cols, height: rows - 2)
         let leftWidth = max(36, min(60, cols * 2 / 5))
         let (left, right) = main.splitLeft(leftWidth)
-        let (p, s) = left.splitTop(6)
+        let (p, rest) = left.splitTop(6)
         prompts = p
-        sampler = s
+        // The Sampler needs 12 rows (7 fields, a gap, 2 info lines, borders); a Log takes what is left
+        // when that is at least 6 rows.
+        if rest.height - 12 >= 6 {
+            let (s, l) = rest.splitTop(12)
+            sampler = s
+            log = l
+        } else {
+            sampler = rest
+            log = nil
+        }
         let previewHeight = max(8, right.height * 11 / 20)
         let (pv, tr) = right.splitTop(previewHeight)
         preview = pv
@@ -56,6 +67,7 @@ public enum StudioView {
         }
         PromptsPane.render(state, into: &canvas, rect: layout.prompts, ctx)
         SamplerPane.render(state, into: &canvas, rect: layout.sampler, ctx)
+        if let log = layout.log { LogPane.render(state, into: &canvas, rect: log, ctx) }
         PreviewPane.render(state, into: &canvas, rect: layout.preview, ctx)
         TrainingPane.render(state, into: &canvas, rect: layout.training, ctx)
         StatusBars.jobLine(state, into: &canvas, y: layout.jobLine, width: canvas.width, ctx)

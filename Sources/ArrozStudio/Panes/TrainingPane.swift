@@ -6,7 +6,9 @@ import Foundation
 public enum TrainingPane {
     public static func render(_ state: AppState, into canvas: inout Canvas, rect: Rect, _ ctx: PaneContext) {
         let tr = state.training
-        let subtitle = tr.runName.isEmpty ? "" : "run \(tr.runName) · step \(tr.step)/\(tr.total)"
+        let subtitle =
+            tr.runName.isEmpty
+            ? "" : "run \(tr.runName) · step \(tr.step)/\(tr.total)" + (tr.paused ? " · paused" : "")
         let inner = ctx.box(&canvas, rect, .training, accent: .trainingBox, subtitle: subtitle)
         guard inner.width > 10, inner.height > 0 else { return }
         let t = ctx.theme
@@ -17,6 +19,14 @@ public enum TrainingPane {
                 "recipe  ◀ \(recipe) ▶",
                 "t starts it · ←/→ picks a recipe",
             ]
+            if inner.height > 1 {
+                // Clickable ◀ and ▶ around the recipe name.
+                let focus = Action.focus(.training, field: 0)
+                let right = inner.x + TextLayout.width("recipe  ◀ \(recipe) ")
+                canvas.hotspot(
+                    Rect(x: inner.x + 8, y: inner.y + 1, width: 1, height: 1), [focus, .change(-1)])
+                canvas.hotspot(Rect(x: right, y: inner.y + 1, width: 1, height: 1), [focus, .change(1)])
+            }
             for (i, line) in lines.enumerated() where i < inner.height {
                 let style = i == 1 ? ctx.label(state, .training, 0) : t.inactive
                 canvas.text(TextLayout.truncate(line, inner.width), x: inner.x, y: inner.y + i, style)

@@ -53,6 +53,17 @@ public struct ImagePlacement: Equatable, Sendable {
     }
 }
 
+/// A clickable region of a frame and what a left click on it does.
+public struct Hotspot: Sendable {
+    public var rect: Rect
+    public var actions: [Action]
+
+    public init(rect: Rect, actions: [Action]) {
+        self.rect = rect
+        self.actions = actions
+    }
+}
+
 /// A frame: `width × height` cells plus the pixel images placed on it.
 public struct Canvas {
     public let width: Int
@@ -60,6 +71,8 @@ public struct Canvas {
     public private(set) var cells: [Cell]
     /// Pixel images (sixel path); their cells stay blank in the text grid.
     public var images: [ImagePlacement] = []
+    /// Clickable regions, in drawing order (a later, smaller one wins over the pane behind it).
+    public var hotspots: [Hotspot] = []
 
     public init(width: Int, height: Int, fill: Cell = .blank) {
         self.width = max(0, width)
@@ -99,6 +112,17 @@ public struct Canvas {
         for y in max(rect.y, 0)..<min(rect.maxY, height) {
             for x in max(rect.x, 0)..<min(rect.maxX, width) { cells[y * width + x] = cell }
         }
+    }
+
+    /// Registers a clickable region.
+    public mutating func hotspot(_ rect: Rect, _ actions: [Action]) {
+        guard !rect.isEmpty else { return }
+        hotspots.append(Hotspot(rect: rect, actions: actions))
+    }
+
+    /// The actions of the topmost hotspot at (x, y), if any.
+    public func actions(atX x: Int, y: Int) -> [Action]? {
+        hotspots.last { x >= $0.rect.x && x < $0.rect.maxX && y >= $0.rect.y && y < $0.rect.maxY }?.actions
     }
 
     /// The cells that differ from `previous` (every cell when there is no previous frame of this size).

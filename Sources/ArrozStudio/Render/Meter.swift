@@ -8,7 +8,7 @@ public enum Meter {
         knob: Style
     ) {
         guard width > 0 else { return }
-        let f = min(max(fraction, 0), 1)
+        let f = fraction.isFinite ? min(max(fraction, 0), 1) : 0
         let k = Int((f * Double(width - 1)).rounded())
         for i in 0..<width {
             if i < k {
@@ -26,7 +26,8 @@ public enum Meter {
         _ canvas: inout Canvas, x: Int, y: Int, width: Int, fraction: Double, fill: Style, empty: Style
     ) {
         guard width > 0 else { return }
-        let eighths = Int((min(max(fraction, 0), 1) * Double(width * 8)).rounded())
+        let f = fraction.isFinite ? min(max(fraction, 0), 1) : 0
+        let eighths = Int((f * Double(width * 8)).rounded())
         let partial: [Unicode.Scalar] = ["▏", "▎", "▍", "▌", "▋", "▊", "▉"]
         for i in 0..<width {
             let e = eighths - i * 8

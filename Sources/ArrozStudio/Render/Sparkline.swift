@@ -8,7 +8,7 @@ public enum Sparkline {
     /// Resamples `values` to `width` columns (bucket means) and maps each to a level 0…7 over min…max.
     public static func levels(_ values: [Float], width: Int) -> [Int] {
         guard width > 0, !values.isEmpty else { return [] }
-        let cols = resample(values.map(Double.init), width)
+        let cols = resample(values.map { $0.isFinite ? Double($0) : 0 }, width)
         let lo = cols.min() ?? 0, hi = cols.max() ?? 0
         return cols.map { hi > lo ? Int(((($0 - lo) / (hi - lo)) * 7).rounded()) : 3 }
     }

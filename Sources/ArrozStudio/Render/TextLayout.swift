@@ -95,6 +95,7 @@ public enum TextLayout {
 
     /// `v` with `digits` decimals (no Foundation formatting needed).
     public static func fixed(_ v: Double, _ digits: Int) -> String {
+        guard v.isFinite else { return v.isNaN ? "nan" : (v > 0 ? "inf" : "-inf") }
         var p = 1.0
         for _ in 0..<digits { p *= 10 }
         let r = (abs(v) * p).rounded()
@@ -105,8 +106,15 @@ public enum TextLayout {
         return digits == 0 ? sign + String(whole) : sign + String(whole) + "." + frac
     }
 
+    /// Seconds per step: `0.41 s` from 0.1 s up, `4.2 ms` below.
+    public static func seconds(_ s: Double) -> String {
+        guard s.isFinite else { return fixed(s, 2) + " s" }
+        return s >= 0.1 ? fixed(s, 2) + " s" : fixed(s * 1000, s >= 0.01 ? 0 : 1) + " ms"
+    }
+
     /// A duration like `45 s`, `12 m`, `3.5 h`.
     public static func duration(_ seconds: Double) -> String {
+        guard seconds.isFinite, seconds >= 0 else { return "—" }
         if seconds < 90 { return "\(Int(seconds.rounded())) s" }
         if seconds < 90 * 60 { return "\(Int((seconds / 60).rounded())) m" }
         return fixed(seconds / 3600, 1) + " h"

@@ -35,7 +35,9 @@ public final class CursesTerminal: Terminal {
 
     /// Opens the terminal. `colorMode` overrides detection; `cellPixels` is the probed cell size (0 if
     /// unknown).
-    public init(colorMode override: ColorMode? = nil, cellPixels: (w: Int, h: Int) = (0, 0)) throws {
+    public init(
+        colorMode override: ColorMode? = nil, cellPixels: (w: Int, h: Int) = (0, 0), mouse: Bool = true
+    ) throws {
         guard isatty(0) != 0, isatty(1) != 0 else { throw TerminalError.notATerminal }
         guard cc_start() == 0 else {
             throw TerminalError.initFailed(term: ProcessInfo.processInfo.environment["TERM"] ?? "?")
@@ -48,6 +50,7 @@ public final class CursesTerminal: Terminal {
         colorMode = override.map { ColorMapping.clamp($0, to: detected) } ?? detected
         maxPairs = Int32(max(0, min(Int(cc_color_pairs()), 1 << 16)))
         self.cellPixels = cellPixels
+        if mouse { _ = cc_enable_mouse(1) }
     }
 
     deinit { close() }
@@ -124,6 +127,19 @@ public final class CursesTerminal: Terminal {
         }
     }
 
+    private static func mouse() -> Key? {
+        var x: Int32 = 0, y: Int32 = 0, b: Int32 = 0
+        guard cc_mouse(&x, &y, &b) == 0 else { return nil }
+        let button: MouseButton
+        switch Int(b) {
+        case CC_MOUSE_LEFT: button = .left
+        case CC_MOUSE_WHEEL_UP: button = .wheelUp
+        case CC_MOUSE_WHEEL_DOWN: button = .wheelDown
+        default: return nil
+        }
+        return .mouse(x: Int(x), y: Int(y), button: button)
+    }
+
     private static func special(_ code: UInt32) -> Key? {
         switch Int(code) {
         case CC_KEY_UP: .up
@@ -140,6 +156,7 @@ public final class CursesTerminal: Terminal {
         case CC_KEY_BACKTAB: .backTab
         case CC_KEY_RESIZE: .resize
         case CC_KEY_F1: .function(1)
+        case CC_KEY_MOUSE: Self.mouse()
         default: nil
         }
     }

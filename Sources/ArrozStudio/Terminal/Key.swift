@@ -1,5 +1,10 @@
 // Key: decoded key presses (and the resize pseudo-key) as the UI loop sees them.
 
+/// Mouse buttons the studio reacts to.
+public enum MouseButton: String, Hashable, Sendable {
+    case left, wheelUp, wheelDown
+}
+
 /// A key press.
 public enum Key: Hashable, Sendable, CustomStringConvertible {
     case char(Character)
@@ -10,6 +15,8 @@ public enum Key: Hashable, Sendable, CustomStringConvertible {
     case function(Int)
     /// The terminal changed size.
     case resize
+    /// A mouse press at cell (x, y).
+    case mouse(x: Int, y: Int, button: MouseButton)
 
     /// Decodes a Unicode scalar read from the terminal (control characters become named keys).
     public init(scalar: UInt32) {
@@ -47,6 +54,7 @@ public enum Key: Hashable, Sendable, CustomStringConvertible {
         case .escape: "esc"
         case .function(let n): "F\(n)"
         case .resize: "resize"
+        case .mouse(let x, let y, let b): "mouse \(b.rawValue) @\(x),\(y)"
         }
     }
 }

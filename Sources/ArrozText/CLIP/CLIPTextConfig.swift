@@ -41,7 +41,8 @@ public struct CLIPTextConfig: Codable, Sendable, Equatable {
     /// Reads `config.json` (a text config, or a full CLIP config's `text_config`); throws naming the file.
     public static func load(_ path: String) throws -> CLIPTextConfig {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw TextError.unreadable(path: path, reason: "no config.json; save the model with save_pretrained")
+            throw TextError.unreadable(
+                path: path, reason: "no config.json; save the model with save_pretrained")
         }
         do {
             var body = data
@@ -55,9 +56,11 @@ public struct CLIPTextConfig: Codable, Sendable, Equatable {
                 config.hiddenSize % config.numAttentionHeads == 0,
                 ["quick_gelu", "gelu"].contains(config.hiddenAct)
             else {
-                throw TextError.corruptWeights(path: path, reason: "hidden \(config.hiddenSize), heads "
-                    + "\(config.numAttentionHeads), act \(config.hiddenAct): need heads dividing hidden, "
-                    + "quick_gelu or gelu")
+                throw TextError.corruptWeights(
+                    path: path,
+                    reason: "hidden \(config.hiddenSize), heads "
+                        + "\(config.numAttentionHeads), act \(config.hiddenAct): need heads dividing hidden, "
+                        + "quick_gelu or gelu")
             }
             return config
         } catch let e as TextError {

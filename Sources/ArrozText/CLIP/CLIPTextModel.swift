@@ -38,17 +38,23 @@ public final class CLIPTextModel: @unchecked Sendable {
         positionEmbedding = try t("embeddings.position_embedding.weight", [config.maxPositionEmbeddings, D])
         layers = try (0..<config.numHiddenLayers).map { n in
             let p = "encoder.layers.\(n)."
-            let (q, k, v) = (try t(p + "self_attn.q_proj.weight", [D, D]), try t(p + "self_attn.k_proj.weight", [D, D]),
-                try t(p + "self_attn.v_proj.weight", [D, D]))
-            let (qb, kb, vb) = (try t(p + "self_attn.q_proj.bias", [D]), try t(p + "self_attn.k_proj.bias", [D]),
-                try t(p + "self_attn.v_proj.bias", [D]))
+            let (q, k, v) = (
+                try t(p + "self_attn.q_proj.weight", [D, D]), try t(p + "self_attn.k_proj.weight", [D, D]),
+                try t(p + "self_attn.v_proj.weight", [D, D])
+            )
+            let (qb, kb, vb) = (
+                try t(p + "self_attn.q_proj.bias", [D]), try t(p + "self_attn.k_proj.bias", [D]),
+                try t(p + "self_attn.v_proj.bias", [D])
+            )
             return Layer(
-                norm1Weight: try t(p + "layer_norm1.weight", [D]), norm1Bias: try t(p + "layer_norm1.bias", [D]),
+                norm1Weight: try t(p + "layer_norm1.weight", [D]),
+                norm1Bias: try t(p + "layer_norm1.bias", [D]),
                 qkvWeight: Tensor(q.scalars + k.scalars + v.scalars, shape: [3 * D, D]),
                 qkvBias: Tensor(qb.scalars + kb.scalars + vb.scalars, shape: [3 * D]),
                 outWeight: try t(p + "self_attn.out_proj.weight", [D, D]),
                 outBias: try t(p + "self_attn.out_proj.bias", [D]),
-                norm2Weight: try t(p + "layer_norm2.weight", [D]), norm2Bias: try t(p + "layer_norm2.bias", [D]),
+                norm2Weight: try t(p + "layer_norm2.weight", [D]),
+                norm2Bias: try t(p + "layer_norm2.bias", [D]),
                 fc1Weight: try t(p + "mlp.fc1.weight", [F, D]), fc1Bias: try t(p + "mlp.fc1.bias", [F]),
                 fc2Weight: try t(p + "mlp.fc2.weight", [D, F]), fc2Bias: try t(p + "mlp.fc2.bias", [D]))
         }
@@ -56,8 +62,10 @@ public final class CLIPTextModel: @unchecked Sendable {
         finalNormBias = try t("final_layer_norm.bias", [D])
         if let w = file.tensors["text_projection.weight"] {
             guard w.rank == 2, w.shape[1] == D else {
-                throw TextError.corruptWeights(path: file.path, reason: "text_projection.weight is \(w.shape), "
-                    + "expected [E, \(D)]")
+                throw TextError.corruptWeights(
+                    path: file.path,
+                    reason: "text_projection.weight is \(w.shape), "
+                        + "expected [E, \(D)]")
             }
             projection = w
         } else {
@@ -67,7 +75,8 @@ public final class CLIPTextModel: @unchecked Sendable {
 
     /// Last hidden states packed `[ΣL, D]` (sequence s from `starts[s]`), the pooled state at each sequence's
     /// end token `[N, D]`, and the projected pooled state `[N, E]` (equal to pooled without a projection).
-    public func forward(_ ids: [[Int]]) -> (states: Tensor, starts: [Int], pooled: Tensor, projected: Tensor) {
+    public func forward(_ ids: [[Int]]) -> (states: Tensor, starts: [Int], pooled: Tensor, projected: Tensor)
+    {
         let D = config.hiddenSize, F = config.intermediateSize, H = config.numAttentionHeads
         let lengths = ids.map(\.count)
         var starts: [Int] = []
@@ -77,9 +86,12 @@ public final class CLIPTextModel: @unchecked Sendable {
             T += L
         }
         for (s, seq) in ids.enumerated() {
-            precondition(!seq.isEmpty && seq.count <= config.maxPositionEmbeddings, "CLIPTextModel.forward: "
-                + "sequence \(s) has \(seq.count) tokens; need 1...\(config.maxPositionEmbeddings)")
-            precondition(seq.allSatisfy { (0..<config.vocabSize).contains($0) },
+            precondition(
+                !seq.isEmpty && seq.count <= config.maxPositionEmbeddings,
+                "CLIPTextModel.forward: "
+                    + "sequence \(s) has \(seq.count) tokens; need 1...\(config.maxPositionEmbeddings)")
+            precondition(
+                seq.allSatisfy { (0..<config.vocabSize).contains($0) },
                 "CLIPTextModel.forward: sequence \(s) has an id outside 0..<\(config.vocabSize)")
         }
         let x = Tensor.zeros([T, D])  // [T, D] the residual stream
@@ -100,31 +112,40 @@ public final class CLIPTextModel: @unchecked Sendable {
         for layer in layers {
             // x = x + out_proj(attention(layer_norm1(x)))      (causal)
             h.pointer.update(from: xp, count: T * D)
-            InferenceKernels.layerNorm(h.pointer, adding: nil, rows: T, width: D,
+            InferenceKernels.layerNorm(
+                h.pointer, adding: nil, rows: T, width: D,
                 gamma: layer.norm1Weight.data.baseAddress!, beta: layer.norm1Bias.data.baseAddress!, eps: eps)
-            InferenceKernels.linear(h.pointer, rows: T, inFeatures: D, weight: layer.qkvWeight.data.baseAddress!,
+            InferenceKernels.linear(
+                h.pointer, rows: T, inFeatures: D, weight: layer.qkvWeight.data.baseAddress!,
                 bias: layer.qkvBias.data.baseAddress!, outFeatures: 3 * D, into: qkv.pointer)
-            InferenceKernels.attention(qkv: qkv.pointer, into: ctx.pointer, starts: starts, lengths: lengths,
+            InferenceKernels.attention(
+                qkv: qkv.pointer, into: ctx.pointer, starts: starts, lengths: lengths,
                 heads: H, headDim: D / H, causal: true)
-            sgemm(transB: true, m: T, n: D, k: D, a: ctx.pointer, b: layer.outWeight.data.baseAddress!, beta: 1,
+            sgemm(
+                transB: true, m: T, n: D, k: D, a: ctx.pointer, b: layer.outWeight.data.baseAddress!, beta: 1,
                 c: xp)
             addRows(layer.outBias, to: xp, rows: T)
             // x = x + fc2(act(fc1(layer_norm2(x))))
             h.pointer.update(from: xp, count: T * D)
-            InferenceKernels.layerNorm(h.pointer, adding: nil, rows: T, width: D,
+            InferenceKernels.layerNorm(
+                h.pointer, adding: nil, rows: T, width: D,
                 gamma: layer.norm2Weight.data.baseAddress!, beta: layer.norm2Bias.data.baseAddress!, eps: eps)
-            InferenceKernels.linear(h.pointer, rows: T, inFeatures: D, weight: layer.fc1Weight.data.baseAddress!,
+            InferenceKernels.linear(
+                h.pointer, rows: T, inFeatures: D, weight: layer.fc1Weight.data.baseAddress!,
                 bias: layer.fc1Bias.data.baseAddress!, outFeatures: F, into: hidden.pointer)
             if config.hiddenAct == "gelu" {
                 InferenceKernels.geluErf(hidden.pointer, count: T * F)
             } else {
                 InferenceKernels.quickGelu(hidden.pointer, count: T * F)
             }
-            sgemm(transB: true, m: T, n: D, k: F, a: hidden.pointer, b: layer.fc2Weight.data.baseAddress!, beta: 1,
+            sgemm(
+                transB: true, m: T, n: D, k: F, a: hidden.pointer, b: layer.fc2Weight.data.baseAddress!,
+                beta: 1,
                 c: xp)
             addRows(layer.fc2Bias, to: xp, rows: T)
         }
-        InferenceKernels.layerNorm(xp, adding: nil, rows: T, width: D, gamma: finalNormWeight.data.baseAddress!,
+        InferenceKernels.layerNorm(
+            xp, adding: nil, rows: T, width: D, gamma: finalNormWeight.data.baseAddress!,
             beta: finalNormBias.data.baseAddress!, eps: eps)
 
         // pooled[s] = x[end position of s]: the largest id (legacy eos_token_id == 2), else the first eos id.
@@ -141,7 +162,9 @@ public final class CLIPTextModel: @unchecked Sendable {
         guard let projection else { return (x, starts, pooled, pooled) }
         let E = projection.shape[0]
         let projected = Tensor.zeros([ids.count, E])
-        sgemm(transB: true, m: ids.count, n: E, k: D, a: pooled.data.baseAddress!, b: projection.data.baseAddress!,
+        sgemm(
+            transB: true, m: ids.count, n: E, k: D, a: pooled.data.baseAddress!,
+            b: projection.data.baseAddress!,
             c: projected.mutableData.baseAddress!)
         return (x, starts, pooled, projected)
     }

@@ -4,8 +4,9 @@ import ArrozTensor
 import Foundation
 
 public enum NpyFile {
-    /// Reads a `.npy` as `[N, D]` (a 1-D file is one row). Throws `TextError.badEmbeddingFile` naming the path
-    /// for a bad magic, a truncated file, Fortran order, a dtype other than float32/float16, or rank > 2.
+    /// Reads a `.npy` as `[N, D]` (a 1-D file is one row). Throws `TextError.badEmbeddingFile` naming the
+    /// path for a bad magic, a truncated file, Fortran order, a dtype other than float32/float16, or
+    /// rank > 2.
     public static func read(_ path: String) throws -> Tensor {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw TextError.unreadable(path: path, reason: "no such file or not readable")
@@ -16,7 +17,9 @@ public enum NpyFile {
     static func parse(_ bytes: [UInt8], path: String) throws -> Tensor {
         func bad(_ reason: String) -> TextError { .badEmbeddingFile(path: path, reason: reason) }
         let magic: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]  // \x93NUMPY
-        guard bytes.count >= 10, Array(bytes[0..<6]) == magic else { throw bad("not a .npy file (bad magic)") }
+        guard bytes.count >= 10, Array(bytes[0..<6]) == magic else {
+            throw bad("not a .npy file (bad magic)")
+        }
         let major = bytes[6]
         let headerStart: Int, headerLength: Int
         switch major {
@@ -61,7 +64,9 @@ public enum NpyFile {
         let count = shape.reduce(1, *)
         let start = headerStart + headerLength
         guard bytes.count - start >= count * width else {
-            throw bad("truncated: shape \(shape) needs \(count * width) data bytes, file has \(bytes.count - start)")
+            throw bad(
+                "truncated: shape \(shape) needs \(count * width) data bytes, file has \(bytes.count - start)"
+            )
         }
         let rows = shape.count == 1 ? 1 : shape[0], cols = shape.last!
         let out = Tensor.zeros([rows, cols])
@@ -69,7 +74,8 @@ public enum NpyFile {
         for i in 0..<count {
             let o = start + i * width
             if width == 4 {
-                var bits = UInt32(bytes[o]) | UInt32(bytes[o + 1]) << 8 | UInt32(bytes[o + 2]) << 16
+                var bits =
+                    UInt32(bytes[o]) | UInt32(bytes[o + 1]) << 8 | UInt32(bytes[o + 2]) << 16
                     | UInt32(bytes[o + 3]) << 24
                 if bigEndian { bits = bits.byteSwapped }
                 dst[i] = Float(bitPattern: bits)
@@ -101,7 +107,9 @@ public enum NpyFile {
 
     /// Writes `tensor` (any shape) as a version 1.0 little-endian float32 `.npy`.
     public static func write(_ tensor: Tensor, to path: String) throws {
-        let shape = tensor.shape.count == 1 ? "(\(tensor.shape[0]),)"
+        let shape =
+            tensor.shape.count == 1
+            ? "(\(tensor.shape[0]),)"
             : "(" + tensor.shape.map(String.init).joined(separator: ", ") + ")"
         var header = "{'descr': '<f4', 'fortran_order': False, 'shape': \(shape), }"
         // Pad with spaces so that magic + 4 + header + "\n" is a multiple of 64.

@@ -1,5 +1,5 @@
 // WeightFile: every tensor of a `.safetensors` file as Float, read through ArrozNN's validated
-// `SafeTensorsFile`, with failures reported as `TextError`s (so encoders and embedding files speak one error type).
+// `SafeTensorsFile`, failures reported as `TextError`s (encoders and embedding files share one error type).
 import ArrozNN
 import ArrozTensor
 import Foundation
@@ -28,7 +28,8 @@ public struct WeightFile {
     public func tensor(_ name: String, _ shape: [Int]) throws -> Tensor {
         guard let t = tensors[name] else { throw TextError.missingTensor(path: path, name: name) }
         guard t.shape == shape else {
-            throw TextError.corruptWeights(path: path, reason: "\(name) has shape \(t.shape), expected \(shape)")
+            throw TextError.corruptWeights(
+                path: path, reason: "\(name) has shape \(t.shape), expected \(shape)")
         }
         return t
     }

@@ -1,5 +1,6 @@
 // InferenceKernels: the fused, inference-only loops the text encoders run between sgemm calls — linear with
-// bias, residual + LayerNorm, GELU (erf and quick), packed multi-head attention. No autograd: encoders are frozen.
+// bias, residual + LayerNorm, GELU (erf and quick), packed multi-head attention. No autograd: encoders are
+// frozen.
 import ArrozTensor
 import Foundation
 

@@ -1,4 +1,4 @@
-// BertConfig: the fields of an HF BERT `config.json` the encoder needs (all-MiniLM-L6-v2's values by default).
+// BertConfig: the fields of an HF BERT `config.json` the encoder needs (all-MiniLM-L6-v2's by default).
 import Foundation
 
 public struct BertConfig: Codable, Sendable, Equatable {
@@ -45,7 +45,8 @@ public struct BertConfig: Codable, Sendable, Equatable {
                 config.hiddenSize % config.numAttentionHeads == 0, config.hiddenAct == "gelu"
             else {
                 throw TextError.corruptWeights(
-                    path: path, reason: "hidden \(config.hiddenSize), heads \(config.numAttentionHeads), "
+                    path: path,
+                    reason: "hidden \(config.hiddenSize), heads \(config.numAttentionHeads), "
                         + "act \(config.hiddenAct): need heads dividing hidden and gelu")
             }
             return config

@@ -1,6 +1,6 @@
 // BertModel: HF `BertModel`'s encoder for inference — embeddings (word + absolute position + token type 0,
 // LayerNorm), then post-LN layers of self-attention and a GELU(erf) MLP. Parameters under HF state_dict names
-// (no "bert." prefix, as sentence-transformers saves them). Matches transformers' modeling_bert.py (eval mode).
+// (no "bert." prefix, as sentence-transformers saves them). Matches transformers' modeling_bert.py (eval).
 import ArrozTensor
 import Foundation
 
@@ -33,7 +33,8 @@ public final class BertModel: @unchecked Sendable {
         wordEmbeddings = try file.tensor("embeddings.word_embeddings.weight", [config.vocabSize, D])
         positionEmbeddings = try file.tensor(
             "embeddings.position_embeddings.weight", [config.maxPositionEmbeddings, D])
-        tokenTypeEmbeddings = try file.tensor("embeddings.token_type_embeddings.weight", [config.typeVocabSize, D])
+        tokenTypeEmbeddings = try file.tensor(
+            "embeddings.token_type_embeddings.weight", [config.typeVocabSize, D])
         embeddingNormWeight = try file.tensor("embeddings.LayerNorm.weight", [D])
         embeddingNormBias = try file.tensor("embeddings.LayerNorm.bias", [D])
         layers = try (0..<config.numHiddenLayers).map { n in
@@ -73,14 +74,19 @@ public final class BertModel: @unchecked Sendable {
             T += L
         }
         for (s, seq) in ids.enumerated() {
-            precondition(seq.count <= config.maxPositionEmbeddings, "BertModel.forward: sequence \(s) has "
-                + "\(seq.count) tokens > \(config.maxPositionEmbeddings) positions")
-            precondition(seq.allSatisfy { (0..<config.vocabSize).contains($0) },
+            precondition(
+                seq.count <= config.maxPositionEmbeddings,
+                "BertModel.forward: sequence \(s) has "
+                    + "\(seq.count) tokens > \(config.maxPositionEmbeddings) positions")
+            precondition(
+                seq.allSatisfy { (0..<config.vocabSize).contains($0) },
                 "BertModel.forward: sequence \(s) has an id outside 0..<\(config.vocabSize)")
         }
         let x = Tensor.zeros([T, D])  // [T, D]
-        let (xp, word, pos, type) = (x.mutableData.baseAddress!, wordEmbeddings.data.baseAddress!,
-            positionEmbeddings.data.baseAddress!, tokenTypeEmbeddings.data.baseAddress!)
+        let (xp, word, pos, type) = (
+            x.mutableData.baseAddress!, wordEmbeddings.data.baseAddress!,
+            positionEmbeddings.data.baseAddress!, tokenTypeEmbeddings.data.baseAddress!
+        )
         // x = word[id] + position[p] + tokenType[0]
         for (s, seq) in ids.enumerated() {
             for (p, id) in seq.enumerated() {
@@ -88,7 +94,8 @@ public final class BertModel: @unchecked Sendable {
                 for i in 0..<D { row[i] = word[id * D + i] + pos[p * D + i] + type[i] }
             }
         }
-        InferenceKernels.layerNorm(xp, adding: nil, rows: T, width: D, gamma: embeddingNormWeight.data.baseAddress!,
+        InferenceKernels.layerNorm(
+            xp, adding: nil, rows: T, width: D, gamma: embeddingNormWeight.data.baseAddress!,
             beta: embeddingNormBias.data.baseAddress!, eps: config.layerNormEps)
 
         let qkv = Storage(uninitializedCount: T * 3 * D)  // [T, 3D]
@@ -96,24 +103,31 @@ public final class BertModel: @unchecked Sendable {
         let attn = Storage(uninitializedCount: T * D)  // [T, D]
         let hidden = Storage(uninitializedCount: T * F)  // [T, F]
         for layer in layers {
-            InferenceKernels.linear(xp, rows: T, inFeatures: D, weight: layer.qkvWeight.data.baseAddress!,
+            InferenceKernels.linear(
+                xp, rows: T, inFeatures: D, weight: layer.qkvWeight.data.baseAddress!,
                 bias: layer.qkvBias.data.baseAddress!, outFeatures: 3 * D, into: qkv.pointer)
-            InferenceKernels.attention(qkv: qkv.pointer, into: ctx.pointer, starts: starts, lengths: lengths,
+            InferenceKernels.attention(
+                qkv: qkv.pointer, into: ctx.pointer, starts: starts, lengths: lengths,
                 heads: H, headDim: D / H, causal: false)
-            InferenceKernels.linear(ctx.pointer, rows: T, inFeatures: D, weight: layer.outWeight.data.baseAddress!,
+            InferenceKernels.linear(
+                ctx.pointer, rows: T, inFeatures: D, weight: layer.outWeight.data.baseAddress!,
                 bias: layer.outBias.data.baseAddress!, outFeatures: D, into: attn.pointer)
             // x = LN(x + attn)
-            InferenceKernels.layerNorm(xp, adding: attn.pointer, rows: T, width: D,
+            InferenceKernels.layerNorm(
+                xp, adding: attn.pointer, rows: T, width: D,
                 gamma: layer.norm1Weight.data.baseAddress!, beta: layer.norm1Bias.data.baseAddress!,
                 eps: config.layerNormEps)
-            InferenceKernels.linear(xp, rows: T, inFeatures: D, weight: layer.upWeight.data.baseAddress!,
+            InferenceKernels.linear(
+                xp, rows: T, inFeatures: D, weight: layer.upWeight.data.baseAddress!,
                 bias: layer.upBias.data.baseAddress!, outFeatures: F, into: hidden.pointer)
             InferenceKernels.geluErf(hidden.pointer, count: T * F)
-            InferenceKernels.linear(hidden.pointer, rows: T, inFeatures: F,
+            InferenceKernels.linear(
+                hidden.pointer, rows: T, inFeatures: F,
                 weight: layer.downWeight.data.baseAddress!, bias: layer.downBias.data.baseAddress!,
                 outFeatures: D, into: attn.pointer)
             // x = LN(x + mlp)
-            InferenceKernels.layerNorm(xp, adding: attn.pointer, rows: T, width: D,
+            InferenceKernels.layerNorm(
+                xp, adding: attn.pointer, rows: T, width: D,
                 gamma: layer.norm2Weight.data.baseAddress!, beta: layer.norm2Bias.data.baseAddress!,
                 eps: config.layerNormEps)
         }

@@ -20,13 +20,15 @@ public final class MiniLMEncoder: PromptEncoder, @unchecked Sendable {
     public init(directory: String = MiniLMEncoder.defaultDirectory) throws {
         let fm = FileManager.default
         for file in ["model.safetensors", "vocab.txt"] where !fm.fileExists(atPath: directory + "/" + file) {
-            throw TextError.missingEncoder(name: "all-MiniLM-L6-v2 (\(file))", directory: directory, fix: "make encoder")
+            throw TextError.missingEncoder(
+                name: "all-MiniLM-L6-v2 (\(file))", directory: directory, fix: "make encoder")
         }
         let config = try BertConfig.load(directory + "/config.json")
         tokenizer = try WordPieceTokenizer(vocabFile: directory + "/vocab.txt", maxLength: 256)
         model = try BertModel(config: config, weights: WeightFile(directory + "/model.safetensors"))
         guard tokenizer.vocab.count <= config.vocabSize else {
-            throw TextError.corruptWeights(path: directory + "/vocab.txt",
+            throw TextError.corruptWeights(
+                path: directory + "/vocab.txt",
                 reason: "\(tokenizer.vocab.count) tokens but the model has \(config.vocabSize) embeddings")
         }
     }

@@ -1,4 +1,4 @@
-// BertNormalizer: the text clean-up and word splitting in front of WordPiece — HF tokenizers' `BertNormalizer`
+// BertNormalizer: the clean-up and word splitting in front of WordPiece — HF tokenizers' `BertNormalizer`
 // (clean_text, handle_chinese_chars, strip_accents = lowercase, lowercase) and `BertPreTokenizer`.
 import Foundation
 
@@ -9,8 +9,8 @@ public struct BertNormalizer: Sendable {
 
     public init(lowercase: Bool = true) { self.lowercase = lowercase }
 
-    /// The normalised text: control characters dropped, whitespace made ' ', CJK ideographs padded with spaces,
-    /// then (when lowercasing) NFD with non-spacing marks removed and every scalar lowercased.
+    /// The normalised text: control characters dropped, whitespace made ' ', CJK ideographs padded with
+    /// spaces, then (when lowercasing) NFD with non-spacing marks removed and every scalar lowercased.
     public func normalize(_ text: String) -> String {
         var cleaned = String.UnicodeScalarView()
         for s in text.unicodeScalars {
@@ -76,7 +76,8 @@ public struct BertNormalizer: Sendable {
     /// ASCII punctuation (which includes $ + < = > ^ ` | ~) or any Unicode P* category.
     static func isPunctuation(_ s: Unicode.Scalar) -> Bool {
         let v = s.value
-        if (33...47).contains(v) || (58...64).contains(v) || (91...96).contains(v) || (123...126).contains(v) {
+        if (33...47).contains(v) || (58...64).contains(v) || (91...96).contains(v) || (123...126).contains(v)
+        {
             return true
         }
         switch s.properties.generalCategory {

@@ -25,12 +25,14 @@ public final class CLIPTokenizer: @unchecked Sendable {
         let lines = try readUTF8Lines(path)
         let mergeCount = 49152 - 256 - 2
         guard lines.count > mergeCount else {
-            throw TextError.corruptWeights(path: path, reason: "only \(lines.count) lines; expected ≥ \(mergeCount + 1)")
+            throw TextError.corruptWeights(
+                path: path, reason: "only \(lines.count) lines; expected ≥ \(mergeCount + 1)")
         }
         let merges = try lines[1...mergeCount].map { line -> (String, String) in
             let parts = line.split(separator: " ", omittingEmptySubsequences: false)
             guard parts.count == 2 else {
-                throw TextError.corruptWeights(path: path, reason: "merge line \"\(line)\" is not two symbols")
+                throw TextError.corruptWeights(
+                    path: path, reason: "merge line \"\(line)\" is not two symbols")
             }
             return (String(parts[0]), String(parts[1]))
         }
@@ -58,7 +60,8 @@ public final class CLIPTokenizer: @unchecked Sendable {
             line -> (String, String) in
             let parts = line.split(separator: " ", omittingEmptySubsequences: false)
             guard parts.count == 2 else {
-                throw TextError.corruptWeights(path: mergesFile, reason: "merge line \"\(line)\" is not two symbols")
+                throw TextError.corruptWeights(
+                    path: mergesFile, reason: "merge line \"\(line)\" is not two symbols")
             }
             return (String(parts[0]), String(parts[1]))
         }
@@ -66,7 +69,8 @@ public final class CLIPTokenizer: @unchecked Sendable {
     }
 
     init(vocab: [[UInt8]: Int], merges: [(String, String)], contextLength: Int, source: String) throws {
-        guard let start = vocab[Array("<|startoftext|>".utf8)], let end = vocab[Array("<|endoftext|>".utf8)] else {
+        guard let start = vocab[Array("<|startoftext|>".utf8)], let end = vocab[Array("<|endoftext|>".utf8)]
+        else {
             throw TextError.corruptWeights(path: source, reason: "no <|startoftext|> / <|endoftext|> tokens")
         }
         precondition(contextLength >= 2, "CLIPTokenizer: context length \(contextLength) < 2")
@@ -157,7 +161,9 @@ public final class CLIPTokenizer: @unchecked Sendable {
             if isLetter(s[i]) {
                 while j < s.count && isLetter(s[j]) { j += 1 }
             } else if !isNumber(s[i]) {
-                while j < s.count && !s[j].properties.isWhitespace && !isLetter(s[j]) && !isNumber(s[j]) { j += 1 }
+                while j < s.count && !s[j].properties.isWhitespace && !isLetter(s[j]) && !isNumber(s[j]) {
+                    j += 1
+                }
             }
             pieces.append(Array(s[i..<j]))
             i = j
@@ -181,7 +187,8 @@ public final class CLIPTokenizer: @unchecked Sendable {
 
     // MARK: - Byte-level BPE
 
-    /// GPT-2's bytes_to_unicode, in its dictionary order: printable bytes map to themselves, the rest to U+0100….
+    /// GPT-2's bytes_to_unicode, in its dictionary order: printable bytes map to themselves, the rest to
+    /// U+0100….
     static func byteToUnicode() -> [Unicode.Scalar] {
         var bs = Array(33...126) + Array(161...172) + Array(174...255)
         var cs = bs

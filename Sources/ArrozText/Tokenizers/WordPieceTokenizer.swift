@@ -23,7 +23,8 @@ public struct WordPieceTokenizer: Sendable {
         else {
             throw TextError.badPrompt(prompt: "", reason: "the vocabulary lacks [CLS], [SEP] or [UNK]")
         }
-        precondition(maxLength >= 2, "WordPieceTokenizer: maxLength \(maxLength) leaves no room for [CLS] [SEP]")
+        precondition(
+            maxLength >= 2, "WordPieceTokenizer: maxLength \(maxLength) leaves no room for [CLS] [SEP]")
         self.vocab = vocab
         self.normalizer = BertNormalizer(lowercase: lowercase)
         self.maxLength = maxLength
@@ -38,7 +39,8 @@ public struct WordPieceTokenizer: Sendable {
         let lines = try readUTF8Lines(path)
         let tokens = lines
         guard tokens.contains("[CLS]"), tokens.contains("[SEP]"), tokens.contains("[UNK]") else {
-            throw TextError.corruptWeights(path: path, reason: "no [CLS], [SEP] or [UNK] line: not a BERT vocab.txt")
+            throw TextError.corruptWeights(
+                path: path, reason: "no [CLS], [SEP] or [UNK] line: not a BERT vocab.txt")
         }
         try self.init(tokens: tokens, maxLength: maxLength, lowercase: lowercase)
     }

@@ -53,6 +53,8 @@ public struct JobEvent: Sendable {
         case stripFrame(index: Int, count: Int, mix: Float, image: RGBImage)
         /// Training progress after a step (or a checkpoint / sample grid).
         case training(TrainingProgress)
+        /// The training run was paused (true) or resumed (false).
+        case paused(Bool)
         /// The engine's menus, read on the compute thread (sent after a training job, which can add models).
         case catalog(EngineCatalog)
     }

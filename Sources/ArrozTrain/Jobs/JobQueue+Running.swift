@@ -114,7 +114,11 @@ extension JobQueue {
                     updateSummary(id, step: progress.step, total: progress.totalSteps)
                     emit(id, .train, .training(progress))
                 }
-                if progress.checkpointSaved { emitCatalog(id, engine) }
+                if progress.checkpointSaved {
+                    // New weights: cached images of this model are stale, and the menu may have grown.
+                    locked { cache.removeAll() }
+                    emitCatalog(id, engine)
+                }
             }
             locked {
                 training = nil
@@ -164,9 +168,19 @@ extension JobQueue {
             self.run = run
         }
 
+        /// Runs waiting interactive jobs; while the run is paused, keeps serving them (and sleeping in
+        /// between) until it is resumed, stopped or the queue shuts down.
         func betweenSteps() -> TrainingDirective {
-            while let job = queue.locked({ queue.shuttingDown ? nil : queue.takeInteractive() }) {
-                queue.run(job)
+            while true {
+                while let job = queue.locked({ queue.shuttingDown ? nil : queue.takeInteractive() }) {
+                    queue.run(job)
+                }
+                let stillPaused: Bool = queue.locked {
+                    guard run.paused, run.directive == .proceed, !queue.shuttingDown else { return false }
+                    if queue.pendingInteractive.isEmpty { queue.condition.wait() }
+                    return true
+                }
+                if !stillPaused { break }
             }
             return queue.locked {
                 let d = run.directive

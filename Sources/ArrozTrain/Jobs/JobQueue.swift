@@ -52,6 +52,8 @@ public final class JobQueue: @unchecked Sendable {
         var cancelled = false
         var cfgChanged = false
         var directive = TrainingDirective.proceed
+        /// A paused training run waits between steps (still serving interactive jobs).
+        var paused = false
         /// The controls of the strip frame being sampled (cancelled with the strip).
         var stripControls: SamplerControls?
 
@@ -73,7 +75,7 @@ public final class JobQueue: @unchecked Sendable {
     let engine: StudioEngine?
     let condition = NSCondition()
     private var nextID = 1
-    private var pendingInteractive: [JobKind: Pending] = [:]
+    var pendingInteractive: [JobKind: Pending] = [:]
     private var pendingTraining: [Pending] = []
     var interactive: Running?
     var training: Running?
@@ -175,14 +177,20 @@ public final class JobQueue: @unchecked Sendable {
                 finish(id, .train, .cancelled, "cancelled")
             }
             if let run = interactive, run.id == id { run.cancel() }
-            if let run = training, run.id == id { run.directive = .stop }
+            if let run = training, run.id == id {
+                run.directive = .stop
+                condition.broadcast()
+            }
         }
     }
 
     /// Stops a training job after its current step, saving a checkpoint first when `save`.
     public func stopTraining(_ id: JobID, save: Bool) {
         locked {
-            if let run = training, run.id == id { run.directive = save ? .saveAndStop : .stop }
+            if let run = training, run.id == id {
+                run.directive = save ? .saveAndStop : .stop
+                condition.broadcast()
+            }
             if let i = pendingTraining.firstIndex(where: { $0.id == id }) {
                 pendingTraining.remove(at: i)
                 finish(id, .train, .cancelled, "cancelled")
@@ -190,9 +198,24 @@ public final class JobQueue: @unchecked Sendable {
         }
     }
 
+    /// Pauses or resumes the running training job (it waits between steps; sampling keeps working).
+    public func setTrainingPaused(_ paused: Bool) {
+        locked {
+            guard let run = training, run.paused != paused else { return }
+            run.paused = paused
+            emit(run.id, .train, .paused(paused))
+            condition.broadcast()
+        }
+    }
+
     /// Asks the running training job to save a checkpoint after its current step (and keep going).
     public func saveTrainingNow() {
-        locked { if let run = training, run.directive == .proceed { run.directive = .saveCheckpoint } }
+        locked {
+            if let run = training, run.directive == .proceed {
+                run.directive = .saveCheckpoint
+                condition.broadcast()
+            }
+        }
     }
 
     /// The running training job, if any.

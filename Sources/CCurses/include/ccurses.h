@@ -18,7 +18,7 @@ enum {
 enum {
     CC_KEY_UP = 1, CC_KEY_DOWN, CC_KEY_LEFT, CC_KEY_RIGHT, CC_KEY_HOME, CC_KEY_END,
     CC_KEY_PAGE_UP, CC_KEY_PAGE_DOWN, CC_KEY_BACKSPACE, CC_KEY_DELETE, CC_KEY_ENTER,
-    CC_KEY_BACKTAB, CC_KEY_RESIZE, CC_KEY_F1, CC_KEY_OTHER
+    CC_KEY_BACKTAB, CC_KEY_RESIZE, CC_KEY_F1, CC_KEY_MOUSE, CC_KEY_OTHER
 };
 
 /// What cc_read found.
@@ -50,6 +50,14 @@ void cc_force_redraw(void);
 /// Reads one key, waiting up to timeout_ms (negative = block). Returns CC_READ_*; *value is the scalar
 /// (CHAR) or a CC_KEY_* code (KEY).
 int cc_read(int timeout_ms, uint32_t *value);
+
+/// Mouse buttons reported by cc_mouse.
+enum { CC_MOUSE_LEFT = 1, CC_MOUSE_WHEEL_UP = 4, CC_MOUSE_WHEEL_DOWN = 5, CC_MOUSE_OTHER = 0 };
+
+/// Turns mouse reporting on (clicks and wheel) or off. Returns 0 when the terminal supports it.
+int cc_enable_mouse(int on);
+/// After cc_read returned CC_KEY_MOUSE: the cell and button of that event. 0 on success.
+int cc_mouse(int *x, int *y, int *button);
 
 /// Writes bytes straight to the terminal's fd (after ncurses flushed its own output). Returns 0 on success.
 int cc_write_raw(const char *bytes, size_t count);

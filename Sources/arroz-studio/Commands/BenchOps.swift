@@ -50,28 +50,10 @@ struct BenchOps: ParsableCommand {
         where wants("conv3x3 b\(batch) \(channels)→\(channels) \(size)x\(size)") {
             benchConv3x3(batch: batch, channels: channels, size: size, rng: &rng)
         }
+        benchOtherConvs(rng: &rng)
         if wants("groupNorm") { benchGroupNorm(rng: &rng) }
         if wants("attention") { benchAttention(rng: &rng) }
         if wants("norms") { benchNormsAndAttentionBackward(rng: &rng) }
-    }
-
-    /// conv2d 3×3 pad 1, C → C: forward alone, then forward + input and weight gradients (3× the flops).
-    func benchConv3x3(batch: Int, channels: Int, size: Int, rng: inout ArrozRandom) {
-        let x = Tensor.randn([batch, channels, size, size], rng: &rng)
-        let w = Tensor.randn([channels, channels, 3, 3], std: 0.05, rng: &rng)
-        let flops = 2 * Double(batch * channels * size * size * channels * 9)
-        let name = "conv3x3 b\(batch) \(channels)→\(channels) \(size)x\(size)"
-        let tf = time { _ = withNoGrad { conv2d(x, weight: w, padding: 1) } }
-        row(name + " fwd", timing: tf, work: flops)
-        x.requiresGrad = true
-        w.requiresGrad = true
-        let ones = Tensor.ones([batch, channels, size, size])
-        let tb = time {
-            x.grad = nil
-            w.grad = nil
-            conv2d(x, weight: w, padding: 1).backward(gradient: ones)
-        }
-        row(name + " fwd+bwd", timing: tb, work: 3 * flops)
     }
 
     /// groupNorm over b8 × 256 × 32×32 in 32 groups, forward: bytes read + written per second.

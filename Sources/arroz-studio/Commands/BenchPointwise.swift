@@ -41,10 +41,10 @@ struct BenchPointwise: ParsableCommand {
             bench("softmax rows of \(k)", rowsK) { $0.softmax(axis: -1) }
         }
         let t = Tensor.randint([16, 32, 32], low: 0, high: 64, rng: &rng)
-        bench("crossEntropy [16,64,32,32] ε=0.1", x) { crossEntropy($0, t, labelSmoothing: 0.1) }
+        bench("CE [16,64,32,32] smooth .1", x) { crossEntropy($0, t, labelSmoothing: 0.1) }
         let rows = Tensor.randn([16 * 32 * 32, 64], rng: &rng)
         let t2 = Tensor.randint([16 * 32 * 32], low: 0, high: 64, rng: &rng)
-        bench("crossEntropy [16384, 64] ε=0.1", rows) { crossEntropy($0, t2, labelSmoothing: 0.1) }
+        bench("CE [16384,64] smooth .1", rows) { crossEntropy($0, t2, labelSmoothing: 0.1) }
     }
 
     /// Times `f` forward only (no graph), then forward plus backward of a ones gradient.

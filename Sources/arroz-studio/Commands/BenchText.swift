@@ -7,10 +7,13 @@ import Foundation
 
 struct BenchText: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "text", abstract: "MiniLM: ms per 10-token prompt; 64 captions vs sentence-transformers.")
+        commandName: "text", abstract: "MiniLM: ms per 10-token prompt; 64 captions vs sentence-transformers."
+    )
 
     @Option(help: "Threads for OpenBLAS and our loops (PyTorch gets the same).") var threads = 2
-    @Flag(name: .customLong("cpu-time"), help: "Time by CPU seconds ÷ threads on both sides (for a busy machine).")
+    @Flag(
+        name: .customLong("cpu-time"),
+        help: "Time by CPU seconds ÷ threads on both sides (for a busy machine).")
     var cpuTime = false
     @Option(help: "Python with torch + sentence-transformers for the side-by-side run ('' to skip).")
     var python = FileManager.default.homeDirectoryForCurrentUser.path + "/torch-venv/bin/python"
@@ -18,7 +21,9 @@ struct BenchText: ParsableCommand {
     /// The 64 captions both sides encode: "a photo of a {colour} {item}" (scripts/bench_text_torch.py).
     static let captions: [String] = {
         let colours = ["red", "green", "blue", "black", "white", "striped", "small", "shiny"]
-        let items = ["apple", "ankle boot", "sneaker", "dress", "handbag", "fire engine", "pullover", "sandal"]
+        let items = [
+            "apple", "ankle boot", "sneaker", "dress", "handbag", "fire engine", "pullover", "sandal",
+        ]
         return colours.flatMap { c in items.map { "a photo of a \(c) \($0)" } }
     }()
 
@@ -28,18 +33,27 @@ struct BenchText: ParsableCommand {
         print(String(repeating: "─", count: 60))
         let t0 = Date()
         let encoder = try MiniLMEncoder()
-        print(String(format: "load all-MiniLM-L6-v2              %8.1f ms", Date().timeIntervalSince(t0) * 1e3))
+        print(
+            String(format: "load all-MiniLM-L6-v2              %8.1f ms", Date().timeIntervalSince(t0) * 1e3))
 
         let prompt = "a photo of a red apple on grass"
         let tokens = encoder.tokenizer.encode(prompt).count
-        let one = measure(round: 0.25, wantClean: 3, maxRounds: 12, cpuTime: cpuTime, threads: threads) { _ = try? encoder.encode([prompt]) }
-        print(String(format: "one prompt (%d tokens)               %8.2f ms  (best %.2f, %d/%d clean rounds)",
-            tokens, one.median * 1e3, one.best * 1e3, one.clean, one.rounds))
+        let one = measure(round: 0.25, wantClean: 3, maxRounds: 12, cpuTime: cpuTime, threads: threads) {
+            _ = try? encoder.encode([prompt])
+        }
+        print(
+            String(
+                format: "one prompt (%d tokens)               %8.2f ms  (best %.2f, %d/%d clean rounds)",
+                tokens, one.median * 1e3, one.best * 1e3, one.clean, one.rounds))
 
-        let timing = measure(round: 0.5, wantClean: 3, maxRounds: 12, cpuTime: cpuTime, threads: threads) { _ = try? encoder.encode(Self.captions) }
+        let timing = measure(round: 0.5, wantClean: 3, maxRounds: 12, cpuTime: cpuTime, threads: threads) {
+            _ = try? encoder.encode(Self.captions)
+        }
         let batch = timing.median
-        print(String(format: "64 captions                         %8.2f ms  (best %.2f, %d/%d clean rounds)",
-            batch * 1e3, timing.best * 1e3, timing.clean, timing.rounds))
+        print(
+            String(
+                format: "64 captions                         %8.2f ms  (best %.2f, %d/%d clean rounds)",
+                batch * 1e3, timing.best * 1e3, timing.clean, timing.rounds))
 
         guard !python.isEmpty, FileManager.default.isExecutableFile(atPath: python) else {
             print("(no PyTorch side: \(python) not found)")
@@ -49,7 +63,8 @@ struct BenchText: ParsableCommand {
             .appendingPathComponent("../../../scripts/bench_text_torch.py").standardized.path
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [script, "--threads", "\(threads)", "--encoder-dir", MiniLMEncoder.defaultDirectory]
+        process.arguments =
+            [script, "--threads", "\(threads)", "--encoder-dir", MiniLMEncoder.defaultDirectory]
             + (cpuTime ? ["--cpu-time"] : [])
         let pipe = Pipe()
         process.standardOutput = pipe
@@ -65,11 +80,16 @@ struct BenchText: ParsableCommand {
             print("(PyTorch side failed: \(output.suffix(300)))")
             return
         }
-        print(String(format: "sentence-transformers one prompt    %8.2f ms  (best %.2f, ", oneTorch, oneBest)
-            + "\(f[5]) clean rounds)")
-        print(String(format: "sentence-transformers 64 captions   %8.2f ms  (best %.2f, ", batchTorch, batchBest)
-            + "\(f[6]) clean rounds)")
-        print(String(format: "arroz vs PyTorch: one prompt %.2fx, 64 captions %.2fx faster (medians)",
-            oneTorch / (one.median * 1e3), batchTorch / (batch * 1e3)))
+        print(
+            String(format: "sentence-transformers one prompt    %8.2f ms  (best %.2f, ", oneTorch, oneBest)
+                + "\(f[5]) clean rounds)")
+        print(
+            String(
+                format: "sentence-transformers 64 captions   %8.2f ms  (best %.2f, ", batchTorch, batchBest)
+                + "\(f[6]) clean rounds)")
+        print(
+            String(
+                format: "arroz vs PyTorch: one prompt %.2fx, 64 captions %.2fx faster (medians)",
+                oneTorch / (one.median * 1e3), batchTorch / (batch * 1e3)))
     }
 }

@@ -1,4 +1,4 @@
-// EmbedCommand: `arroz-studio embed "a red apple" ["a green apple"]` — encode prompts (or embedding files) and
+// EmbedCommand: `arroz-studio embed "a red apple" ["a green apple"]` — encode prompts (or embedding files),
 // show each vector's norm and a sparkline, the cosine similarity of two, and optionally save them as .npy.
 import ArgumentParser
 import ArrozTensor
@@ -75,5 +75,7 @@ func sparkline(_ values: [Float], width: Int) -> [String] {
         let level = Int(((v / m + 1) / 2 * Float(bars.count - 1)).rounded())
         return bars[min(max(level, 0), bars.count - 1)]
     }
-    return stride(from: 0, to: chars.count, by: width).map { String(chars[$0..<min($0 + width, chars.count)]) }
+    return stride(from: 0, to: chars.count, by: width).map {
+        String(chars[$0..<min($0 + width, chars.count)])
+    }
 }

@@ -24,6 +24,9 @@ struct TUICommand: ParsableCommand {
     @Option(help: "Where `s` saves PNGs (with their settings embedded).")
     var output: String = "outputs"
 
+    @Flag(help: "Leave the mouse to the terminal (text selection) instead of clickable panes.")
+    var noMouse = false
+
     func validate() throws {
         guard graphics == "auto" || GraphicsMode(rawValue: graphics) != nil else {
             throw ValidationError("--graphics must be auto, sixel, halfblock or none (got \(graphics))")
@@ -51,7 +54,8 @@ struct TUICommand: ParsableCommand {
         let queue = JobQueue(engine: engine)
         let thread = ComputeThread(queue: queue)
         let signals = SignalWatcher()
-        let terminal = try CursesTerminal(colorMode: colorMode, cellPixels: (caps.cellWidth, caps.cellHeight))
+        let terminal = try CursesTerminal(
+            colorMode: colorMode, cellPixels: (caps.cellWidth, caps.cellHeight), mouse: !noMouse)
         defer { terminal.close() }
         thread.start()
         let app = StudioApp(
