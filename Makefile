@@ -48,6 +48,7 @@ test: deps
 bench: release
 	$(BIN) bench ops
 	$(BIN) bench models
+	$(BIN) bench text
 
 clean:
 	rm -rf .build

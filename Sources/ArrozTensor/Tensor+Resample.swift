@@ -1,28 +1,34 @@
-// Tensor+Resample: avgPool2d, nearest and bilinear upsampling on NCHW (PyTorch semantics), forward + backward.
+// Tensor+Resample: avgPool2d, nearest and bilinear upsampling on NCHW (PyTorch semantics), forward +
+// backward.
 
 // MARK: - avgPool2d
-// y[n,c,oy,ox] = (1 / kh·kw) Σ_{ky,kx} x[n,c, oy·s−p+ky, ox·s−p+kx]   (padding counts as zeros: count_include_pad)
+// y[n,c,oy,ox] = (1 / kh·kw) Σ_{ky,kx} x[n,c, oy·s−p+ky, ox·s−p+kx]   (padding counts as zeros:
+// count_include_pad)
 // dx[n,c,iy,ix] += dy[n,c,oy,ox] / (kh·kw) for every window (oy,ox) that covers (iy,ix)
 
 /// `torch.nn.functional.avg_pool2d(x, kernel, stride, padding)` with `count_include_pad=True`,
 /// `ceil_mode=False`. `stride` defaults to `kernel`.
 public func avgPool2d(_ x: Tensor, kernel: Int, stride: Int? = nil, padding: Int = 0) -> Tensor {
     precondition(x.rank == 4, "avgPool2d: x \(x.shape) must be [N, C, H, W]")
-    precondition(kernel > 0 && padding >= 0 && 2 * padding <= kernel,
-                 "avgPool2d: kernel \(kernel), padding \(padding) (padding must be at most half the kernel)")
+    precondition(
+        kernel > 0 && padding >= 0 && 2 * padding <= kernel,
+        "avgPool2d: kernel \(kernel), padding \(padding) (padding must be at most half the kernel)")
     let s = stride ?? kernel
     let (N, C, H, W) = x.shape4
     // Pooling is a depthwise conv with a constant weight 1/k², so it reuses the direct kernel's geometry.
     let geo = ConvGeometry(
-        batch: N, inChannels: C, inHeight: H, inWidth: W, outChannels: C, kernelHeight: kernel, kernelWidth: kernel,
-        strideH: s, strideW: s, padTop: padding, padBottom: padding, padLeft: padding, padRight: padding, groups: C)
+        batch: N, inChannels: C, inHeight: H, inWidth: W, outChannels: C, kernelHeight: kernel,
+        kernelWidth: kernel,
+        strideH: s, strideW: s, padTop: padding, padBottom: padding, padLeft: padding, padRight: padding,
+        groups: C)
     let w = Storage(count: C * kernel * kernel, repeating: 1 / Float(kernel * kernel))
     let out = Storage(uninitializedCount: geo.outputCount)
     DirectConv.forward(geo, input: x.storage.pointer, weight: w.pointer, bias: nil, output: out.pointer)
     return Tensor.result("avgPool2d", shape: geo.outputShape, storage: out, inputs: [x]) { g in
         x.writeGrad { dx, acc in
-            DirectConv.backwardInput(geo, gradOutput: g.storage.pointer, weight: w.pointer, gradInput: dx,
-                                     accumulate: acc)
+            DirectConv.backwardInput(
+                geo, gradOutput: g.storage.pointer, weight: w.pointer, gradInput: dx,
+                accumulate: acc)
         }
     }
 }
@@ -34,31 +40,41 @@ public func avgPool2d(_ x: Tensor, kernel: Int, stride: Int? = nil, padding: Int
 public func upsampleNearest(_ x: Tensor, scale: Int) -> Tensor {
     precondition(x.rank == 4 && scale > 0, "upsampleNearest: x \(x.shape) scale \(scale)")
     let (_, _, H, W) = x.shape4
-    return resample(x, name: "upsampleNearest", table: (
-        ResampleAxis(nearestFrom: H, to: H * scale, scale: 1 / Float(scale)),
-        ResampleAxis(nearestFrom: W, to: W * scale, scale: 1 / Float(scale))))
+    return resample(
+        x, name: "upsampleNearest",
+        table: (
+            ResampleAxis(nearestFrom: H, to: H * scale, scale: 1 / Float(scale)),
+            ResampleAxis(nearestFrom: W, to: W * scale, scale: 1 / Float(scale))
+        ))
 }
 
 /// `F.interpolate(x, size=size, mode="nearest")`: source index `min(⌊dst · in/out⌋, in − 1)` per axis.
 public func upsampleNearest(_ x: Tensor, size: (Int, Int)) -> Tensor {
     precondition(x.rank == 4 && size.0 > 0 && size.1 > 0, "upsampleNearest: x \(x.shape) size \(size)")
     let (_, _, H, W) = x.shape4
-    return resample(x, name: "upsampleNearest", table: (
-        ResampleAxis(nearestFrom: H, to: size.0, scale: Float(H) / Float(size.0)),
-        ResampleAxis(nearestFrom: W, to: size.1, scale: Float(W) / Float(size.1))))
+    return resample(
+        x, name: "upsampleNearest",
+        table: (
+            ResampleAxis(nearestFrom: H, to: size.0, scale: Float(H) / Float(size.0)),
+            ResampleAxis(nearestFrom: W, to: size.1, scale: Float(W) / Float(size.1))
+        ))
 }
 
 // MARK: - bilinear upsampling
 // src = max((dst + ½)·in/out − ½, 0),  i0 = ⌊src⌋,  i1 = min(i0 + 1, in − 1),  λ = src − i0
-// y = (1−λh)(1−λw)·x[i0,j0] + (1−λh)λw·x[i0,j1] + λh(1−λw)·x[i1,j0] + λhλw·x[i1,j1];  dx gets the same weights.
+// y = (1−λh)(1−λw)·x[i0,j0] + (1−λh)λw·x[i0,j1] + λh(1−λw)·x[i1,j0] + λhλw·x[i1,j1];  dx gets the same
+// weights.
 
 /// `F.interpolate(x, size=size, mode="bilinear", align_corners=False)` (also fine for downsizing, without
 /// antialiasing, as PyTorch does).
 public func upsampleBilinear(_ x: Tensor, size: (Int, Int)) -> Tensor {
     precondition(x.rank == 4 && size.0 > 0 && size.1 > 0, "upsampleBilinear: x \(x.shape) size \(size)")
     let (_, _, H, W) = x.shape4
-    return resample(x, name: "upsampleBilinear", table: (
-        ResampleAxis(bilinearFrom: H, to: size.0), ResampleAxis(bilinearFrom: W, to: size.1)))
+    return resample(
+        x, name: "upsampleBilinear",
+        table: (
+            ResampleAxis(bilinearFrom: H, to: size.0), ResampleAxis(bilinearFrom: W, to: size.1)
+        ))
 }
 
 /// Per output index along one axis: two source indices and their weights (nearest uses one with weight 1).

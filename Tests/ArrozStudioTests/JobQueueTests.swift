@@ -178,11 +178,14 @@ func finished(_ events: [JobEvent]) -> [SampleRun] {
         #expect(states(q.drainEvents(), id).last == .cancelled)
     }
 
-    @Test func checkpointsDuringTrainingRefreshTheCatalog() {
+    @Test func checkpointsDuringTrainingRefreshTheCatalogAndClearTheCache() {
         let engine = TestEngine()
         engine.trainingSteps = 4
         engine.checkpointedSteps = [2]
         let q = JobQueue(engine: engine)
+        q.submitSample(request(steps: 2))
+        q.runUntilIdle()
+        #expect(q.cachedRuns == 1)
         engine.duringTraining = { step in if step == 1 { engine.models.append("run · ema") } }
         q.submitTraining(TrainRequest(recipe: "toy-run", runName: "run"))
         q.runUntilIdle()
@@ -190,6 +193,7 @@ func finished(_ events: [JobEvent]) -> [SampleRun] {
             if case .catalog(let c) = e.update { return c.models }
             return nil
         }
+        #expect(q.cachedRuns == 0)  // the weights changed: old images are stale
         // Once after the checkpoint at step 2, once when the run ends.
         #expect(catalogs == [["toy-a", "toy-b", "run · ema"], ["toy-a", "toy-b", "run · ema"]])
     }

@@ -215,7 +215,9 @@ func loadedState() -> AppState {
         #expect(s.sampler.modelName == "run-1 · ema" && s.sampler.samplerName == "ddpm")
         #expect(s.training.recipeName == "b")
         #expect(e.count == 2)  // encode + sample with the new model
-        #expect(s.apply(.job(JobEvent(job: JobID(9), kind: .train, update: .catalog(catalog)))).isEmpty)
+        // Same menus again (a later checkpoint): sample again to show the newer weights.
+        let again = s.apply(.job(JobEvent(job: JobID(9), kind: .train, update: .catalog(catalog))))
+        #expect(again == [.sample(s.sampleRequest!)])
     }
 
     @Test func pauseTogglesOnlyWhileTraining() {

@@ -51,6 +51,8 @@ import Testing
         #expect(TextLayout.fixed(-0.05, 1) == "-0.1" && TextLayout.fixed(2, 2) == "2.00")
         #expect(TextLayout.scalars("a🍎b").map(String.init).joined() == "a?b")
         #expect(TextLayout.duration(1200) == "20 m")
+        #expect(TextLayout.seconds(0.41) == "0.41 s" && TextLayout.seconds(0.042) == "42 ms")
+        #expect(TextLayout.seconds(0.0042) == "4.2 ms")
     }
 
     @Test func parametersTextRoundTrips() throws {

@@ -3,57 +3,79 @@
 import ArrozTestSupport
 import Testing
 
-/// Small geometries covering stride, asymmetric padding, groups, depthwise, 1×1 and kernels wider than the input.
+/// Small geometries covering stride, asymmetric padding, groups, depthwise, 1×1 and kernels wider than the
+/// input.
 let convGeometries: [ConvGeometry] = [
-    ConvGeometry(batch: 2, inChannels: 3, inHeight: 5, inWidth: 6, outChannels: 4, kernelHeight: 3, kernelWidth: 3,
-                 padTop: 1, padBottom: 1, padLeft: 1, padRight: 1),
-    ConvGeometry(batch: 3, inChannels: 4, inHeight: 7, inWidth: 5, outChannels: 6, kernelHeight: 3, kernelWidth: 3,
-                 strideH: 2, strideW: 2, padTop: 0, padBottom: 1, padLeft: 1, padRight: 0),
-    ConvGeometry(batch: 3, inChannels: 2, inHeight: 4, inWidth: 4, outChannels: 3, kernelHeight: 1, kernelWidth: 1),
-    ConvGeometry(batch: 2, inChannels: 6, inHeight: 5, inWidth: 5, outChannels: 6, kernelHeight: 3, kernelWidth: 3,
-                 padTop: 1, padBottom: 1, padLeft: 1, padRight: 1, groups: 6),
-    ConvGeometry(batch: 2, inChannels: 8, inHeight: 5, inWidth: 4, outChannels: 4, kernelHeight: 3, kernelWidth: 3,
-                 padTop: 1, padBottom: 1, padLeft: 1, padRight: 1, groups: 4),
-    ConvGeometry(batch: 2, inChannels: 12, inHeight: 4, inWidth: 5, outChannels: 8, kernelHeight: 3, kernelWidth: 3,
-                 padTop: 1, padBottom: 1, padLeft: 1, padRight: 1, groups: 2),
-    ConvGeometry(batch: 2, inChannels: 4, inHeight: 6, inWidth: 6, outChannels: 4, kernelHeight: 4, kernelWidth: 4,
-                 strideH: 2, strideW: 2, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1),
-    ConvGeometry(batch: 1, inChannels: 3, inHeight: 7, inWidth: 6, outChannels: 3, kernelHeight: 3, kernelWidth: 3,
-                 strideH: 2, strideW: 2, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1, groups: 3),
-    ConvGeometry(batch: 1, inChannels: 1, inHeight: 2, inWidth: 1, outChannels: 2, kernelHeight: 3, kernelWidth: 3,
-                 padTop: 1, padBottom: 1, padLeft: 1, padRight: 1),
-    ConvGeometry(batch: 2, inChannels: 2, inHeight: 4, inWidth: 3, outChannels: 6, kernelHeight: 3, kernelWidth: 2,
-                 strideH: 1, strideW: 2, padTop: 2, padBottom: 0, padLeft: 0, padRight: 1, groups: 2),
-    ConvGeometry(batch: 3, inChannels: 5, inHeight: 3, inWidth: 4, outChannels: 2, kernelHeight: 1, kernelWidth: 1,
-                 strideH: 2, strideW: 1, padTop: 1, padBottom: 0, padLeft: 0, padRight: 0),
+    ConvGeometry(
+        batch: 2, inChannels: 3, inHeight: 5, inWidth: 6, outChannels: 4, kernelHeight: 3, kernelWidth: 3,
+        padTop: 1, padBottom: 1, padLeft: 1, padRight: 1),
+    ConvGeometry(
+        batch: 3, inChannels: 4, inHeight: 7, inWidth: 5, outChannels: 6, kernelHeight: 3, kernelWidth: 3,
+        strideH: 2, strideW: 2, padTop: 0, padBottom: 1, padLeft: 1, padRight: 0),
+    ConvGeometry(
+        batch: 3, inChannels: 2, inHeight: 4, inWidth: 4, outChannels: 3, kernelHeight: 1, kernelWidth: 1),
+    ConvGeometry(
+        batch: 2, inChannels: 6, inHeight: 5, inWidth: 5, outChannels: 6, kernelHeight: 3, kernelWidth: 3,
+        padTop: 1, padBottom: 1, padLeft: 1, padRight: 1, groups: 6),
+    ConvGeometry(
+        batch: 2, inChannels: 8, inHeight: 5, inWidth: 4, outChannels: 4, kernelHeight: 3, kernelWidth: 3,
+        padTop: 1, padBottom: 1, padLeft: 1, padRight: 1, groups: 4),
+    ConvGeometry(
+        batch: 2, inChannels: 12, inHeight: 4, inWidth: 5, outChannels: 8, kernelHeight: 3, kernelWidth: 3,
+        padTop: 1, padBottom: 1, padLeft: 1, padRight: 1, groups: 2),
+    ConvGeometry(
+        batch: 2, inChannels: 4, inHeight: 6, inWidth: 6, outChannels: 4, kernelHeight: 4, kernelWidth: 4,
+        strideH: 2, strideW: 2, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1),
+    ConvGeometry(
+        batch: 1, inChannels: 3, inHeight: 7, inWidth: 6, outChannels: 3, kernelHeight: 3, kernelWidth: 3,
+        strideH: 2, strideW: 2, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1, groups: 3),
+    ConvGeometry(
+        batch: 1, inChannels: 1, inHeight: 2, inWidth: 1, outChannels: 2, kernelHeight: 3, kernelWidth: 3,
+        padTop: 1, padBottom: 1, padLeft: 1, padRight: 1),
+    ConvGeometry(
+        batch: 2, inChannels: 2, inHeight: 4, inWidth: 3, outChannels: 6, kernelHeight: 3, kernelWidth: 2,
+        strideH: 1, strideW: 2, padTop: 2, padBottom: 0, padLeft: 0, padRight: 1, groups: 2),
+    ConvGeometry(
+        batch: 3, inChannels: 5, inHeight: 3, inWidth: 4, outChannels: 2, kernelHeight: 1, kernelWidth: 1,
+        strideH: 2, strideW: 1, padTop: 1, padBottom: 0, padLeft: 0, padRight: 0),
     // Depthwise with padding wider than the kernel on two sides (the direct kernel's general fallback).
-    ConvGeometry(batch: 2, inChannels: 4, inHeight: 3, inWidth: 4, outChannels: 4, kernelHeight: 3, kernelWidth: 3,
-                 padTop: 3, padBottom: 0, padLeft: 0, padRight: 3, groups: 4),
+    ConvGeometry(
+        batch: 2, inChannels: 4, inHeight: 3, inWidth: 4, outChannels: 4, kernelHeight: 3, kernelWidth: 3,
+        padTop: 3, padBottom: 0, padLeft: 0, padRight: 3, groups: 4),
     // Depthwise 7×7 with channel multiplier 2, and Paella's 2-in-1-out groups on a rectangular kernel.
-    ConvGeometry(batch: 2, inChannels: 3, inHeight: 6, inWidth: 5, outChannels: 6, kernelHeight: 7, kernelWidth: 7,
-                 padTop: 3, padBottom: 3, padLeft: 3, padRight: 3, groups: 3),
-    ConvGeometry(batch: 2, inChannels: 6, inHeight: 4, inWidth: 6, outChannels: 3, kernelHeight: 3, kernelWidth: 5,
-                 padTop: 1, padBottom: 1, padLeft: 2, padRight: 2, groups: 3),
+    ConvGeometry(
+        batch: 2, inChannels: 3, inHeight: 6, inWidth: 5, outChannels: 6, kernelHeight: 7, kernelWidth: 7,
+        padTop: 3, padBottom: 3, padLeft: 3, padRight: 3, groups: 3),
+    ConvGeometry(
+        batch: 2, inChannels: 6, inHeight: 4, inWidth: 6, outChannels: 3, kernelHeight: 3, kernelWidth: 5,
+        padTop: 1, padBottom: 1, padLeft: 2, padRight: 2, groups: 3),
 ]
 
 /// 3×3 stride-1 geometries wide enough for Winograd: paddings 0–2, asymmetric, odd output sizes.
 let winogradGeometries: [ConvGeometry] = [
-    ConvGeometry(batch: 2, inChannels: 16, inHeight: 5, inWidth: 7, outChannels: 16, kernelHeight: 3, kernelWidth: 3,
-                 padTop: 1, padBottom: 1, padLeft: 1, padRight: 1),
-    ConvGeometry(batch: 3, inChannels: 16, inHeight: 6, inWidth: 6, outChannels: 24, kernelHeight: 3, kernelWidth: 3),
-    ConvGeometry(batch: 1, inChannels: 20, inHeight: 4, inWidth: 5, outChannels: 16, kernelHeight: 3, kernelWidth: 3,
-                 padTop: 2, padBottom: 0, padLeft: 1, padRight: 2),
-    ConvGeometry(batch: 3, inChannels: 16, inHeight: 3, inWidth: 3, outChannels: 17, kernelHeight: 3, kernelWidth: 3,
-                 padTop: 2, padBottom: 2, padLeft: 2, padRight: 2),
+    ConvGeometry(
+        batch: 2, inChannels: 16, inHeight: 5, inWidth: 7, outChannels: 16, kernelHeight: 3, kernelWidth: 3,
+        padTop: 1, padBottom: 1, padLeft: 1, padRight: 1),
+    ConvGeometry(
+        batch: 3, inChannels: 16, inHeight: 6, inWidth: 6, outChannels: 24, kernelHeight: 3, kernelWidth: 3),
+    ConvGeometry(
+        batch: 1, inChannels: 20, inHeight: 4, inWidth: 5, outChannels: 16, kernelHeight: 3, kernelWidth: 3,
+        padTop: 2, padBottom: 0, padLeft: 1, padRight: 2),
+    ConvGeometry(
+        batch: 3, inChannels: 16, inHeight: 3, inWidth: 3, outChannels: 17, kernelHeight: 3, kernelWidth: 3,
+        padTop: 2, padBottom: 2, padLeft: 2, padRight: 2),
 ]
 
-/// The backends under test: the registry plus the im2col backend forced to one image per chunk and to chunks of
+/// The backends under test: the registry plus the im2col backend forced to one image per chunk and to chunks
+/// of
 /// two (so a batch of three leaves a remainder chunk).
 func backendsUnderTest(_ geo: ConvGeometry) -> [any ConvBackend] {
     let tiles = ((geo.outHeight + 1) / 2) * ((geo.outWidth + 1) / 2)
     return ConvBackends.all.filter { $0.name != "naive" } + [
-        GemmConvBackend(columnBudget: 1, minColumns: 1), GemmConvBackend(columnBudget: 1, minColumns: 2 * geo.outPlane),
-        WinogradConvBackend(tileBudget: 1, minTiles: 1), WinogradConvBackend(tileBudget: 1, minTiles: 2 * tiles),
+        GemmConvBackend(columnBudget: 1, minColumns: 1),
+        GemmConvBackend(columnBudget: 1, minColumns: 2 * geo.outPlane),
+        WinogradConvBackend(tileBudget: 1, minTiles: 1),
+        WinogradConvBackend(tileBudget: 1, minTiles: 2 * tiles),
     ]
 }
 
@@ -69,19 +91,26 @@ func backendsUnderTest(_ geo: ConvGeometry) -> [any ConvBackend] {
 
         func run(_ be: any ConvBackend) -> [[Float]] {
             let y = Tensor.zeros(geo.outputShape), yb = Tensor.zeros(geo.outputShape)
-            be.forward(geo, input: x.storage.pointer, weight: w.storage.pointer, bias: nil, output: y.storage.pointer)
-            be.forward(geo, input: x.storage.pointer, weight: w.storage.pointer, bias: b.storage.pointer,
-                       output: yb.storage.pointer)
+            be.forward(
+                geo, input: x.storage.pointer, weight: w.storage.pointer, bias: nil, output: y.storage.pointer
+            )
+            be.forward(
+                geo, input: x.storage.pointer, weight: w.storage.pointer, bias: b.storage.pointer,
+                output: yb.storage.pointer)
             let dx = Tensor.full(geo.inputShape, 7), dxAcc = prior.detached()
-            be.backwardInput(geo, gradOutput: dy.storage.pointer, weight: w.storage.pointer,
-                             gradInput: dx.storage.pointer, accumulate: false)
-            be.backwardInput(geo, gradOutput: dy.storage.pointer, weight: w.storage.pointer,
-                             gradInput: dxAcc.storage.pointer, accumulate: true)
+            be.backwardInput(
+                geo, gradOutput: dy.storage.pointer, weight: w.storage.pointer,
+                gradInput: dx.storage.pointer, accumulate: false)
+            be.backwardInput(
+                geo, gradOutput: dy.storage.pointer, weight: w.storage.pointer,
+                gradInput: dxAcc.storage.pointer, accumulate: true)
             let dw = Tensor.full(geo.weightShape, 7), dwAcc = priorW.detached()
-            be.backwardWeight(geo, input: x.storage.pointer, gradOutput: dy.storage.pointer,
-                              gradWeight: dw.storage.pointer, accumulate: false)
-            be.backwardWeight(geo, input: x.storage.pointer, gradOutput: dy.storage.pointer,
-                              gradWeight: dwAcc.storage.pointer, accumulate: true)
+            be.backwardWeight(
+                geo, input: x.storage.pointer, gradOutput: dy.storage.pointer,
+                gradWeight: dw.storage.pointer, accumulate: false)
+            be.backwardWeight(
+                geo, input: x.storage.pointer, gradOutput: dy.storage.pointer,
+                gradWeight: dwAcc.storage.pointer, accumulate: true)
             return [y, yb, dx, dxAcc, dw, dwAcc].map(\.scalars)
         }
         let expected = run(naive)
@@ -116,8 +145,9 @@ func backendsUnderTest(_ geo: ConvGeometry) -> [any ConvBackend] {
     }
 
     @Test func geometryOutputSizes() {
-        let g = ConvGeometry(batch: 1, inChannels: 1, inHeight: 7, inWidth: 8, outChannels: 1, kernelHeight: 3,
-                             kernelWidth: 4, strideH: 2, strideW: 3, padTop: 1, padBottom: 0, padLeft: 2, padRight: 1)
+        let g = ConvGeometry(
+            batch: 1, inChannels: 1, inHeight: 7, inWidth: 8, outChannels: 1, kernelHeight: 3,
+            kernelWidth: 4, strideH: 2, strideW: 3, padTop: 1, padBottom: 0, padLeft: 2, padRight: 1)
         #expect(g.outHeight == 3)  // (7 + 1 + 0 − 3) / 2 + 1
         #expect(g.outWidth == 3)  // (8 + 2 + 1 − 4) / 3 + 1
         #expect(g.flops == 2 * 9 * 12)

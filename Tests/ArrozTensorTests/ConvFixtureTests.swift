@@ -8,9 +8,14 @@ import Testing
 /// The op each fixture case ran in PyTorch, in our API. Inputs arrive in the fixture's order (x, w, b).
 let convFixtureCases: [(String, ([Tensor]) -> Tensor)] = [
     ("conv_basic", { t in conv2d(t[0], weight: t[1], bias: t[2], padding: 1) }),
-    ("conv_stride2_asym", { t in
-        conv2d(t[0], weight: t[1], bias: t[2], stride: (2, 2), padding: (top: 0, bottom: 1, left: 1, right: 0))
-    }),
+    (
+        "conv_stride2_asym",
+        { t in
+            conv2d(
+                t[0], weight: t[1], bias: t[2], stride: (2, 2),
+                padding: (top: 0, bottom: 1, left: 1, right: 0))
+        }
+    ),
     ("conv_rect", { t in conv2d(t[0], weight: t[1], bias: t[2], stride: (2, 1), padding: (1, 2)) }),
     ("conv_depthwise", { t in conv2d(t[0], weight: t[1], bias: t[2], padding: 3, groups: 6) }),
     ("conv_paella_groups", { t in conv2d(t[0], weight: t[1], bias: t[2], padding: 1, groups: 4) }),
@@ -19,10 +24,16 @@ let convFixtureCases: [(String, ([Tensor]) -> Tensor)] = [
     ("conv_down4x4", { t in conv2d(t[0], weight: t[1], bias: t[2], stride: 2, padding: 1) }),
     ("convT_4x4_s2_p1", { t in convTranspose2d(t[0], weight: t[1], bias: t[2], stride: 2, padding: 1) }),
     ("convT_2x2_s2", { t in convTranspose2d(t[0], weight: t[1], bias: t[2], stride: 2) }),
-    ("convT_3x3_s2_p1_op1", { t in
-        convTranspose2d(t[0], weight: t[1], bias: t[2], stride: 2, padding: 1, outputPadding: 1)
-    }),
-    ("convT_groups2", { t in convTranspose2d(t[0], weight: t[1], bias: t[2], stride: 2, padding: 1, groups: 2) }),
+    (
+        "convT_3x3_s2_p1_op1",
+        { t in
+            convTranspose2d(t[0], weight: t[1], bias: t[2], stride: 2, padding: 1, outputPadding: 1)
+        }
+    ),
+    (
+        "convT_groups2",
+        { t in convTranspose2d(t[0], weight: t[1], bias: t[2], stride: 2, padding: 1, groups: 2) }
+    ),
     ("convT_3x3_s1_p1", { t in convTranspose2d(t[0], weight: t[1], padding: 1) }),
     ("avgpool_2", { t in avgPool2d(t[0], kernel: 2) }),
     ("avgpool_3_s2_p1", { t in avgPool2d(t[0], kernel: 3, stride: 2, padding: 1) }),

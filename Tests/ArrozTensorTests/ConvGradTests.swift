@@ -12,7 +12,9 @@ import Testing
         expectGradientsMatch([x, w, b]) { t in conv2d(t[0], weight: t[1], bias: t[2], padding: 1) }
         expectGradientsMatch([x, w]) { t in conv2d(t[0], weight: t[1], stride: 2) }
         expectGradientsMatch([x, w, b]) { t in
-            conv2d(t[0], weight: t[1], bias: t[2], stride: (2, 1), padding: (top: 0, bottom: 2, left: 1, right: 0))
+            conv2d(
+                t[0], weight: t[1], bias: t[2], stride: (2, 1),
+                padding: (top: 0, bottom: 2, left: 1, right: 0))
         }
         expectGradientsMatch([x, w]) { t in conv2d(t[0], weight: t[1], stride: (1, 2), padding: (2, 1)) }
     }
@@ -21,7 +23,8 @@ import Testing
         var rng = ArrozRandom(seed: 12)
         let x = Tensor.randn([2, 4, 4, 5], rng: &rng)
         let dw = Tensor.randn([4, 1, 3, 3], rng: &rng), b = Tensor.randn([4], rng: &rng)
-        expectGradientsMatch([x, dw, b]) { t in conv2d(t[0], weight: t[1], bias: t[2], padding: 1, groups: 4) }
+        expectGradientsMatch([x, dw, b]) { t in conv2d(t[0], weight: t[1], bias: t[2], padding: 1, groups: 4)
+        }
         // Paella v3: groups = C with 2C inputs.
         let paella = Tensor.randn([2, 2, 3, 3], rng: &rng)
         expectGradientsMatch([x, paella]) { t in conv2d(t[0], weight: t[1], padding: 1, groups: 2) }
@@ -58,7 +61,9 @@ import Testing
         let x = Tensor.randn([2, 3, 3, 4], rng: &rng), b = Tensor.randn([2], rng: &rng)
         let w4 = Tensor.randn([3, 2, 4, 4], rng: &rng), w2 = Tensor.randn([3, 2, 2, 2], rng: &rng)
         let w3 = Tensor.randn([3, 2, 3, 3], rng: &rng)
-        expectGradientsMatch([x, w4, b]) { t in convTranspose2d(t[0], weight: t[1], bias: t[2], stride: 2, padding: 1) }
+        expectGradientsMatch([x, w4, b]) { t in
+            convTranspose2d(t[0], weight: t[1], bias: t[2], stride: 2, padding: 1)
+        }
         expectGradientsMatch([x, w2, b]) { t in convTranspose2d(t[0], weight: t[1], bias: t[2], stride: 2) }
         expectGradientsMatch([x, w3]) { t in
             convTranspose2d(t[0], weight: t[1], stride: 2, padding: 1, outputPadding: 1)
@@ -96,7 +101,8 @@ import Testing
                 }
             }
         }
-        expectClose(y.scalars, ref, rtol: 1e-4, atol: 1e-4, "convTranspose2d k\(k) s\(s) p\(p) op\(op) g\(groups)")
+        expectClose(
+            y.scalars, ref, rtol: 1e-4, atol: 1e-4, "convTranspose2d k\(k) s\(s) p\(p) op\(op) g\(groups)")
     }
 
     @Test func poolAndUpsampleGradients() {

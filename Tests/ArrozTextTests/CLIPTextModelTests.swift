@@ -49,8 +49,8 @@ import Testing
 }
 
 @Suite struct CLIPTextEncoderTests {
-    /// A random CLIP text tower over the full 49,408-token vocabulary (8 wide, 1 layer), written to a folder as
-    /// `save_pretrained` would (legacy eos_token_id 2: pooled at the largest id, the first end token).
+    /// A random CLIP text tower over the full 49,408-token vocabulary (8 wide, 1 layer), written to a folder
+    /// as `save_pretrained` would (legacy eos_token_id 2: pooled at the largest id, the first end token).
     func makeModelDirectory(projection: Bool) throws -> String {
         let dir = TextFixtures.scratch()
         var rng = ArrozRandom(seed: 7)
@@ -76,7 +76,8 @@ import Testing
         add("encoder.layers.0.mlp.fc2.bias", [D])
         if projection { w.add("text_projection.weight", Tensor.randn([4, D], rng: &rng)) }
         try w.write(to: dir + "/model.safetensors")
-        let config = #"{"model_type": "clip_text_model", "hidden_size": 8, "intermediate_size": 16, "#
+        let config =
+            #"{"model_type": "clip_text_model", "hidden_size": 8, "intermediate_size": 16, "#
             + #""num_hidden_layers": 1, "num_attention_heads": 2, "vocab_size": 49408}"#
         FileManager.default.createFile(atPath: dir + "/config.json", contents: Data(config.utf8))
         return dir
@@ -91,9 +92,11 @@ import Testing
         let tokens = try #require(e.tokens)
         #expect(tokens.shape == [2, 77, 8])
         // "a red apple" is [start, a, red, apple, end, end…]: pooled = the state at position 4.
-        expectClose(Array(e.pooled.scalars[0..<8]), Array(tokens.scalars[(4 * 8)..<(5 * 8)]), rtol: 0, atol: 1e-7,
+        expectClose(
+            Array(e.pooled.scalars[0..<8]), Array(tokens.scalars[(4 * 8)..<(5 * 8)]), rtol: 0, atol: 1e-7,
             "pooled at the first end token")
-        expectClose(Array(e.pooled.scalars[8..<16]), Array(tokens.scalars[(77 * 8 + 8)..<(77 * 8 + 16)]), rtol: 0,
+        expectClose(
+            Array(e.pooled.scalars[8..<16]), Array(tokens.scalars[(77 * 8 + 8)..<(77 * 8 + 16)]), rtol: 0,
             atol: 1e-7, "empty prompt pooled at position 1")
     }
 

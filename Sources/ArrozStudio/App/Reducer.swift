@@ -258,7 +258,7 @@ extension AppState {
             preview.fromCache = run.fromCache
             preview.request = run.request
             preview.selectedFrame = nil
-            let timing = run.fromCache ? "from cache" : TextLayout.fixed(run.secondsPerStep, 2) + " s/step"
+            let timing = run.fromCache ? "from cache" : TextLayout.seconds(run.secondsPerStep) + "/step"
             appendLog(
                 StatusMessage(
                     text: "\(event.job) sample · \(run.request.sampler) \(run.steps) steps · cfg "
@@ -284,6 +284,8 @@ extension AppState {
             if c.models != sampler.models || c.samplers != sampler.samplers || c.recipes != training.recipes {
                 return apply(.engine(models: c.models, samplers: c.samplers, recipes: c.recipes))
             }
+            // Same menus, new checkpoint: sample again so the preview shows the newest weights.
+            return preview.showingStrip ? [] : sampleEffects()
         case .training(let p):
             training.job = event.job
             training.running = true

@@ -29,7 +29,7 @@ public enum PreviewPane {
         guard p.total > 0 else { return "" }
         var parts = ["step \(shownStep(p))/\(p.total)"]
         if let s = p.request?.sampler ?? state.sampler.samplerName { parts.append(s) }
-        if p.secondsPerStep > 0 { parts.append(TextLayout.fixed(p.secondsPerStep, 2) + " s") }
+        if p.secondsPerStep > 0 { parts.append(TextLayout.seconds(p.secondsPerStep)) }
         if p.fromCache { parts.append("cached") }
         if let m = p.cfgMarks.last {
             parts.append("cfg→" + TextLayout.fixed(Double(m.cfg), 1) + " after \(m.step)")
@@ -64,7 +64,12 @@ public enum PreviewPane {
             canvas.hotspot(
                 Rect(x: x, y: area.y, width: cellWidth, height: 1),
                 [.focus(.preview, field: 0), .selectFrame(pick)])
-            x += canvas.text("▏", x: x, y: area.y, t.style(.divLine))
+            // A CFG change mid-run marks the first step that could use it with `¦` on the timeline.
+            let marked =
+                !p.showingStrip && i < p.frames.count
+                && p.cfgMarks.contains { $0.step + 1 == p.frames[i].step }
+            x += canvas.text(
+                marked ? "¦" : "▏", x: x, y: area.y, marked ? t.style(.jobRunning, .bold) : t.style(.divLine))
             x += canvas.text(TextLayout.pad(labels[i], cellWidth - 1), x: x, y: area.y, style)
         }
     }

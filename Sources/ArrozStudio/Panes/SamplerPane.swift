@@ -48,7 +48,7 @@ public enum SamplerPane {
         let info = [
             "last run  "
                 + (state.preview.secondsPerStep > 0
-                    ? TextLayout.fixed(state.preview.secondsPerStep, 2) + " s/step" : "—")
+                    ? TextLayout.seconds(state.preview.secondsPerStep) + "/step" : "—")
                 + (state.preview.fromCache ? " (cached)" : ""),
             "cache     \(state.cachedRuns) run" + (state.cachedRuns == 1 ? "" : "s"),
         ]

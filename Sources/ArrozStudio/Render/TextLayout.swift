@@ -106,6 +106,12 @@ public enum TextLayout {
         return digits == 0 ? sign + String(whole) : sign + String(whole) + "." + frac
     }
 
+    /// Seconds per step: `0.41 s` from 0.1 s up, `4.2 ms` below.
+    public static func seconds(_ s: Double) -> String {
+        guard s.isFinite else { return fixed(s, 2) + " s" }
+        return s >= 0.1 ? fixed(s, 2) + " s" : fixed(s * 1000, s >= 0.01 ? 0 : 1) + " ms"
+    }
+
     /// A duration like `45 s`, `12 m`, `3.5 h`.
     public static func duration(_ seconds: Double) -> String {
         guard seconds.isFinite, seconds >= 0 else { return "—" }

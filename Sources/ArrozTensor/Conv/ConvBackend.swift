@@ -1,11 +1,15 @@
 // ConvBackend: the one seam every convolution goes through (conv2d, convTranspose2d, their backward passes).
+import CBLAS
+import Foundation
 
 /// A 2-D convolution implementation on raw contiguous buffers described by a `ConvGeometry`.
 ///
 /// The three entry points are the three products of a convolution layer (PyTorch naming):
-///   forward         y[n,co,oy,ox]  = b[co] + Σ_{ci∈group(co), ky, kx} w[co,ci,ky,kx] · x[n,ci,oy·sh−pt+ky, ox·sw−pl+kx]
-///   backwardInput   dx[n,ci,iy,ix] = Σ_{co∈group(ci), ky, kx : iy = oy·sh−pt+ky, ix = ox·sw−pl+kx} w[co,ci,ky,kx] · dy[n,co,oy,ox]
-///   backwardWeight  dw[co,ci,ky,kx] = Σ_{n,oy,ox} dy[n,co,oy,ox] · x[n,ci,oy·sh−pt+ky, ox·sw−pl+kx]
+///   forward         y[n,co,oy,ox]   = b[co] + Σ_{ci∈group(co), ky, kx} w[co,ci,ky,kx] · x[n,ci,iy,ix]
+///   backwardInput   dx[n,ci,iy,ix]  = Σ_{co∈group(ci), ky, kx, (oy,ox) reading (iy,ix)} w[co,ci,ky,kx]
+///                                       · dy[n,co,oy,ox]
+///   backwardWeight  dw[co,ci,ky,kx] = Σ_{n,oy,ox} dy[n,co,oy,ox] · x[n,ci,iy,ix]
+/// with iy = oy·sh − pt + ky and ix = ox·sw − pl + kx (taps that land in the padding read 0).
 /// `convTranspose2d` is `backwardInput` run forward (and vice versa), so it needs nothing extra.
 /// Layers and ops never know which backend runs; they ask `ConvBackends.current`.
 public protocol ConvBackend: Sendable {
@@ -17,7 +21,8 @@ public protocol ConvBackend: Sendable {
         _ geo: ConvGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
         bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>)
 
-    /// Gradient w.r.t. the input `[N, Cin, H, W]`: adds into `gradInput` when `accumulate`, else overwrites it.
+    /// Gradient w.r.t. the input `[N, Cin, H, W]`: adds into `gradInput` when `accumulate`, else overwrites
+    /// it.
     func backwardInput(
         _ geo: ConvGeometry, gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
         gradInput: UnsafeMutablePointer<Float>, accumulate: Bool)
@@ -53,10 +58,38 @@ public enum ConvBackends {
     }
 }
 
+/// `parallelFor`, or the plain loop when `serial` (inside a task that already has its own thread).
+@inline(__always)
+func convFor(_ n: Int, grain: Int, serial: Bool, _ body: (Range<Int>) -> Void) {
+    if serial {
+        if n > 0 { body(0..<n) }
+    } else {
+        parallelFor(n, grain: grain, body)
+    }
+}
+
+/// Runs `body(worker)` for `worker` in `0..<workers` on separate threads with OpenBLAS single-threaded, so
+/// each
+/// worker's sgemms run on its own thread and no OpenBLAS worker spin-waits against ours; restores the thread
+/// count after. With one worker, runs `body(0)` inline and leaves OpenBLAS alone.
+func withSerialBLASWorkers(_ workers: Int, _ body: (Int) -> Void) {
+    guard workers > 1 else {
+        body(0)
+        return
+    }
+    openblas_set_num_threads(1)
+    defer { openblas_set_num_threads(Int32(Threads.count)) }
+    withoutActuallyEscaping(body) { body in
+        DispatchQueue.concurrentPerform(iterations: workers) { body($0) }
+    }
+}
+
 /// Adds `bias[c]` to every value of channel `c` of an `[N, C, plane]` buffer (the bias gradient's transpose).
 @inlinable
-func addChannelBias(_ out: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>, batch: Int, channels: Int,
-                    plane: Int) {
+func addChannelBias(
+    _ out: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>, batch: Int, channels: Int,
+    plane: Int
+) {
     parallelFor(batch * channels, grain: max(1, 16384 / max(plane, 1))) { range in
         for nc in range {
             let b = bias[nc % channels]

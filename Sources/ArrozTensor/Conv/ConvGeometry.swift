@@ -2,7 +2,8 @@
 
 /// Everything a backend needs to know about one 2-D convolution besides the raw buffers.
 ///
-/// Layouts (PyTorch): input `[N, Cin, H, W]`, weight `[Cout, Cin/groups, kh, kw]`, output `[N, Cout, Ho, Wo]`,
+/// Layouts (PyTorch): input `[N, Cin, H, W]`, weight `[Cout, Cin/groups, kh, kw]`, output `[N, Cout, Ho,
+/// Wo]`,
 /// all contiguous. Padding may differ per side (`padTop`/`padBottom`, `padLeft`/`padRight`); padded cells
 /// read as zero. Output size follows `torch.nn.functional.conv2d`: `Ho = (H + pt + pb - kh) / sh + 1`.
 public struct ConvGeometry: Equatable, Sendable, CustomStringConvertible {
@@ -43,7 +44,8 @@ public struct ConvGeometry: Equatable, Sendable, CustomStringConvertible {
         precondition(
             batch >= 0 && inChannels > 0 && outChannels > 0 && kernelHeight > 0 && kernelWidth > 0,
             "conv2d: bad sizes in \(self)")
-        precondition(strideH > 0 && strideW > 0, "conv2d: stride must be positive, got (\(strideH), \(strideW))")
+        precondition(
+            strideH > 0 && strideW > 0, "conv2d: stride must be positive, got (\(strideH), \(strideW))")
         precondition(
             min(padTop, padBottom, padLeft, padRight) >= 0,
             "conv2d: negative padding (\(padTop), \(padBottom), \(padLeft), \(padRight))")
@@ -52,7 +54,8 @@ public struct ConvGeometry: Equatable, Sendable, CustomStringConvertible {
             "conv2d: groups \(groups) must divide in channels \(inChannels) and out channels \(outChannels)")
         precondition(
             outHeight > 0 && outWidth > 0,
-            "conv2d: input \(inHeight)x\(inWidth) padded (\(padTop), \(padBottom), \(padLeft), \(padRight)) is "
+            "conv2d: input \(inHeight)x\(inWidth) padded (\(padTop), \(padBottom), \(padLeft), \(padRight))"
+                + " is "
                 + "smaller than kernel \(kernelHeight)x\(kernelWidth)")
     }
 
@@ -78,7 +81,9 @@ public struct ConvGeometry: Equatable, Sendable, CustomStringConvertible {
     public var outputCount: Int { batch * outChannels * outPlane }
 
     /// Multiply-adds × 2 of one forward pass (what GFLOP/s figures count).
-    public var flops: Double { 2 * Double(batch) * Double(outChannels) * Double(outPlane) * Double(patchSize) }
+    public var flops: Double {
+        2 * Double(batch) * Double(outChannels) * Double(outPlane) * Double(patchSize)
+    }
 
     /// A 1×1, stride-1, unpadded convolution: a plain matrix product per image.
     public var isPointwise: Bool {
@@ -88,6 +93,7 @@ public struct ConvGeometry: Equatable, Sendable, CustomStringConvertible {
 
     public var description: String {
         "ConvGeometry(x [\(batch), \(inChannels), \(inHeight), \(inWidth)] * w \(weightShape) stride "
-            + "(\(strideH), \(strideW)) pad (t \(padTop), b \(padBottom), l \(padLeft), r \(padRight)) groups \(groups))"
+            + "(\(strideH), \(strideW)) pad (t \(padTop), b \(padBottom), l \(padLeft), r \(padRight))"
+            + " groups \(groups))"
     }
 }

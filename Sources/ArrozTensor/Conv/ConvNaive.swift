@@ -6,7 +6,8 @@ public struct NaiveConvBackend: ConvBackend {
     public init() {}
     public var name: String { "naive" }
 
-    /// The in-plane offset that tap `(ky, kx)` of output `(oy, ox)` reads, or nil when it falls in the padding.
+    /// The in-plane offset that tap `(ky, kx)` of output `(oy, ox)` reads, or nil when it falls in the
+    /// padding.
     @inline(__always)
     private func source(_ g: ConvGeometry, _ oy: Int, _ ox: Int, _ ky: Int, _ kx: Int) -> Int? {
         let iy = oy * g.strideH - g.padTop + ky
@@ -31,7 +32,8 @@ public struct NaiveConvBackend: ConvBackend {
                             for ky in 0..<g.kernelHeight {
                                 for kx in 0..<g.kernelWidth {
                                     guard let s = source(g, oy, ox, ky, kx) else { continue }
-                                    let w = weight[((co * g.inPerGroup + ci) * g.kernelHeight + ky) * g.kernelWidth + kx]
+                                    let w = weight[
+                                        ((co * g.inPerGroup + ci) * g.kernelHeight + ky) * g.kernelWidth + kx]
                                     acc += Double(w) * Double(plane[s])
                                 }
                             }
@@ -43,7 +45,8 @@ public struct NaiveConvBackend: ConvBackend {
         }
     }
 
-    // dx[n,ci,iy,ix] = Σ over every (co, ky, kx, oy, ox) whose tap reads (iy, ix): w[co,ci,ky,kx] · dy[n,co,oy,ox]
+    // dx[n,ci,iy,ix] = Σ over every (co, ky, kx, oy, ox) whose tap reads (iy, ix): w[co,ci,ky,kx] ·
+    // dy[n,co,oy,ox]
     public func backwardInput(
         _ g: ConvGeometry, gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
         gradInput: UnsafeMutablePointer<Float>, accumulate: Bool
@@ -54,13 +57,15 @@ public struct NaiveConvBackend: ConvBackend {
                 let group = co / g.outPerGroup
                 for oy in 0..<g.outHeight {
                     for ox in 0..<g.outWidth {
-                        let d = Double(gradOutput[((n * g.outChannels + co) * g.outHeight + oy) * g.outWidth + ox])
+                        let d = Double(
+                            gradOutput[((n * g.outChannels + co) * g.outHeight + oy) * g.outWidth + ox])
                         for ci in 0..<g.inPerGroup {
                             let base = (n * g.inChannels + group * g.inPerGroup + ci) * g.inPlane
                             for ky in 0..<g.kernelHeight {
                                 for kx in 0..<g.kernelWidth {
                                     guard let s = source(g, oy, ox, ky, kx) else { continue }
-                                    let w = weight[((co * g.inPerGroup + ci) * g.kernelHeight + ky) * g.kernelWidth + kx]
+                                    let w = weight[
+                                        ((co * g.inPerGroup + ci) * g.kernelHeight + ky) * g.kernelWidth + kx]
                                     acc[base + s] += Double(w) * d
                                 }
                             }

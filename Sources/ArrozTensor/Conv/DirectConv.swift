@@ -17,7 +17,8 @@ enum DirectConv {
         return lo..<hi
     }
 
-    // y[n,co,oy,ox] = b[co] + Σ_{ci<Cin_g, ky, kx} w[co,ci,ky,kx] · x[n, grp·Cin_g+ci, oy·sh−pt+ky, ox·sw−pl+kx]
+    // y[n,co,oy,ox] = b[co] + Σ_{ci<Cin_g, ky, kx} w[co,ci,ky,kx] · x[n, grp·Cin_g+ci, oy·sh−pt+ky,
+    // ox·sw−pl+kx]
     /// Stride 1 runs on zero-bordered copies (`DirectConvStride1.swift`); `general` forces the loops below.
     static func forward(
         _ g: ConvGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
@@ -29,7 +30,8 @@ enum DirectConv {
         }
         let (kh, kw, sh, sw) = (g.kernelHeight, g.kernelWidth, g.strideH, g.strideW)
         let (W, Wo) = (g.inWidth, g.outWidth)
-        parallelFor(g.batch * g.outChannels, grain: max(1, 4096 / max(g.outPlane * g.patchSize, 1))) { range in
+        parallelFor(g.batch * g.outChannels, grain: max(1, 4096 / max(g.outPlane * g.patchSize, 1))) {
+            range in
             for t in range {
                 let n = t / g.outChannels, co = t % g.outChannels, grp = co / g.outPerGroup
                 let y = output + t * g.outPlane
@@ -63,8 +65,9 @@ enum DirectConv {
         gradInput: UnsafeMutablePointer<Float>, accumulate: Bool, general: Bool = false
     ) {
         if g.strideH == 1 && g.strideW == 1 && !general {
-            backwardInputStride1(g, gradOutput: gradOutput, weight: weight, gradInput: gradInput,
-                                 accumulate: accumulate)
+            backwardInputStride1(
+                g, gradOutput: gradOutput, weight: weight, gradInput: gradInput,
+                accumulate: accumulate)
             return
         }
         let (kh, kw, sh, sw) = (g.kernelHeight, g.kernelWidth, g.strideH, g.strideW)
@@ -105,13 +108,15 @@ enum DirectConv {
         gradWeight: UnsafeMutablePointer<Float>, accumulate: Bool, general: Bool = false
     ) {
         if g.strideH == 1 && g.strideW == 1 && !general {
-            backwardWeightStride1(g, input: input, gradOutput: gradOutput, gradWeight: gradWeight,
-                                  accumulate: accumulate)
+            backwardWeightStride1(
+                g, input: input, gradOutput: gradOutput, gradWeight: gradWeight,
+                accumulate: accumulate)
             return
         }
         let (kh, kw, sh, sw) = (g.kernelHeight, g.kernelWidth, g.strideH, g.strideW)
         let (W, Wo) = (g.inWidth, g.outWidth)
-        parallelFor(g.outChannels, grain: max(1, 4096 / max(g.batch * g.outPlane * g.patchSize, 1))) { range in
+        parallelFor(g.outChannels, grain: max(1, 4096 / max(g.batch * g.outPlane * g.patchSize, 1))) {
+            range in
             for co in range {
                 let grp = co / g.outPerGroup
                 for ci in 0..<g.inPerGroup {

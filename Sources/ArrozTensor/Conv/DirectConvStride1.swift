@@ -32,7 +32,8 @@ extension DirectConv {
     ///
     /// Works on the flattened padded grid: output (oy, ox) sits at i = oy·Wp + ox and tap (ky, kx) reads
     /// src[i + ky·Wp + kx], so each tap is one long contiguous loop over the plane (the Wp − Wo columns past
-    /// each row's end are computed and dropped) instead of Ho short ones. `acc` holds (Ho − 1)·Wp + Wo floats.
+    /// each row's end are computed and dropped) instead of Ho short ones. `acc` holds (Ho − 1)·Wp + Wo
+    /// floats.
     @inline(__always)
     static func correlate(
         _ src: UnsafePointer<Float>, S: Int, Hp: Int, Wp: Int, taps: UnsafePointer<Float>, kh: Int, kw: Int,
@@ -81,13 +82,15 @@ extension DirectConv {
                 let xp = buf.baseAddress!, acc = xp + S * Hp * Wp
                 for t in range {
                     let n = t / g.groups, grp = t % g.groups
-                    padPlanes(input + (n * g.inChannels + grp * S) * g.inPlane, count: S, srcStride: g.inPlane,
-                              H: g.inHeight, W: g.inWidth, top: g.padTop, bottom: g.padBottom, left: g.padLeft,
-                              right: g.padRight, into: xp)
-                    correlate(xp, S: S, Hp: Hp, Wp: Wp, taps: weight + grp * D * S * kh * kw, kh: kh, kw: kw,
-                              D: D, Ho: g.outHeight, Wo: g.outWidth,
-                              into: output + (n * g.outChannels + grp * D) * g.outPlane, dstStride: g.outPlane,
-                              initial: bias.map { $0 + grp * D }, accumulate: false, acc: acc)
+                    padPlanes(
+                        input + (n * g.inChannels + grp * S) * g.inPlane, count: S, srcStride: g.inPlane,
+                        H: g.inHeight, W: g.inWidth, top: g.padTop, bottom: g.padBottom, left: g.padLeft,
+                        right: g.padRight, into: xp)
+                    correlate(
+                        xp, S: S, Hp: Hp, Wp: Wp, taps: weight + grp * D * S * kh * kw, kh: kh, kw: kw,
+                        D: D, Ho: g.outHeight, Wo: g.outWidth,
+                        into: output + (n * g.outChannels + grp * D) * g.outPlane, dstStride: g.outPlane,
+                        initial: bias.map { $0 + grp * D }, accumulate: false, acc: acc)
                 }
             }
         }
@@ -102,15 +105,20 @@ extension DirectConv {
         let (S, D, kh, kw) = (g.outPerGroup, g.inPerGroup, g.kernelHeight, g.kernelWidth)
         let (top, left) = (kh - 1 - g.padTop, kw - 1 - g.padLeft)
         // Border so that the padded dy has H + kh − 1 rows: what the input rows need.
-        let (bottom, right) = (g.inHeight + kh - 1 - top - g.outHeight, g.inWidth + kw - 1 - left - g.outWidth)
+        let (bottom, right) = (
+            g.inHeight + kh - 1 - top - g.outHeight, g.inWidth + kw - 1 - left - g.outWidth
+        )
         let Hp = g.outHeight + top + bottom, Wp = g.outWidth + left + right
-        if top < 0 || left < 0 || bottom < 0 || right < 0 {  // padding beyond the kernel: rare, take the general path
-            backwardInput(g, gradOutput: gradOutput, weight: weight, gradInput: gradInput, accumulate: accumulate,
-                          general: true)
+        // Padding wider than the kernel (rare): the general loops.
+        if top < 0 || left < 0 || bottom < 0 || right < 0 {
+            backwardInput(
+                g, gradOutput: gradOutput, weight: weight, gradInput: gradInput, accumulate: accumulate,
+                general: true)
             return
         }
         parallelFor(g.batch * g.groups, grain: max(1, 2048 / max(g.inPlane * D, 1))) { range in
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: S * Hp * Wp + D * S * kh * kw + Hp * Wp) { buf in
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: S * Hp * Wp + D * S * kh * kw + Hp * Wp) {
+                buf in
                 let dyp = buf.baseAddress!, taps = dyp + S * Hp * Wp, acc = taps + D * S * kh * kw
                 for t in range {
                     let n = t / g.groups, grp = t % g.groups
@@ -121,20 +129,24 @@ extension DirectConv {
                             for k in 0..<(kh * kw) { dst[k] = src[kh * kw - 1 - k] }
                         }
                     }
-                    padPlanes(gradOutput + (n * g.outChannels + grp * S) * g.outPlane, count: S,
-                              srcStride: g.outPlane, H: g.outHeight, W: g.outWidth, top: top, bottom: bottom,
-                              left: left, right: right, into: dyp)
-                    correlate(dyp, S: S, Hp: Hp, Wp: Wp, taps: taps, kh: kh, kw: kw, D: D, Ho: g.inHeight,
-                              Wo: g.inWidth, into: gradInput + (n * g.inChannels + grp * D) * g.inPlane,
-                              dstStride: g.inPlane, initial: nil, accumulate: accumulate, acc: acc)
+                    padPlanes(
+                        gradOutput + (n * g.outChannels + grp * S) * g.outPlane, count: S,
+                        srcStride: g.outPlane, H: g.outHeight, W: g.outWidth, top: top, bottom: bottom,
+                        left: left, right: right, into: dyp)
+                    correlate(
+                        dyp, S: S, Hp: Hp, Wp: Wp, taps: taps, kh: kh, kw: kw, D: D, Ho: g.inHeight,
+                        Wo: g.inWidth, into: gradInput + (n * g.inChannels + grp * D) * g.inPlane,
+                        dstStride: g.inPlane, initial: nil, accumulate: accumulate, acc: acc)
                 }
             }
         }
     }
 
     // dw[co, ci, ky, kx] (+)= Σ_{n, oy, ox} dy[n, co, oy, ox] · xpad[n, ci][oy + ky][ox + kx]
-    // On the flattened padded grid (see `correlate`): dy is copied into rows of Wp with zeros past Wo, then each
-    // tap accumulates acc[tap][i] += dy[i] · xpad[i + ky·Wp + kx] elementwise (vectorised); the columns of acc
+    // On the flattened padded grid (see `correlate`): dy is copied into rows of Wp with zeros past Wo, then
+    // each
+    // tap accumulates acc[tap][i] += dy[i] · xpad[i + ky·Wp + kx] elementwise (vectorised); the columns of
+    // acc
     // are summed once at the end.
     static func backwardWeightStride1(
         _ g: ConvGeometry, input: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
@@ -146,17 +158,20 @@ extension DirectConv {
         let L = (Ho - 1) * Wp + Wo
         let taps = D * S * kh * kw
         parallelFor(g.groups, grain: max(1, 1024 / max(g.batch * g.outPlane * D * S, 1))) { range in
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: S * Hp * Wp + D * Ho * Wp + taps * L) { buf in
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: S * Hp * Wp + D * Ho * Wp + taps * L) {
+                buf in
                 let xp = buf.baseAddress!, dyw = xp + S * Hp * Wp, acc = dyw + D * Ho * Wp
                 for grp in range {
                     for i in 0..<(taps * L) { acc[i] = 0 }
                     for n in 0..<g.batch {
-                        padPlanes(input + (n * g.inChannels + grp * S) * g.inPlane, count: S, srcStride: g.inPlane,
-                                  H: g.inHeight, W: g.inWidth, top: g.padTop, bottom: g.padBottom,
-                                  left: g.padLeft, right: g.padRight, into: xp)
-                        padPlanes(gradOutput + (n * g.outChannels + grp * D) * g.outPlane, count: D,
-                                  srcStride: g.outPlane, H: Ho, W: Wo, top: 0, bottom: 0, left: 0, right: Wp - Wo,
-                                  into: dyw)
+                        padPlanes(
+                            input + (n * g.inChannels + grp * S) * g.inPlane, count: S, srcStride: g.inPlane,
+                            H: g.inHeight, W: g.inWidth, top: g.padTop, bottom: g.padBottom,
+                            left: g.padLeft, right: g.padRight, into: xp)
+                        padPlanes(
+                            gradOutput + (n * g.outChannels + grp * D) * g.outPlane, count: D,
+                            srcStride: g.outPlane, H: Ho, W: Wo, top: 0, bottom: 0, left: 0, right: Wp - Wo,
+                            into: dyw)
                         for d in 0..<D {
                             let e = dyw + d * Ho * Wp
                             for s in 0..<S {

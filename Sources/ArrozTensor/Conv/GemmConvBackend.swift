@@ -1,13 +1,19 @@
-// GemmConvBackend: convolution as im2col + one sgemm per chunk of images and group (Caffe/PyTorch "slow conv").
+// GemmConvBackend: convolution as im2col + one sgemm per chunk of images and group (Caffe/PyTorch "slow
+// conv").
 
 /// im2col + sgemm, batched: the column matrix of several images is built at once so each sgemm is large.
 ///
 ///   forward         Y_g[Cout_g, nb·HWo]  = W_g[Cout_g, K] · col_g[K, nb·HWo]              K = Cin_g·kh·kw
 ///   backwardInput   dcol_g[K, nb·HWo]    = W_gᵀ · dY_g,  then col2im (scatter-add onto dx)
 ///   backwardWeight  dW_g[Cout_g, K]     += dY_g · col_gᵀ
-/// 1×1 stride-1 unpadded convolutions skip im2col (the input already is the column matrix). Convolutions whose
+/// 1×1 stride-1 unpadded convolutions skip im2col (the input already is the column matrix). Convolutions
+/// whose
 /// groups hold few channels (depthwise, Paella's 2-in-1-out) run on `DirectConv` instead: their sgemms would
 /// be too thin to pay.
+///
+/// Threads: with a batch to share, chunks of images run in parallel, one worker thread each, with serial
+/// sgemm and serial im2col (no OpenBLAS worker left spinning against our loops); a single chunk runs on
+/// OpenBLAS's threads with parallel im2col instead.
 public struct GemmConvBackend: ConvBackend {
     /// Floats of column matrix per chunk: large enough for an efficient sgemm, small enough to stay in cache.
     public var columnBudget: Int
@@ -21,15 +27,38 @@ public struct GemmConvBackend: ConvBackend {
 
     public var name: String { "im2col+sgemm" }
 
-    /// Images per chunk for `geo`.
-    func chunk(_ geo: ConvGeometry) -> Int {
+    /// Images per chunk for `geo`, and how many workers share the chunks.
+    func plan(_ geo: ConvGeometry) -> (images: Int, workers: Int) {
         let perImage = geo.patchSize * geo.outPlane
         let byBudget = max(1, columnBudget / max(perImage, 1))
         let byWidth = (minColumns + geo.outPlane - 1) / geo.outPlane
-        return max(1, min(geo.batch, max(byBudget, byWidth)))
+        var nb = max(1, min(geo.batch, max(byBudget, byWidth)))
+        let threads = Threads.count
+        if threads > 1 && geo.batch > 1 { nb = min(nb, (geo.batch + threads - 1) / threads) }
+        let chunks = (geo.batch + nb - 1) / nb
+        return (nb, max(1, min(threads, chunks)))
     }
 
     static func usesDirect(_ geo: ConvGeometry) -> Bool { DirectConv.suits(geo) }
+
+    /// Runs `body(images, serial)` over chunks of `nb` images: spread over `workers` threads (serial inside)
+    /// or,
+    /// with one worker, one after another (parallel inside). `scratch` floats are lent to each worker.
+    private func eachChunk(
+        _ geo: ConvGeometry, _ plan: (images: Int, workers: Int), scratch: (Int, Int),
+        _ body: (_ worker: Int, Range<Int>, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, Bool) ->
+            Void
+    ) {
+        let chunks = (geo.batch + plan.images - 1) / plan.images
+        withSerialBLASWorkers(plan.workers) { w in
+            Scratch.with(scratch.0, scratch.1) { a, b in
+                for c in stride(from: w, to: chunks, by: plan.workers) {
+                    let images = (c * plan.images)..<min(geo.batch, (c + 1) * plan.images)
+                    body(w, images, a, b, plan.workers > 1)
+                }
+            }
+        }
+    }
 
     public func forward(
         _ geo: ConvGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
@@ -39,32 +68,36 @@ public struct GemmConvBackend: ConvBackend {
             DirectConv.forward(geo, input: input, weight: weight, bias: bias, output: output)
             return
         }
-        let nb = chunk(geo), K = geo.patchSize, cog = geo.outPerGroup, HWo = geo.outPlane
-        let direct = geo.isPointwise && nb == 1
-        let colCount = direct ? 0 : K * nb * HWo
-        let outCount = nb == 1 ? 0 : cog * nb * HWo
-        Scratch.with(colCount, outCount) { col, packed in
-            for n0 in stride(from: 0, to: geo.batch, by: nb) {
-                let images = n0..<min(geo.batch, n0 + nb)
-                let cols = images.count * HWo
-                for grp in 0..<geo.groups {
-                    let wg = weight + grp * cog * K
-                    let b: UnsafePointer<Float>
-                    if direct {
-                        b = input + (n0 * geo.inChannels + grp * geo.inPerGroup) * geo.inPlane
-                    } else {
-                        im2col(geo, input: input, group: grp, images: images, col: col)
-                        b = UnsafePointer(col)
+        let p = plan(geo), K = geo.patchSize, cog = geo.outPerGroup, HWo = geo.outPlane
+        let direct = geo.isPointwise && p.images == 1
+        eachChunk(
+            geo, p, scratch: (direct ? 0 : K * p.images * HWo, p.images == 1 ? 0 : cog * p.images * HWo)
+        ) {
+            _, images, col, packed, serial in
+            let n0 = images.lowerBound, cols = images.count * HWo
+            for grp in 0..<geo.groups {
+                let wg = weight + grp * cog * K
+                let b: UnsafePointer<Float>
+                if direct {
+                    b = input + (n0 * geo.inChannels + grp * geo.inPerGroup) * geo.inPlane
+                } else {
+                    im2col(geo, input: input, group: grp, images: images, col: col, serial: serial)
+                    b = UnsafePointer(col)
+                }
+                if images.count == 1 {
+                    let y = output + (n0 * geo.outChannels + grp * cog) * HWo
+                    sgemm(m: cog, n: cols, k: K, a: wg, b: b, c: y)
+                    if let bias {
+                        for co in 0..<cog {
+                            let row = y + co * HWo, v = bias[grp * cog + co]
+                            for i in 0..<HWo { row[i] += v }
+                        }
                     }
-                    if images.count == 1 {
-                        let y = output + (n0 * geo.outChannels + grp * cog) * HWo
-                        sgemm(m: cog, n: cols, k: K, a: wg, b: b, c: y)
-                        if let bias { addChannelBias(y, bias: bias + grp * cog, batch: 1, channels: cog, plane: HWo) }
-                    } else {
-                        sgemm(m: cog, n: cols, k: K, a: wg, b: b, c: packed)
-                        unpackChannels(packed, channels: geo.outChannels, plane: HWo, c0: grp * cog, cn: cog,
-                                       images: images, into: output, bias: bias)
-                    }
+                } else {
+                    sgemm(m: cog, n: cols, k: K, a: wg, b: b, c: packed)
+                    unpackChannels(
+                        packed, channels: geo.outChannels, plane: HWo, c0: grp * cog, cn: cog,
+                        images: images, into: output, bias: bias, serial: serial)
                 }
             }
         }
@@ -75,35 +108,39 @@ public struct GemmConvBackend: ConvBackend {
         gradInput: UnsafeMutablePointer<Float>, accumulate: Bool
     ) {
         if Self.usesDirect(geo) {
-            DirectConv.backwardInput(geo, gradOutput: gradOutput, weight: weight, gradInput: gradInput,
-                                     accumulate: accumulate)
+            DirectConv.backwardInput(
+                geo, gradOutput: gradOutput, weight: weight, gradInput: gradInput,
+                accumulate: accumulate)
             return
         }
-        let nb = chunk(geo), K = geo.patchSize, cog = geo.outPerGroup, HWo = geo.outPlane
-        let direct = geo.isPointwise && nb == 1
-        Scratch.with(direct ? 0 : K * nb * HWo, nb == 1 ? 0 : cog * nb * HWo) { dcol, packed in
-            for n0 in stride(from: 0, to: geo.batch, by: nb) {
-                let images = n0..<min(geo.batch, n0 + nb)
-                let cols = images.count * HWo
-                for grp in 0..<geo.groups {
-                    let wg = weight + grp * cog * K
-                    let dy: UnsafePointer<Float>
-                    if images.count == 1 {
-                        dy = gradOutput + (n0 * geo.outChannels + grp * cog) * HWo
-                    } else {
-                        packChannels(gradOutput, channels: geo.outChannels, plane: HWo, c0: grp * cog, cn: cog,
-                                     images: images, into: packed)
-                        dy = UnsafePointer(packed)
-                    }
-                    if direct {
-                        // dx_n[Cin_g, HW] (+)= W_gᵀ · dy_n
-                        let dx = gradInput + (n0 * geo.inChannels + grp * geo.inPerGroup) * geo.inPlane
-                        sgemm(transA: true, m: K, n: cols, k: cog, a: wg, b: dy, beta: accumulate ? 1 : 0, c: dx)
-                    } else {
-                        sgemm(transA: true, m: K, n: cols, k: cog, a: wg, b: dy, c: dcol)
-                        col2im(geo, col: dcol, group: grp, images: images, gradInput: gradInput,
-                               accumulate: accumulate)
-                    }
+        let p = plan(geo), K = geo.patchSize, cog = geo.outPerGroup, HWo = geo.outPlane
+        let direct = geo.isPointwise && p.images == 1
+        eachChunk(
+            geo, p, scratch: (direct ? 0 : K * p.images * HWo, p.images == 1 ? 0 : cog * p.images * HWo)
+        ) {
+            _, images, dcol, packed, serial in
+            let n0 = images.lowerBound, cols = images.count * HWo
+            for grp in 0..<geo.groups {
+                let wg = weight + grp * cog * K
+                let dy: UnsafePointer<Float>
+                if images.count == 1 {
+                    dy = gradOutput + (n0 * geo.outChannels + grp * cog) * HWo
+                } else {
+                    packChannels(
+                        gradOutput, channels: geo.outChannels, plane: HWo, c0: grp * cog, cn: cog,
+                        images: images, into: packed, serial: serial)
+                    dy = UnsafePointer(packed)
+                }
+                if direct {
+                    // dx_n[Cin_g, HW] (+)= W_gᵀ · dy_n
+                    let dx = gradInput + (n0 * geo.inChannels + grp * geo.inPerGroup) * geo.inPlane
+                    sgemm(transA: true, m: K, n: cols, k: cog, a: wg, b: dy, beta: accumulate ? 1 : 0, c: dx)
+                } else {
+                    sgemm(transA: true, m: K, n: cols, k: cog, a: wg, b: dy, c: dcol)
+                    col2im(
+                        geo, col: dcol, group: grp, images: images, gradInput: gradInput,
+                        accumulate: accumulate,
+                        serial: serial)
                 }
             }
         }
@@ -114,37 +151,48 @@ public struct GemmConvBackend: ConvBackend {
         gradWeight: UnsafeMutablePointer<Float>, accumulate: Bool
     ) {
         if Self.usesDirect(geo) {
-            DirectConv.backwardWeight(geo, input: input, gradOutput: gradOutput, gradWeight: gradWeight,
-                                      accumulate: accumulate)
+            DirectConv.backwardWeight(
+                geo, input: input, gradOutput: gradOutput, gradWeight: gradWeight,
+                accumulate: accumulate)
             return
         }
-        let nb = chunk(geo), K = geo.patchSize, cog = geo.outPerGroup, HWo = geo.outPlane
-        let direct = geo.isPointwise && nb == 1
-        Scratch.with(direct ? 0 : K * nb * HWo, nb == 1 ? 0 : cog * nb * HWo) { col, packed in
-            for n0 in stride(from: 0, to: geo.batch, by: nb) {
-                let images = n0..<min(geo.batch, n0 + nb)
-                let cols = images.count * HWo
+        let p = plan(geo), K = geo.patchSize, cog = geo.outPerGroup, HWo = geo.outPlane
+        let direct = geo.isPointwise && p.images == 1
+        // Worker 0 sums straight into gradWeight; the others into partial sums added at the end.
+        Scratch.with((p.workers - 1) * geo.weightCount) { partials in
+            eachChunk(
+                geo, p, scratch: (direct ? 0 : K * p.images * HWo, p.images == 1 ? 0 : cog * p.images * HWo)
+            ) {
+                worker, images, col, packed, serial in
+                let n0 = images.lowerBound, cols = images.count * HWo
+                let dw = worker == 0 ? gradWeight : partials + (worker - 1) * geo.weightCount
+                let first = images.lowerBound == worker * p.images && (worker > 0 || !accumulate)
                 for grp in 0..<geo.groups {
                     let dy: UnsafePointer<Float>
                     if images.count == 1 {
                         dy = gradOutput + (n0 * geo.outChannels + grp * cog) * HWo
                     } else {
-                        packChannels(gradOutput, channels: geo.outChannels, plane: HWo, c0: grp * cog, cn: cog,
-                                     images: images, into: packed)
+                        packChannels(
+                            gradOutput, channels: geo.outChannels, plane: HWo, c0: grp * cog, cn: cog,
+                            images: images, into: packed, serial: serial)
                         dy = UnsafePointer(packed)
                     }
                     let b: UnsafePointer<Float>
                     if direct {
                         b = input + (n0 * geo.inChannels + grp * geo.inPerGroup) * geo.inPlane
                     } else {
-                        im2col(geo, input: input, group: grp, images: images, col: col)
+                        im2col(geo, input: input, group: grp, images: images, col: col, serial: serial)
                         b = UnsafePointer(col)
                     }
                     // dW_g[Cout_g, K] (+)= dy[Cout_g, cols] · colᵀ
-                    let first = n0 == 0 && !accumulate
-                    sgemm(transB: true, m: cog, n: K, k: cols, a: dy, b: b, beta: first ? 0 : 1,
-                          c: gradWeight + grp * cog * K)
+                    sgemm(
+                        transB: true, m: cog, n: K, k: cols, a: dy, b: b, beta: first ? 0 : 1,
+                        c: dw + grp * cog * K)
                 }
+            }
+            for w in 1..<max(p.workers, 1) {
+                let part = partials + (w - 1) * geo.weightCount
+                for i in 0..<geo.weightCount { gradWeight[i] += part[i] }
             }
         }
     }

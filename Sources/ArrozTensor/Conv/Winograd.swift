@@ -1,8 +1,10 @@
 // Winograd: the F(2×2, 3×3) transforms (Lavin & Gray 2015, "Fast Algorithms for Convolutional Neural
 // Networks") for 3×3 stride-1 convolutions: 16 multiplies per 2×2 output tile instead of 36.
 //
-//   Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1]   G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1]   Aᵀ = [1 1 1 0; 0 1 −1 −1]
-//   forward          Y_tile = Aᵀ [ Σ_ci U[co,ci] ⊙ V[ci] ] A      U = G g Gᵀ,  V = Bᵀ d B  (d: 4×4 input tile)
+//   Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1]   G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1]   Aᵀ = [1 1 1 0; 0 1 −1
+//     −1]
+//   forward          Y_tile = Aᵀ [ Σ_ci U[co,ci] ⊙ V[ci] ] A      U = G g Gᵀ,  V = Bᵀ d B  (d: 4×4 input
+//     tile)
 //   weight gradient  dg = Gᵀ [ Σ_tiles Z[co] ⊙ V[ci] ] G          Z = A dY_tile Aᵀ  (dY_tile: 2×2)
 // Transformed arrays are laid out [ξ = 4a+b (16)][channel][tile], so the Σ over channels (or tiles) is one
 // sgemm per ξ. Every transform is separable: one pass along x per row, then one along y, each written as
@@ -23,11 +25,13 @@ struct WinogradTiling {
 enum Winograd {
     // U[ξ][o][i] = (G g Gᵀ)[ξ],  g = w[o,i]:  t = G g (rows g0, ½(g0 + g1 + g2), ½(g0 − g1 + g2), g2 over the
     // kernel's rows), then U = t Gᵀ (the same on each row's three columns).
-    // The flipped kernel of the input gradient needs no second transform: G·J₃ = P·G with P swapping rows 0 and 3,
+    // The flipped kernel of the input gradient needs no second transform: G·J₃ = P·G with P swapping rows 0
+    // and 3,
     // so G rot180(g) Gᵀ = P U Pᵀ, i.e. U'[a][b] = U[σa][σb] with σ = (0 3) — see `flipped(_:)`.
     /// Transforms the 3×3 kernels of `weight` `[Cout, Cin, 3, 3]` into `u` `[16][Cout][Cin]`.
     ///
-    /// Blocks of 256 kernels are transposed into tap-major rows `g[k][·]` in a stack buffer, so every step below
+    /// Blocks of 256 kernels are transposed into tap-major rows `g[k][·]` in a stack buffer, so every step
+    /// below
     /// is an elementwise loop over 256 contiguous floats (vectorised), with the block in L1.
     static func transformWeights(
         _ weight: UnsafePointer<Float>, cout: Int, cin: Int, into u: UnsafeMutablePointer<Float>
@@ -79,16 +83,19 @@ enum Winograd {
     // V[4a+b][c][tile] = (Bᵀ d B)[a][b],  d = x[n, c, 2ty−pt ..< 2ty−pt+4, 2tx−pl ..< 2tx−pl+4] (0 outside)
     /// Input tiles of images `images` into `v` `[16][C][ld]`, tile index `j·perImage + ty·cols + tx`.
     static func transformInput(
-        _ geo: ConvGeometry, _ input: UnsafePointer<Float>, images: Range<Int>, into v: UnsafeMutablePointer<Float>,
+        _ geo: ConvGeometry, _ input: UnsafePointer<Float>, images: Range<Int>,
+        into v: UnsafeMutablePointer<Float>,
         ld: Int
     ) {
         let tiling = WinogradTiling(geo), TW = tiling.cols, TH = tiling.rows
         let (C, H, W, pt, pl) = (geo.inChannels, geo.inHeight, geo.inWidth, geo.padTop, geo.padLeft)
         let rowsNeeded = 2 * TH + 2
         parallelFor(images.count * C, grain: max(1, 2048 / max(geo.inPlane, 1))) { range in
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: rowsNeeded * 4 * TW + 2 * TW + 2) { scratch in
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: rowsNeeded * 4 * TW + 2 * TW + 2) {
+                scratch in
                 let r = scratch.baseAddress!, padded = r + rowsNeeded * 4 * TW
-                // padded[x + pl] = row[x] for x ∈ [0, W), zero elsewhere; only the edges need zeroing per row.
+                // padded[x + pl] = row[x] for x ∈ [0, W), zero elsewhere; only the edges need zeroing per
+                // row.
                 let copy = min(W, 2 * TW + 2 - pl)
                 padded.update(repeating: 0, count: 2 * TW + 2)
                 for task in range {
@@ -118,7 +125,8 @@ enum Winograd {
                     for ty in 0..<TH {
                         let base = j * tiling.perImage + ty * TW
                         for b in 0..<4 {
-                            let r0 = r + (2 * ty) * 4 * TW + b * TW, r1 = r0 + 4 * TW, r2 = r1 + 4 * TW, r3 = r2 + 4 * TW
+                            let r0 = r + (2 * ty) * 4 * TW + b * TW, r1 = r0 + 4 * TW, r2 = r1 + 4 * TW,
+                                r3 = r2 + 4 * TW
                             let v0 = v + ((0 * 4 + b) * C + c) * ld + base
                             let v1 = v + ((1 * 4 + b) * C + c) * ld + base
                             let v2 = v + ((2 * 4 + b) * C + c) * ld + base
@@ -137,7 +145,8 @@ enum Winograd {
     }
 
     // y[2ty+r, 2tx+s] (+)= (Aᵀ m A)[r][s] + bias,  m[a][b] = M[4a+b][co][tile]
-    //   sₐ: s0[b] = m0b + m1b + m2b,  s1[b] = m1b − m2b − m3b;   y[r][0] = s_r0 + s_r1 + s_r2,  y[r][1] = s_r1 − s_r2 − s_r3
+    //   sₐ: s0[b] = m0b + m1b + m2b,  s1[b] = m1b − m2b − m3b;   y[r][0] = s_r0 + s_r1 + s_r2,  y[r][1] =
+    //     s_r1 − s_r2 − s_r3
     /// Output tiles `m` `[16][Cout][ld]` back to `output` `[N, Cout, Ho, Wo]` for images `images`.
     static func transformOutput(
         _ geo: ConvGeometry, _ m: UnsafePointer<Float>, ld: Int, images: Range<Int>,
@@ -217,7 +226,8 @@ enum Winograd {
                         let (p0, q0, p1, q1) = (g, g + TW, g + 2 * TW, g + 3 * TW)
                         for a in 0..<4 {
                             // Row a of A·g is α·g0 + β·g1.
-                            let (al, be): (Float, Float) = a == 0 ? (1, 0) : a == 1 ? (1, 1) : a == 2 ? (1, -1) : (0, -1)
+                            let (al, be): (Float, Float) =
+                                a == 0 ? (1, 0) : a == 1 ? (1, 1) : a == 2 ? (1, -1) : (0, -1)
                             let z0 = z + ((4 * a) * Co + co) * ld + base, z1 = z0 + Co * ld
                             let z2 = z1 + Co * ld, z3 = z2 + Co * ld
                             for tx in 0..<TW {
@@ -234,7 +244,8 @@ enum Winograd {
         }
     }
 
-    // dg = Gᵀ dU G:  rows t0 = u0 + ½(u1 + u2),  t1 = ½(u1 − u2),  t2 = ½(u1 + u2) + u3, then the same on columns
+    // dg = Gᵀ dU G:  rows t0 = u0 + ½(u1 + u2),  t1 = ½(u1 − u2),  t2 = ½(u1 + u2) + u3, then the same on
+    // columns
     /// Folds `du` `[16][Cout][Cin]` into `gradWeight` `[Cout, Cin, 3, 3]` (adding when `accumulate`).
     static func transformWeightGrad(
         _ du: UnsafePointer<Float>, cout: Int, cin: Int, into gradWeight: UnsafeMutablePointer<Float>,
@@ -252,16 +263,26 @@ enum Winograd {
                     for l in 0..<lanes { v[l] = p[l] }
                     return v
                 }
-                // Rows of Gᵀ dU (3×4), then each row (a0, a1, a2, a3) → (a0 + ½(a1 + a2), ½(a1 − a2), ½(a1 + a2) + a3).
+                // Rows of Gᵀ dU (3×4), then each row (a0, a1, a2, a3) → (a0 + ½(a1 + a2), ½(a1 − a2), ½(a1 +
+                // a2) + a3).
                 for r in 0..<3 {
                     var a = (V16(), V16(), V16(), V16())
                     switch r {
-                    case 0: a = (u(0, 0) + 0.5 * (u(1, 0) + u(2, 0)), u(0, 1) + 0.5 * (u(1, 1) + u(2, 1)),
-                                 u(0, 2) + 0.5 * (u(1, 2) + u(2, 2)), u(0, 3) + 0.5 * (u(1, 3) + u(2, 3)))
-                    case 1: a = (0.5 * (u(1, 0) - u(2, 0)), 0.5 * (u(1, 1) - u(2, 1)),
-                                 0.5 * (u(1, 2) - u(2, 2)), 0.5 * (u(1, 3) - u(2, 3)))
-                    default: a = (0.5 * (u(1, 0) + u(2, 0)) + u(3, 0), 0.5 * (u(1, 1) + u(2, 1)) + u(3, 1),
-                                  0.5 * (u(1, 2) + u(2, 2)) + u(3, 2), 0.5 * (u(1, 3) + u(2, 3)) + u(3, 3))
+                    case 0:
+                        a = (
+                            u(0, 0) + 0.5 * (u(1, 0) + u(2, 0)), u(0, 1) + 0.5 * (u(1, 1) + u(2, 1)),
+                            u(0, 2) + 0.5 * (u(1, 2) + u(2, 2)), u(0, 3) + 0.5 * (u(1, 3) + u(2, 3))
+                        )
+                    case 1:
+                        a = (
+                            0.5 * (u(1, 0) - u(2, 0)), 0.5 * (u(1, 1) - u(2, 1)),
+                            0.5 * (u(1, 2) - u(2, 2)), 0.5 * (u(1, 3) - u(2, 3))
+                        )
+                    default:
+                        a = (
+                            0.5 * (u(1, 0) + u(2, 0)) + u(3, 0), 0.5 * (u(1, 1) + u(2, 1)) + u(3, 1),
+                            0.5 * (u(1, 2) + u(2, 2)) + u(3, 2), 0.5 * (u(1, 3) + u(2, 3)) + u(3, 3)
+                        )
                     }
                     let c0 = a.0 + 0.5 * (a.1 + a.2), c1 = 0.5 * (a.1 - a.2), c2 = 0.5 * (a.1 + a.2) + a.3
                     for l in 0..<lanes {

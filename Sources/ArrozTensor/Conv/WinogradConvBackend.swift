@@ -1,13 +1,14 @@
 // WinogradConvBackend: 3×3 stride-1 convolutions by Winograd F(2×2, 3×3) + 16 sgemms per chunk; everything
 // else (strides, other kernels, groups, thin channels) falls through to im2col + sgemm.
-import CBLAS
 
 /// Winograd for the U-Net workhorse (3×3, stride 1, groups 1, padding ≤ 2 per side), im2col otherwise.
 ///
 ///   forward         M[ξ] = U[ξ] · V[ξ]            U = G w Gᵀ [16][Cout][Cin],  V = Bᵀ x B [16][Cin][tiles]
-///   backwardInput   the same on dy with the flipped, transposed kernel and padding 2 − p (a "full" correlation)
+///   backwardInput   the same on dy with the flipped, transposed kernel and padding 2 − p (a "full"
+///     correlation)
 ///   backwardWeight  dU[ξ] += Z[ξ] · V[ξ]ᵀ        Z = A dy Aᵀ [16][Cout][tiles],  dw = Gᵀ dU G
-/// Per 2×2 output tile this multiplies 16 times per channel pair instead of 36: 2.25× fewer flops than im2col,
+/// Per 2×2 output tile this multiplies 16 times per channel pair instead of 36: 2.25× fewer flops than
+/// im2col,
 /// and the transformed input is 4× the input instead of im2col's 9×. Transforms in `Winograd.swift`.
 public struct WinogradConvBackend: ConvBackend {
     /// Where non-3×3 (and thin) convolutions go.
@@ -18,7 +19,8 @@ public struct WinogradConvBackend: ConvBackend {
     public var minTiles: Int
 
     /// Run the 16 independent sgemms of a chunk on our own threads with single-threaded OpenBLAS, instead of
-    /// one after another on OpenBLAS's threads. Faster and steadier (measured with `bench ops`, 2 threads: 64→64
+    /// one after another on OpenBLAS's threads. Faster and steadier (measured with `bench ops`, 2 threads:
+    /// 64→64
     /// 32×32 fwd+bwd 255 vs 201 GFLOP/s): no OpenBLAS worker is left spin-waiting against the transforms.
     public var parallelGemms: Bool
 
@@ -40,16 +42,16 @@ public struct WinogradConvBackend: ConvBackend {
             for xi in 0..<16 { gemm(xi) }
             return
         }
-        openblas_set_num_threads(1)
-        defer { openblas_set_num_threads(Int32(Threads.count)) }
-        parallelFor(16) { range in
-            for xi in range { gemm(xi) }
+        let workers = min(Threads.count, 16)
+        withSerialBLASWorkers(workers) { w in
+            for xi in stride(from: w, to: 16, by: workers) { gemm(xi) }
         }
     }
 
     /// Whether `geo` runs on Winograd; its input-gradient convolution (padding 2 − p) must qualify too.
     public static func suits(_ geo: ConvGeometry) -> Bool {
-        geo.kernelHeight == 3 && geo.kernelWidth == 3 && geo.strideH == 1 && geo.strideW == 1 && geo.groups == 1
+        geo.kernelHeight == 3 && geo.kernelWidth == 3 && geo.strideH == 1 && geo.strideW == 1
+            && geo.groups == 1
             && max(geo.padTop, geo.padBottom, geo.padLeft, geo.padRight) <= 2
             && min(geo.inChannels, geo.outChannels) >= 16
     }
@@ -90,19 +92,23 @@ public struct WinogradConvBackend: ConvBackend {
         gradInput: UnsafeMutablePointer<Float>, accumulate: Bool
     ) {
         guard Self.suits(geo) else {
-            fallback.backwardInput(geo, gradOutput: gradOutput, weight: weight, gradInput: gradInput,
-                                   accumulate: accumulate)
+            fallback.backwardInput(
+                geo, gradOutput: gradOutput, weight: weight, gradInput: gradInput,
+                accumulate: accumulate)
             return
         }
         let back = Self.inputGradientGeometry(geo)
         Scratch.with(16 * geo.outChannels * geo.inChannels) { u in
             Winograd.transformWeights(weight, cout: geo.outChannels, cin: geo.inChannels, into: u)
-            run(back, input: gradOutput, u: u, flipped: true, bias: nil, output: gradInput, accumulate: accumulate)
+            run(
+                back, input: gradOutput, u: u, flipped: true, bias: nil, output: gradInput,
+                accumulate: accumulate)
         }
     }
 
     /// Winograd forward of `geo` with pre-transformed kernels `u` `[16][Cout][Cin]`, or, when `flipped`, with
-    /// the flipped kernels of the convolution `geo` is the input gradient of (`u` of that one, `[16][Cin][Cout]`).
+    /// the flipped kernels of the convolution `geo` is the input gradient of (`u` of that one,
+    /// `[16][Cin][Cout]`).
     private func run(
         _ geo: ConvGeometry, input: UnsafePointer<Float>, u: UnsafePointer<Float>, flipped: Bool,
         bias: UnsafePointer<Float>?,
@@ -117,14 +123,16 @@ public struct WinogradConvBackend: ConvBackend {
                 Winograd.transformInput(geo, input, images: images, into: v, ld: T)
                 eachTransformIndex { xi in
                     if flipped {  // M[ξ] = U[σξ]ᵀ · V[ξ]
-                        sgemm(transA: true, m: Co, n: T, k: Ci, a: u + Winograd.flipped(xi) * Co * Ci,
-                              b: v + xi * Ci * T, c: m + xi * Co * T)
+                        sgemm(
+                            transA: true, m: Co, n: T, k: Ci, a: u + Winograd.flipped(xi) * Co * Ci,
+                            b: v + xi * Ci * T, c: m + xi * Co * T)
                     } else {  // M[ξ] = U[ξ] · V[ξ]
                         sgemm(m: Co, n: T, k: Ci, a: u + xi * Co * Ci, b: v + xi * Ci * T, c: m + xi * Co * T)
                     }
                 }
-                Winograd.transformOutput(geo, m, ld: T, images: images, into: output, bias: bias,
-                                         accumulate: accumulate)
+                Winograd.transformOutput(
+                    geo, m, ld: T, images: images, into: output, bias: bias,
+                    accumulate: accumulate)
             }
         }
     }
@@ -134,8 +142,9 @@ public struct WinogradConvBackend: ConvBackend {
         gradWeight: UnsafeMutablePointer<Float>, accumulate: Bool
     ) {
         guard Self.suits(geo) else {
-            fallback.backwardWeight(geo, input: input, gradOutput: gradOutput, gradWeight: gradWeight,
-                                    accumulate: accumulate)
+            fallback.backwardWeight(
+                geo, input: input, gradOutput: gradOutput, gradWeight: gradWeight,
+                accumulate: accumulate)
             return
         }
         let nb = chunk(geo), tiles = WinogradTiling(geo).perImage
@@ -148,8 +157,9 @@ public struct WinogradConvBackend: ConvBackend {
                     Winograd.transformInput(geo, input, images: images, into: v, ld: T)
                     Winograd.transformGradOutput(geo, gradOutput, images: images, into: z, ld: T)
                     eachTransformIndex { xi in
-                        sgemm(transB: true, m: Co, n: Ci, k: T, a: z + xi * Co * T, b: v + xi * Ci * T,
-                              beta: n0 == 0 ? 0 : 1, c: du + xi * Co * Ci)
+                        sgemm(
+                            transB: true, m: Co, n: Ci, k: T, a: z + xi * Co * T, b: v + xi * Ci * T,
+                            beta: n0 == 0 ? 0 : 1, c: du + xi * Co * Ci)
                     }
                 }
                 Winograd.transformWeightGrad(du, cout: Co, cin: Ci, into: gradWeight, accumulate: accumulate)

@@ -12,7 +12,8 @@ public enum Scratch {
     private static let keep = 8
 
     /// Lends a buffer of at least `count` floats to `body`, then takes it back.
-    public static func with<R>(_ count: Int, _ body: (UnsafeMutablePointer<Float>) throws -> R) rethrows -> R {
+    public static func with<R>(_ count: Int, _ body: (UnsafeMutablePointer<Float>) throws -> R) rethrows -> R
+    {
         let buf = take(max(count, 1))
         defer { give(buf) }
         return try body(buf.pointer)
@@ -34,7 +35,8 @@ public enum Scratch {
             if best < 0 || b.capacity < free[best].capacity { best = i }
         }
         if best >= 0 { return free.remove(at: best) }
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<Float>.stride, alignment: 64)
+        let raw = UnsafeMutableRawPointer.allocate(
+            byteCount: count * MemoryLayout<Float>.stride, alignment: 64)
         return (raw.bindMemory(to: Float.self, capacity: count), count)
     }
 

@@ -114,7 +114,11 @@ extension JobQueue {
                     updateSummary(id, step: progress.step, total: progress.totalSteps)
                     emit(id, .train, .training(progress))
                 }
-                if progress.checkpointSaved { emitCatalog(id, engine) }
+                if progress.checkpointSaved {
+                    // New weights: cached images of this model are stale, and the menu may have grown.
+                    locked { cache.removeAll() }
+                    emitCatalog(id, engine)
+                }
             }
             locked {
                 training = nil

@@ -47,6 +47,13 @@ public struct RunCache {
         }
     }
 
+    /// Forgets every run (a model's weights changed, so its old images no longer answer its requests).
+    public mutating func removeAll() {
+        runs.removeAll()
+        order.removeAll()
+        bytes = 0
+    }
+
     private mutating func touch(_ key: SampleRequest) {
         if let i = order.firstIndex(of: key) { order.remove(at: i) }
         order.append(key)

@@ -1,5 +1,6 @@
 // BenchConv: the convolution rows of `arroz-studio bench ops` — the 3×3 workhorse at three U-Net levels, then
-// the other shapes diffusion models use (strided down-sampling, transposed up-sampling, 1×1, depthwise, RGB in).
+// the other shapes diffusion models use (strided down-sampling, transposed up-sampling, 1×1, depthwise, RGB
+// in).
 import ArrozTensor
 import Foundation
 
@@ -28,16 +29,26 @@ extension BenchOps {
     func benchOtherConvs(rng: inout ArrozRandom) {
         typealias Op = (Tensor, Tensor) -> Tensor
         let cases: [(String, [Int], [Int], Op)] = [
-            ("conv4x4 s2 b8 64→128 32x32", [8, 64, 32, 32], [128, 64, 4, 4],
-             { conv2d($0, weight: $1, stride: 2, padding: 1) }),
-            ("convT4x4 s2 b8 128→64 16x16", [8, 128, 16, 16], [128, 64, 4, 4],
-             { convTranspose2d($0, weight: $1, stride: 2, padding: 1) }),
+            (
+                "conv4x4 s2 b8 64→128 32x32", [8, 64, 32, 32], [128, 64, 4, 4],
+                { conv2d($0, weight: $1, stride: 2, padding: 1) }
+            ),
+            (
+                "convT4x4 s2 b8 128→64 16x16", [8, 128, 16, 16], [128, 64, 4, 4],
+                { convTranspose2d($0, weight: $1, stride: 2, padding: 1) }
+            ),
             ("conv1x1 b8 256→256 16x16", [8, 256, 16, 16], [256, 256, 1, 1], { conv2d($0, weight: $1) }),
-            ("conv3x3 b8 3→64 32x32", [8, 3, 32, 32], [64, 3, 3, 3], { conv2d($0, weight: $1, padding: 1) }),
-            ("dwconv3x3 b8 256 16x16", [8, 256, 16, 16], [256, 1, 3, 3],
-             { conv2d($0, weight: $1, padding: 1, groups: 256) }),
-            ("gconv3x3 2→1 b8 512→256 16x16", [8, 512, 16, 16], [256, 2, 3, 3],
-             { conv2d($0, weight: $1, padding: 1, groups: 256) }),
+            (
+                "conv3x3 b8 3→64 32x32", [8, 3, 32, 32], [64, 3, 3, 3], { conv2d($0, weight: $1, padding: 1) }
+            ),
+            (
+                "dwconv3x3 b8 256 16x16", [8, 256, 16, 16], [256, 1, 3, 3],
+                { conv2d($0, weight: $1, padding: 1, groups: 256) }
+            ),
+            (
+                "gconv3x3 2→1 b8 512→256 16x16", [8, 512, 16, 16], [256, 2, 3, 3],
+                { conv2d($0, weight: $1, padding: 1, groups: 256) }
+            ),
         ]
         for (name, xs, ws, op) in cases where wants(name) {
             let x = Tensor.randn(xs, rng: &rng), w = Tensor.randn(ws, std: 0.05, rng: &rng)

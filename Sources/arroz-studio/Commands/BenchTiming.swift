@@ -1,5 +1,7 @@
-// BenchTiming: per-call time measured in "clean rounds" — rounds in which other processes used less than a fifth
-// of a core — so numbers stay comparable on a shared machine. Same method as /work/shared/bench/unet_bench.py.
+// BenchTiming: per-call time measured in "clean rounds" — rounds in which other processes used less than a
+// fifth
+// of a core — so numbers stay comparable on a shared machine. Same method as
+// /work/shared/bench/unet_bench.py.
 import Foundation
 
 /// Seconds of CPU every process on the machine has used (user, nice, system, irq, softirq, steal).
@@ -33,7 +35,8 @@ struct Timing {
 /// the median uses the clean rounds, or all rounds when none was clean.
 ///
 /// With `cpuTime`, a call's time is this process's CPU seconds divided by `threads` (wall time a perfectly
-/// scaling, unshared run would take): a stable proxy on a machine busy with other work, where wall-clock rounds
+/// scaling, unshared run would take): a stable proxy on a machine busy with other work, where wall-clock
+/// rounds
 /// are never clean. It counts spin-waiting as work, so it flatters nothing.
 func measure(
     round: Double = 0.3, wantClean: Int = 5, maxRounds: Int = 30, cpuTime: Bool = false, threads: Int = 1,
