@@ -3,7 +3,7 @@
 
 SWIFT      ?= swift
 APT_PKGS   := libopenblas-dev libncursesw5-dev libpng-dev libsixel-dev zlib1g-dev pkg-config \
-              dataset-fashion-mnist fonts-noto-color-emoji unicode-data
+              dataset-fashion-mnist fonts-noto-color-emoji unicode-data tmux
 ENCODER_DIR ?= $(HOME)/.cache/arroz-studio/encoders
 RELEASE    := $(SWIFT) build -c release
 BIN        := .build/release/arroz-studio
@@ -46,8 +46,12 @@ release:
 studio: deps release
 	$(RUN) $(BIN)
 
+# The unit tests, then the end-to-end check: the release binary driven in tmux (keys, preview, help, quit,
+# signals) with the terminal checked after every exit path.
 test: deps
 	$(SWIFT) test
+	$(RELEASE)
+	bash scripts/tmux-e2e.sh $(BIN)
 
 bench: release
 	$(RUN) $(BIN) bench ops

@@ -70,6 +70,7 @@ struct InterpolateCommand: ParsableCommand {
         let settings = GenerationSettings(sampler: p.sampler, steps: p.steps, cfg: p.cfg, eta: p.eta, seed: seed)
         let bar = Progress(total: p.steps, label: "interpolate", json: false)
         guard let x = try model.generator.generate(cond: cond, settings: settings, noise: noise, onStep: { s in
+            bar.total = s.count
             bar.update(s.index + 1)
             return true
         }) else { throw ExitCode.failure }

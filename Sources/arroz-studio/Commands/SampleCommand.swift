@@ -53,6 +53,7 @@ struct SampleCommand: ParsableCommand {
             rows.append(Tensor.randn([1, C, S, S], rng: &r))
         }
         guard let images = try model.generator.generate(cond: cond, settings: settings, noise: concat(rows, axis: 0), onStep: { s in
+            bar.total = s.count
             bar.update(s.index + 1)
             return true
         }) else { throw ExitCode.failure }
