@@ -10,6 +10,8 @@ struct ExportCommand: ParsableCommand {
 
     @Argument(help: "A run directory or a checkpoint file.") var source: String
     @Option(help: "Output .safetensors.") var out: String
+    @Flag(help: "Export the live weights instead of the EMA weights (early in a run the EMA still lags).")
+    var noEma = false
 
     func run() throws {
         var path = source
@@ -17,7 +19,7 @@ struct ExportCommand: ParsableCommand {
         if FileManager.default.fileExists(atPath: source, isDirectory: &isDir), isDir.boolValue {
             path = RunDirectory(path: source).latestCheckpoint
         }
-        let bytes = try Export.samplingCheckpoint(from: path, to: out)
+        let bytes = try Export.samplingCheckpoint(from: path, to: out, ema: !noEma)
         print(String(format: "wrote %@ (%.1f MB) from %@", out, Double(bytes) / 1e6, path))
     }
 }
