@@ -1,0 +1,114 @@
+// BenchStudio: `arroz-studio bench studio` — key press → first preview → finished image, through the real
+// StudioApp, job queue, compute thread and engine, with and without a training run going.
+import ArgumentParser
+import ArrozStudio
+import ArrozTensor
+import ArrozTrain
+import Foundation
+
+struct BenchStudio: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "studio",
+        abstract: "Latency of a CFG key press: first preview on screen, finished image, longest UI frame.",
+        discussion: """
+            Drives the real studio (StudioApp over an in-memory 160×48 terminal with sixel output, the job queue,
+            the compute thread and the DiffusionEngine on the default model, 20 steps) and presses → on the CFG
+            field. The second pass does the same while a shapes-arroz training run goes on the compute thread.
+            Targets: first preview ≤ 100 ms, finished image ≤ 1 s, no UI frame over 50 ms while training.
+            """)
+
+    @Option(help: "Key presses per pass.") var presses = 6
+    @Option(help: "Threads for OpenBLAS and our loops.") var threads = 2
+
+    func run() throws {
+        setvbuf(stdout, nil, _IOLBF, 0)
+        Threads.set(threads)
+        guard let model = DefaultModel.path else { throw ValidationError("no bundled default model") }
+        let runs = NSTemporaryDirectory() + "arroz-bench-studio-\(getpid())"
+        defer { try? FileManager.default.removeItem(atPath: runs) }
+        let engine = DiffusionEngine(defaultModel: model, runsRoot: runs)
+        let queue = JobQueue(engine: engine)
+        let thread = ComputeThread(queue: queue)
+        thread.start()
+        let term = MemoryTerminal(cols: 160, rows: 48, cellWidth: 10, cellHeight: 20)
+        let app = StudioApp(
+            terminal: term, queue: queue, engine: engine, catalog: ThemeCatalog(),
+            options: StudioApp.Options(graphics: .sixel))
+        // Focus the CFG field: Sampler pane, third field down.
+        for k in [Key.tab, .down, .down, .down] { app.tick(key: k) }
+        _ = settle(app, timeout: 60)
+        print("arroz-studio bench studio · default model (\(model.split(separator: "/").last ?? "")) · "
+            + "\(threads) threads · 20 steps")
+        print("pass              first preview (median / max)   finished image (median / max)   longest UI frame")
+        print(String(repeating: "─", count: 104))
+        report("idle", try measure(app))
+        _ = queue.submitTraining(TrainRequest(recipe: "shapes-arroz", runName: "bench-train", resume: false))
+        Thread.sleep(forTimeInterval: 3)
+        report("while training", try measure(app))
+        print("training run: step \(app.state.training.step) of shapes-arroz during the pass"
+            + (app.state.training.step == 0 ? " (it had not started: no training load was measured)" : ""))
+        queue.shutdown(saveTraining: false)
+    }
+
+    /// Ticks until the preview has finished its run (or `timeout` seconds); returns the longest tick.
+    func settle(_ app: StudioApp, timeout: Double) -> Double {
+        let start = Date()
+        var longest = 0.0
+        repeat {
+            let t0 = Date()
+            app.tick(key: nil)
+            longest = max(longest, Date().timeIntervalSince(t0))
+            if !app.state.preview.running && app.state.preview.total > 0
+                && app.state.preview.step == app.state.preview.total { break }
+            Thread.sleep(forTimeInterval: 0.002)
+        } while Date().timeIntervalSince(start) < timeout
+        return longest
+    }
+
+    struct Pass {
+        var first: [Double] = []
+        var done: [Double] = []
+        var longestFrame = 0.0
+    }
+
+    func measure(_ app: StudioApp) throws -> Pass {
+        var pass = Pass()
+        for i in 0..<presses {
+            let before = app.state.preview.job
+            let t0 = Date()
+            app.tick(key: .right)  // always a new CFG value: no cache hits
+            let wanted = app.state.sampler.cfg
+            var first: Double?
+            while Date().timeIntervalSince(t0) < 30 {
+                let f0 = Date()
+                app.tick(key: nil)
+                pass.longestFrame = max(pass.longestFrame, Date().timeIntervalSince(f0))
+                let p = app.state.preview
+                // The first step of the new job on screen (its x̂₀ preview drawn in this tick).
+                if first == nil && p.job != nil && p.job != before && p.step >= 1 && p.image != nil {
+                    first = Date().timeIntervalSince(t0)
+                }
+                guard p.request?.cfg == wanted else { continue }
+                if !p.running && p.step == p.total && p.total > 0 {
+                    pass.done.append(Date().timeIntervalSince(t0))
+                    break
+                }
+                Thread.sleep(forTimeInterval: 0.001)
+            }
+            if let first { pass.first.append(first) }
+        }
+        return pass
+    }
+
+    func report(_ name: String, _ p: Pass) {
+        func ms(_ v: [Double]) -> String {
+            guard !v.isEmpty else { return "—" }
+            let s = v.sorted()
+            return String(format: "%6.0f / %6.0f ms", s[s.count / 2] * 1000, s.last! * 1000)
+        }
+        print(name.padding(toLength: 18, withPad: " ", startingAt: 0)
+            + ms(p.first).padding(toLength: 31, withPad: " ", startingAt: 0)
+            + ms(p.done).padding(toLength: 32, withPad: " ", startingAt: 0)
+            + String(format: "%6.0f ms", p.longestFrame * 1000))
+    }
+}
