@@ -144,6 +144,17 @@ func backendsUnderTest(_ geo: ConvGeometry) -> [any ConvBackend] {
         #expect(!convGeometries.contains(where: WinogradConvBackend.suits))
     }
 
+    @Test func emptyBatchGivesZeroWeightGradient() {
+        for (cin, cout, groups) in [(16, 16, 1), (4, 4, 4), (3, 5, 1)] {
+            let x = Tensor.zeros([0, cin, 4, 4], requiresGrad: true)
+            let w = Tensor.ones([cout, cin / groups, 3, 3], requiresGrad: true)
+            let y = conv2d(x, weight: w, padding: 1, groups: groups)
+            #expect(y.shape == [0, cout, 4, 4])
+            y.sum().backward()
+            expectClose(w.grad ?? Tensor.ones(w.shape), Tensor.zeros(w.shape), "dw, groups \(groups)")
+        }
+    }
+
     @Test func geometryOutputSizes() {
         let g = ConvGeometry(
             batch: 1, inChannels: 1, inHeight: 7, inWidth: 8, outChannels: 1, kernelHeight: 3,
