@@ -8,6 +8,8 @@ BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
 command -v tmux >/dev/null || { echo "tmux-e2e: tmux is not installed (apt-get install tmux)"; exit 1; }
 [ -x "$BIN" ] || { echo "tmux-e2e: no binary at $BIN (run swift build first)"; exit 1; }
 S=arroz-e2e-$$
+# With the bundled default model next to the binary, the preview must actually render.
+MODEL=$(ls "$(dirname "$BIN")"/*.resources/Resources/default-model.safetensors 2>/dev/null | head -1 || true)
 OUT=$(mktemp -d)
 # A keeper session holds the tmux server up while test sessions come and go.
 tmux new-session -d -s "$S-keep" "sleep 600"
@@ -36,6 +38,10 @@ for size in "80 24" "160 48"; do
     screen | grep -qF "┌ Keys" && fail "help did not close"
     tmux send-keys -t $S Tab Down Down Right Right; wait_for "steps    ◀ 22 ▶"
     tmux send-keys -t $S Down Right; wait_for "cfg      ◀ 4.0 ▶"
+    if [ -n "$MODEL" ]; then
+        wait_for "step 22/22" 60   # the re-sampled preview finished all 22 steps at CFG 4.0
+        screen | grep -qF "no model loaded" && fail "preview says no model although $MODEL is bundled"
+    fi
     tmux send-keys -t $S q; wait_for "EXIT=0"; wait_for "icanon"
     screen | grep -q -- "-icanon" && fail "terminal left in raw mode after q"
 done

@@ -7,16 +7,11 @@ public enum Encoders {
     nonisolated(unsafe) private static var opened: [String: PromptEncoder] = [:]
 
     /// The encoder named by `spec`, opened once per process and wrapped in the embedding cache.
-    /// `minilm` is the default (real all-MiniLM-L6-v2 weights from `make encoder`).
+    /// `minilm` is the default (real all-MiniLM-L6-v2 weights from `make encoder`); `clip:DIR` loads a CLIP
+    /// text model saved with `save_pretrained`.
     public static func make(_ spec: String) throws -> PromptEncoder {
         if let e = opened[spec] { return e }
-        let base: PromptEncoder
-        switch spec {
-        case "minilm", "":
-            base = try MiniLMEncoder()
-        default:
-            throw TextError.unknownEncoder(spec)
-        }
+        let base = try TextEncoders.make(spec)  // minilm, or clip:DIR (a user's CLIP text tower)
         let e = CachedPromptEncoder(base)
         opened[spec] = e
         return e

@@ -41,7 +41,11 @@ public final class Trainer {
     var rng: ArrozRandom
     /// A generator tests may draw from (independent of training).
     public var rngForTests = ArrozRandom(seed: 99)
-    public internal(set) var step = 0
+    public internal(set) var step = 0 {
+        didSet { if step != oldValue + 1 { loader = nil } }  // a jump (resume) restarts the loader there
+    }
+    /// The prefetching data loader, positioned at `step`'s batch.
+    var loader: DataLoader?
     public internal(set) var smoothedLoss: Float = 0
     /// The last checkpoint written (or loaded).
     public internal(set) var lastCheckpoint: String?
@@ -94,47 +98,26 @@ public final class Trainer {
 
     // MARK: - Data
 
-    /// Example indices of the batch taken at `step` (a pure function of seed and step).
-    func batchIndices(at step: Int) -> [Int] {
-        let n = dataset.count
-        let B = config.batchSize
-        var out: [Int] = []
-        out.reserveCapacity(B)
-        var epochCache: (Int, [Int])? = nil
-        for k in 0..<B {
-            let global = step * B + k
-            let epoch = global / n
-            if epochCache?.0 != epoch {
-                var r = ArrozRandom(seed: config.seed &* 0x9E37_79B9 &+ UInt64(epoch))
-                var order = Array(0..<n)
-                order.shuffle(using: &r)
-                epochCache = (epoch, order)
-            }
-            out.append(epochCache!.1[global % n])
-        }
-        return out
+    /// Where the batch of `step` starts: batches never straddle epochs, so this is a pure function of the step
+    /// (which makes resuming exact: the loader restarts at the same epoch order and offset).
+    func loaderPosition(at step: Int) -> LoaderPosition {
+        let perEpoch = max(dataset.count / config.batchSize, 1)
+        return LoaderPosition(epoch: step / perEpoch, position: (step % perEpoch) * config.batchSize)
     }
 
-    /// The batch for `step`: images `[B, C, S, S]` in [−1, 1], captions, labels.
-    func batch(at step: Int) -> (images: Tensor, captions: [String], labels: [Int?]) {
-        let examples = batchIndices(at: step).map { dataset.example($0) }
-        let S = config.data.imageSize, C = config.data.channels
-        let x = Tensor.zeros([examples.count, C, S, S])
-        let o = x.mutableData
-        for (i, e) in examples.enumerated() {
-            let img = (e.image.width == S && e.image.height == S) ? e.image : e.image.resized(width: S, height: S)
-            let t = C == 1 ? img.greyTensor() : img.tensor()                    // [C, S, S]
-            let src = t.data
-            let flip = config.data.flip && rng.bernoulli(0.5)
-            for c in 0..<C {
-                for y in 0..<S {
-                    for xx in 0..<S {
-                        o[((i * C + c) * S + y) * S + xx] = src[(c * S + y) * S + (flip ? S - 1 - xx : xx)]
-                    }
-                }
-            }
-        }
-        return (x, examples.map(\.caption), examples.map(\.label))
+    /// A prefetching loader starting at `step`'s batch (seeded shuffling per epoch, flips where allowed).
+    func makeLoader(at step: Int) -> DataLoader {
+        DataLoader(
+            dataset: dataset, batchSize: config.batchSize, seed: config.seed, horizontalFlip: config.data.flip,
+            channels: config.data.channels, prefetch: 2, start: loaderPosition(at: step))
+    }
+
+    /// The next batch: images `[B, C, S, S]` in [−1, 1], captions, labels.
+    func nextBatch() throws -> (images: Tensor, captions: [String], labels: [Int?]) {
+        if loader == nil { loader = makeLoader(at: step) }
+        guard let loader else { preconditionFailure("Trainer: no loader") }
+        let b = try loader.next()
+        return (b.images, b.captions, b.labels)
     }
 
     // MARK: - Step
@@ -143,7 +126,7 @@ public final class Trainer {
     @discardableResult
     public func trainStep() throws -> StepStats {
         let t0 = Date()
-        let (x0, captions, labels) = batch(at: step)
+        let (x0, captions, labels) = try nextBatch()
         var cond = try conditioner.condition(labels: labels, captions: captions)
         cond = conditioner.dropout(
             cond, p: config.conditioning.dropout, perBatch: config.conditioning.perBatch, rng: &rng)

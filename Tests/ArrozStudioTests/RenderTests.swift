@@ -136,6 +136,14 @@ func render(
         }
     }
 
+    @Test func cfgChangeIsMarkedOnTheStepStrip() {
+        var s = populatedState()
+        _ = s.apply(.job(JobEvent(job: JobID(3), kind: .sample, update: .cfgChanged(cfg: 6, afterStep: 2))))
+        let text = render(s, cols: 80, rows: 24).dump()
+        #expect(text.contains("steps ▏1 ▏2 ¦3 ▏4"))
+        #expect(render(s, cols: 160, rows: 48).dump().contains("cfg→6.0 after 2"))
+    }
+
     @Test func tooSmallSaysSoInsteadOfDrawing() {
         let text = render(populatedState(), cols: 50, rows: 15).dump()
         #expect(text.contains("terminal too small: 50×15"))

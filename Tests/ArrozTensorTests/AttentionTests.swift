@@ -99,6 +99,29 @@ func referenceAttention(_ q: Tensor, _ k: Tensor, _ v: Tensor, additive: Tensor?
         expectClose(y, linear(o, weight: wOut, bias: bOut), rtol: 1e-4, atol: 1e-4)
     }
 
+    @Test func mhaPerHeadMasksMatchSharedMasks() {
+        // A [N·H, L, S] mask holding the same [L, S] mask for every (image, head) gives the same output.
+        var rng = ArrozRandom(seed: 27)
+        let (N, L, S, E, H) = (2, 3, 4, 4, 2)
+        let query = Tensor.randn([N, L, E], rng: &rng), kv = Tensor.randn([N, S, E], rng: &rng)
+        let wIn = Tensor.randn([3 * E, E], rng: &rng), wOut = Tensor.randn([E, E], rng: &rng)
+        let m = Tensor.randn([L, S], rng: &rng)
+        let perHead = Tensor(Array(repeating: m.scalars, count: N * H).flatMap { $0 }, shape: [N * H, L, S])
+        func run(_ additive: Tensor?, _ bool: Tensor?) -> Tensor {
+            multiHeadAttention(query: query, key: kv, value: kv, inProjWeight: wIn, inProjBias: nil,
+                               outProjWeight: wOut, outProjBias: nil, heads: H, attnMask: additive,
+                               boolAttnMask: bool)
+        }
+        expectClose(run(perHead, nil), run(m, nil), rtol: 1e-6, atol: 1e-6)
+        let b = Tensor([0, 1, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0], shape: [L, S])
+        let bPerHead = Tensor(Array(repeating: b.scalars, count: N * H).flatMap { $0 }, shape: [N * H, L, S])
+        expectClose(run(nil, bPerHead), run(nil, b), rtol: 1e-6, atol: 1e-6)
+        // A mask that differs per head changes only that head's output.
+        var differing = perHead.scalars
+        for i in (L * S)..<(2 * L * S) { differing[i] = 0 }  // image 0, head 1: no mask
+        #expect(run(Tensor(differing, shape: [N * H, L, S]), nil).scalars != run(perHead, nil).scalars)
+    }
+
     @Test func mhaGradients() {
         var rng = ArrozRandom(seed: 26)
         let (N, L, S, E, H) = (2, 2, 3, 4, 2)

@@ -232,7 +232,15 @@ let hashEncoder: (String) throws -> PromptEncoder = { _ in HashEncoder() }
         p.cfg = 4.5
         p.sampler = "ddim"
         p.steps = 20
-        #expect(try GenerationParameters(parsing: p.text) == p)
-        #expect(throws: TrainError.self) { _ = try GenerationParameters(parsing: "Steps: 20, Sampler: Euler") }
+        p.size = 32
+        p.promptB = "green apple"
+        p.mix = 0.25
+        let back = try GenerationParameters(parsing: p.text, source: "x.png")
+        #expect(back == p)
+        // The studio's own text (SampleRequest.parametersText) reads the same way.
+        #expect(back.request == p.request)
+        #expect(throws: ParametersError.self) {
+            _ = try GenerationParameters(parsing: "Steps: 20, Sampler: Euler", source: "x.png")
+        }
     }
 }

@@ -64,7 +64,12 @@ public enum PreviewPane {
             canvas.hotspot(
                 Rect(x: x, y: area.y, width: cellWidth, height: 1),
                 [.focus(.preview, field: 0), .selectFrame(pick)])
-            x += canvas.text("▏", x: x, y: area.y, t.style(.divLine))
+            // A CFG change mid-run marks the first step that could use it with `¦` on the timeline.
+            let marked =
+                !p.showingStrip && i < p.frames.count
+                && p.cfgMarks.contains { $0.step + 1 == p.frames[i].step }
+            x += canvas.text(
+                marked ? "¦" : "▏", x: x, y: area.y, marked ? t.style(.jobRunning, .bold) : t.style(.divLine))
             x += canvas.text(TextLayout.pad(labels[i], cellWidth - 1), x: x, y: area.y, style)
         }
     }

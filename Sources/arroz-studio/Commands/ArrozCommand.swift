@@ -8,7 +8,7 @@ struct ArrozCommand: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             TUICommand.self, TrainCommand.self, SampleCommand.self, InterpolateCommand.self, EmbedCommand.self,
-            EvalCommand.self, InspectCommand.self, BenchCommand.self,
+            EvalCommand.self, InspectCommand.self, ExportCommand.self, BenchCommand.self,
         ],
         defaultSubcommand: TUICommand.self
     )

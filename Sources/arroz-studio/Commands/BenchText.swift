@@ -29,7 +29,10 @@ struct BenchText: ParsableCommand {
 
     func run() throws {
         Threads.set(threads)
-        print("arroz-studio bench text · \(threads) threads" + (cpuTime ? " · CPU-time clock" : ""))
+        // OpenBLAS's kernel choice halves or doubles sgemm here (Haswell vs SkylakeX on AVX-512 CPUs): show it.
+        let core = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"].map { "OPENBLAS_CORETYPE=" + $0 }
+        print("arroz-studio bench text · \(threads) threads" + (cpuTime ? " · CPU-time clock" : "")
+            + " · " + (core ?? "OpenBLAS core auto-detected"))
         print(String(repeating: "─", count: 60))
         let t0 = Date()
         let encoder = try MiniLMEncoder()

@@ -23,11 +23,8 @@ struct EvalClassifier: ParsableCommand {
 
     func run() throws {
         Threads.set(threads)
-        let bar = Progress(total: 1, label: "classifier", json: false)
-        var total = 1
-        let judge = try FashionJudge.train(epochs: epochs) { step, t, loss in
-            total = t
-            _ = total
+        let bar = Progress(total: epochs * (60_000 / 64), label: "classifier", json: false)
+        let judge = try FashionJudge.train(epochs: epochs) { step, _, loss in
             bar.update(step, fields: [("loss", String(format: "%.3f", loss))])
         }
         bar.finish()

@@ -47,8 +47,7 @@ struct InterpolateCommand: ParsableCommand {
         if let steps { p.steps = steps }
         if let cfg { p.cfg = cfg }
         p.seed = seed
-        p.checkpointHash = model.hash
-        p.fillDefaults(model)
+                p.fillDefaults(model)
         let ca = try model.conditioning(for: [a]), cb = try model.conditioning(for: [b])
         let ws = (0..<frames).map { Float($0) / Float(frames - 1) }
         let rows: [Tensor]
@@ -71,6 +70,7 @@ struct InterpolateCommand: ParsableCommand {
         let settings = GenerationSettings(sampler: p.sampler, steps: p.steps, cfg: p.cfg, eta: p.eta, seed: seed)
         let bar = Progress(total: p.steps, label: "interpolate", json: false)
         guard let x = try model.generator.generate(cond: cond, settings: settings, noise: noise, onStep: { s in
+            bar.total = s.count
             bar.update(s.index + 1)
             return true
         }) else { throw ExitCode.failure }

@@ -3,7 +3,7 @@ import Foundation
 
 /// Prints progress for `total` units of work, at most every `interval` seconds (always on the last unit).
 final class Progress {
-    let total: Int
+    var total: Int
     let label: String
     let json: Bool
     let start = Date()

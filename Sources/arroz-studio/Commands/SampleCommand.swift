@@ -1,5 +1,6 @@
 // SampleCommand: `arroz-studio sample` — images from a checkpoint, saved as PNG with their parameters.
 import ArgumentParser
+import ArrozDiffusion
 import ArrozImage
 import ArrozTensor
 import ArrozTrain
@@ -35,13 +36,24 @@ struct SampleCommand: ParsableCommand {
         Threads.set(threads)
         var p = try parameters()
         let model = try LoadedModel(path: p.checkpoint, ema: p.ema, encoder: Encoders.make)
-        p.checkpointHash = model.hash
         p.fillDefaults(model)
         let prompts = p.prompts.flatMap { Array(repeating: $0, count: p.n) }
-        let cond = try model.conditioning(for: prompts)
+        var cond = try model.conditioning(for: prompts)
+        if !p.promptB.isEmpty && p.mix > 0 {
+            let b = try model.conditioning(for: Array(repeating: p.promptB, count: prompts.count))
+            cond = Interpolation.normAwareSlerp(cond, b, p.mix)
+        }
         let settings = GenerationSettings(sampler: p.sampler, steps: p.steps, cfg: p.cfg, eta: p.eta, seed: p.seed)
         let bar = Progress(total: p.steps, label: "sample", json: false)
-        guard let images = try model.generator.generate(cond: cond, settings: settings, onStep: { s in
+        // Every image gets its own seed (seed, seed+1, …), so image k reproduces alone with --seed seed+k.
+        var rows: [Tensor] = []
+        let (C, S) = model.info.model.imageShape
+        for k in 0..<prompts.count {
+            var r = ArrozRandom(seed: p.seed &+ UInt64(k))
+            rows.append(Tensor.randn([1, C, S, S], rng: &r))
+        }
+        guard let images = try model.generator.generate(cond: cond, settings: settings, noise: concat(rows, axis: 0), onStep: { s in
+            bar.total = s.count
             bar.update(s.index + 1)
             return true
         }) else { throw ExitCode.failure }
@@ -49,7 +61,7 @@ struct SampleCommand: ParsableCommand {
         if scale > 1 { pics = pics.map { $0.resized(width: $0.width * scale, height: $0.height * scale, filter: .nearest) } }
         let grid = pics.count == 1 ? pics[0] : ImageGrid.contactSheet(pics, columns: p.n, padding: 2)
         try savePNG(grid, out, text: ["parameters": p.text])
-        print("wrote \(out) (\(grid.width)x\(grid.height)) · \(p.text)")
+        print("wrote \(out) (\(grid.width)x\(grid.height))\n\(p.text)")
     }
 
     /// Parameters from the flags, or from `--from` image's text chunk (flags given explicitly still win).
@@ -60,7 +72,9 @@ struct SampleCommand: ParsableCommand {
             guard let line = text["parameters"] else {
                 throw ValidationError("\(from) has no `parameters` text chunk (hint: it was not written by arroz-studio)")
             }
-            p = try GenerationParameters(parsing: line)
+            p = try GenerationParameters(parsing: line, source: from)
+            p.checkpoint = p.checkpoint.hasPrefix("default")
+                ? (DefaultModel.path ?? p.checkpoint) : GenerationParameters.resolve(p.checkpoint)
             if !prompt.isEmpty { p.prompts = prompt }
         } else {
             guard let ck = checkpoint ?? runDir.map({ RunDirectory(path: $0).latestCheckpoint }) else {
