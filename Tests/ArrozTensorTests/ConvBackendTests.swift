@@ -64,6 +64,13 @@ let winogradGeometries: [ConvGeometry] = [
     ConvGeometry(
         batch: 3, inChannels: 16, inHeight: 3, inWidth: 3, outChannels: 17, kernelHeight: 3, kernelWidth: 3,
         padTop: 2, padBottom: 2, padLeft: 2, padRight: 2),
+    // The bottleneck of a U-Net: 1×1 and 2×9 maps.
+    ConvGeometry(
+        batch: 2, inChannels: 16, inHeight: 1, inWidth: 1, outChannels: 16, kernelHeight: 3, kernelWidth: 3,
+        padTop: 1, padBottom: 1, padLeft: 1, padRight: 1),
+    ConvGeometry(
+        batch: 2, inChannels: 16, inHeight: 2, inWidth: 9, outChannels: 16, kernelHeight: 3, kernelWidth: 3,
+        padTop: 1, padBottom: 1, padLeft: 1, padRight: 1),
 ]
 
 /// The backends under test: the registry plus the im2col backend forced to one image per chunk and to chunks
@@ -142,6 +149,17 @@ func backendsUnderTest(_ geo: ConvGeometry) -> [any ConvBackend] {
     @Test func winogradTakesOnlyWhatItCan() {
         #expect(winogradGeometries.allSatisfy(WinogradConvBackend.suits))
         #expect(!convGeometries.contains(where: WinogradConvBackend.suits))
+    }
+
+    @Test func emptyBatchGivesZeroWeightGradient() {
+        for (cin, cout, groups) in [(16, 16, 1), (4, 4, 4), (3, 5, 1)] {
+            let x = Tensor.zeros([0, cin, 4, 4], requiresGrad: true)
+            let w = Tensor.ones([cout, cin / groups, 3, 3], requiresGrad: true)
+            let y = conv2d(x, weight: w, padding: 1, groups: groups)
+            #expect(y.shape == [0, cout, 4, 4])
+            y.sum().backward()
+            expectClose(w.grad ?? Tensor.ones(w.shape), Tensor.zeros(w.shape), "dw, groups \(groups)")
+        }
     }
 
     @Test func geometryOutputSizes() {

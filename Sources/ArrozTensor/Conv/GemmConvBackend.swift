@@ -156,6 +156,10 @@ public struct GemmConvBackend: ConvBackend {
                 accumulate: accumulate)
             return
         }
+        if geo.batch == 0 {  // an empty batch contributes nothing
+            if !accumulate { gradWeight.update(repeating: 0, count: geo.weightCount) }
+            return
+        }
         let p = plan(geo), K = geo.patchSize, cog = geo.outPerGroup, HWo = geo.outPlane
         let direct = geo.isPointwise && p.images == 1
         // Worker 0 sums straight into gradWeight; the others into partial sums added at the end.

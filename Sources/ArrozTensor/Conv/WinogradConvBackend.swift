@@ -141,7 +141,7 @@ public struct WinogradConvBackend: ConvBackend {
         _ geo: ConvGeometry, input: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
         gradWeight: UnsafeMutablePointer<Float>, accumulate: Bool
     ) {
-        guard Self.suits(geo) else {
+        guard Self.suits(geo) && geo.batch > 0 else {
             fallback.backwardWeight(
                 geo, input: input, gradOutput: gradOutput, gradWeight: gradWeight,
                 accumulate: accumulate)
