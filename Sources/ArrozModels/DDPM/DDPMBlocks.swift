@@ -72,8 +72,8 @@ public final class DDPMAttention: Layer {
         let kvt = kv(t).chunk(2, axis: -1)                                   // 2 × [N, L, C]
         func split(_ z: Tensor) -> Tensor { z.reshaped([N, L, heads, d]).transposed(1, 2) }  // [N, h, L, d]
         let (qh, kh, vh) = (split(q(t)), split(kvt[0]), split(kvt[1]))
-        let scores = (bmm(qh, kh, transB: true) * (1 / Float(d).squareRoot())).softmax(axis: -1)  // [N, h, L, L]
-        let a = bmm(scores, vh).transposed(1, 2).reshaped([N, L, C])       // [N, L, C]
+        // softmax(q·kᵀ/√d)·v, fused (the reference writes the two matmuls out; same maths)
+        let a = scaledDotProductAttention(qh, kh, vh).transposed(1, 2).reshaped([N, L, C])  // [N, L, C]
         return x + proj(a).transposed(1, 2).reshaped([N, C, H, W])
     }
 }
