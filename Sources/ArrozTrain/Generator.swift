@@ -30,16 +30,16 @@ public final class Generator {
     public init(model: any DiffusionNetwork, processName: String) {
         self.model = model
         self.processName = processName
-        switch processName {
-        case "keras":
-            process = KerasProcess()
-            prediction = .x0
-        case "discrete":
-            process = DiscreteSchedule()
-            prediction = .epsilon
-        default:
-            process = Diffuzz()
-            prediction = .epsilon
+        (process, prediction) = Self.process(named: processName)
+    }
+
+    /// The noise process and prediction kind of a run's `process` setting: `keras` (x_σ = (1−σ)x + σε, x₀),
+    /// `discrete` (DDPM table, ε), else `cosine` (Arroz ᾱ(t), ε).
+    public static func process(named name: String) -> (any GaussianProcess, Prediction) {
+        switch name {
+        case "keras": (KerasProcess(), .x0)
+        case "discrete": (DiscreteSchedule(), .epsilon)
+        default: (Diffuzz(), .epsilon)
         }
     }
 

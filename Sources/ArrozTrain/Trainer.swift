@@ -75,17 +75,7 @@ public final class Trainer {
         }
         schedule = WarmupSchedule(baseLR: o.lr, warmupSteps: o.warmupSteps)
         ema = o.emaDecay.map { EMA(net, decay: $0, startStep: o.emaStart) }
-        switch config.process {
-        case "keras":
-            process = KerasProcess()
-            prediction = .x0
-        case "discrete":
-            process = DiscreteSchedule()
-            prediction = .epsilon
-        default:
-            process = Diffuzz()
-            prediction = .epsilon
-        }
+        (process, prediction) = Generator.process(named: config.process)
         switch config.conditioning.kind {
         case "class":
             conditioner = Conditioner(classes: (dataset.classNames?.count ?? 0) + 1)
