@@ -1,4 +1,5 @@
 // Conditioner: turns a batch's labels or captions into the network's conditioning input, with CFG dropout.
+import ArrozDiffusion
 import ArrozModels
 import ArrozTensor
 import ArrozText
@@ -81,14 +82,9 @@ public final class Conditioner {
     /// (Keras, cclddg) or one for the whole batch (Arroz, Paella) — seeds.md §0.4.
     public func dropout(_ cond: Tensor, p: Float, perBatch: Bool, rng: inout ArrozRandom) -> Tensor {
         guard p > 0 else { return cond }
-        let n = cond.shape[0]
-        let row = cond.count / max(n, 1)
-        let out = cond.detached()
-        let o = out.mutableData
-        let batchDrop = perBatch ? rng.bernoulli(p) : false
-        for r in 0..<n where perBatch ? batchDrop : rng.bernoulli(p) {
-            for j in (r * row)..<((r + 1) * row) { o[j] = 0 }
-        }
-        return out
+        return dropConditioning(
+            cond, probability: p, granularity: perBatch ? .perBatch : .perSample, rng: &rng
+        ).cond
     }
+
 }

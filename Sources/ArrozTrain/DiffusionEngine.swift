@@ -87,7 +87,7 @@ public final class DiffusionEngine: StudioEngine {
         let result = try withoutActuallyEscaping(onStep) { onStep in
             try m.generator.generate(cond: cond, settings: settings, controls: controls) { step in
                 let now = Date()
-                let preview = RGBImage.images(fromBatch: step.x0.clamped(-1, 1))[0]
+                let preview = RGBImage.images(fromBatch: step.x0.clamp(min: -1, max: 1))[0]
                 let go = onStep(SampleStep(step: step.index + 1, total: step.count, preview: preview,
                                            seconds: now.timeIntervalSince(last)))
                 last = now

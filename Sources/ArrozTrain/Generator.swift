@@ -73,16 +73,6 @@ public final class Generator {
         }
         let live = controls ?? SamplerControls(guidanceScale: settings.cfg)
         let guided = GuidedDenoiser(denoiser, prediction: prediction, cond: cond, controls: live)
-        return withNoGrad { sampler.sample(guided, from: x, rng: &rng, onStep: onStep)?.sample.clamped(-1, 1) }
-    }
-}
-
-extension Tensor {
-    /// Values clipped to [lo, hi] (no gradient).
-    func clamped(_ lo: Float, _ hi: Float) -> Tensor {
-        let out = detached()
-        let o = out.mutableData
-        for i in 0..<o.count { o[i] = Swift.min(hi, Swift.max(lo, o[i])) }
-        return out
+        return withNoGrad { sampler.sample(guided, from: x, rng: &rng, onStep: onStep)?.sample.clamp(min: -1, max: 1) }
     }
 }
