@@ -51,6 +51,7 @@ extension Tensor {
         _ name: String, shape: [Int], storage: Storage, inputs: [Tensor],
         backward: @escaping (Tensor) -> Void
     ) -> Tensor {
+        Preemption.poll()
         let out = Tensor(storage: storage, shape: shape)
         if GradMode.isEnabled && inputs.contains(where: { $0.requiresGrad }) {
             out.requiresGrad = true
@@ -115,6 +116,7 @@ extension Tensor {
             for t in order.reversed() {
                 guard let node = t.node else { continue }
                 if let g = t.grad { node.backward(g) }
+                Preemption.poll()
                 t.node = nil
                 if t !== self { t.grad = nil }
             }

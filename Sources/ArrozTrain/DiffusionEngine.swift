@@ -119,6 +119,7 @@ public final class DiffusionEngine: StudioEngine {
                 case .saveAndStop, .stop: return .saveAndStop
                 }
             },
+            preempt: { control.serveWaiting() },
             onEvent: { event in
                 switch event {
                 case .sample(let img, _, let step): pendingSamples = (img, step)

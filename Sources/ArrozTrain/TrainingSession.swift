@@ -56,14 +56,21 @@ public final class TrainingSession {
 
     /// Trains until `config.steps` (or `untilStep`), calling `directive` after every step.
     /// A NaN/inf loss throws `TrainError.nonFiniteLoss` and keeps the last good checkpoint on disk.
+    /// `preempt`, when given, is called inside steps and preview sampling at op boundaries (at most every
+    /// 4 ms, see ``Preemption``): the studio serves waiting interactive jobs there.
     public func run(
-        untilStep: Int? = nil, directive: () -> SessionDirective = { .proceed }, onEvent: (SessionEvent) -> Void
+        untilStep: Int? = nil, directive: () -> SessionDirective = { .proceed },
+        preempt: (() -> Void)? = nil, onEvent: (SessionEvent) -> Void
     ) throws {
+        func preemptible<T>(_ body: () throws -> T) rethrows -> T {
+            guard let preempt else { return try body() }
+            return try Preemption.withHook(every: 0.004, preempt, body)
+        }
         let end = untilStep ?? config.steps
         var windowStart = Date(), windowSteps = 0
         var rate = 0.0
         while trainer.step < end {
-            let stats = try trainer.trainStep()
+            let stats = try preemptible { try trainer.trainStep() }
             windowSteps += 1
             let w = Date().timeIntervalSince(windowStart)
             if w >= 2 {
@@ -81,7 +88,7 @@ public final class TrainingSession {
             onEvent(.step(stats, itPerSecond: rate))
             if trainer.step % config.sampleEvery == 0 || trainer.step == end {
                 let path = run.samplePath(step: trainer.step)
-                let grid = try trainer.previewGrid()
+                let grid = try preemptible { try trainer.previewGrid() }
                 try savePNG(grid, path, text: ["parameters": "run \(run.name) step \(trainer.step) preview"])
                 onEvent(.sample(grid, path: path, step: trainer.step))
             }

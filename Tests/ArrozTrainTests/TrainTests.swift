@@ -115,6 +115,30 @@ let hashEncoder: (String) throws -> PromptEncoder = { _ in HashEncoder() }
         #expect(TrainLog.read(dir.logPath).map(\.step) == [1, 2, 3, 4])
     }
 
+    /// The studio preempts training steps to sample: the work done inside the hook must not change training.
+    @Test func preemptedStepsGiveTheSameLosses() throws {
+        let root = tempRoot()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        func losses(_ name: String, preempt: (() -> Void)?) throws -> [Float] {
+            var cfg = tinyRun(name, root: root)
+            cfg.sampleEvery = 100
+            cfg.checkpointEvery = 100
+            let s = try TrainingSession(config: cfg, run: RunDirectory(root: root, name: name), encoder: hashEncoder)
+            var out: [Float] = []
+            try s.run(untilStep: 3, preempt: preempt, onEvent: { e in if case .step(let st, _) = e { out.append(st.loss) } })
+            return out
+        }
+        let plain = try losses("p", preempt: nil)
+        var served = 0
+        var other = ArrozRandom(seed: 1)
+        let interrupted = try losses("q", preempt: {
+            served += 1
+            _ = (Tensor.randn([2, 3, 8, 8], rng: &other) * 2).silu().mean()  // a stand-in sampling step
+        })
+        #expect(served > 0, "the hook never ran inside a step")
+        #expect(plain == interrupted, "preempted training changed the losses: \(plain) vs \(interrupted)")
+    }
+
     @Test func nanLossStopsWithTheLastGoodCheckpoint() throws {
         let root = tempRoot()
         defer { try? FileManager.default.removeItem(atPath: root) }

@@ -168,6 +168,13 @@ extension JobQueue {
             self.run = run
         }
 
+        /// Runs the interactive jobs waiting now (called from preemption points inside a training step).
+        func serveWaiting() {
+            while let job = queue.locked({ queue.shuttingDown ? nil : queue.takeInteractive() }) {
+                queue.run(job)
+            }
+        }
+
         /// Runs waiting interactive jobs; while the run is paused, keeps serving them (and sleeping in
         /// between) until it is resumed, stopped or the queue shuts down.
         func betweenSteps() -> TrainingDirective {

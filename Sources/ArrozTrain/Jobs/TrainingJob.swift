@@ -74,4 +74,11 @@ public enum TrainingDirective: Sendable, Equatable {
 /// on the same compute thread, so sampling stays responsive during a run.
 public protocol TrainingControl: AnyObject {
     func betweenSteps() -> TrainingDirective
+    /// Runs the interactive jobs waiting right now, if any, and returns. A training loop calls it from inside
+    /// a step (``Preemption`` points between ops), so a CFG key press never waits for the rest of a step.
+    func serveWaiting()
+}
+
+extension TrainingControl {
+    public func serveWaiting() {}
 }

@@ -13,12 +13,14 @@ struct BenchStudio: ParsableCommand {
         discussion: """
             Drives the real studio (StudioApp over an in-memory 160×48 terminal with sixel output, the job queue,
             the compute thread and the DiffusionEngine on the default model, 20 steps) and presses → on the CFG
-            field. The second pass does the same while a shapes-arroz training run goes on the compute thread.
+            field. The second pass does the same while a training run (emoji-arroz by default, the recipe the default
+            model was trained with) goes on the compute thread; sampling preempts it between ops.
             Targets: first preview ≤ 100 ms, finished image ≤ 1 s, no UI frame over 50 ms while training.
             """)
 
     @Option(help: "Key presses per pass.") var presses = 6
     @Option(help: "Threads for OpenBLAS and our loops.") var threads = 2
+    @Option(help: "Recipe trained during the second pass.") var trainRecipe = "emoji-arroz"
 
     func run() throws {
         setvbuf(stdout, nil, _IOLBF, 0)
@@ -42,10 +44,15 @@ struct BenchStudio: ParsableCommand {
         print("pass              first preview (median / max)   finished image (median / max)   longest UI frame")
         print(String(repeating: "─", count: 104))
         report("idle", try measure(app))
-        _ = queue.submitTraining(TrainRequest(recipe: "shapes-arroz", runName: "bench-train", resume: false))
-        Thread.sleep(forTimeInterval: 3)
+        _ = queue.submitTraining(TrainRequest(recipe: trainRecipe, runName: "bench-train", resume: false))
+        let wait = Date()
+        while app.state.training.step < 3 && Date().timeIntervalSince(wait) < 120 {
+            app.tick(key: nil)
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        let firstStep = app.state.training.step
         report("while training", try measure(app))
-        print("training run: step \(app.state.training.step) of shapes-arroz during the pass"
+        print("training run: \(trainRecipe) steps \(firstStep)–\(app.state.training.step) during the pass"
             + (app.state.training.step == 0 ? " (it had not started: no training load was measured)" : ""))
         queue.shutdown(saveTraining: false)
     }

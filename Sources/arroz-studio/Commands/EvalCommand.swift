@@ -10,7 +10,7 @@ struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
         abstract: "Measure sample quality: a Fashion-MNIST classifier trained with our engine judges generated images.",
-        subcommands: [EvalClassifier.self, EvalFashion.self])
+        subcommands: [EvalClassifier.self, EvalFashion.self, EvalDenoise.self])
 }
 
 struct EvalClassifier: ParsableCommand {
