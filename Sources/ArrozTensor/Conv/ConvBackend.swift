@@ -36,8 +36,10 @@ public protocol ConvBackend: Sendable {
 
 /// The registry of convolution backends and the one in use.
 public enum ConvBackends {
-    /// Winograd F(2×2, 3×3) for 3×3 stride-1 convolutions, `gemm` for the rest. The default.
-    public static let winograd: any ConvBackend = WinogradConvBackend()
+    /// Winograd F(2×2, 3×3) for 3×3 stride-1 convolutions with at least 64 tiles per call, `gemm` for the
+    /// rest. The default. (pix32-add at batch 2 runs its 8×8 level on im2col: 59–61 → 53–58 ms per CFG
+    /// step at 1 thread.)
+    public static let winograd: any ConvBackend = WinogradConvBackend(minCallTiles: 64)
     /// im2col + sgemm, with 1×1 convolutions as plain sgemm and small-group (depthwise) convolutions on a
     /// direct kernel.
     public static let gemm: any ConvBackend = GemmConvBackend()

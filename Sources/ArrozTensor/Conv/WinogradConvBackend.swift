@@ -23,15 +23,21 @@ public struct WinogradConvBackend: ConvBackend {
     /// 64→64
     /// 32×32 fwd+bwd 255 vs 201 GFLOP/s): no OpenBLAS worker is left spin-waiting against the transforms.
     public var parallelGemms: Bool
+    /// Fewest tiles in a whole call (batch × tiles per image) for Winograd; smaller calls go to `fallback`.
+    /// Below that the kernel transform (16 floats written and re-read per 9 weights, every call) costs more
+    /// than the 2.25× fewer multiplies save: at batch 2 the 8×8 level of the DDPM U-Net (32 tiles, 256–512
+    /// channels) runs faster as im2col + sgemm, which reads each weight once.
+    public var minCallTiles: Int
 
     public init(
         fallback: GemmConvBackend = GemmConvBackend(), tileBudget: Int = 1 << 20, minTiles: Int = 256,
-        parallelGemms: Bool = true
+        parallelGemms: Bool = true, minCallTiles: Int = 0
     ) {
         self.fallback = fallback
         self.tileBudget = tileBudget
         self.minTiles = minTiles
         self.parallelGemms = parallelGemms
+        self.minCallTiles = minCallTiles
     }
 
     public var name: String { parallelGemms ? "winograd" : "winograd-blas-threads" }
@@ -46,6 +52,11 @@ public struct WinogradConvBackend: ConvBackend {
         withSerialBLASWorkers(workers) { w in
             for xi in stride(from: w, to: 16, by: workers) { gemm(xi) }
         }
+    }
+
+    /// Whether this backend runs `geo` on Winograd: it suits, and the call has enough tiles.
+    func takes(_ geo: ConvGeometry) -> Bool {
+        Self.suits(geo) && geo.batch * WinogradTiling(geo).perImage >= minCallTiles
     }
 
     /// Whether `geo` runs on Winograd; its input-gradient convolution (padding 2 − p) must qualify too.
@@ -77,7 +88,7 @@ public struct WinogradConvBackend: ConvBackend {
         _ geo: ConvGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
         bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>
     ) {
-        guard Self.suits(geo) else {
+        guard takes(geo) else {
             fallback.forward(geo, input: input, weight: weight, bias: bias, output: output)
             return
         }
@@ -91,7 +102,7 @@ public struct WinogradConvBackend: ConvBackend {
         _ geo: ConvGeometry, gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
         gradInput: UnsafeMutablePointer<Float>, accumulate: Bool
     ) {
-        guard Self.suits(geo) else {
+        guard takes(geo) else {
             fallback.backwardInput(
                 geo, gradOutput: gradOutput, weight: weight, gradInput: gradInput,
                 accumulate: accumulate)
@@ -141,7 +152,7 @@ public struct WinogradConvBackend: ConvBackend {
         _ geo: ConvGeometry, input: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
         gradWeight: UnsafeMutablePointer<Float>, accumulate: Bool
     ) {
-        guard Self.suits(geo) && geo.batch > 0 else {
+        guard takes(geo) && geo.batch > 0 else {
             fallback.backwardWeight(
                 geo, input: input, gradOutput: gradOutput, gradWeight: gradWeight,
                 accumulate: accumulate)

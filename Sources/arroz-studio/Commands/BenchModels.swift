@@ -16,9 +16,24 @@ struct BenchModels: ParsableCommand {
     @Option(help: "Seconds per measurement.") var seconds = 3.0
     @Option(help: "Training batch size.") var batch = 32
     @Option(parsing: .upToNextOption, help: "Configs to run (default: all).") var only: [String] = []
+    @Option(help: "Convolution backend: \(ConvBackends.all.map(\.name).joined(separator: ", ")).")
+    var convBackend = ConvBackends.current.name
+    @Flag(help: "Skip the training measurement (e.g. to profile sampling alone).") var noTrain = false
+    @Flag(help: "Skip the sampling measurements (e.g. to profile training alone).") var noSample = false
+
+    func validate() throws {
+        guard ConvBackends.all.contains(where: { $0.name == convBackend }) else {
+            throw ValidationError(
+                "unknown conv backend '\(convBackend)'; choose one of: "
+                    + ConvBackends.all.map(\.name).joined(separator: ", "))
+        }
+    }
 
     func run() throws {
         Threads.set(threads)
+        if let backend = ConvBackends.all.first(where: { $0.name == convBackend }) {
+            ConvBackends.current = backend
+        }
         var configs: [(String, ModelConfig)] = [
             ("pix32-add", .ddpm(.pix32Add)), ("lat16-add", .ddpm(.lat16Add)),
         ]
@@ -46,7 +61,7 @@ struct BenchModels: ParsableCommand {
             let c = cond(batch)
             let target = Tensor.randn([batch, C, S, S], rng: &rng)
             model.train()
-            let trainSec = measure(round: seconds / 5, wantClean: 3, maxRounds: 8) {
+            let trainSec = noTrain ? nil : measure(round: seconds / 5, wantClean: 3, maxRounds: 8) {
                 opt.zeroGrad()
                 let loss = mseLoss(model.predict(x, t: t, cond: c), target)
                 loss.backward()
@@ -54,16 +69,28 @@ struct BenchModels: ParsableCommand {
             }
             model.eval()
             let x2 = Tensor.randn([2, C, S, S], rng: &rng), t2 = Tensor([0.5, 0.5]), c2 = cond(2)
-            let sampleSec = measure(round: seconds / 5, wantClean: 3, maxRounds: 8) { _ = withNoGrad { model.predict(x2, t: t2, cond: c2) } }
+            let sampleSec = noSample ? nil : measure(round: seconds / 5, wantClean: 3, maxRounds: 8) {
+                _ = withNoGrad { model.predict(x2, t: t2, cond: c2) }
+            }
             let x1 = Tensor.randn([1, C, S, S], rng: &rng), t1 = Tensor([0.5]), c1 = cond(1)
-            let oneSec = measure(round: seconds / 10, wantClean: 3, maxRounds: 8) { _ = withNoGrad { model.predict(x1, t: t1, cond: c1) } }
+            let oneSec = noSample ? nil : measure(round: seconds / 10, wantClean: 3, maxRounds: 8) {
+                _ = withNoGrad { model.predict(x1, t: t1, cond: c1) }
+            }
             let params = String(format: "%.2fM", Double(model.parameterCount) / 1e6)
             print(name.padding(toLength: 16, withPad: " ", startingAt: 0)
                 + params.padding(toLength: 11, withPad: " ", startingAt: 0)
-                + String(format: "%10.1f", Double(batch) / trainSec.median).padding(toLength: 24, withPad: " ", startingAt: 0)
-                + String(format: "%10.1f", sampleSec.median * 1000).padding(toLength: 22, withPad: " ", startingAt: 0)
-                + String(format: "%8.1f", oneSec.median * 1000))
+                + column(trainSec.map { Double(batch) / $0.median }, width: 10, pad: 24)
+                + column(sampleSec.map { $0.median * 1000 }, width: 10, pad: 22)
+                + column(oneSec.map { $0.median * 1000 }, width: 8, pad: 8))
         }
         print("PyTorch reference on this machine (shared/bench/README.md): pix32-add 13.9 img/s training, 55 ms per CFG step.")
+    }
+
+    /// `value` with one decimal right-aligned in `width`, or "–" when the measurement was skipped, padded on
+    /// the right to `pad` characters.
+    private func column(_ value: Double?, width: Int, pad: Int) -> String {
+        let text = value.map { String(format: "%.1f", $0) } ?? "–"
+        let cell = String(repeating: " ", count: max(0, width - text.count)) + text
+        return cell.padding(toLength: max(pad, cell.count), withPad: " ", startingAt: 0)
     }
 }

@@ -15,6 +15,7 @@ struct BenchOps: ParsableCommand {
     var cpuTime = false
     @Option(help: "Convolution backend: \(ConvBackends.all.map(\.name).joined(separator: ", ")).")
     var convBackend = ConvBackends.current.name
+    @Option(help: "Batch of the 3×3 convolution rows (2 = one sampling CFG step).") var convBatch = 8
 
     func validate() throws {
         guard ConvBackends.all.contains(where: { $0.name == convBackend }) else {
@@ -46,7 +47,7 @@ struct BenchOps: ParsableCommand {
             let t = time { _ = withNoGrad { matmul(a, b) } }
             row("sgemm 1024³", timing: t, work: 2 * Double(n * n * n))
         }
-        for (batch, channels, size) in [(8, 64, 32), (8, 128, 16), (8, 256, 8)]
+        for (batch, channels, size) in [(convBatch, 64, 32), (convBatch, 128, 16), (convBatch, 256, 8)]
         where wants("conv3x3 b\(batch) \(channels)→\(channels) \(size)x\(size)") {
             benchConv3x3(batch: batch, channels: channels, size: size, rng: &rng)
         }
