@@ -28,6 +28,12 @@ public struct GuidedDenoiser {
     /// Paella v3 passes the empty prompt's embedding instead).
     public var uncond: Tensor?
     public var controls: SamplerControls
+    /// Clips the guided x̂₀ to this range and re-derives ε̂ from it (DDPM's `clip_denoised`, diffusers'
+    /// `clip_sample`): the standard guard for pixel-space models, where an early ε̂ error is multiplied by
+    /// b/a ≈ 100–160 at the noisiest steps. Needs `process`; nil leaves the output as the network gave it.
+    public var clipDenoised: ClosedRange<Float>?
+    /// The process the output lives in (for `clipDenoised`).
+    public var process: (any GaussianProcess)?
 
     public init(
         _ denoiser: @escaping Denoiser, prediction: Prediction, cond: Tensor? = nil, uncond: Tensor? = nil,
@@ -47,7 +53,24 @@ public struct GuidedDenoiser {
     public func callAsFunction(_ x: Tensor, t: Float) -> (output: Tensor, scale: Float) {
         let (out, scale) = guided(x, t: t)
         precondition(out.shape == x.shape, "GuidedDenoiser: denoiser returned \(out.shape) for x\(x.shape)")
-        return (out, scale)
+        guard let range = clipDenoised, let process else { return (out, scale) }
+        return (clipped(x, out, t: t, to: range, process: process), scale)
+    }
+
+    /// x̂₀ ← clip(x̂₀), then the output in the network's own kind: ε̂ = (x − a·x̂₀)/b, or x̂₀ itself.
+    private func clipped(
+        _ x: Tensor, _ out: Tensor, t: Float, to r: ClosedRange<Float>, process: any GaussianProcess
+    ) -> Tensor {
+        let (a, b) = process.coefficients(at: t)
+        guard b > 0 else { return out }
+        let (x0, _) = process.split(x, prediction: out, kind: prediction, at: t)
+        let res = Tensor.zeros(x.shape)
+        let xs = x.data, p = x0.data, o = res.mutableData
+        for i in 0..<xs.count {
+            let c = min(max(p[i], r.lowerBound), r.upperBound)
+            o[i] = prediction == .x0 ? c : (xs[i] - a * c) / b
+        }
+        return res
     }
 
     /// The guided output for any per-row output shape `[N, ...]` (Paella's `[N, K, H, W]` logits on

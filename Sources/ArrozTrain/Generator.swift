@@ -31,6 +31,7 @@ public final class Generator {
         self.model = model
         self.processName = processName
         (process, prediction) = Self.process(named: processName)
+        clipDenoised = processName != "keras"
     }
 
     /// The noise process and prediction kind of a run's `process` setting: `keras` (x_σ = (1−σ)x + σε, x₀),
@@ -42,6 +43,10 @@ public final class Generator {
         default: (Diffuzz(), .epsilon)
         }
     }
+
+    /// Clip x̂₀ to [−1, 1] at every step (pixel-space ε models: DDPM's `clip_denoised`). Off for the Keras
+    /// process, whose sampler applies the seed's own dynamic thresholding.
+    public var clipDenoised: Bool
 
     /// Sampler names that work with this process.
     public var samplerNames: [String] { SamplerKind.available(for: process).map(\.rawValue) }
@@ -72,7 +77,11 @@ public final class Generator {
             withNoGrad { model.predict(x, t: t, cond: c ?? Tensor.zeros([x.shape[0]] + Array(cond.shape.dropFirst()))) }
         }
         let live = controls ?? SamplerControls(guidanceScale: settings.cfg)
-        let guided = GuidedDenoiser(denoiser, prediction: prediction, cond: cond, controls: live)
+        var guided = GuidedDenoiser(denoiser, prediction: prediction, cond: cond, controls: live)
+        if clipDenoised {
+            guided.clipDenoised = -1...1
+            guided.process = process
+        }
         return withNoGrad { sampler.sample(guided, from: x, rng: &rng, onStep: onStep)?.sample.clamp(min: -1, max: 1) }
     }
 }

@@ -41,6 +41,33 @@ import Testing
         #expect(oracle.rowsSeen == [2], "s = 1 evaluates only the conditional rows")
     }
 
+    /// clip_denoised: the guided output's implied x̂₀ is clamped to [−1, 1] and ε̂ re-derived from it, so
+    /// x = a·x̂₀ + b·ε̂ still holds; inside the range nothing changes.
+    @Test(arguments: [Prediction.epsilon, .x0])
+    func clipDenoisedClampsTheImpliedX0(prediction: Prediction) {
+        let p = DiscreteSchedule()
+        let t: Float = 900
+        let (a, b) = p.coefficients(at: t)
+        let x = Tensor([0.3, -0.2, 0.9, 0.0], shape: [4, 1])
+        let x0Wanted: [Float] = [3, -0.5, -7, 1]  // what the "network" believes x̂₀ is
+        let den: Denoiser = { xs, _, _ in
+            let out = (0..<4).map { i in
+                prediction == .x0 ? x0Wanted[i] : (xs.data[i] - a * x0Wanted[i]) / b
+            }
+            return Tensor(out, shape: [4, 1])
+        }
+        var g = GuidedDenoiser(den, prediction: prediction)
+        g.clipDenoised = -1...1
+        g.process = p
+        let (out, _) = g(x, t: t)
+        let (x0, eps) = p.split(x, prediction: out, kind: prediction, at: t)
+        expectClose(x0, [1, -0.5, -1, 1], atol: 1e-4)
+        for i in 0..<4 { #expect(abs(a * x0.data[i] + b * eps.data[i] - x.data[i]) < 1e-5) }
+        g.clipDenoised = nil
+        let (raw, _) = g(x, t: t)
+        expectClose(p.split(x, prediction: raw, kind: prediction, at: t).x0, x0Wanted, atol: 1e-3)
+    }
+
     @Test func cancellingInTheCallbackStopsAtTheNextStep() {
         let p = Diffuzz()
         let oracle = GaussianOracle(p, mean: 0, std: 1, prediction: .epsilon)

@@ -49,10 +49,36 @@ import Testing
             TextLayout.number(0.041) == "0.041" && TextLayout.number(3e-4) == "3e-4"
                 && TextLayout.number(1200) == "1200")
         #expect(TextLayout.fixed(-0.05, 1) == "-0.1" && TextLayout.fixed(2, 2) == "2.00")
-        #expect(TextLayout.scalars("a🍎b").map(String.init).joined() == "a?b")
+        #expect(TextLayout.scalars("a🍎b").map(String.init).joined() == "a🍎b")
         #expect(TextLayout.duration(1200) == "20 m")
         #expect(TextLayout.seconds(0.41) == "0.41 s" && TextLayout.seconds(0.042) == "42 ms")
         #expect(TextLayout.seconds(0.0042) == "4.2 ms")
+    }
+
+    /// Wide characters (emoji, CJK) take two columns, are never cut in half, and both halves are redrawn.
+    @Test func wideCharactersTakeTwoColumns() {
+        #expect(TextLayout.width("a🍎b") == 4 && TextLayout.width("赤いりんご") == 10)
+        #expect(TextLayout.truncate("🍎🍎🍎", 4) == "🍎 …", "a glyph cut in half becomes a space")
+        #expect(TextLayout.pad("🍎", 4) == "🍎  ")
+        #expect(TextLayout.wrap("🍎🍏🍐", 4) == ["🍎🍏", "🍐"])
+        var c = Canvas(width: 6, height: 1)
+        #expect(c.text("a🍎b", x: 0, y: 0, .plain) == 4)
+        #expect(c[1, 0].glyph == "🍎" && c[2, 0].glyph == TextLayout.continuation && c[3, 0].glyph == "b")
+        #expect(c.text("xy🍎", x: 0, y: 0, .plain, maxWidth: 3) == 3)
+        #expect(c[2, 0].glyph == " " && c[3, 0].glyph == "b", "a clipped wide glyph leaves a space, no half")
+        let t = MemoryTerminal(cols: 6, rows: 1)
+        let screen = Screen(terminal: t)
+        var d = Canvas(width: 6, height: 1)
+        d.text("🍎🍏", x: 0, y: 0, .plain)
+        screen.present(d, sixel: false)
+        #expect(t.line(0) == "🍎🍏  ")
+        // Overwriting the right half of a wide glyph blanks its left half; the diff sends both columns.
+        var e = d
+        e.put("z", x: 1, y: 0, .plain)
+        #expect(e[0, 0].glyph == " " && e[1, 0].glyph == "z")
+        #expect(e.diff(from: d).map(\.x) == [0, 1])
+        screen.present(e, sixel: false)
+        #expect(t.line(0) == " z🍏  ")
     }
 
     @Test func parametersTextRoundTrips() throws {

@@ -90,8 +90,15 @@ public struct Canvas {
         }
     }
 
-    /// Puts one glyph (clipped to the canvas).
+    /// Puts one glyph (clipped to the canvas). Overwriting half of a wide glyph blanks its other half, so the
+    /// terminal never keeps a stale half.
     public mutating func put(_ glyph: Unicode.Scalar, x: Int, y: Int, _ style: Style) {
+        guard x >= 0, y >= 0, x < width, y < height else { return }
+        let cont = TextLayout.continuation
+        if glyph != cont, x > 0, self[x, y].glyph == cont { self[x - 1, y] = Cell(" ", self[x - 1, y].style) }
+        if x + 1 < width, self[x + 1, y].glyph == cont, !(glyph != cont && TextLayout.isWide(glyph)) {
+            self[x + 1, y] = Cell(" ", self[x + 1, y].style)
+        }
         self[x, y] = Cell(glyph, style)
     }
 
@@ -99,10 +106,15 @@ public struct Canvas {
     @discardableResult
     public mutating func text(_ s: String, x: Int, y: Int, _ style: Style, maxWidth: Int = .max) -> Int {
         var col = 0
-        for g in TextLayout.scalars(s) {
+        let cells = TextLayout.cells(s)
+        for (i, g) in cells.enumerated() {
             if col >= maxWidth { break }
-            put(g, x: x + col, y: y, style)
+            // A wide glyph whose second half would be clipped is drawn as a space.
+            let cut = g != TextLayout.continuation && i + 1 < cells.count && cells[i + 1] == TextLayout.continuation
+                && (col + 1 >= maxWidth || x + col + 1 >= width)
+            put(cut ? " " : g, x: x + col, y: y, style)
             col += 1
+            if cut { break }
         }
         return col
     }
@@ -125,15 +137,29 @@ public struct Canvas {
         hotspots.last { x >= $0.rect.x && x < $0.rect.maxX && y >= $0.rect.y && y < $0.rect.maxY }?.actions
     }
 
-    /// The cells that differ from `previous` (every cell when there is no previous frame of this size).
+    /// The cells that differ from `previous` (every cell when there is no previous frame of this size). A
+    /// changed half of a wide glyph brings its other half (old or new) along, so both columns are redrawn.
     public func diff(from previous: Canvas?) -> [(x: Int, y: Int, cell: Cell)] {
         var out: [(x: Int, y: Int, cell: Cell)] = []
+        let cont = TextLayout.continuation
         let same = previous.map { $0.width == width && $0.height == height } ?? false
+        var changed = [Bool](repeating: false, count: width)
         for y in 0..<height {
-            for x in 0..<width {
-                let c = cells[y * width + x]
-                if !same || previous?.cells[y * width + x] != c { out.append((x, y, c)) }
+            let row = y * width
+            for x in 0..<width { changed[x] = !same || previous?.cells[row + x] != cells[row + x] }
+            if same, let previous {
+                for x in 0..<width where changed[x] {
+                    if x > 0 && (cells[row + x].glyph == cont || previous.cells[row + x].glyph == cont) {
+                        changed[x - 1] = true
+                    }
+                    if x + 1 < width
+                        && (cells[row + x + 1].glyph == cont || previous.cells[row + x + 1].glyph == cont)
+                    {
+                        changed[x + 1] = true
+                    }
+                }
             }
+            for x in 0..<width where changed[x] { out.append((x, y, cells[row + x])) }
         }
         return out
     }

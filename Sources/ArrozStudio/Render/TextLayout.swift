@@ -1,34 +1,51 @@
-// TextLayout: turning strings into single-width cells — truncation with an ellipsis, padding, wrapping.
+// TextLayout: turning strings into terminal cells — wide glyphs, truncation with an ellipsis, padding, wrapping.
 
-/// Text helpers. The grid holds one scalar per cell, so wide characters (CJK, emoji) are shown as `?`
-/// and combining marks are dropped; everything else maps one scalar to one column.
+/// Text helpers. A cell holds one scalar; a wide character (CJK, Hangul, emoji) takes two cells — the glyph,
+/// then ``continuation`` — as `wcwidth` would count it. Combining marks, ZWJ and VS16 are dropped; control
+/// characters become spaces.
 public enum TextLayout {
-    /// The scalars of `s` as they will occupy cells.
-    public static func scalars(_ s: String) -> [Unicode.Scalar] {
+    /// The second cell of a wide glyph: terminals draw nothing there (the glyph already covers it).
+    public static let continuation: Unicode.Scalar = "\u{0}"
+
+    /// The cells `s` occupies: one scalar per column, wide glyphs followed by ``continuation``.
+    public static func cells(_ s: String) -> [Unicode.Scalar] {
         var out: [Unicode.Scalar] = []
         out.reserveCapacity(s.unicodeScalars.count)
         for u in s.unicodeScalars {
-            if u.properties.generalCategory == .nonspacingMark || u.value == 0xFE0F || u.value == 0x200D {
+            if u.properties.generalCategory == .nonspacingMark || u.value == 0xFE0F || u.value == 0x200D
+                || u == continuation
+            {
                 continue
             }
             if u.value < 0x20 || u.value == 0x7F {
                 out.append(" ")
             } else {
-                out.append(isWide(u) ? "?" : u)
+                out.append(u)
+                if isWide(u) { out.append(continuation) }
             }
         }
         return out
     }
 
-    /// Columns `s` occupies.
-    public static func width(_ s: String) -> Int { scalars(s).count }
+    /// The cells of `s` without continuations: what a single-width line shows, one scalar per glyph.
+    public static func scalars(_ s: String) -> [Unicode.Scalar] { cells(s).filter { $0 != continuation } }
+
+    /// Columns `s` occupies (a wide glyph counts 2).
+    public static func width(_ s: String) -> Int { cells(s).count }
+
+    /// The first `n` columns of `cells` as a string; a wide glyph cut in half becomes a space.
+    static func prefix(_ cells: [Unicode.Scalar], _ n: Int) -> String {
+        var part = Array(cells.prefix(max(n, 0)))
+        if let last = part.last, last != continuation, isWide(last) { part[part.count - 1] = " " }
+        return String(String.UnicodeScalarView(part.filter { $0 != continuation }))
+    }
 
     /// `s` cut to `width` columns, ending in `…` when cut.
     public static func truncate(_ s: String, _ width: Int) -> String {
-        let sc = scalars(s)
+        let c = cells(s)
         guard width > 0 else { return "" }
-        if sc.count <= width { return String(String.UnicodeScalarView(sc)) }
-        return String(String.UnicodeScalarView(sc.prefix(width - 1))) + "…"
+        if c.count <= width { return prefix(c, c.count) }
+        return prefix(c, width - 1) + "…"
     }
 
     /// `s` truncated or right-padded with spaces to exactly `width` columns.
@@ -53,9 +70,12 @@ public enum TextLayout {
                 var w = String(word)
                 while self.width(w) > width {
                     if !line.isEmpty { lines.append(line); line = "" }
-                    let sc = scalars(w)
-                    lines.append(String(String.UnicodeScalarView(sc.prefix(width))))
-                    w = String(String.UnicodeScalarView(sc.dropFirst(width)))
+                    let c = cells(w)
+                    var cut = min(width, c.count)
+                    if cut < c.count, c[cut] == continuation { cut -= 1 }  // keep a wide glyph whole
+                    if cut == 0 { cut = min(2, c.count) }                   // a 1-column line cannot hold it
+                    lines.append(prefix(c, cut))
+                    w = String(String.UnicodeScalarView(c.dropFirst(cut).filter { $0 != continuation }))
                 }
                 if line.isEmpty {
                     line = w
@@ -120,7 +140,7 @@ public enum TextLayout {
         return fixed(seconds / 3600, 1) + " h"
     }
 
-    private static func isWide(_ u: Unicode.Scalar) -> Bool {
+    static func isWide(_ u: Unicode.Scalar) -> Bool {
         let v = u.value
         return (0x1100...0x115F).contains(v) || (0x2E80...0xA4CF).contains(v) || (0xAC00...0xD7A3).contains(v)
             || (0xF900...0xFAFF).contains(v) || (0xFE30...0xFE4F).contains(v) || (0xFF00...0xFF60).contains(v)

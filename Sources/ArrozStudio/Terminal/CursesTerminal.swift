@@ -75,6 +75,8 @@ public final class CursesTerminal: Terminal {
 
     @discardableResult
     public func put(x: Int, y: Int, cell: Cell) -> Bool {
+        // The right half of a wide glyph: the glyph drawn in the column before already covers it.
+        if cell.glyph == TextLayout.continuation { return true }
         var ok = true
         var pair: Int32 = 0
         if colorMode != .mono, maxPairs > 1 {

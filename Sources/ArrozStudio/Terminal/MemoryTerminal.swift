@@ -51,7 +51,9 @@ public final class MemoryTerminal: Terminal {
     /// One line of text per row (trailing spaces kept so columns line up).
     public func line(_ y: Int) -> String {
         var s = String.UnicodeScalarView()
-        for x in 0..<size.cols { s.append(cells[y * size.cols + x].glyph) }
+        for x in 0..<size.cols where cells[y * size.cols + x].glyph != TextLayout.continuation {
+            s.append(cells[y * size.cols + x].glyph)
+        }
         return String(s)
     }
 

@@ -20,6 +20,7 @@ struct EvalDenoise: ParsableCommand {
     @Flag(help: "Use the live weights instead of the EMA ones.") var noEMA = false
     @Flag(help: "Also measure with batch statistics in BatchNorm.") var batchStats = false
     @Option(help: "Images.") var n = 64
+    @Flag(help: "Do not clip x̂₀ in the part-way runs.") var noClip = false
     @Option(help: "Sampler steps for the part-way runs.") var steps = 35
     @Option(help: "Guidance scale for the part-way runs.") var cfg: Float = 1
     @Option(help: "Save clean / noised / x̂₀ rows here (PNG).") var grid: String?
@@ -38,8 +39,12 @@ struct EvalDenoise: ParsableCommand {
         let noise = Tensor.randn(x0.shape, rng: &rng)
         var rows: [[RGBImage]] = [RGBImage.images(fromBatch: x0).prefix(10).map { $0 }]
         print("checkpoint step \(model.info.step), \(model.usesEMA ? "EMA" : "live") weights, \(n) test images")
-        print("  t/σ     |x̂₀−x₀| eval" + (batchStats ? "   batch stats" : ""))
-        for t: Float in [0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9] {
+        print("  noise b(t)   t        |x̂₀−x₀| eval" + (batchStats ? "   batch stats" : ""))
+        // Times in the process's own units (σ, continuous t or a table index) where the noise coefficient
+        // b(t) of x_t = a·x₀ + b·ε is closest to each level.
+        let fine = Array(process.timeGrid(steps: 1000).dropLast())
+        for level: Float in [0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9] {
+            let t = fine.min { abs(process.coefficients(at: $0).noise - level) < abs(process.coefficients(at: $1).noise - level) }!
             let tt = Tensor([Float](repeating: t, count: n))
             let xt = process.diffuse(x0, t: tt, noise: noise)
             func x0hat(train: Bool) -> Tensor {
@@ -48,15 +53,15 @@ struct EvalDenoise: ParsableCommand {
                 return process.split(xt, prediction: out, kind: model.generator.prediction, at: t).x0
             }
             let ev = x0hat(train: false)
-            var line = String(format: "  %.2f    %.4f", t, (ev - x0).abs().mean().item)
-            if t == 0.3 || t == 0.7 {
+            var line = String(format: "  %.2f  %8.3f      %.4f", process.coefficients(at: t).noise, t, (ev - x0).abs().mean().item)
+            if level == 0.3 || level == 0.7 {
                 rows.append(RGBImage.images(fromBatch: xt.clamp(min: -1, max: 1)).prefix(10).map { $0 })
                 rows.append(RGBImage.images(fromBatch: ev.clamp(min: -1, max: 1)).prefix(10).map { $0 })
             }
             if batchStats {
                 let bs = x0hat(train: true)
                 line += String(format: "          %.4f", (bs - x0).abs().mean().item)
-                if t == 0.3 || t == 0.7 {
+                if level == 0.3 || level == 0.7 {
                     rows.append(RGBImage.images(fromBatch: bs.clamp(min: -1, max: 1)).prefix(10).map { $0 })
                 }
             }
@@ -74,11 +79,15 @@ struct EvalDenoise: ParsableCommand {
             let start = ImageToImage.start(x0, process: process, grid: tail, rng: &r)
             let net = model.generator.model
             let den: Denoiser = { x, t, c in withNoGrad { net.predict(x, t: t, cond: c ?? Tensor.zeros(cond.shape)) } }
-            let guided = GuidedDenoiser(den, prediction: model.generator.prediction, cond: cond,
+            var guided = GuidedDenoiser(den, prediction: model.generator.prediction, cond: cond,
                                         controls: SamplerControls(guidanceScale: cfg))
+            if model.generator.clipDenoised && !noClip {
+                guided.clipDenoised = -1...1
+                guided.process = process
+            }
             guard let out = withNoGrad({ sampler.sample(guided, from: start, rng: &r, onStep: nil) }) else { continue }
             let img = out.sample.clamp(min: -1, max: 1)
-            print(String(format: "  from t/σ %.2f (%d updates)   |x−x₀| %.4f", tail[0], tail.count - 1,
+            print(String(format: "  from t %.3f (%d updates)   |x−x₀| %.4f", tail[0], tail.count - 1,
                          (img - x0).abs().mean().item))
             rows.append(RGBImage.images(fromBatch: img).prefix(10).map { $0 })
         }
