@@ -112,7 +112,29 @@ enum Winograd {
                         }
                         (padded + pl).update(from: plane + iy * W, count: copy)
                         let (R0, R1, R2, R3) = (rr, rr + TW, rr + 2 * TW, rr + 3 * TW)
-                        for tx in 0..<TW {
+                        // Eight (then four) tiles at once: the even/odd lanes of padded[2tx ..< 2tx + 16] are
+                        // d0/d1, those of padded[2tx + 2 ..< 2tx + 18] are d2/d3 (the loads stay inside
+                        // padded's 2·TW + 2 floats).
+                        var tx = 0
+                        while tx + 8 <= TW {
+                            let a = load16(padded + 2 * tx), b = load16(padded + 2 * tx + 2)
+                            let (d0, d1, d2, d3) = (a.evenHalf, a.oddHalf, b.evenHalf, b.oddHalf)
+                            store(d0 - d2, R0 + tx)
+                            store(d1 + d2, R1 + tx)
+                            store(d2 - d1, R2 + tx)
+                            store(d1 - d3, R3 + tx)
+                            tx += 8
+                        }
+                        if tx + 4 <= TW {
+                            let a = load8(padded + 2 * tx), b = load8(padded + 2 * tx + 2)
+                            let (d0, d1, d2, d3) = (a.evenHalf, a.oddHalf, b.evenHalf, b.oddHalf)
+                            store(d0 - d2, R0 + tx)
+                            store(d1 + d2, R1 + tx)
+                            store(d2 - d1, R2 + tx)
+                            store(d1 - d3, R3 + tx)
+                            tx += 4
+                        }
+                        for tx in tx..<TW {
                             let d0 = padded[2 * tx], d1 = padded[2 * tx + 1]
                             let d2 = padded[2 * tx + 2], d3 = padded[2 * tx + 3]
                             R0[tx] = d0 - d2
@@ -131,7 +153,26 @@ enum Winograd {
                             let v1 = v + ((1 * 4 + b) * C + c) * ld + base
                             let v2 = v + ((2 * 4 + b) * C + c) * ld + base
                             let v3 = v + ((3 * 4 + b) * C + c) * ld + base
-                            for tx in 0..<TW {
+                            var tx = 0
+                            while tx + 8 <= TW {
+                                let (a0, a1) = (load8(r0 + tx), load8(r1 + tx))
+                                let (a2, a3) = (load8(r2 + tx), load8(r3 + tx))
+                                store(a0 - a2, v0 + tx)
+                                store(a1 + a2, v1 + tx)
+                                store(a2 - a1, v2 + tx)
+                                store(a1 - a3, v3 + tx)
+                                tx += 8
+                            }
+                            if tx + 4 <= TW {
+                                let (a0, a1) = (load4(r0 + tx), load4(r1 + tx))
+                                let (a2, a3) = (load4(r2 + tx), load4(r3 + tx))
+                                store(a0 - a2, v0 + tx)
+                                store(a1 + a2, v1 + tx)
+                                store(a2 - a1, v2 + tx)
+                                store(a1 - a3, v3 + tx)
+                                tx += 4
+                            }
+                            for tx in tx..<TW {
                                 v0[tx] = r0[tx] - r2[tx]
                                 v1[tx] = r1[tx] + r2[tx]
                                 v2[tx] = r2[tx] - r1[tx]
@@ -165,7 +206,20 @@ enum Winograd {
                         let base = j * tiling.perImage + ty * TW
                         // m[ξ][tx] = q[ξ·S + tx]
                         let q = m + co * ld + base, S = Co * ld
-                        for tx in 0..<TW {
+                        var tx = 0
+                        while tx + 8 <= TW {
+                            @inline(__always) func mk(_ k: Int) -> SIMD8<Float> { load8(q + k * S + tx) }
+                            let s00 = mk(0) + mk(4) + mk(8), s01 = mk(1) + mk(5) + mk(9)
+                            let s02 = mk(2) + mk(6) + mk(10), s03 = mk(3) + mk(7) + mk(11)
+                            let s10 = mk(4) - mk(8) - mk(12), s11 = mk(5) - mk(9) - mk(13)
+                            let s12 = mk(6) - mk(10) - mk(14), s13 = mk(7) - mk(11) - mk(15)
+                            store(s00 + s01 + s02, y + tx)
+                            store(s01 - s02 - s03, y + TW + tx)
+                            store(s10 + s11 + s12, y + 2 * TW + tx)
+                            store(s11 - s12 - s13, y + 3 * TW + tx)
+                            tx += 8
+                        }
+                        for tx in tx..<TW {
                             let s00 = q[tx] + q[4 * S + tx] + q[8 * S + tx]
                             let s01 = q[S + tx] + q[5 * S + tx] + q[9 * S + tx]
                             let s02 = q[2 * S + tx] + q[6 * S + tx] + q[10 * S + tx]
@@ -181,10 +235,20 @@ enum Winograd {
                         }
                         for r in 0..<2 where 2 * ty + r < Ho {
                             let row = plane + (2 * ty + r) * Wo, ye = y + 2 * r * TW, yo = ye + TW
+                            // Even columns from ye, odd from yo: eight of each interleave into 16 outputs.
+                            var x = 0
+                            let bias = SIMD16<Float>(repeating: b0)
+                            while x + 16 <= Wo {
+                                let e = load8(ye + x / 2), o = load8(yo + x / 2)
+                                var out = interleave(e, o) + bias
+                                if accumulate { out += load16(row + x) }
+                                store(out, row + x)
+                                x += 16
+                            }
                             if accumulate {
-                                for x in 0..<Wo { row[x] += (x & 1 == 0 ? ye[x >> 1] : yo[x >> 1]) + b0 }
+                                for x in x..<Wo { row[x] += (x & 1 == 0 ? ye[x >> 1] : yo[x >> 1]) + b0 }
                             } else {
-                                for x in 0..<Wo { row[x] = (x & 1 == 0 ? ye[x >> 1] : yo[x >> 1]) + b0 }
+                                for x in x..<Wo { row[x] = (x & 1 == 0 ? ye[x >> 1] : yo[x >> 1]) + b0 }
                             }
                         }
                     }
@@ -217,7 +281,14 @@ enum Winograd {
                                 continue
                             }
                             let row = plane + oy * Wo
-                            for tx in 0..<TW {
+                            var tx = 0
+                            while 2 * tx + 16 <= Wo && tx + 8 <= TW {
+                                let d = load16(row + 2 * tx)
+                                store(d.evenHalf, p + tx)
+                                store(d.oddHalf, q + tx)
+                                tx += 8
+                            }
+                            for tx in tx..<TW {
                                 p[tx] = row[2 * tx]
                                 q[tx] = 2 * tx + 1 < Wo ? row[2 * tx + 1] : 0
                             }
@@ -230,7 +301,17 @@ enum Winograd {
                                 a == 0 ? (1, 0) : a == 1 ? (1, 1) : a == 2 ? (1, -1) : (0, -1)
                             let z0 = z + ((4 * a) * Co + co) * ld + base, z1 = z0 + Co * ld
                             let z2 = z1 + Co * ld, z3 = z2 + Co * ld
-                            for tx in 0..<TW {
+                            var tx = 0
+                            while tx + 8 <= TW {
+                                let p = al * load8(p0 + tx) + be * load8(p1 + tx)
+                                let q = al * load8(q0 + tx) + be * load8(q1 + tx)
+                                store(p, z0 + tx)
+                                store(p + q, z1 + tx)
+                                store(p - q, z2 + tx)
+                                store(-q, z3 + tx)
+                                tx += 8
+                            }
+                            for tx in tx..<TW {
                                 let p = al * p0[tx] + be * p1[tx], q = al * q0[tx] + be * q1[tx]
                                 z0[tx] = p
                                 z1[tx] = p + q
