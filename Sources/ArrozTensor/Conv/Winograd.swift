@@ -89,35 +89,34 @@ enum Winograd {
     ) {
         let tiling = WinogradTiling(geo), TW = tiling.cols, TH = tiling.rows
         let (C, H, W, pt, pl) = (geo.inChannels, geo.inHeight, geo.inWidth, geo.padTop, geo.padLeft)
-        let rowsNeeded = 2 * TH + 2
+        let rowsNeeded = 2 * TH + 2, PW = 2 * TW + 2
         parallelFor(images.count * C, grain: max(1, 2048 / max(geo.inPlane, 1))) { range in
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: rowsNeeded * 4 * TW + 2 * TW + 2) {
-                scratch in
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: rowsNeeded * (4 * TW + PW)) { scratch in
                 let r = scratch.baseAddress!, padded = r + rowsNeeded * 4 * TW
-                // padded[x + pl] = row[x] for x ∈ [0, W), zero elsewhere; only the edges need zeroing per
-                // row.
-                let copy = min(W, 2 * TW + 2 - pl)
-                padded.update(repeating: 0, count: 2 * TW + 2)
+                // padded[pr·PW + x + pl] = plane[pr − pt][x] for rows and columns inside the image, zero
+                // elsewhere. Every plane writes the same positions, so the zeros are written once. All rows
+                // are copied before the x pass reads any: reading straight after the copy's stores (at
+                // another alignment) stalls on store-to-load forwarding.
+                let copy = min(W, PW - pl)
+                padded.update(repeating: 0, count: rowsNeeded * PW)
+                let rowsIn = max(0, pt)..<min(rowsNeeded, H + pt)
                 for task in range {
                     let j = task / C, c = task % C
                     let plane = input + ((images.lowerBound + j) * C + c) * geo.inPlane
-                    // Along x, per padded row, with d_k = padded[2tx + k] (the tile's four columns):
+                    for pr in rowsIn {
+                        (padded + pr * PW + pl).update(from: plane + (pr - pt) * W, count: copy)
+                    }
+                    // Along x, per padded row, with d_k = prow[2tx + k] (the tile's four columns):
                     //   R0 = d0 − d2,  R1 = d1 + d2,  R2 = d2 − d1,  R3 = d1 − d3
                     for pr in 0..<rowsNeeded {
-                        let rr = r + pr * 4 * TW
-                        let iy = pr - pt
-                        if iy < 0 || iy >= H {
-                            rr.update(repeating: 0, count: 4 * TW)
-                            continue
-                        }
-                        (padded + pl).update(from: plane + iy * W, count: copy)
+                        let rr = r + pr * 4 * TW, prow = padded + pr * PW
                         let (R0, R1, R2, R3) = (rr, rr + TW, rr + 2 * TW, rr + 3 * TW)
-                        // Eight (then four) tiles at once: the even/odd lanes of padded[2tx ..< 2tx + 16] are
-                        // d0/d1, those of padded[2tx + 2 ..< 2tx + 18] are d2/d3 (the loads stay inside
-                        // padded's 2·TW + 2 floats).
+                        // Eight (then four) tiles at once: the even/odd lanes of prow[2tx ..< 2tx + 16] are
+                        // d0/d1, those of prow[2tx + 2 ..< 2tx + 18] are d2/d3 (the loads stay inside
+                        // the row's PW floats).
                         var tx = 0
                         while tx + 8 <= TW {
-                            let a = load16(padded + 2 * tx), b = load16(padded + 2 * tx + 2)
+                            let a = load16(prow + 2 * tx), b = load16(prow + 2 * tx + 2)
                             let (d0, d1, d2, d3) = (a.evenHalf, a.oddHalf, b.evenHalf, b.oddHalf)
                             store(d0 - d2, R0 + tx)
                             store(d1 + d2, R1 + tx)
@@ -126,7 +125,7 @@ enum Winograd {
                             tx += 8
                         }
                         if tx + 4 <= TW {
-                            let a = load8(padded + 2 * tx), b = load8(padded + 2 * tx + 2)
+                            let a = load8(prow + 2 * tx), b = load8(prow + 2 * tx + 2)
                             let (d0, d1, d2, d3) = (a.evenHalf, a.oddHalf, b.evenHalf, b.oddHalf)
                             store(d0 - d2, R0 + tx)
                             store(d1 + d2, R1 + tx)
@@ -135,8 +134,8 @@ enum Winograd {
                             tx += 4
                         }
                         for tx in tx..<TW {
-                            let d0 = padded[2 * tx], d1 = padded[2 * tx + 1]
-                            let d2 = padded[2 * tx + 2], d3 = padded[2 * tx + 3]
+                            let d0 = prow[2 * tx], d1 = prow[2 * tx + 1]
+                            let d2 = prow[2 * tx + 2], d3 = prow[2 * tx + 3]
                             R0[tx] = d0 - d2
                             R1[tx] = d1 + d2
                             R2[tx] = d2 - d1
