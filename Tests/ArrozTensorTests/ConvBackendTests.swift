@@ -65,7 +65,8 @@ let winogradGeometries: [ConvGeometry] = [
         batch: 3, inChannels: 16, inHeight: 3, inWidth: 3, outChannels: 17, kernelHeight: 3, kernelWidth: 3,
         padTop: 2, padBottom: 2, padLeft: 2, padRight: 2),
     // Rows wide enough for the transforms' SIMD paths: 16 output columns (8 tiles + 16 interleaved outputs),
-    // 24 (8 + 4 tiles, 16 + 8 outputs), and an odd 37-wide output with asymmetric padding (scalar tails).
+    // 24 (8 + 4 tiles, 16 + 8 outputs), and an odd 37-wide output with asymmetric padding (scalar tails;
+    // 17·17 kernels leave a last block of 33 for the kernel transform's SIMD tail).
     ConvGeometry(
         batch: 2, inChannels: 16, inHeight: 16, inWidth: 16, outChannels: 16, kernelHeight: 3, kernelWidth: 3,
         padTop: 1, padBottom: 1, padLeft: 1, padRight: 1),
@@ -73,7 +74,7 @@ let winogradGeometries: [ConvGeometry] = [
         batch: 1, inChannels: 16, inHeight: 5, inWidth: 24, outChannels: 17, kernelHeight: 3, kernelWidth: 3,
         padTop: 1, padBottom: 1, padLeft: 1, padRight: 1),
     ConvGeometry(
-        batch: 1, inChannels: 17, inHeight: 4, inWidth: 37, outChannels: 16, kernelHeight: 3, kernelWidth: 3,
+        batch: 1, inChannels: 17, inHeight: 4, inWidth: 37, outChannels: 17, kernelHeight: 3, kernelWidth: 3,
         padTop: 0, padBottom: 2, padLeft: 2, padRight: 0),
     // The bottleneck of a U-Net: 1×1 and 2×9 maps.
     ConvGeometry(

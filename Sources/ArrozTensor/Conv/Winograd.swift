@@ -40,21 +40,25 @@ enum Winograd {
         parallelFor((OI + B - 1) / B, grain: 16) { range in
             withUnsafeTemporaryAllocation(of: Float.self, capacity: 21 * B) { buf in
                 let g = buf.baseAddress!, t = g + 9 * B
+                buf.initialize(repeating: 0)  // the SIMD tail of a short last block reads lanes past n
                 for block in range {
                     let oi0 = block * B, n = min(B, OI - oi0)
                     for l in 0..<n {
                         let src = weight + (oi0 + l) * 9
                         for k in 0..<9 { g[k * B + l] = src[k] }
                     }
-                    // t = G g: four rows of three taps.
+                    // t = G g: four rows of three taps. Eight kernels per step (explicit SIMD: with this many
+                    // pointers LLVM leaves the loops scalar); lanes past n are computed but never stored to u.
+                    let n8 = (n + 7) & ~7
                     for x in 0..<3 {
                         let (r0, r1, r2) = (g + x * B, g + (3 + x) * B, g + (6 + x) * B)
                         let (t0, t1, t2, t3) = (t + x * B, t + (3 + x) * B, t + (6 + x) * B, t + (9 + x) * B)
-                        for l in 0..<n {
-                            t0[l] = r0[l]
-                            t1[l] = 0.5 * (r0[l] + r1[l] + r2[l])
-                            t2[l] = 0.5 * (r0[l] - r1[l] + r2[l])
-                            t3[l] = r2[l]
+                        for l in stride(from: 0, to: n8, by: 8) {
+                            let (a0, a1, a2) = (load8(r0 + l), load8(r1 + l), load8(r2 + l))
+                            store(a0, t0 + l)
+                            store(0.5 * (a0 + a1 + a2), t1 + l)
+                            store(0.5 * (a0 - a1 + a2), t2 + l)
+                            store(a2, t3 + l)
                         }
                     }
                     // U = t Gᵀ, row by row.
@@ -62,7 +66,16 @@ enum Winograd {
                         let (c0, c1, c2) = (t + 3 * a * B, t + (3 * a + 1) * B, t + (3 * a + 2) * B)
                         let (u0, u1) = (u + 4 * a * OI + oi0, u + (4 * a + 1) * OI + oi0)
                         let (u2, u3) = (u + (4 * a + 2) * OI + oi0, u + (4 * a + 3) * OI + oi0)
-                        for l in 0..<n {
+                        var l = 0
+                        while l + 8 <= n {
+                            let (a0, a1, a2) = (load8(c0 + l), load8(c1 + l), load8(c2 + l))
+                            store(a0, u0 + l)
+                            store(0.5 * (a0 + a1 + a2), u1 + l)
+                            store(0.5 * (a0 - a1 + a2), u2 + l)
+                            store(a2, u3 + l)
+                            l += 8
+                        }
+                        for l in l..<n {
                             u0[l] = c0[l]
                             u1[l] = 0.5 * (c0[l] + c1[l] + c2[l])
                             u2[l] = 0.5 * (c0[l] - c1[l] + c2[l])
