@@ -102,9 +102,11 @@ public enum Recipes {
                 d.channels = 32
                 d.mults = shapes ? [1, 2] : [1, 2, 2]
                 d.resBlocks = shapes ? 1 : 2
+                d.groups = 8  // 4 channels per group at 32 (unet_ref's 32 groups would be one channel each)
                 d.condDim = 384
                 model = .ddpm(d)
                 process = "discrete"
+                opt.lr = 5e-4
             }
             var c = RunConfig(name: run, recipe: name, model: model)
             c.process = process
