@@ -72,6 +72,36 @@ func referenceNormalize(_ x: Tensor, axes: [Int], eps: Float) -> Tensor {
         expectGradientsMatch([x3]) { t in groupNorm(t[0], groups: 4, eps: 1e-3) }
     }
 
+    @Test func groupNormSiLUMatchesComposition() {
+        var rng = ArrozRandom(seed: 18)
+        // 20 spatial values per channel: the SIMD row sums run a full step and a tail.
+        let x = Tensor.randn([2, 6, 4, 5], rng: &rng) * 2 - 0.5
+        let w = Tensor.randn([6], rng: &rng), b = Tensor.randn([6], rng: &rng)
+        let dy = Tensor.randn([2, 6, 4, 5], rng: &rng)
+        func grads(_ f: (Tensor, Tensor, Tensor) -> Tensor) -> (Tensor, [Tensor]) {
+            let (xv, wv, bv) = (x.detached(), w.detached(), b.detached())
+            for t in [xv, wv, bv] { t.requiresGrad = true }
+            // A prior gradient on x: the fused backward must add to it, not overwrite it.
+            xv.grad = Tensor.full(x.shape, 0.25)
+            let y = f(xv, wv, bv)
+            y.backward(gradient: dy)
+            return (y.detached(), [xv, wv, bv].compactMap(\.grad))
+        }
+        let (yf, gf) = grads { groupNormSiLU($0, groups: 3, weight: $1, bias: $2) }
+        let (yr, gr) = grads { groupNorm($0, groups: 3, weight: $1, bias: $2).silu() }
+        expectClose(yf, yr, rtol: 1e-5, atol: 1e-6)
+        #expect(gf.count == 3 && gr.count == 3)
+        for (a, r) in zip(gf, gr) { expectClose(a, r, rtol: 1e-4, atol: 1e-5) }
+    }
+
+    @Test func groupNormSiLUGradients() {
+        var rng = ArrozRandom(seed: 19)
+        let x = Tensor.randn([2, 4, 3, 2], rng: &rng), w = Tensor.randn([4], rng: &rng),
+            b = Tensor.randn([4], rng: &rng)
+        expectGradientsMatch([x, w, b]) { t in groupNormSiLU(t[0], groups: 2, weight: t[1], bias: t[2]) }
+        expectGradientsMatch([x]) { t in groupNormSiLU(t[0], groups: 1) }
+    }
+
     @Test func rowReductionsMatchSerialSums() {
         var rng = ArrozRandom(seed: 17)
         for n in [0, 5, 16, 17, 40, 103] {

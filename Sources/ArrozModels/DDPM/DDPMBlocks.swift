@@ -33,9 +33,9 @@ public final class DDPMResBlock: Layer {
     /// `x` `[N, cin, H, W]`, `embSilu` = silu(emb) `[N, temb]` → `[N, cout, H, W]`.
     public func callAsFunction(_ x: Tensor, embSilu: Tensor) -> Tensor {
         let N = x.shape[0]
-        var h = c1(n1(x).silu())                                         // [N, cout, H, W]
+        var h = c1(n1.normalizedSiLU(x))                                 // [N, cout, H, W]
         h = h + t(embSilu).reshaped([N, -1, 1, 1])                       // time embedding, broadcast
-        h = c2(n2(h).silu())                                             // [N, cout, H, W]
+        h = c2(n2.normalizedSiLU(h))                                     // [N, cout, H, W]
         return (skip?(x) ?? x) + h
     }
 }

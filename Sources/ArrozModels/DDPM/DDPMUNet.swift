@@ -128,6 +128,6 @@ public final class DDPMUNet: Layer {
             if case .res = b { h = concat([h, hs.removeLast()], axis: 1) }
             h = apply(b, h, embSilu)
         }
-        return outConv(outNorm(h).silu())                                     // [N, C, H, W]
+        return outConv(outNorm.normalizedSiLU(h))                             // [N, C, H, W]
     }
 }

@@ -96,6 +96,13 @@ public final class GroupNorm: UnaryLayer {
             x.rank >= 2 && x.shape[1] == channels, "GroupNorm(\(groups), \(channels)): got x\(x.shape)")
         return groupNorm(x, groups: groups, weight: weight, bias: bias, eps: eps)
     }
+
+    /// `silu(self(x))` as one fused op (`groupNormSiLU`): the norm-then-activation of a U-Net ResBlock.
+    public func normalizedSiLU(_ x: Tensor) -> Tensor {
+        precondition(
+            x.rank >= 2 && x.shape[1] == channels, "GroupNorm(\(groups), \(channels)): got x\(x.shape)")
+        return groupNormSiLU(x, groups: groups, weight: weight, bias: bias, eps: eps)
+    }
 }
 
 /// Global response normalisation, Paella v3's `GlobalResponseNorm` (from ConvNeXt-V2).

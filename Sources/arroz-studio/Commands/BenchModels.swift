@@ -18,6 +18,8 @@ struct BenchModels: ParsableCommand {
     @Option(parsing: .upToNextOption, help: "Configs to run (default: all).") var only: [String] = []
     @Option(help: "Convolution backend: \(ConvBackends.all.map(\.name).joined(separator: ", ")).")
     var convBackend = ConvBackends.current.name
+    @Flag(help: "Time by this process's CPU seconds ÷ threads instead of the wall clock (for a busy machine).")
+    var cpuTime = false
     @Flag(help: "Skip the training measurement (e.g. to profile sampling alone).") var noTrain = false
     @Flag(help: "Skip the sampling measurements (e.g. to profile training alone).") var noSample = false
 
@@ -41,7 +43,8 @@ struct BenchModels: ParsableCommand {
             if let c = try? Recipes.make(r) { configs.append((r, c.model)) }
         }
         if !only.isEmpty { configs = configs.filter { only.contains($0.0) } }
-        print("arroz-studio bench models · \(threads) threads · fp32")
+        print(
+            "arroz-studio bench models · \(threads) threads · fp32" + (cpuTime ? " · CPU-time clock" : ""))
         print("config          params     train img/s (b\(batch))   sample ms/step (b2)   fwd ms (b1)")
         print(String(repeating: "─", count: 86))
         for (name, cfg) in configs {
@@ -61,7 +64,7 @@ struct BenchModels: ParsableCommand {
             let c = cond(batch)
             let target = Tensor.randn([batch, C, S, S], rng: &rng)
             model.train()
-            let trainSec = noTrain ? nil : measure(round: seconds / 5, wantClean: 3, maxRounds: 8) {
+            let trainSec = noTrain ? nil : time(round: seconds / 5) {
                 opt.zeroGrad()
                 let loss = mseLoss(model.predict(x, t: t, cond: c), target)
                 loss.backward()
@@ -69,11 +72,11 @@ struct BenchModels: ParsableCommand {
             }
             model.eval()
             let x2 = Tensor.randn([2, C, S, S], rng: &rng), t2 = Tensor([0.5, 0.5]), c2 = cond(2)
-            let sampleSec = noSample ? nil : measure(round: seconds / 5, wantClean: 3, maxRounds: 8) {
+            let sampleSec = noSample ? nil : time(round: seconds / 5) {
                 _ = withNoGrad { model.predict(x2, t: t2, cond: c2) }
             }
             let x1 = Tensor.randn([1, C, S, S], rng: &rng), t1 = Tensor([0.5]), c1 = cond(1)
-            let oneSec = noSample ? nil : measure(round: seconds / 10, wantClean: 3, maxRounds: 8) {
+            let oneSec = noSample ? nil : time(round: seconds / 10) {
                 _ = withNoGrad { model.predict(x1, t: t1, cond: c1) }
             }
             let params = String(format: "%.2fM", Double(model.parameterCount) / 1e6)
@@ -84,6 +87,11 @@ struct BenchModels: ParsableCommand {
                 + column(oneSec.map { $0.median * 1000 }, width: 8, pad: 8))
         }
         print("PyTorch reference on this machine (shared/bench/README.md): pix32-add 13.9 img/s training, 55 ms per CFG step.")
+    }
+
+    /// Per-call timing of `body` in rounds of `round` seconds, with this command's clock.
+    private func time(round: Double, _ body: () -> Void) -> Timing {
+        measure(round: round, wantClean: 3, maxRounds: 8, cpuTime: cpuTime, threads: threads, body)
     }
 
     /// `value` with one decimal right-aligned in `width`, or "–" when the measurement was skipped, padded on
