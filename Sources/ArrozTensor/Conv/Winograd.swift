@@ -116,8 +116,14 @@ enum Winograd {
                 for task in range {
                     let j = task / C, c = task % C
                     let plane = input + ((images.lowerBound + j) * C + c) * geo.inPlane
-                    for pr in rowsIn {
-                        (padded + pr * PW + pl).update(from: plane + (pr - pt) * W, count: copy)
+                    for pr in rowsIn {  // inline copies: a memmove call per short row costs more than the copy
+                        let src = plane + (pr - pt) * W, dst = padded + pr * PW + pl
+                        var x = 0
+                        while x + 8 <= copy {
+                            store(load8(src + x), dst + x)
+                            x += 8
+                        }
+                        for x in x..<copy { dst[x] = src[x] }
                     }
                     // Along x, per padded row, with d_k = prow[2tx + k] (the tile's four columns):
                     //   R0 = d0 − d2,  R1 = d1 + d2,  R2 = d2 − d1,  R3 = d1 − d3
