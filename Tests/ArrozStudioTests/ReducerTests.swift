@@ -78,14 +78,14 @@ func loadedState() -> AppState {
         var s = loadedState()
         _ = s.apply(.beginEdit)
         #expect(s.editing?.field == .a)
-        for _ in 0..<7 { _ = s.apply(.editBackspace) }  // "a red circle" → "a red"
+        for _ in 0..<6 { _ = s.apply(.editBackspace) }  // "red apple" → "red"
         _ = s.apply(.editInsert("!"))
         _ = s.apply(.editHome)
         _ = s.apply(.editDelete)
         let e = s.apply(.commitEdit)
-        #expect(s.promptA == " red!")
+        #expect(s.promptA == "ed!")
         #expect(s.editing == nil)
-        #expect(e.first == .encode(promptA: " red!", promptB: "a blue square"))
+        #expect(e.first == .encode(promptA: "ed!", promptB: "green apple"))
         #expect(e.count == 2)
     }
 
@@ -94,7 +94,7 @@ func loadedState() -> AppState {
         _ = s.apply(.beginEdit)
         _ = s.apply(.editInsert("x"))
         _ = s.apply(.cancelEdit)
-        #expect(s.promptA == "a red circle")
+        #expect(s.promptA == "red apple")
     }
 
     @Test func reseedIsDeterministicAndSamples() {
