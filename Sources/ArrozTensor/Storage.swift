@@ -11,6 +11,7 @@ public final class Storage: @unchecked Sendable {
     /// Uninitialised storage; every caller writes all `count` elements.
     public init(uninitializedCount count: Int) {
         precondition(count >= 0, "Storage: negative count \(count)")
+        Self.keepFreedMemory
         self.count = count
         let raw = UnsafeMutableRawPointer.allocate(
             byteCount: max(count, 1) * MemoryLayout<Float>.stride, alignment: 64)
@@ -33,6 +34,17 @@ public final class Storage: @unchecked Sendable {
 
     deinit { UnsafeMutableRawPointer(pointer).deallocate() }
 
+    /// Set once, before the first tensor: glibc malloc keeps freed blocks up to 32 MB in the heap instead of
+    /// unmapping them (and a freed heap top instead of trimming it), so the next op's output of the same size
+    /// reuses memory that is already mapped. Otherwise every large activation and gradient of a training step
+    /// page-faults fresh, kernel-zeroed pages (a few % of a pix32-add step).
+    private static let keepFreedMemory: Void = {
+        #if os(Linux)
+        _ = glibcMallopt(-3, 32 << 20)  // M_MMAP_THRESHOLD (<malloc.h>; the Glibc module does not export it)
+        _ = glibcMallopt(-1, 256 << 20)  // M_TRIM_THRESHOLD
+        #endif
+    }()
+
     public var buffer: UnsafeMutableBufferPointer<Float> {
         UnsafeMutableBufferPointer(start: pointer, count: count)
     }
@@ -43,3 +55,8 @@ public final class Storage: @unchecked Sendable {
         return s
     }
 }
+
+#if os(Linux)
+/// glibc's `int mallopt(int param, int value)`.
+@_silgen_name("mallopt") private func glibcMallopt(_ param: Int32, _ value: Int32) -> Int32
+#endif
