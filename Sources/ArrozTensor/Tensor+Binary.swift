@@ -4,7 +4,10 @@
 
 extension Tensor {
     /// Applies `f` elementwise over the broadcast of `a` and `b` into a fresh storage.
-
+    ///
+    /// Always inlined, so that `f` (`+`, `*`, …) is a known function in every loop below and the loops
+    /// vectorise; called through a closure, each element paid an indirect call.
+    @inline(__always)
     static func broadcastForward(
         _ a: Tensor, _ b: Tensor, op: String, _ f: (Float, Float) -> Float
     ) -> (shape: [Int], storage: Storage) {
@@ -27,8 +30,20 @@ extension Tensor {
             let so = Shape.strides(shape)
             forEachRow(shape, [sa, sb, so]) { off, n, inner in
                 let (ia, ib) = (inner[0], inner[1])
-                let oa = off[0], ob = off[1], oo = off[2]
-                for j in 0..<n { po[oo + j] = f(pa[oa + j * ia], pb[ob + j * ib]) }
+                let ra = pa + off[0], rb = pb + off[1], ro = po + off[2]
+                // Rows against a per-row constant (a bias [N, C, 1, 1] over [N, C, H, W]) or contiguous
+                // rows get unit-stride loops; other strides the general one.
+                if ia == 1 && ib == 0 {
+                    let s = rb[0]
+                    for j in 0..<n { ro[j] = f(ra[j], s) }
+                } else if ia == 0 && ib == 1 {
+                    let s = ra[0]
+                    for j in 0..<n { ro[j] = f(s, rb[j]) }
+                } else if ia == 1 && ib == 1 {
+                    for j in 0..<n { ro[j] = f(ra[j], rb[j]) }
+                } else {
+                    for j in 0..<n { ro[j] = f(ra[j * ia], rb[j * ib]) }
+                }
             }
         }
         return (shape, out)

@@ -29,8 +29,9 @@ func collapseAxes(_ shape: [Int], _ strides: [[Int]]) -> ([Int], [[Int]]) {
 }
 
 /// Calls `body(rowOffsets, innerCount, innerStrides)` once per row of the collapsed iteration space.
-/// `rowOffsets[k]` is operand k's element offset at the row start.
-
+/// `rowOffsets[k]` is operand k's element offset at the row start. Always inlined, so that `body`'s loop is
+/// compiled together with the caller's element function (vectorised, no call per element).
+@inline(__always)
 func forEachRow(
     _ shape: [Int], _ strides: [[Int]], _ body: (_ offsets: [Int], _ n: Int, _ inner: [Int]) -> Void
 ) {
