@@ -47,8 +47,8 @@ enum Winograd {
                         let src = weight + (oi0 + l) * 9
                         for k in 0..<9 { g[k * B + l] = src[k] }
                     }
-                    // t = G g: four rows of three taps. Eight kernels per step (explicit SIMD: with this many
-                    // pointers LLVM leaves the loops scalar); lanes past n are computed but never stored to u.
+                    // t = G g: four rows of three taps. Eight kernels per step (explicit SIMD: with this
+                    // many pointers LLVM leaves the loops scalar); lanes past n are computed, never stored.
                     let n8 = (n + 7) & ~7
                     for x in 0..<3 {
                         let (r0, r1, r2) = (g + x * B, g + (3 + x) * B, g + (6 + x) * B)
@@ -116,7 +116,8 @@ enum Winograd {
                 for task in range {
                     let j = task / C, c = task % C
                     let plane = input + ((images.lowerBound + j) * C + c) * geo.inPlane
-                    for pr in rowsIn {  // inline copies: a memmove call per short row costs more than the copy
+                    // Inline copies: a memmove call per short row costs more than the copy.
+                    for pr in rowsIn {
                         let src = plane + (pr - pt) * W, dst = padded + pr * PW + pl
                         var x = 0
                         while x + 8 <= copy {

@@ -18,7 +18,7 @@ struct BenchModels: ParsableCommand {
     @Option(parsing: .upToNextOption, help: "Configs to run (default: all).") var only: [String] = []
     @Option(help: "Convolution backend: \(ConvBackends.all.map(\.name).joined(separator: ", ")).")
     var convBackend = ConvBackends.current.name
-    @Flag(help: "Time by this process's CPU seconds ÷ threads instead of the wall clock (for a busy machine).")
+    @Flag(help: "Time by this process's CPU seconds ÷ threads, not the wall clock (for a busy machine).")
     var cpuTime = false
     @Flag(help: "Skip the training measurement (e.g. to profile sampling alone).") var noTrain = false
     @Flag(help: "Skip the sampling measurements (e.g. to profile training alone).") var noSample = false
