@@ -162,16 +162,16 @@ enum Winograd {
                             R3[tx] = d1 - d3
                         }
                     }
-                    // Along y, per tile row: V[a][b] from the four rows' R_b.
-                    for ty in 0..<TH {
-                        let base = j * tiling.perImage + ty * TW
-                        for b in 0..<4 {
+                    // Along y: V[a][b] from the four rows' R_b, tile row after tile row, so each of the 16
+                    // output streams V[a][b][c] is written front to back.
+                    for b in 0..<4 {
+                        let base = j * tiling.perImage
+                        let (w0, w1) = (v + (b * C + c) * ld + base, v + ((4 + b) * C + c) * ld + base)
+                        let (w2, w3) = (v + ((8 + b) * C + c) * ld + base, v + ((12 + b) * C + c) * ld + base)
+                        for ty in 0..<TH {
                             let r0 = r + (2 * ty) * 4 * TW + b * TW, r1 = r0 + 4 * TW, r2 = r1 + 4 * TW,
                                 r3 = r2 + 4 * TW
-                            let v0 = v + ((0 * 4 + b) * C + c) * ld + base
-                            let v1 = v + ((1 * 4 + b) * C + c) * ld + base
-                            let v2 = v + ((2 * 4 + b) * C + c) * ld + base
-                            let v3 = v + ((3 * 4 + b) * C + c) * ld + base
+                            let (v0, v1, v2, v3) = (w0 + ty * TW, w1 + ty * TW, w2 + ty * TW, w3 + ty * TW)
                             var tx = 0
                             while tx + 8 <= TW {
                                 let (a0, a1) = (load8(r0 + tx), load8(r1 + tx))
