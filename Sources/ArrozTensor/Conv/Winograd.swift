@@ -283,17 +283,18 @@ enum Winograd {
         _ geo: ConvGeometry, _ gradOutput: UnsafePointer<Float>, images: Range<Int>,
         into z: UnsafeMutablePointer<Float>, ld: Int
     ) {
-        let tiling = WinogradTiling(geo), TW = tiling.cols
+        let tiling = WinogradTiling(geo), TW = tiling.cols, TH = tiling.rows
         let (Co, Ho, Wo) = (geo.outChannels, geo.outHeight, geo.outWidth)
         parallelFor(images.count * Co, grain: max(1, 2048 / max(geo.outPlane, 1))) { range in
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: 4 * TW) { scratch in
-                let g = scratch.baseAddress!  // p0, q0, p1, q1 rows of TW
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: 4 * TW * TH) { scratch in
+                // Per tile row ty: p0, q0, p1, q1 rows of TW (even/odd columns of output rows 2ty, 2ty + 1).
+                let g = scratch.baseAddress!
                 for task in range {
                     let j = task / Co, co = task % Co
                     let plane = gradOutput + ((images.lowerBound + j) * Co + co) * geo.outPlane
-                    for ty in 0..<tiling.rows {
+                    for ty in 0..<TH {
                         for r in 0..<2 {
-                            let p = g + 2 * r * TW, q = p + TW
+                            let p = g + (4 * ty + 2 * r) * TW, q = p + TW
                             let oy = 2 * ty + r
                             if oy >= Ho {
                                 p.update(repeating: 0, count: 2 * TW)
@@ -312,14 +313,18 @@ enum Winograd {
                                 q[tx] = 2 * tx + 1 < Wo ? row[2 * tx + 1] : 0
                             }
                         }
-                        let base = j * tiling.perImage + ty * TW
-                        let (p0, q0, p1, q1) = (g, g + TW, g + 2 * TW, g + 3 * TW)
-                        for a in 0..<4 {
-                            // Row a of A·g is α·g0 + β·g1.
-                            let (al, be): (Float, Float) =
-                                a == 0 ? (1, 0) : a == 1 ? (1, 1) : a == 2 ? (1, -1) : (0, -1)
-                            let z0 = z + ((4 * a) * Co + co) * ld + base, z1 = z0 + Co * ld
-                            let z2 = z1 + Co * ld, z3 = z2 + Co * ld
+                    }
+                    // Stream by stream (a outer, tile rows inner): each Z[4a+b][co] run is written in order.
+                    for a in 0..<4 {
+                        // Row a of A·g is α·g0 + β·g1.
+                        let (al, be): (Float, Float) =
+                            a == 0 ? (1, 0) : a == 1 ? (1, 1) : a == 2 ? (1, -1) : (0, -1)
+                        let w0 = z + ((4 * a) * Co + co) * ld + j * tiling.perImage, w1 = w0 + Co * ld
+                        let w2 = w1 + Co * ld, w3 = w2 + Co * ld
+                        for ty in 0..<TH {
+                            let (p0, q0, p1, q1) = (g + 4 * ty * TW, g + (4 * ty + 1) * TW,
+                                                    g + (4 * ty + 2) * TW, g + (4 * ty + 3) * TW)
+                            let (z0, z1, z2, z3) = (w0 + ty * TW, w1 + ty * TW, w2 + ty * TW, w3 + ty * TW)
                             var tx = 0
                             while tx + 8 <= TW {
                                 let p = al * load8(p0 + tx) + be * load8(p1 + tx)
@@ -337,64 +342,6 @@ enum Winograd {
                                 z2[tx] = p - q
                                 z3[tx] = -q
                             }
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    // dg = Gᵀ dU G:  rows t0 = u0 + ½(u1 + u2),  t1 = ½(u1 − u2),  t2 = ½(u1 + u2) + u3, then the same on
-    // columns
-    /// Folds `du` `[16][Cout][Cin]` into `gradWeight` `[Cout, Cin, 3, 3]` (adding when `accumulate`).
-    static func transformWeightGrad(
-        _ du: UnsafePointer<Float>, cout: Int, cin: Int, into gradWeight: UnsafeMutablePointer<Float>,
-        accumulate: Bool
-    ) {
-        typealias V16 = SIMD16<Float>
-        let OI = cout * cin
-        parallelFor((OI + 15) / 16, grain: 256) { range in
-            for block in range {
-                let oi0 = block * 16, lanes = min(16, OI - oi0)
-                @inline(__always) func u(_ a: Int, _ b: Int) -> V16 {
-                    let p = du + (4 * a + b) * OI + oi0
-                    if lanes == 16 { return UnsafeRawPointer(p).loadUnaligned(as: V16.self) }
-                    var v = V16()
-                    for l in 0..<lanes { v[l] = p[l] }
-                    return v
-                }
-                // Rows of Gᵀ dU (3×4), then each row (a0, a1, a2, a3) → (a0 + ½(a1 + a2), ½(a1 − a2), ½(a1 +
-                // a2) + a3).
-                for r in 0..<3 {
-                    var a = (V16(), V16(), V16(), V16())
-                    switch r {
-                    case 0:
-                        a = (
-                            u(0, 0) + 0.5 * (u(1, 0) + u(2, 0)), u(0, 1) + 0.5 * (u(1, 1) + u(2, 1)),
-                            u(0, 2) + 0.5 * (u(1, 2) + u(2, 2)), u(0, 3) + 0.5 * (u(1, 3) + u(2, 3))
-                        )
-                    case 1:
-                        a = (
-                            0.5 * (u(1, 0) - u(2, 0)), 0.5 * (u(1, 1) - u(2, 1)),
-                            0.5 * (u(1, 2) - u(2, 2)), 0.5 * (u(1, 3) - u(2, 3))
-                        )
-                    default:
-                        a = (
-                            0.5 * (u(1, 0) + u(2, 0)) + u(3, 0), 0.5 * (u(1, 1) + u(2, 1)) + u(3, 1),
-                            0.5 * (u(1, 2) + u(2, 2)) + u(3, 2), 0.5 * (u(1, 3) + u(2, 3)) + u(3, 3)
-                        )
-                    }
-                    let c0 = a.0 + 0.5 * (a.1 + a.2), c1 = 0.5 * (a.1 - a.2), c2 = 0.5 * (a.1 + a.2) + a.3
-                    for l in 0..<lanes {
-                        let dst = gradWeight + (oi0 + l) * 9 + 3 * r
-                        if accumulate {
-                            dst[0] += c0[l]
-                            dst[1] += c1[l]
-                            dst[2] += c2[l]
-                        } else {
-                            dst[0] = c0[l]
-                            dst[1] = c1[l]
-                            dst[2] = c2[l]
                         }
                     }
                 }
