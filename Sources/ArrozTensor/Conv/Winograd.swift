@@ -102,7 +102,7 @@ enum Winograd {
     ) {
         let tiling = WinogradTiling(geo), TW = tiling.cols, TH = tiling.rows
         let (C, H, W, pt, pl) = (geo.inChannels, geo.inHeight, geo.inWidth, geo.padTop, geo.padLeft)
-        let rowsNeeded = 2 * TH + 2, PW = 2 * TW + 2
+        let rowsNeeded = 2 * TH + 2, PW = 2 * TW + 2, H1 = (TH + 1) * TW
         parallelFor(images.count * C, grain: max(1, 2048 / max(geo.inPlane, 1))) { range in
             withUnsafeTemporaryAllocation(of: Float.self, capacity: rowsNeeded * (4 * TW + PW)) { scratch in
                 let r = scratch.baseAddress!, padded = r + rowsNeeded * 4 * TW
@@ -129,8 +129,9 @@ enum Winograd {
                     // Along x, per padded row, with d_k = prow[2tx + k] (the tile's four columns):
                     //   R0 = d0 − d2,  R1 = d1 + d2,  R2 = d2 − d1,  R3 = d1 − d3
                     for pr in 0..<rowsNeeded {
-                        let rr = r + pr * 4 * TW, prow = padded + pr * PW
-                        let (R0, R1, R2, R3) = (rr, rr + TW, rr + 2 * TW, rr + 3 * TW)
+                        // R_b of row pr goes to row pr/2 of E_b (even pr) or O_b (odd pr), see below.
+                        let rr = r + (pr & 1) * H1 + (pr >> 1) * TW, prow = padded + pr * PW
+                        let (R0, R1, R2, R3) = (rr, rr + 2 * H1, rr + 4 * H1, rr + 6 * H1)
                         // Eight (then four) tiles at once: the even/odd lanes of prow[2tx ..< 2tx + 16] are
                         // d0/d1, those of prow[2tx + 2 ..< 2tx + 18] are d2/d3 (the loads stay inside
                         // the row's PW floats).
@@ -162,41 +163,29 @@ enum Winograd {
                             R3[tx] = d1 - d3
                         }
                     }
-                    // Along y: V[a][b] from the four rows' R_b, tile row after tile row, so each of the 16
-                    // output streams V[a][b][c] is written front to back.
+                    // Along y. With E_b[m] = R_b[2m] and O_b[m] = R_b[2m + 1] (rows of TW), tile row ty of
+                    // V[a][b] for a = 0…3 is E[ty] − E[ty+1], O[ty] + E[ty+1], E[ty+1] − O[ty],
+                    // O[ty] − O[ty+1]: over the whole plane, one flat loop per stream (i < TH·TW, E[i + TW]).
+                    let n = TH * TW
                     for b in 0..<4 {
+                        let E = r + 2 * b * H1, O = E + H1, E1 = E + TW, O1 = O + TW
                         let base = j * tiling.perImage
-                        let (w0, w1) = (v + (b * C + c) * ld + base, v + ((4 + b) * C + c) * ld + base)
-                        let (w2, w3) = (v + ((8 + b) * C + c) * ld + base, v + ((12 + b) * C + c) * ld + base)
-                        for ty in 0..<TH {
-                            let r0 = r + (2 * ty) * 4 * TW + b * TW, r1 = r0 + 4 * TW, r2 = r1 + 4 * TW,
-                                r3 = r2 + 4 * TW
-                            let (v0, v1, v2, v3) = (w0 + ty * TW, w1 + ty * TW, w2 + ty * TW, w3 + ty * TW)
-                            var tx = 0
-                            while tx + 8 <= TW {
-                                let (a0, a1) = (load8(r0 + tx), load8(r1 + tx))
-                                let (a2, a3) = (load8(r2 + tx), load8(r3 + tx))
-                                store(a0 - a2, v0 + tx)
-                                store(a1 + a2, v1 + tx)
-                                store(a2 - a1, v2 + tx)
-                                store(a1 - a3, v3 + tx)
-                                tx += 8
-                            }
-                            if tx + 4 <= TW {
-                                let (a0, a1) = (load4(r0 + tx), load4(r1 + tx))
-                                let (a2, a3) = (load4(r2 + tx), load4(r3 + tx))
-                                store(a0 - a2, v0 + tx)
-                                store(a1 + a2, v1 + tx)
-                                store(a2 - a1, v2 + tx)
-                                store(a1 - a3, v3 + tx)
-                                tx += 4
-                            }
-                            for tx in tx..<TW {
-                                v0[tx] = r0[tx] - r2[tx]
-                                v1[tx] = r1[tx] + r2[tx]
-                                v2[tx] = r2[tx] - r1[tx]
-                                v3[tx] = r1[tx] - r3[tx]
-                            }
+                        let (v0, v1) = (v + (b * C + c) * ld + base, v + ((4 + b) * C + c) * ld + base)
+                        let (v2, v3) = (v + ((8 + b) * C + c) * ld + base, v + ((12 + b) * C + c) * ld + base)
+                        var i = 0
+                        while i + 8 <= n {
+                            let (e, o, e1, o1) = (load8(E + i), load8(O + i), load8(E1 + i), load8(O1 + i))
+                            store(e - e1, v0 + i)
+                            store(o + e1, v1 + i)
+                            store(e1 - o, v2 + i)
+                            store(o - o1, v3 + i)
+                            i += 8
+                        }
+                        for i in i..<n {
+                            v0[i] = E[i] - E1[i]
+                            v1[i] = O[i] + E1[i]
+                            v2[i] = E1[i] - O[i]
+                            v3[i] = O[i] - O1[i]
                         }
                     }
                 }
