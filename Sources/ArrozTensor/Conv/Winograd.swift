@@ -201,48 +201,48 @@ enum Winograd {
         _ geo: ConvGeometry, _ m: UnsafePointer<Float>, ld: Int, images: Range<Int>,
         into output: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?, accumulate: Bool
     ) {
-        let tiling = WinogradTiling(geo), TW = tiling.cols
+        let tiling = WinogradTiling(geo), TW = tiling.cols, TH = tiling.rows, n = TH * TW
         let (Co, Ho, Wo) = (geo.outChannels, geo.outHeight, geo.outWidth)
         parallelFor(images.count * Co, grain: max(1, 2048 / max(geo.outPlane, 1))) { range in
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: 4 * TW) { scratch in
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: 4 * n) { scratch in
+                // y planes [4][TH·TW]: output rows 2ty (even, odd columns) and 2ty + 1 (even, odd).
                 let y = scratch.baseAddress!
                 for task in range {
                     let j = task / Co, co = task % Co
                     let plane = output + ((images.lowerBound + j) * Co + co) * geo.outPlane
                     let b0 = bias?[co] ?? 0
-                    for ty in 0..<tiling.rows {
-                        let base = j * tiling.perImage + ty * TW
-                        // m[ξ][tx] = q[ξ·S + tx]
-                        let q = m + co * ld + base, S = Co * ld
-                        var tx = 0
-                        while tx + 8 <= TW {
-                            @inline(__always) func mk(_ k: Int) -> SIMD8<Float> { load8(q + k * S + tx) }
-                            let s00 = mk(0) + mk(4) + mk(8), s01 = mk(1) + mk(5) + mk(9)
-                            let s02 = mk(2) + mk(6) + mk(10), s03 = mk(3) + mk(7) + mk(11)
-                            let s10 = mk(4) - mk(8) - mk(12), s11 = mk(5) - mk(9) - mk(13)
-                            let s12 = mk(6) - mk(10) - mk(14), s13 = mk(7) - mk(11) - mk(15)
-                            store(s00 + s01 + s02, y + tx)
-                            store(s01 - s02 - s03, y + TW + tx)
-                            store(s10 + s11 + s12, y + 2 * TW + tx)
-                            store(s11 - s12 - s13, y + 3 * TW + tx)
-                            tx += 8
-                        }
-                        for tx in tx..<TW {
-                            let s00 = q[tx] + q[4 * S + tx] + q[8 * S + tx]
-                            let s01 = q[S + tx] + q[5 * S + tx] + q[9 * S + tx]
-                            let s02 = q[2 * S + tx] + q[6 * S + tx] + q[10 * S + tx]
-                            let s03 = q[3 * S + tx] + q[7 * S + tx] + q[11 * S + tx]
-                            let s10 = q[4 * S + tx] - q[8 * S + tx] - q[12 * S + tx]
-                            let s11 = q[5 * S + tx] - q[9 * S + tx] - q[13 * S + tx]
-                            let s12 = q[6 * S + tx] - q[10 * S + tx] - q[14 * S + tx]
-                            let s13 = q[7 * S + tx] - q[11 * S + tx] - q[15 * S + tx]
-                            y[tx] = s00 + s01 + s02
-                            y[TW + tx] = s01 - s02 - s03
-                            y[2 * TW + tx] = s10 + s11 + s12
-                            y[3 * TW + tx] = s11 - s12 - s13
-                        }
+                    // m[ξ][i] = q[ξ·S + i] over the image's tiles i, in one flat pass per plane.
+                    let q = m + co * ld + j * tiling.perImage, S = Co * ld
+                    var i = 0
+                    while i + 8 <= n {
+                        @inline(__always) func mk(_ k: Int) -> SIMD8<Float> { load8(q + k * S + i) }
+                        let s00 = mk(0) + mk(4) + mk(8), s01 = mk(1) + mk(5) + mk(9)
+                        let s02 = mk(2) + mk(6) + mk(10), s03 = mk(3) + mk(7) + mk(11)
+                        let s10 = mk(4) - mk(8) - mk(12), s11 = mk(5) - mk(9) - mk(13)
+                        let s12 = mk(6) - mk(10) - mk(14), s13 = mk(7) - mk(11) - mk(15)
+                        store(s00 + s01 + s02, y + i)
+                        store(s01 - s02 - s03, y + n + i)
+                        store(s10 + s11 + s12, y + 2 * n + i)
+                        store(s11 - s12 - s13, y + 3 * n + i)
+                        i += 8
+                    }
+                    for i in i..<n {
+                        let s00 = q[i] + q[4 * S + i] + q[8 * S + i]
+                        let s01 = q[S + i] + q[5 * S + i] + q[9 * S + i]
+                        let s02 = q[2 * S + i] + q[6 * S + i] + q[10 * S + i]
+                        let s03 = q[3 * S + i] + q[7 * S + i] + q[11 * S + i]
+                        let s10 = q[4 * S + i] - q[8 * S + i] - q[12 * S + i]
+                        let s11 = q[5 * S + i] - q[9 * S + i] - q[13 * S + i]
+                        let s12 = q[6 * S + i] - q[10 * S + i] - q[14 * S + i]
+                        let s13 = q[7 * S + i] - q[11 * S + i] - q[15 * S + i]
+                        y[i] = s00 + s01 + s02
+                        y[n + i] = s01 - s02 - s03
+                        y[2 * n + i] = s10 + s11 + s12
+                        y[3 * n + i] = s11 - s12 - s13
+                    }
+                    for ty in 0..<TH {
                         for r in 0..<2 where 2 * ty + r < Ho {
-                            let row = plane + (2 * ty + r) * Wo, ye = y + 2 * r * TW, yo = ye + TW
+                            let row = plane + (2 * ty + r) * Wo, ye = y + 2 * r * n + ty * TW, yo = ye + n
                             // Even columns from ye, odd from yo: eight of each interleave into 16 outputs.
                             var x = 0
                             let bias = SIMD16<Float>(repeating: b0)
