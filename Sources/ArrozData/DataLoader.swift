@@ -218,7 +218,14 @@ final class PrefetchQueue: @unchecked Sendable {
     func take() throws -> BatchData {
         condition.lock()
         defer { condition.unlock() }
-        while ready.isEmpty { condition.wait() }
+        while ready.isEmpty {
+            // Waiting on the prefetch thread is a preemption point too (a studio sample may run meanwhile).
+            if !condition.wait(until: Date(timeIntervalSinceNow: 0.004)) {
+                condition.unlock()
+                Preemption.poll()
+                condition.lock()
+            }
+        }
         let item = ready[0]
         if case .success = item { ready.removeFirst() }  // a failure stays, so every later call rethrows it
         condition.broadcast()

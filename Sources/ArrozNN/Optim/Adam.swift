@@ -58,6 +58,7 @@ public final class Adam: AdamFamilyOptimizer {
 
     public func step() {
         for (p, s) in zip(parameters, states) {
+            Preemption.poll()
             guard let g = p.tensor.grad else { continue }
             adamUpdate(
                 param: p.tensor, grad: g, state: s, lr: lr, beta1: beta1, beta2: beta2, eps: eps,

@@ -34,6 +34,7 @@ public final class EMA {
             "EMA.update: model has \(current.count) tensors, EMA has \(shadow.count)")
         let beta = decay, oneMinus = 1 - decay
         for (k, (name, t)) in current.enumerated() {
+            Preemption.poll()
             let s = shadow[k]
             precondition(
                 s.name == name && s.tensor.shape == t.shape,
