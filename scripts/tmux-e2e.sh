@@ -51,7 +51,7 @@ start 50 15; wait_for "terminal too small: 50×15"; tmux send-keys -t $S q; wait
 
 # 3. Editing a prompt.
 start 80 24; wait_for "┌ Prompts"
-tmux send-keys -t $S Enter ' and a cat' Enter; wait_for "A  red apple and a cat"
+tmux send-keys -t $S Enter ' and a cat' Enter; wait_for "A  grinning face and a cat"
 tmux send-keys -t $S C-c; wait_for "EXIT=0"; wait_for "icanon"
 
 # 4. SIGTERM, SIGHUP, SIGINT and a crash (SIGSEGV) restore the terminal.

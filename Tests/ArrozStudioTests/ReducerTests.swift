@@ -78,14 +78,14 @@ func loadedState() -> AppState {
         var s = loadedState()
         _ = s.apply(.beginEdit)
         #expect(s.editing?.field == .a)
-        for _ in 0..<6 { _ = s.apply(.editBackspace) }  // "red apple" → "red"
+        for _ in 0..<6 { _ = s.apply(.editBackspace) }  // "grinning face" → "grinnin"
         _ = s.apply(.editInsert("!"))
         _ = s.apply(.editHome)
         _ = s.apply(.editDelete)
         let e = s.apply(.commitEdit)
-        #expect(s.promptA == "ed!")
+        #expect(s.promptA == "rinnin!")
         #expect(s.editing == nil)
-        #expect(e.first == .encode(promptA: "ed!", promptB: "green apple"))
+        #expect(e.first == .encode(promptA: "rinnin!", promptB: "smiling face with sunglasses"))
         #expect(e.count == 2)
     }
 
@@ -94,7 +94,7 @@ func loadedState() -> AppState {
         _ = s.apply(.beginEdit)
         _ = s.apply(.editInsert("x"))
         _ = s.apply(.cancelEdit)
-        #expect(s.promptA == "red apple")
+        #expect(s.promptA == "grinning face")
     }
 
     @Test func reseedIsDeterministicAndSamples() {

@@ -9,7 +9,7 @@ import Testing
 func populatedState() -> AppState {
     var s = loadedState()
     s.promptSummary = PromptPairSummary(
-        vectorA: TestEngine.vector("red apple"), vectorB: TestEngine.vector("green apple"))
+        vectorA: TestEngine.vector("grinning face"), vectorB: TestEngine.vector("smiling face with sunglasses"))
     let r = s.sampleRequest!
     let frames = (1...4).map { SampleFrame(step: $0, image: TestEngine.image(r, cfg: 3.5, step: $0)) }
     let run = SampleRun(request: r, image: frames[3].image, frames: frames, secondsPerStep: 0.41)
@@ -50,8 +50,8 @@ func render(
     @Test(arguments: sizes) func promptsPane(cols: Int, rows: Int) {
         let text = render(populatedState(), cols: cols, rows: rows).dump()
         #expect(text.contains("┌ Prompts "))
-        #expect(text.contains("│A  red apple"))
-        #expect(text.contains("│B  green apple"))
+        #expect(text.contains("│A  grinning face"))
+        #expect(text.contains("│B  smiling face"))
         #expect(text.contains("|A| ") && text.contains("cos(A,B) "))
         #expect(text.contains("mix A ●") && text.contains(" B 0.00"))
         #expect(text.unicodeScalars.contains { (0x2581...0x2588).contains($0.value) })  // sparkline blocks
@@ -163,7 +163,7 @@ func render(
         _ = s.apply(.beginEdit)
         _ = s.apply(.editInsert("!"))
         let term = render(s, cols: 80, rows: 24)
-        #expect(term.dump().contains("A  red apple!"))
+        #expect(term.dump().contains("A  grinning face!"))
         #expect(term.line(23).contains("enter save prompt"))
     }
 

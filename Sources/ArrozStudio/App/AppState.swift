@@ -130,8 +130,8 @@ public struct StatusMessage: Equatable, Sendable {
 public struct AppState: Sendable {
     public var focus: PaneID = .prompts
     public var fields: [PaneID: Int] = [:]
-    public var promptA = "red apple"
-    public var promptB = "green apple"
+    public var promptA = "grinning face"
+    public var promptB = "smiling face with sunglasses"
     public var mix: Float = 0
     public var editing: EditBuffer?
     public var promptSummary: PromptPairSummary?

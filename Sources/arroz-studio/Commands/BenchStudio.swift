@@ -13,14 +13,14 @@ struct BenchStudio: ParsableCommand {
         discussion: """
             Drives the real studio (StudioApp over an in-memory 160×48 terminal with sixel output, the job queue,
             the compute thread and the DiffusionEngine on the default model, 20 steps) and presses → on the CFG
-            field. The second pass does the same while a training run (emoji-arroz by default, the recipe the default
+            field. The second pass does the same while a training run (emoji-ddpm by default, the recipe the default
             model was trained with) goes on the compute thread; sampling preempts it between ops.
             Targets: first preview ≤ 100 ms, finished image ≤ 1 s, no UI frame over 50 ms while training.
             """)
 
     @Option(help: "Key presses per pass.") var presses = 6
     @Option(help: "Threads for OpenBLAS and our loops.") var threads = 2
-    @Option(help: "Recipe trained during the second pass.") var trainRecipe = "emoji-arroz"
+    @Option(help: "Recipe trained during the second pass.") var trainRecipe = "emoji-ddpm"
 
     func run() throws {
         setvbuf(stdout, nil, _IOLBF, 0)
@@ -55,6 +55,7 @@ struct BenchStudio: ParsableCommand {
         print("training run: \(trainRecipe) steps \(firstStep)–\(app.state.training.step) during the pass"
             + (app.state.training.step == 0 ? " (it had not started: no training load was measured)" : ""))
         queue.shutdown(saveTraining: false)
+        _ = thread.join(timeout: 60)  // never exit while the compute thread is inside a step
     }
 
     /// Ticks until the preview has finished its run (or `timeout` seconds); returns the longest tick.
