@@ -10,6 +10,33 @@
 //   dx = rstd · (ĝ − mean(ĝ) − x̂·mean(ĝ·x̂))
 //   dw[c] = Σ_{n,s} dy·x̂     db[c] = Σ_{n,s} dy
 
+/// Checks a group norm's arguments and returns its block sizes: S values per channel row, CG channels per
+/// group, M = CG·S values per (n, g) block. Shared by groupNorm and groupNormSiLU.
+func groupNormBlocks(
+    _ op: String, _ x: Tensor, _ G: Int, _ weight: Tensor?, _ bias: Tensor?
+) -> (N: Int, C: Int, S: Int, CG: Int, M: Int) {
+    precondition(x.rank >= 2, "\(op): x must be [N, C, ...], got \(x.shape)")
+    let N = x.shape[0], C = x.shape[1]
+    precondition(G > 0 && C % G == 0, "\(op): \(C) channels of x \(x.shape) do not split into \(G) groups")
+    if let weight { precondition(weight.count == C, "\(op): weight \(weight.shape) for x \(x.shape)") }
+    if let bias { precondition(bias.count == C, "\(op): bias \(bias.shape) for x \(x.shape)") }
+    let S = N * C == 0 ? 0 : x.count / (N * C)
+    return (N, C, S, C / G, (C / G) * S)
+}
+
+/// μ and rstd = 1/√(σ² + ε) of one (n, g) block: `CG` contiguous channel rows of `S` values. 16-lane Float
+/// sums per row, Double across rows.
+@inline(__always)
+func groupMoments(_ xb: UnsafePointer<Float>, _ CG: Int, _ S: Int, eps: Float) -> (mean: Float, rstd: Float) {
+    let M = CG * S
+    var s: Double = 0
+    for cl in 0..<CG { s += Double(rowSum(xb + cl * S, S)) }
+    let m = Float(s / Double(max(M, 1)))
+    var v: Double = 0
+    for cl in 0..<CG { v += Double(rowSumSquaredDeviation(xb + cl * S, S, mean: m)) }
+    return (m, 1 / (Float(v / Double(max(M, 1))) + eps).squareRoot())
+}
+
 /// Group normalisation of `x` `[N, C, *]` into `groups` groups of channels, with optional affine `[C]`.
 ///
 /// Matches `torch.nn.functional.group_norm`. The statistics are accumulated in Double for stability on the
@@ -17,14 +44,7 @@
 public func groupNorm(
     _ x: Tensor, groups G: Int, weight: Tensor? = nil, bias: Tensor? = nil, eps: Float = 1e-5
 ) -> Tensor {
-    precondition(x.rank >= 2, "groupNorm: x must be [N, C, ...], got \(x.shape)")
-    let N = x.shape[0], C = x.shape[1]
-    precondition(
-        G > 0 && C % G == 0, "groupNorm: \(C) channels of x \(x.shape) do not split into \(G) groups")
-    if let weight { precondition(weight.count == C, "groupNorm: weight \(weight.shape) for x \(x.shape)") }
-    if let bias { precondition(bias.count == C, "groupNorm: bias \(bias.shape) for x \(x.shape)") }
-    let S = N * C == 0 ? 0 : x.count / (N * C)
-    let CG = C / G, M = CG * S
+    let (N, C, S, CG, M) = groupNormBlocks("groupNorm", x, G, weight, bias)
     let out = Storage(uninitializedCount: x.count)
     let mean = Storage(uninitializedCount: N * G), rstd = Storage(uninitializedCount: N * G)
     let px = x.storage.pointer, py = out.pointer
@@ -33,13 +53,7 @@ public func groupNorm(
     parallelFor(N * G) { range in
         for ng in range {
             let xb = px + ng * M, yb = py + ng * M
-            // 16-lane Float sums per channel row, Double across rows.
-            var s: Double = 0
-            for cl in 0..<CG { s += Double(rowSum(xb + cl * S, S)) }
-            let m = Float(s / Double(max(M, 1)))
-            var v: Double = 0
-            for cl in 0..<CG { v += Double(rowSumSquaredDeviation(xb + cl * S, S, mean: m)) }
-            let rs = 1 / (Float(v / Double(max(M, 1))) + eps).squareRoot()
+            let (m, rs) = groupMoments(xb, CG, S, eps: eps)
             pm[ng] = m
             pr[ng] = rs
             let c0 = (ng % G) * CG

@@ -19,16 +19,7 @@
 public func groupNormSiLU(
     _ x: Tensor, groups G: Int, weight: Tensor? = nil, bias: Tensor? = nil, eps: Float = 1e-5
 ) -> Tensor {
-    precondition(x.rank >= 2, "groupNormSiLU: x must be [N, C, ...], got \(x.shape)")
-    let N = x.shape[0], C = x.shape[1]
-    precondition(
-        G > 0 && C % G == 0, "groupNormSiLU: \(C) channels of x \(x.shape) do not split into \(G) groups")
-    if let weight {
-        precondition(weight.count == C, "groupNormSiLU: weight \(weight.shape) for x \(x.shape)")
-    }
-    if let bias { precondition(bias.count == C, "groupNormSiLU: bias \(bias.shape) for x \(x.shape)") }
-    let S = N * C == 0 ? 0 : x.count / (N * C)
-    let CG = C / G, M = CG * S
+    let (N, C, S, CG, M) = groupNormBlocks("groupNormSiLU", x, G, weight, bias)
     let out = Storage(uninitializedCount: x.count)
     let mean = Storage(uninitializedCount: N * G), rstd = Storage(uninitializedCount: N * G)
     let px = x.storage.pointer, py = out.pointer
@@ -37,12 +28,7 @@ public func groupNormSiLU(
     parallelFor(N * G) { range in
         for ng in range {
             let xb = px + ng * M, yb = py + ng * M
-            var s: Double = 0
-            for cl in 0..<CG { s += Double(rowSum(xb + cl * S, S)) }
-            let m = Float(s / Double(max(M, 1)))
-            var v: Double = 0
-            for cl in 0..<CG { v += Double(rowSumSquaredDeviation(xb + cl * S, S, mean: m)) }
-            let rs = 1 / (Float(v / Double(max(M, 1))) + eps).squareRoot()
+            let (m, rs) = groupMoments(xb, CG, S, eps: eps)
             pm[ng] = m
             pr[ng] = rs
             let c0 = (ng % G) * CG

@@ -41,17 +41,26 @@ public struct GemmConvBackend: ConvBackend {
 
     static func usesDirect(_ geo: ConvGeometry) -> Bool { DirectConv.suits(geo) }
 
+    /// Whether a chunk's sgemm reads the input (or writes the gradient) in place: a 1×1 conv on one image needs
+    /// no im2col columns.
+    private static func inPlace(_ geo: ConvGeometry, _ plan: (images: Int, workers: Int)) -> Bool {
+        geo.isPointwise && plan.images == 1
+    }
+
     /// Runs `body(images, serial)` over chunks of `nb` images: spread over `workers` threads (serial inside)
-    /// or,
-    /// with one worker, one after another (parallel inside). `scratch` floats are lent to each worker.
+    /// or, with one worker, one after another (parallel inside). Each worker borrows two scratch buffers: the
+    /// im2col columns (none when ``inPlace(_:_:)``) and the channel-packed sgemm result (none for one image).
     private func eachChunk(
-        _ geo: ConvGeometry, _ plan: (images: Int, workers: Int), scratch: (Int, Int),
+        _ geo: ConvGeometry, _ plan: (images: Int, workers: Int),
         _ body: (_ worker: Int, Range<Int>, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, Bool) ->
             Void
     ) {
         let chunks = (geo.batch + plan.images - 1) / plan.images
+        let cols = plan.images * geo.outPlane
+        let columns = Self.inPlace(geo, plan) ? 0 : geo.patchSize * cols
+        let packed = plan.images == 1 ? 0 : geo.outPerGroup * cols
         withSerialBLASWorkers(plan.workers) { w in
-            Scratch.with(scratch.0, scratch.1) { a, b in
+            Scratch.with(columns, packed) { a, b in
                 for c in stride(from: w, to: chunks, by: plan.workers) {
                     let images = (c * plan.images)..<min(geo.batch, (c + 1) * plan.images)
                     body(w, images, a, b, plan.workers > 1)
@@ -69,10 +78,8 @@ public struct GemmConvBackend: ConvBackend {
             return
         }
         let p = plan(geo), K = geo.patchSize, cog = geo.outPerGroup, HWo = geo.outPlane
-        let direct = geo.isPointwise && p.images == 1
-        eachChunk(
-            geo, p, scratch: (direct ? 0 : K * p.images * HWo, p.images == 1 ? 0 : cog * p.images * HWo)
-        ) {
+        let direct = Self.inPlace(geo, p)
+        eachChunk(geo, p) {
             _, images, col, packed, serial in
             let n0 = images.lowerBound, cols = images.count * HWo
             for grp in 0..<geo.groups {
@@ -114,10 +121,8 @@ public struct GemmConvBackend: ConvBackend {
             return
         }
         let p = plan(geo), K = geo.patchSize, cog = geo.outPerGroup, HWo = geo.outPlane
-        let direct = geo.isPointwise && p.images == 1
-        eachChunk(
-            geo, p, scratch: (direct ? 0 : K * p.images * HWo, p.images == 1 ? 0 : cog * p.images * HWo)
-        ) {
+        let direct = Self.inPlace(geo, p)
+        eachChunk(geo, p) {
             _, images, dcol, packed, serial in
             let n0 = images.lowerBound, cols = images.count * HWo
             for grp in 0..<geo.groups {
@@ -161,12 +166,10 @@ public struct GemmConvBackend: ConvBackend {
             return
         }
         let p = plan(geo), K = geo.patchSize, cog = geo.outPerGroup, HWo = geo.outPlane
-        let direct = geo.isPointwise && p.images == 1
+        let direct = Self.inPlace(geo, p)
         // Worker 0 sums straight into gradWeight; the others into partial sums added at the end.
         Scratch.with((p.workers - 1) * geo.weightCount) { partials in
-            eachChunk(
-                geo, p, scratch: (direct ? 0 : K * p.images * HWo, p.images == 1 ? 0 : cog * p.images * HWo)
-            ) {
+            eachChunk(geo, p) {
                 worker, images, col, packed, serial in
                 let n0 = images.lowerBound, cols = images.count * HWo
                 let dw = worker == 0 ? gradWeight : partials + (worker - 1) * geo.weightCount
