@@ -28,12 +28,10 @@ public struct GuidedDenoiser {
     /// Paella v3 passes the empty prompt's embedding instead).
     public var uncond: Tensor?
     public var controls: SamplerControls
-    /// Clips the guided x̂₀ to this range and re-derives ε̂ from it (DDPM's `clip_denoised`, diffusers'
-    /// `clip_sample`): the standard guard for pixel-space models, where an early ε̂ error is multiplied by
-    /// b/a ≈ 100–160 at the noisiest steps. Needs `process`; nil leaves the output as the network gave it.
-    public var clipDenoised: ClosedRange<Float>?
-    /// The process the output lives in (for `clipDenoised`).
-    public var process: (any GaussianProcess)?
+    /// Clips the guided x̂₀ to `range` (x̂₀ read in `process`) and re-derives ε̂ from it (DDPM's `clip_denoised`,
+    /// diffusers' `clip_sample`): the standard guard for pixel-space models, where an early ε̂ error is
+    /// multiplied by b/a ≈ 100–160 at the noisiest steps. nil leaves the output as the network gave it.
+    public var clipDenoised: (range: ClosedRange<Float>, process: any GaussianProcess)?
 
     public init(
         _ denoiser: @escaping Denoiser, prediction: Prediction, cond: Tensor? = nil, uncond: Tensor? = nil,
@@ -53,8 +51,8 @@ public struct GuidedDenoiser {
     public func callAsFunction(_ x: Tensor, t: Float) -> (output: Tensor, scale: Float) {
         let (out, scale) = guided(x, t: t)
         precondition(out.shape == x.shape, "GuidedDenoiser: denoiser returned \(out.shape) for x\(x.shape)")
-        guard let range = clipDenoised, let process else { return (out, scale) }
-        return (clipped(x, out, t: t, to: range, process: process), scale)
+        guard let clip = clipDenoised else { return (out, scale) }
+        return (clipped(x, out, t: t, to: clip.range, process: clip.process), scale)
     }
 
     /// x̂₀ ← clip(x̂₀), then the output in the network's own kind: ε̂ = (x − a·x̂₀)/b, or x̂₀ itself.

@@ -31,7 +31,6 @@ public final class Generator {
         self.model = model
         self.processName = processName
         (process, prediction) = Self.process(named: processName)
-        clipDenoised = processName != "keras"
     }
 
     /// The noise process and prediction kind of a run's `process` setting: `keras` (x_σ = (1−σ)x + σε, x₀),
@@ -46,13 +45,25 @@ public final class Generator {
 
     /// Clip x̂₀ to [−1, 1] at every step (pixel-space ε models: DDPM's `clip_denoised`). Off for the Keras
     /// process, whose sampler applies the seed's own dynamic thresholding.
-    public var clipDenoised: Bool
+    public var clipDenoised: Bool { processName != "keras" }
 
     /// Sampler names that work with this process.
     public var samplerNames: [String] { SamplerKind.available(for: process).map(\.rawValue) }
 
     /// The default sampler for this process (Keras: its own σ sampler; else DDIM).
     public var defaultSampler: String { processName == "keras" ? "keras" : "ddim" }
+
+    /// The network as samplers call it: conditioned on `cond` (zeros as the unconditional row), guided by the
+    /// live `controls`, with x̂₀ clipped when ``clipDenoised``.
+    public func guidedDenoiser(cond: Tensor, controls: SamplerControls) -> GuidedDenoiser {
+        let model = self.model
+        let denoiser: Denoiser = { x, t, c in
+            withNoGrad { model.predict(x, t: t, cond: c ?? Tensor.zeros([x.shape[0]] + Array(cond.shape.dropFirst()))) }
+        }
+        var guided = GuidedDenoiser(denoiser, prediction: prediction, cond: cond, controls: controls)
+        if clipDenoised { guided.clipDenoised = (-1...1, process) }
+        return guided
+    }
 
     /// Images `[N, C, S, S]` in [−1, 1] for conditioning rows `cond` (`[N]` class ids or `[N, D]` embeddings),
     /// or nil when cancelled. `noise` overrides the seed's N(0, I) start (noise interpolation).
@@ -72,16 +83,7 @@ public final class Generator {
         let sampler = try makeSampler(
             SamplerSettings(kind: kind, steps: settings.steps, eta: kind == .ddim ? settings.eta : nil),
             process: process)
-        let model = self.model
-        let denoiser: Denoiser = { x, t, c in
-            withNoGrad { model.predict(x, t: t, cond: c ?? Tensor.zeros([x.shape[0]] + Array(cond.shape.dropFirst()))) }
-        }
-        let live = controls ?? SamplerControls(guidanceScale: settings.cfg)
-        var guided = GuidedDenoiser(denoiser, prediction: prediction, cond: cond, controls: live)
-        if clipDenoised {
-            guided.clipDenoised = -1...1
-            guided.process = process
-        }
+        let guided = guidedDenoiser(cond: cond, controls: controls ?? SamplerControls(guidanceScale: settings.cfg))
         return withNoGrad { sampler.sample(guided, from: x, rng: &rng, onStep: onStep)?.sample.clamp(min: -1, max: 1) }
     }
 }

@@ -57,8 +57,7 @@ import Testing
             return Tensor(out, shape: [4, 1])
         }
         var g = GuidedDenoiser(den, prediction: prediction)
-        g.clipDenoised = -1...1
-        g.process = p
+        g.clipDenoised = (-1...1, p)
         let (out, _) = g(x, t: t)
         let (x0, eps) = p.split(x, prediction: out, kind: prediction, at: t)
         expectClose(x0, [1, -0.5, -1, 1], atol: 1e-4)

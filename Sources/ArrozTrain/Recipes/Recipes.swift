@@ -42,15 +42,7 @@ public enum Recipes {
         case "fashion-arroz":
             var a = ArrozConfig()
             a.inChannels = 1
-            var c = RunConfig(name: run, recipe: name, model: .arroz(a))
-            c.process = "cosine"
-            c.conditioning.kind = "text"
-            c.conditioning.captionTemplate = "a photo of a {}"
-            c.conditioning.dropout = 0.1
-            c.optimizer = arroz()
-            c.sampling = SamplingConfig(sampler: "ddim", steps: 20, cfg: 3)
-            c.steps = 20_000
-            return c
+            return fashionCaptioned(RunConfig(name: run, recipe: name, model: .arroz(a)), process: "cosine")
         case "fashion-ddpm":
             // The standard DDPM U-Net (shared/bench/unet_ref.py) at CPU size: ε-prediction on the discrete
             // linear-β table, uniform t, so every noise level trains equally (the Keras process trains σ > 0.6
@@ -62,17 +54,10 @@ public enum Recipes {
             d.resBlocks = 1
             d.groups = 8
             d.condDim = 384
-            var c = RunConfig(name: run, recipe: name, model: .ddpm(d))
-            c.process = "discrete"
-            c.conditioning.kind = "text"
-            c.conditioning.captionTemplate = "a photo of a {}"
-            c.conditioning.dropout = 0.1
-            c.optimizer = arroz()
+            var c = fashionCaptioned(RunConfig(name: run, recipe: name, model: .ddpm(d)), process: "discrete")
             c.optimizer.lr = 1e-3
             c.optimizer.emaDecay = 0.995
             c.optimizer.emaStart = 200
-            c.sampling = SamplingConfig(sampler: "ddim", steps: 20, cfg: 3)
-            c.steps = 20_000
             return c
         case "emoji-ddpm", "emoji-arroz", "emoji-keras", "shapes-keras", "shapes-arroz", "shapes-ddpm":
             let shapes = name.hasPrefix("shapes")
@@ -126,6 +111,20 @@ public enum Recipes {
         default:
             throw TrainError.unknownRecipe(name, known: names)
         }
+    }
+
+    /// A Fashion-MNIST run conditioned on MiniLM embeddings of "a photo of a {class}" (10 % CFG dropout), with
+    /// the Arroz optimizer and DDIM 20 at CFG 3 — what fashion-arroz and fashion-ddpm share.
+    static func fashionCaptioned(_ base: RunConfig, process: String) -> RunConfig {
+        var c = base
+        c.process = process
+        c.conditioning.kind = "text"
+        c.conditioning.captionTemplate = "a photo of a {}"
+        c.conditioning.dropout = 0.1
+        c.optimizer = arroz()
+        c.sampling = SamplingConfig(sampler: "ddim", steps: 20, cfg: 3)
+        c.steps = 20_000
+        return c
     }
 
     /// Keras seed optimizer (§4.4): Adam β 0.9/0.999, eps 1e-7, lr 3e-4, no schedule, no EMA.

@@ -77,14 +77,8 @@ struct EvalDenoise: ParsableCommand {
             let sampler = try makeSampler(SamplerSettings(kind: kind, steps: steps), process: process, grid: tail)
             var r = ArrozRandom(seed: 9)
             let start = ImageToImage.start(x0, process: process, grid: tail, rng: &r)
-            let net = model.generator.model
-            let den: Denoiser = { x, t, c in withNoGrad { net.predict(x, t: t, cond: c ?? Tensor.zeros(cond.shape)) } }
-            var guided = GuidedDenoiser(den, prediction: model.generator.prediction, cond: cond,
-                                        controls: SamplerControls(guidanceScale: cfg))
-            if model.generator.clipDenoised && !noClip {
-                guided.clipDenoised = -1...1
-                guided.process = process
-            }
+            var guided = model.generator.guidedDenoiser(cond: cond, controls: SamplerControls(guidanceScale: cfg))
+            if noClip { guided.clipDenoised = nil }
             guard let out = withNoGrad({ sampler.sample(guided, from: start, rng: &r, onStep: nil) }) else { continue }
             let img = out.sample.clamp(min: -1, max: 1)
             print(String(format: "  from t %.3f (%d updates)   |x−x₀| %.4f", tail[0], tail.count - 1,
