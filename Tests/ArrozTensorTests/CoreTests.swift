@@ -54,6 +54,36 @@ import Testing
         }
     }
 
+    /// Products large enough to split across threads (along N when C is wide, along M when tall), with row
+    /// strides wider than the rows and beta = 1, against the naive loop.
+    @Test func splitSgemmMatchesNaive() {
+        if Threads.count < 2 { Threads.set(2) }
+        var rng = ArrozRandom(seed: 41)
+        for (m, n, k) in [(40, 530, 37), (530, 40, 37)] {
+            #expect(m * n * k >= sgemmSplitWork)
+            for (ta, tb) in [(false, false), (true, false), (false, true), (true, true)] {
+                let (ra, ca) = ta ? (k, m) : (m, k), (rb, cb) = tb ? (n, k) : (k, n)
+                let a = Tensor.randn([ra, ca + 3], rng: &rng), b = Tensor.randn([rb, cb + 5], rng: &rng)
+                let c0 = Tensor.randn([m, n + 2], rng: &rng)
+                let c1 = Tensor(c0.scalars, shape: c0.shape)
+                sgemm(
+                    transA: ta, transB: tb, m: m, n: n, k: k, a: a.storage.pointer, lda: ca + 3,
+                    b: b.storage.pointer, ldb: cb + 5, beta: 1, c: c1.storage.pointer, ldc: n + 2)
+                // Naive on packed copies, then C + product, with the padding columns untouched.
+                let ap = Tensor(a.scalars.enumerated().filter { $0.offset % (ca + 3) < ca }.map(\.element))
+                let bp = Tensor(b.scalars.enumerated().filter { $0.offset % (cb + 5) < cb }.map(\.element))
+                let prod = Tensor.zeros([m * n])
+                sgemmNaive(
+                    transA: ta, transB: tb, m: m, n: n, k: k, a: ap.storage.pointer, b: bp.storage.pointer,
+                    c: prod.storage.pointer)
+                var want = c0.scalars
+                let p = prod.scalars
+                for i in 0..<m { for j in 0..<n { want[i * (n + 2) + j] += p[i * n + j] } }
+                expectClose(c1, Tensor(want, shape: c0.shape), rtol: 1e-4, atol: 1e-4, "split sgemm \(m)×\(n)×\(k) ta=\(ta) tb=\(tb)")
+            }
+        }
+    }
+
     @Test func matmulAndLinearGradients() {
         var rng = ArrozRandom(seed: 5)
         let a = Tensor.randn([2, 3, 4], rng: &rng), w = Tensor.randn([4, 5], rng: &rng)

@@ -70,19 +70,16 @@ func convFor(_ n: Int, grain: Int, serial: Bool, _ body: (Range<Int>) -> Void) {
     }
 }
 
-/// Runs `body(worker)` for `worker` in `0..<workers` on separate threads with OpenBLAS single-threaded, so
-/// each
-/// worker's sgemms run on its own thread and no OpenBLAS worker spin-waits against ours; restores the thread
-/// count after. With one worker, runs `body(0)` inline and leaves OpenBLAS alone.
+/// Runs `body(worker)` for `worker` in `0..<workers` on separate threads, each worker's sgemms serial on its
+/// own thread (OpenBLAS is single-threaded; see `Threads`). With one worker, runs `body(0)` inline, where a
+/// large sgemm may still split across threads.
 func withSerialBLASWorkers(_ workers: Int, _ body: (Int) -> Void) {
-    guard workers > 1 else {
-        body(0)
+    guard workers > 1 && !ParallelRegion.inside else {
+        for w in 0..<workers { body(w) }
         return
     }
-    openblas_set_num_threads(1)
-    defer { openblas_set_num_threads(Int32(Threads.count)) }
     withoutActuallyEscaping(body) { body in
-        DispatchQueue.concurrentPerform(iterations: workers) { body($0) }
+        DispatchQueue.concurrentPerform(iterations: workers) { w in ParallelRegion.run { body(w) } }
     }
 }
 
