@@ -78,9 +78,7 @@ func withSerialBLASWorkers(_ workers: Int, _ body: (Int) -> Void) {
         for w in 0..<workers { body(w) }
         return
     }
-    withoutActuallyEscaping(body) { body in
-        DispatchQueue.concurrentPerform(iterations: workers) { w in ParallelRegion.run { body(w) } }
-    }
+    runParts(workers, body)
 }
 
 /// Adds `bias[c]` to every value of channel `c` of an `[N, C, plane]` buffer (the bias gradient's transpose).
