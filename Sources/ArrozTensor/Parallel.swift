@@ -55,19 +55,11 @@ public func parallelFor(_ n: Int, grain: Int = 1, _ body: (Range<Int>) -> Void) 
         body(0..<n)
         return
     }
-    runParts(chunks) { c in
-        let lo = n * c / chunks
-        let hi = n * (c + 1) / chunks
-        if lo < hi { body(lo..<hi) }
-    }
-}
-
-/// Runs `part(k)` for `k` in `0..<parts` on separate threads, each marked as inside a parallel region: on the
-/// `WorkerPool`, or on Dispatch's threads when another thread's region holds the pool.
-@usableFromInline
-func runParts(_ parts: Int, _ part: (Int) -> Void) {
-    if parts <= WorkerPool.maxParts && WorkerPool.shared.run(parts: parts, part) { return }
-    withoutActuallyEscaping(part) { part in
-        DispatchQueue.concurrentPerform(iterations: parts) { k in ParallelRegion.run { part(k) } }
+    withoutActuallyEscaping(body) { body in
+        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            let lo = n * c / chunks
+            let hi = n * (c + 1) / chunks
+            if lo < hi { ParallelRegion.run { body(lo..<hi) } }
+        }
     }
 }

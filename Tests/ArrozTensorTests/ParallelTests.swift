@@ -1,5 +1,4 @@
-// ParallelTests: parallelFor on the worker pool — every index once, from two callers at once, nested, and
-// regions that the pool's workers sit out.
+// ParallelTests: parallelFor — every index once, from two callers at once, and nested regions inline.
 import Foundation
 import Synchronization
 import Testing
@@ -25,8 +24,7 @@ import Testing
         }
     }
 
-    /// Two threads issuing regions at once: one holds the pool, the other falls back to Dispatch; both see
-    /// every index exactly once.
+    /// Two threads issuing regions at once both see every index exactly once.
     @Test func twoCallersAtOnce() async {
         if Threads.count < 2 { Threads.set(2) }
         let bad = Atomic<Int>(0)
@@ -57,18 +55,5 @@ import Testing
         }
         #expect(Array(inner) == Array(repeating: 1, count: 400))
         #expect(!ParallelRegion.inside)
-    }
-
-    /// Parts beyond a region's count are skipped by the workers that would run them, and a later, wider
-    /// region still reaches every worker.
-    @Test func narrowThenWideRegions() {
-        let pool = WorkerPool()  // its own team: the shared one is busy with the other tests
-        for parts in [3, 1, 2, 3, 1, 3] {
-            let hits = UnsafeMutableBufferPointer<Int>.allocate(capacity: parts)
-            defer { hits.deallocate() }
-            hits.initialize(repeating: 0)
-            #expect(pool.run(parts: parts) { k in hits[k] += 1 })
-            #expect(Array(hits) == Array(repeating: 1, count: parts), "parts = \(parts)")
-        }
     }
 }

@@ -78,7 +78,9 @@ func withSerialBLASWorkers(_ workers: Int, _ body: (Int) -> Void) {
         for w in 0..<workers { body(w) }
         return
     }
-    runParts(workers, body)
+    withoutActuallyEscaping(body) { body in
+        DispatchQueue.concurrentPerform(iterations: workers) { w in ParallelRegion.run { body(w) } }
+    }
 }
 
 /// Adds `bias[c]` to every value of channel `c` of an `[N, C, plane]` buffer (the bias gradient's transpose).
