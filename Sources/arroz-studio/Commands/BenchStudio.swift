@@ -81,7 +81,7 @@ struct BenchStudio: ParsableCommand {
 
     func measure(_ app: StudioApp) throws -> Pass {
         var pass = Pass()
-        for i in 0..<presses {
+        for _ in 0..<presses {
             let before = app.state.preview.job
             let t0 = Date()
             app.tick(key: .right)  // always a new CFG value: no cache hits
