@@ -12,8 +12,8 @@
 /// be too thin to pay.
 ///
 /// Threads: with a batch to share, chunks of images run in parallel, one worker thread each, with serial
-/// sgemm and serial im2col (no OpenBLAS worker left spinning against our loops); a single chunk runs on
-/// OpenBLAS's threads with parallel im2col instead.
+/// sgemm and serial im2col; a single chunk runs parallel im2col and an sgemm split across the threads
+/// (`sgemm` in Gemm.swift) instead.
 public struct GemmConvBackend: ConvBackend {
     /// Floats of column matrix per chunk: large enough for an efficient sgemm, small enough to stay in cache.
     public var columnBudget: Int

@@ -18,10 +18,10 @@ public struct WinogradConvBackend: ConvBackend {
     /// Fewest tiles per chunk worth an sgemm (folds small images together).
     public var minTiles: Int
 
-    /// Run the 16 independent sgemms of a chunk on our own threads with single-threaded OpenBLAS, instead of
-    /// one after another on OpenBLAS's threads. Faster and steadier (measured with `bench ops`, 2 threads:
-    /// 64→64
-    /// 32×32 fwd+bwd 255 vs 201 GFLOP/s): no OpenBLAS worker is left spin-waiting against the transforms.
+    /// Run the 16 independent sgemms of a chunk spread over the threads, each serial, instead of one after
+    /// another, each split across the threads (`winograd-split-gemms`). Faster and steadier (measured with
+    /// `bench ops`, 2 threads, 64→64 32×32 fwd+bwd: 255 vs 201 GFLOP/s, when the other way was OpenBLAS's
+    /// own threads): one parallel region per chunk instead of sixteen.
     public var parallelGemms: Bool
     /// Fewest tiles in a whole call (batch × tiles per image) for Winograd; smaller calls go to `fallback`.
     /// Below that the kernel transform (16 floats written and re-read per 9 weights, every call) costs more
@@ -40,7 +40,7 @@ public struct WinogradConvBackend: ConvBackend {
         self.minCallTiles = minCallTiles
     }
 
-    public var name: String { parallelGemms ? "winograd" : "winograd-blas-threads" }
+    public var name: String { parallelGemms ? "winograd" : "winograd-split-gemms" }
 
     /// Runs `gemm(ξ)` for ξ = 0..<16, in parallel over ξ when `parallelGemms`.
     private func eachTransformIndex(_ gemm: (Int) -> Void) {

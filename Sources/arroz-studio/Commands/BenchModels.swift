@@ -12,7 +12,7 @@ struct BenchModels: ParsableCommand {
         abstract: "Training images/s (batch 32) and ms per sampling step (batch 2 = one CFG step).",
         discussion: "Compare with ../shared/bench/unet_bench.py run in the same sitting.")
 
-    @Option(help: "Threads for OpenBLAS and our loops.") var threads = 2
+    @Option(help: "Threads for our loops and split sgemms.") var threads = 2
     @Option(help: "Seconds per measurement.") var seconds = 3.0
     @Option(help: "Training batch size.") var batch = 32
     @Option(parsing: .upToNextOption, help: "Configs to run (default: all).") var only: [String] = []

@@ -7,7 +7,7 @@ struct BenchOps: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ops", abstract: "GFLOP/s of sgemm, conv2d, groupNorm and attention.")
 
-    @Option(help: "Threads for OpenBLAS and our loops.") var threads = 2
+    @Option(help: "Threads for our loops and split sgemms.") var threads = 2
     @Option(help: "Seconds per timing round (a workload runs 5 clean rounds, at most 30).") var round = 0.3
     @Option(help: "Run only workloads whose name contains this text (conv, 64→64, groupNorm, attention, norms…).")
     var only: String?

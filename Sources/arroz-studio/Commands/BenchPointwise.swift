@@ -8,7 +8,7 @@ struct BenchPointwise: ParsableCommand {
         commandName: "pointwise",
         abstract: "Melem/s of activations, softmax, cross-entropy and movement ops (forward and backward).")
 
-    @Option(help: "Threads for OpenBLAS and our loops.") var threads = 2
+    @Option(help: "Threads for our loops and split sgemms.") var threads = 2
     @Option(help: "Seconds per timing round (a workload runs 5 clean rounds, at most 30).") var round = 0.3
     @Flag(
         help: "Time by this process's CPU seconds ÷ threads instead of the wall clock (for a busy machine).")

@@ -19,7 +19,7 @@ struct BenchStudio: ParsableCommand {
             """)
 
     @Option(help: "Key presses per pass.") var presses = 6
-    @Option(help: "Threads for OpenBLAS and our loops.") var threads = 2
+    @Option(help: "Threads for our loops and split sgemms.") var threads = 2
     @Option(help: "Recipe trained during the second pass.") var trainRecipe = "emoji-ddpm"
 
     func run() throws {

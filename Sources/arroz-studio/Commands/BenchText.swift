@@ -10,7 +10,7 @@ struct BenchText: ParsableCommand {
         commandName: "text", abstract: "MiniLM: ms per 10-token prompt; 64 captions vs sentence-transformers."
     )
 
-    @Option(help: "Threads for OpenBLAS and our loops (PyTorch gets the same).") var threads = 2
+    @Option(help: "Threads for our loops and split sgemms (PyTorch gets the same).") var threads = 2
     @Flag(
         name: .customLong("cpu-time"),
         help: "Time by CPU seconds ÷ threads on both sides (for a busy machine).")

@@ -27,7 +27,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Override the dataset size limit.") var limit: Int?
     @Option(help: "Steps between sample grids.") var sampleEvery: Int?
     @Option(help: "Steps between checkpoints.") var checkpointEvery: Int?
-    @Option(help: "Threads for OpenBLAS and our loops.") var threads = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: "Threads for our loops and split sgemms.") var threads = ProcessInfo.processInfo.activeProcessorCount
     @Flag(help: "List the recipes.") var list = false
     @Flag(help: "Print machine-readable JSON progress lines.") var json = false
 
