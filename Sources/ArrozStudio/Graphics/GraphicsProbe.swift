@@ -1,5 +1,6 @@
 // GraphicsProbe: asks the terminal what it can show — DA1 (`ESC[c`, attribute 4 = sixel) and the cell size
-// in pixels (`CSI 16 t` → `CSI 6;h;w t`) — before curses starts, with a timeout.
+// in pixels (`CSI 16 t` → `CSI 6;h;w t`, else the tty's TIOCGWINSZ pixel size) — before curses starts.
+import CCurses
 import Foundation
 
 /// What the terminal answered.
@@ -58,9 +59,20 @@ public enum GraphicsProbe {
         return (caps, saw)
     }
 
-    /// Sends `CSI 16 t` then DA1 (the sentinel: every terminal answers DA1) and reads replies for up to
-    /// `timeoutMs`. Returns empty capabilities when stdin/stdout are not a terminal.
-    public static func query(timeoutMs: Int = 400) -> GraphicsCapabilities {
+    /// The cell size in pixels from the tty's window size (TIOCGWINSZ `ws_xpixel`/`ws_ypixel` over the grid),
+    /// when the terminal fills it in (xterm does, and answers `CSI 16 t` only with window ops allowed).
+    public static func cellPixelsFromWindowSize() -> (w: Int, h: Int)? {
+        var rows: Int32 = 0, cols: Int32 = 0, xp: Int32 = 0, yp: Int32 = 0
+        guard cc_window_size(&rows, &cols, &xp, &yp) == 0, xp > 0, yp > 0, cols > 0, rows > 0 else { return nil }
+        let w = Int(xp) / Int(cols), h = Int(yp) / Int(rows)
+        return (2...64).contains(w) && (4...128).contains(h) ? (w, h) : nil
+    }
+
+    /// Sends `CSI 16 t` then DA1 (the sentinel: every terminal answers DA1, so the wait ends there) and reads
+    /// replies for up to `timeoutMs` (long enough for a terminal on a busy machine); a cell size the terminal
+    /// did not report comes from the window size. Returns empty capabilities when stdin/stdout are not a
+    /// terminal.
+    public static func query(timeoutMs: Int = 1000) -> GraphicsCapabilities {
         guard isatty(0) != 0, isatty(1) != 0 else { return GraphicsCapabilities() }
         var saved = termios()
         guard tcgetattr(0, &saved) == 0 else { return GraphicsCapabilities() }
@@ -86,6 +98,10 @@ public enum GraphicsProbe {
             reply += buffer[0..<n]
             if parse(reply).sawDA1 { break }
         }
-        return parse(reply).caps
+        var caps = parse(reply).caps
+        if caps.cellWidth == 0 || caps.cellHeight == 0, let (w, h) = cellPixelsFromWindowSize() {
+            (caps.cellWidth, caps.cellHeight) = (w, h)
+        }
+        return caps
     }
 }

@@ -63,13 +63,8 @@ public final class CursesTerminal: Terminal {
     }
 
     public var size: TermSize {
-        var rows: Int32 = 0, cols: Int32 = 0, xp: Int32 = 0, yp: Int32 = 0
         let c = Int(cc_cols()), r = Int(cc_lines())
-        var cw = cellPixels.w, ch = cellPixels.h
-        if cc_window_size(&rows, &cols, &xp, &yp) == 0, xp > 0, yp > 0, cols > 0, rows > 0 {
-            let w = Int(xp) / Int(cols), h = Int(yp) / Int(rows)
-            if (2...64).contains(w), (4...128).contains(h) { (cw, ch) = (w, h) }
-        }
+        let (cw, ch) = GraphicsProbe.cellPixelsFromWindowSize() ?? cellPixels
         return TermSize(cols: c, rows: r, cellWidth: cw, cellHeight: ch)
     }
 
