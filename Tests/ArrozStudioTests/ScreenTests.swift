@@ -97,6 +97,18 @@ import Testing
         #expect(!GraphicsProbe.parse(Array("\u{1b}[6;20;10t".utf8)).sawDA1)
     }
 
+    /// xterm answers `CSI 16 t` only with window ops allowed but fills in the tty's pixel size: the cell size
+    /// comes from that, and an unset or implausible one gives none (half-blocks).
+    @Test func cellSizeFromTheWindowSize() {
+        let xterm = GraphicsProbe.cellPixels(rows: 24, cols: 80, xPixels: 882, yPixels: 408)
+        #expect(xterm?.w == 11 && xterm?.h == 17)
+        #expect(GraphicsProbe.cellPixels(rows: 24, cols: 80, xPixels: 0, yPixels: 0) == nil)  // tmux, ssh
+        #expect(GraphicsProbe.cellPixels(rows: 24, cols: 80, xPixels: 80, yPixels: 24) == nil)  // 1×1 cells
+        #expect(GraphicsProbe.cellPixels(rows: 0, cols: 0, xPixels: 882, yPixels: 408) == nil)
+        let caps = GraphicsCapabilities(da1: [63, 1, 2, 4, 6], cellWidth: xterm!.w, cellHeight: xterm!.h)
+        #expect(caps.preferredMode == .sixel)
+    }
+
     @Test func fitsKeepAspectAndScaleByWholeFactors() {
         let hb = ImageView.halfBlockFit(width: 32, height: 32, in: Rect(x: 0, y: 0, width: 40, height: 20))
         #expect(hb.cols == 32 && hb.rows == 16)

@@ -63,8 +63,15 @@ public enum GraphicsProbe {
     /// when the terminal fills it in (xterm does, and answers `CSI 16 t` only with window ops allowed).
     public static func cellPixelsFromWindowSize() -> (w: Int, h: Int)? {
         var rows: Int32 = 0, cols: Int32 = 0, xp: Int32 = 0, yp: Int32 = 0
-        guard cc_window_size(&rows, &cols, &xp, &yp) == 0, xp > 0, yp > 0, cols > 0, rows > 0 else { return nil }
-        let w = Int(xp) / Int(cols), h = Int(yp) / Int(rows)
+        guard cc_window_size(&rows, &cols, &xp, &yp) == 0 else { return nil }
+        return cellPixels(rows: Int(rows), cols: Int(cols), xPixels: Int(xp), yPixels: Int(yp))
+    }
+
+    /// The cell size of a `cols`×`rows` grid drawn on `xPixels`×`yPixels`, or nil when the terminal left the
+    /// pixel size at 0 or it gives no plausible cell (2–64 × 4–128 pixels).
+    public static func cellPixels(rows: Int, cols: Int, xPixels: Int, yPixels: Int) -> (w: Int, h: Int)? {
+        guard xPixels > 0, yPixels > 0, cols > 0, rows > 0 else { return nil }
+        let w = xPixels / cols, h = yPixels / rows
         return (2...64).contains(w) && (4...128).contains(h) ? (w, h) : nil
     }
 
