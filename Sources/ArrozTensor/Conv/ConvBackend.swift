@@ -60,29 +60,6 @@ public enum ConvBackends {
     }
 }
 
-/// `parallelFor`, or the plain loop when `serial` (inside a task that already has its own thread).
-@inline(__always)
-func convFor(_ n: Int, grain: Int, serial: Bool, _ body: (Range<Int>) -> Void) {
-    if serial {
-        if n > 0 { body(0..<n) }
-    } else {
-        parallelFor(n, grain: grain, body)
-    }
-}
-
-/// Runs `body(worker)` for `worker` in `0..<workers` on separate threads, each worker's sgemms serial on its
-/// own thread (OpenBLAS is single-threaded; see `Threads`). With one worker, runs `body(0)` inline, where a
-/// large sgemm may still split across threads.
-func withSerialBLASWorkers(_ workers: Int, _ body: (Int) -> Void) {
-    guard workers > 1 && !ParallelRegion.inside else {
-        for w in 0..<workers { body(w) }
-        return
-    }
-    withoutActuallyEscaping(body) { body in
-        DispatchQueue.concurrentPerform(iterations: workers) { w in ParallelRegion.run { body(w) } }
-    }
-}
-
 /// Adds `bias[c]` to every value of channel `c` of an `[N, C, plane]` buffer (the bias gradient's transpose).
 @inlinable
 func addChannelBias(

@@ -47,23 +47,26 @@ public struct GemmConvBackend: ConvBackend {
         geo.isPointwise && plan.images == 1
     }
 
-    /// Runs `body(images, serial)` over chunks of `nb` images: spread over `workers` threads (serial inside)
-    /// or, with one worker, one after another (parallel inside). Each worker borrows two scratch buffers: the
-    /// im2col columns (none when ``inPlace(_:_:)``) and the channel-packed sgemm result (none for one image).
+    /// Runs `body(worker, images, …)` over chunks of `nb` images: spread over `workers` threads (their loops and
+    /// sgemms then stay on their thread, see `ParallelRegion`) or, with one worker, one after another (parallel
+    /// inside). Each worker borrows two scratch buffers: the im2col columns (none when ``inPlace(_:_:)``) and
+    /// the channel-packed sgemm result (none for one image).
     private func eachChunk(
         _ geo: ConvGeometry, _ plan: (images: Int, workers: Int),
-        _ body: (_ worker: Int, Range<Int>, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, Bool) ->
-            Void
+        _ body: (_ worker: Int, Range<Int>, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) -> Void
     ) {
         let chunks = (geo.batch + plan.images - 1) / plan.images
         let cols = plan.images * geo.outPlane
         let columns = Self.inPlace(geo, plan) ? 0 : geo.patchSize * cols
         let packed = plan.images == 1 ? 0 : geo.outPerGroup * cols
-        withSerialBLASWorkers(plan.workers) { w in
-            Scratch.with(columns, packed) { a, b in
-                for c in stride(from: w, to: chunks, by: plan.workers) {
-                    let images = (c * plan.images)..<min(geo.batch, (c + 1) * plan.images)
-                    body(w, images, a, b, plan.workers > 1)
+        // One worker per thread (plan.workers ≤ Threads.count); sgemm inside a parallel region stays serial.
+        parallelFor(plan.workers) { workers in
+            for w in workers {
+                Scratch.with(columns, packed) { a, b in
+                    for c in stride(from: w, to: chunks, by: plan.workers) {
+                        let images = (c * plan.images)..<min(geo.batch, (c + 1) * plan.images)
+                        body(w, images, a, b)
+                    }
                 }
             }
         }
@@ -80,7 +83,7 @@ public struct GemmConvBackend: ConvBackend {
         let p = plan(geo), K = geo.patchSize, cog = geo.outPerGroup, HWo = geo.outPlane
         let direct = Self.inPlace(geo, p)
         eachChunk(geo, p) {
-            _, images, col, packed, serial in
+            _, images, col, packed in
             let n0 = images.lowerBound, cols = images.count * HWo
             for grp in 0..<geo.groups {
                 let wg = weight + grp * cog * K
@@ -88,7 +91,7 @@ public struct GemmConvBackend: ConvBackend {
                 if direct {
                     b = input + (n0 * geo.inChannels + grp * geo.inPerGroup) * geo.inPlane
                 } else {
-                    im2col(geo, input: input, group: grp, images: images, col: col, serial: serial)
+                    im2col(geo, input: input, group: grp, images: images, col: col)
                     b = UnsafePointer(col)
                 }
                 if images.count == 1 {
@@ -104,7 +107,7 @@ public struct GemmConvBackend: ConvBackend {
                     sgemm(m: cog, n: cols, k: K, a: wg, b: b, c: packed)
                     unpackChannels(
                         packed, channels: geo.outChannels, plane: HWo, c0: grp * cog, cn: cog,
-                        images: images, into: output, bias: bias, serial: serial)
+                        images: images, into: output, bias: bias)
                 }
             }
         }
@@ -123,7 +126,7 @@ public struct GemmConvBackend: ConvBackend {
         let p = plan(geo), K = geo.patchSize, cog = geo.outPerGroup, HWo = geo.outPlane
         let direct = Self.inPlace(geo, p)
         eachChunk(geo, p) {
-            _, images, dcol, packed, serial in
+            _, images, dcol, packed in
             let n0 = images.lowerBound, cols = images.count * HWo
             for grp in 0..<geo.groups {
                 let wg = weight + grp * cog * K
@@ -133,7 +136,7 @@ public struct GemmConvBackend: ConvBackend {
                 } else {
                     packChannels(
                         gradOutput, channels: geo.outChannels, plane: HWo, c0: grp * cog, cn: cog,
-                        images: images, into: packed, serial: serial)
+                        images: images, into: packed)
                     dy = UnsafePointer(packed)
                 }
                 if direct {
@@ -144,8 +147,7 @@ public struct GemmConvBackend: ConvBackend {
                     sgemm(transA: true, m: K, n: cols, k: cog, a: wg, b: dy, c: dcol)
                     col2im(
                         geo, col: dcol, group: grp, images: images, gradInput: gradInput,
-                        accumulate: accumulate,
-                        serial: serial)
+                        accumulate: accumulate)
                 }
             }
         }
@@ -170,7 +172,7 @@ public struct GemmConvBackend: ConvBackend {
         // Worker 0 sums straight into gradWeight; the others into partial sums added at the end.
         Scratch.with((p.workers - 1) * geo.weightCount) { partials in
             eachChunk(geo, p) {
-                worker, images, col, packed, serial in
+                worker, images, col, packed in
                 let n0 = images.lowerBound, cols = images.count * HWo
                 let dw = worker == 0 ? gradWeight : partials + (worker - 1) * geo.weightCount
                 let first = images.lowerBound == worker * p.images && (worker > 0 || !accumulate)
@@ -181,14 +183,14 @@ public struct GemmConvBackend: ConvBackend {
                     } else {
                         packChannels(
                             gradOutput, channels: geo.outChannels, plane: HWo, c0: grp * cog, cn: cog,
-                            images: images, into: packed, serial: serial)
+                            images: images, into: packed)
                         dy = UnsafePointer(packed)
                     }
                     let b: UnsafePointer<Float>
                     if direct {
                         b = input + (n0 * geo.inChannels + grp * geo.inPerGroup) * geo.inPlane
                     } else {
-                        im2col(geo, input: input, group: grp, images: images, col: col, serial: serial)
+                        im2col(geo, input: input, group: grp, images: images, col: col)
                         b = UnsafePointer(col)
                     }
                     // dW_g[Cout_g, K] (+)= dy[Cout_g, cols] · colᵀ

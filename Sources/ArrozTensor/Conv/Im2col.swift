@@ -5,13 +5,13 @@
 /// Rows run in parallel; only padding cells are zero-filled. Matches Caffe's `im2col_cpu`, batched.
 func im2col(
     _ g: ConvGeometry, input: UnsafePointer<Float>, group: Int, images: Range<Int>,
-    col: UnsafeMutablePointer<Float>, serial: Bool = false
+    col: UnsafeMutablePointer<Float>
 ) {
     let nb = images.count, (Ho, Wo) = (g.outHeight, g.outWidth), (H, W) = (g.inHeight, g.inWidth)
     let (kh, kw, sh, sw, pt, pl) = (g.kernelHeight, g.kernelWidth, g.strideH, g.strideW, g.padTop, g.padLeft)
     let ld = nb * g.outPlane
     let tasks = g.patchSize * nb
-    convFor(tasks, grain: max(1, 8192 / max(g.outPlane, 1)), serial: serial) { range in
+    parallelFor(tasks, grain: max(1, 8192 / max(g.outPlane, 1))) { range in
         for t in range {
             let row = t / nb, j = t % nb
             let ci = row / (kh * kw), ky = (row / kw) % kh, kx = row % kw
@@ -45,12 +45,12 @@ func im2col(
 /// Parallel over input planes, each owned by one thread, so no atomics. Overwrites when `!accumulate`.
 func col2im(
     _ g: ConvGeometry, col: UnsafePointer<Float>, group: Int, images: Range<Int>,
-    gradInput: UnsafeMutablePointer<Float>, accumulate: Bool, serial: Bool = false
+    gradInput: UnsafeMutablePointer<Float>, accumulate: Bool
 ) {
     let nb = images.count, (Wo, Ho) = (g.outWidth, g.outHeight), (H, W) = (g.inHeight, g.inWidth)
     let (kh, kw, sh, sw, pt, pl) = (g.kernelHeight, g.kernelWidth, g.strideH, g.strideW, g.padTop, g.padLeft)
     let ld = nb * g.outPlane
-    convFor(nb * g.inPerGroup, grain: max(1, 4096 / max(g.inPlane * g.kernelArea, 1)), serial: serial) {
+    parallelFor(nb * g.inPerGroup, grain: max(1, 4096 / max(g.inPlane * g.kernelArea, 1))) {
         range in
         for t in range {
             let j = t / g.inPerGroup, ci = t % g.inPerGroup
@@ -82,10 +82,10 @@ func col2im(
 /// for a batched sgemm.
 func packChannels(
     _ src: UnsafePointer<Float>, channels: Int, plane: Int, c0: Int, cn: Int, images: Range<Int>,
-    into dst: UnsafeMutablePointer<Float>, serial: Bool = false
+    into dst: UnsafeMutablePointer<Float>
 ) {
     let nb = images.count
-    convFor(cn * nb, grain: max(1, 16384 / max(plane, 1)), serial: serial) { range in
+    parallelFor(cn * nb, grain: max(1, 16384 / max(plane, 1))) { range in
         for t in range {
             let c = t / nb, j = t % nb
             (dst + c * nb * plane + j * plane).update(
@@ -98,10 +98,10 @@ func packChannels(
 /// adding `bias[c0+c]` on the way when given.
 func unpackChannels(
     _ src: UnsafePointer<Float>, channels: Int, plane: Int, c0: Int, cn: Int, images: Range<Int>,
-    into dst: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?, serial: Bool = false
+    into dst: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?
 ) {
     let nb = images.count
-    convFor(cn * nb, grain: max(1, 16384 / max(plane, 1)), serial: serial) { range in
+    parallelFor(cn * nb, grain: max(1, 16384 / max(plane, 1))) { range in
         for t in range {
             let c = t / nb, j = t % nb
             let s = src + c * nb * plane + j * plane

@@ -48,9 +48,9 @@ public struct WinogradConvBackend: ConvBackend {
             for xi in 0..<16 { gemm(xi) }
             return
         }
-        let workers = min(Threads.count, 16)
-        withSerialBLASWorkers(workers) { w in
-            for xi in stride(from: w, to: 16, by: workers) { gemm(xi) }
+        // One contiguous run of ξ per thread; sgemm inside a parallel region stays serial on its thread.
+        parallelFor(16) { xis in
+            for xi in xis { gemm(xi) }
         }
     }
 
