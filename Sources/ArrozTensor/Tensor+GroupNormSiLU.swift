@@ -19,30 +19,9 @@
 public func groupNormSiLU(
     _ x: Tensor, groups G: Int, weight: Tensor? = nil, bias: Tensor? = nil, eps: Float = 1e-5
 ) -> Tensor {
-    let (N, C, S, CG, M) = groupNormBlocks("groupNormSiLU", x, G, weight, bias)
-    let out = Storage(uninitializedCount: x.count)
-    let mean = Storage(uninitializedCount: N * G), rstd = Storage(uninitializedCount: N * G)
-    let px = x.storage.pointer, py = out.pointer
-    let pw = weight?.storage.pointer, pb = bias?.storage.pointer
-    let pm = mean.pointer, pr = rstd.pointer
-    parallelFor(N * G) { range in
-        for ng in range {
-            let xb = px + ng * M, yb = py + ng * M
-            let (m, rs) = groupMoments(xb, CG, S, eps: eps)
-            pm[ng] = m
-            pr[ng] = rs
-            let c0 = (ng % G) * CG
-            for cl in 0..<CG {
-                // z = x·scale + shift, the affine norm folded per channel; y = z·σ(z)
-                let scale = (pw?[c0 + cl] ?? 1) * rs, shift = (pb?[c0 + cl] ?? 0) - m * scale
-                let xc = xb + cl * S, yc = yb + cl * S
-                for i in 0..<S {
-                    let z = xc[i] * scale + shift
-                    yc[i] = z * fastSigmoid(z)
-                }
-            }
-        }
-    }
+    let blocks = groupNormBlocks("groupNormSiLU", x, G, weight, bias), (N, C, S, CG, M) = blocks
+    let (out, mean, rstd) = groupNormForward(x, G, blocks, weight, bias, eps: eps, AffineSiLU.self)
+    let px = x.storage.pointer, pw = weight?.storage.pointer, pb = bias?.storage.pointer
     let inputs = [x] + [weight, bias].compactMap { $0 }
     return Tensor.result("groupNormSiLU", shape: x.shape, storage: out, inputs: inputs) { g in
         let pg = g.storage.pointer
@@ -109,4 +88,9 @@ public func groupNormSiLU(
             }
         }
     }
+}
+
+/// y = z·σ(z).
+enum AffineSiLU: GroupNormActivation {
+    @inline(__always) static func apply(_ z: Float) -> Float { z * fastSigmoid(z) }
 }
