@@ -92,16 +92,19 @@ public final class GroupNorm: UnaryLayer {
 
     /// `x` `[N, C, ...]` → same shape.
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        precondition(
-            x.rank >= 2 && x.shape[1] == channels, "GroupNorm(\(groups), \(channels)): got x\(x.shape)")
-        return groupNorm(x, groups: groups, weight: weight, bias: bias, eps: eps)
+        groupNorm(checked(x), groups: groups, weight: weight, bias: bias, eps: eps)
     }
 
     /// `silu(self(x))` as one fused op (`groupNormSiLU`): the norm-then-activation of a U-Net ResBlock.
     public func normalizedSiLU(_ x: Tensor) -> Tensor {
+        groupNormSiLU(checked(x), groups: groups, weight: weight, bias: bias, eps: eps)
+    }
+
+    /// `x`, after checking it is `[N, channels, ...]`.
+    private func checked(_ x: Tensor) -> Tensor {
         precondition(
             x.rank >= 2 && x.shape[1] == channels, "GroupNorm(\(groups), \(channels)): got x\(x.shape)")
-        return groupNormSiLU(x, groups: groups, weight: weight, bias: bias, eps: eps)
+        return x
     }
 }
 
