@@ -50,7 +50,7 @@ public struct ImageFolderDataset: Dataset {
     }
 
     /// Resize the short side to `size` (area filter), then centre-crop the long side.
-    static func fit(_ image: RGBImage, size: Int) -> RGBImage {
+    public static func fit(_ image: RGBImage, size: Int) -> RGBImage {
         let scale = Double(size) / Double(min(image.width, image.height))
         let w = max(size, Int((Double(image.width) * scale).rounded()))
         let h = max(size, Int((Double(image.height) * scale).rounded()))

@@ -3,7 +3,7 @@ import ArrozTensor
 import Foundation
 
 /// How two prompt embeddings (or two noise tensors) are mixed.
-public enum InterpolationMode: String, Codable, CaseIterable, Sendable {
+public enum InterpolationMode: String, Choice, Sendable {
     /// (1 − w)·a + w·b.
     case linear
     /// Shoemake's slerp on the raw vectors, as the Keras seed's `utils.slerp` (and Paella's noise

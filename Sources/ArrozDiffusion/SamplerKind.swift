@@ -5,7 +5,7 @@ import Foundation
 /// The samplers the CLI and the studio can pick.
 ///
 /// Every sampler by name. New cases go at the end (they are stored in PNG parameters and run files).
-public enum SamplerKind: String, Codable, CaseIterable, Sendable {
+public enum SamplerKind: String, Choice, Sendable {
     case ddpm
     case ddim
     case euler

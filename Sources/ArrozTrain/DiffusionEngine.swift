@@ -22,7 +22,7 @@ public final class DiffusionEngine: StudioEngine {
         self.runsRoot = runsRoot
         self.encoder = encoder
         catalog = []
-        if let d = defaultModel, FileManager.default.fileExists(atPath: d) { catalog.append(("default · emoji", d)) }
+        if let d = defaultModel, FileManager.default.fileExists(atPath: d) { catalog.append((ModelReference.bundledDefault, d)) }
         refresh()
     }
 
@@ -31,7 +31,7 @@ public final class DiffusionEngine: StudioEngine {
         let runs = ((try? FileManager.default.contentsOfDirectory(atPath: runsRoot)) ?? []).sorted()
         for r in runs {
             let dir = RunDirectory(root: runsRoot, name: r)
-            let name = "\(r) · ema"
+            let name = ModelReference.run(r)
             if dir.hasCheckpoint && !catalog.contains(where: { $0.name == name }) {
                 catalog.append((name, dir.latestCheckpoint))
             }
@@ -48,7 +48,7 @@ public final class DiffusionEngine: StudioEngine {
         guard let path = catalog.first(where: { $0.name == name })?.path ?? catalog.first?.path else {
             throw EngineError.noModel(runsRoot: runsRoot)
         }
-        let m = try LoadedModel(path: path, encoder: { _ in try self.encoder() })
+        let m = try LoadedModel(path: path, name: name, encoder: { _ in try self.encoder() })
         loaded[name] = m
         return m
     }
@@ -60,41 +60,43 @@ public final class DiffusionEngine: StudioEngine {
         return PromptPairSummary(vectorA: a, vectorB: b)
     }
 
-    /// Conditioning for one request: the A↔B mix is a norm-aware slerp of the two embeddings (class models
-    /// take A below mix 0.5 and B from 0.5).
-    func conditioning(_ r: SampleRequest, _ m: LoadedModel) throws -> Tensor {
-        switch m.generator.model.conditioning {
-        case .classes:
-            let p = (r.mix >= 0.5 && !r.promptB.isEmpty) ? r.promptB : r.promptA
-            return try m.conditioning(for: [p])
-        case .embedding:
-            let a = try m.conditioning(for: [r.promptA])
-            guard !r.promptB.isEmpty, r.mix > 0 else { return a }
-            let b = try m.conditioning(for: [r.promptB])
-            return Interpolation.normAwareSlerp(a, b, r.mix)
-        }
-    }
-
-    public func sample(_ request: SampleRequest, controls: SamplerControls, onStep: (SampleStep) -> Bool) throws
+    /// Samples one request through the model's pipeline (the planner draws the noise and mixes A↔B exactly as
+    /// `sample --from` does, so a saved PNG reproduces pixel for pixel).
+    public func sample(_ request: GenerationRequest, controls: SamplerControls, onStep: (SampleStep) -> Bool) throws
         -> RGBImage?
     {
         let m = try model(named: request.model)
-        let cond = try conditioning(request, m)
-        let sampler = m.generator.samplerNames.contains(request.sampler) ? request.sampler : m.generator.defaultSampler
-        let settings = GenerationSettings(
-            sampler: sampler, steps: request.steps, cfg: controls.guidanceScale, eta: request.eta, seed: request.seed)
         var last = Date()
         let result = try withoutActuallyEscaping(onStep) { onStep in
-            try m.generator.generate(cond: cond, settings: settings, controls: controls) { step in
+            try m.generate([request], controls: controls) { step in
                 let now = Date()
-                let preview = RGBImage.images(fromBatch: step.x0.clamp(min: -1, max: 1))[0]
+                let preview = RGBImage.images(fromBatch: step.preview.clamp(min: -1, max: 1))[0]
                 let go = onStep(SampleStep(step: step.index + 1, total: step.count, preview: preview,
                                            seconds: now.timeIntervalSince(last)))
                 last = now
                 return go
             }
         }
-        return result.map { RGBImage.images(fromBatch: $0)[0] }
+        return result.map { images in
+            let pics = RGBImage.images(fromBatch: images)
+            return pics.count == 1 ? pics[0] : ImageGrid.contactSheet(pics, columns: request.frames, padding: 2)
+        }
+    }
+
+    /// The request the studio's settings describe, completed for the model: its hash, a sampler it can run, its
+    /// image size.
+    public func prepare(_ request: GenerationRequest) throws -> GenerationRequest {
+        let m = try model(named: request.model)
+        var r = request
+        r.modelHash = m.hash
+        if !m.pipeline.samplers.contains(r.sampler) { r.sampler = m.pipeline.defaultSampler }
+        r.size = m.pipeline.outputShape.size
+        return r
+    }
+
+    /// Sampler names `model` can run (the Sampler pane offers only these).
+    public func samplers(for model: String) -> [String] {
+        ((try? self.model(named: model))?.pipeline.samplers ?? SamplerKind.allCases).map(\.rawValue)
     }
 
     public func train(_ request: TrainRequest, control: TrainingControl, onProgress: (TrainingProgress) -> Void) throws {
@@ -128,7 +130,7 @@ public final class DiffusionEngine: StudioEngine {
                     saved = true
                     // The studio may sample this run while it trains: list it, and reload its weights next time.
                     refresh()
-                    loaded["\(request.runName) · ema"] = nil
+                    loaded[ModelReference.run(request.runName)] = nil
                 case .step(let s, let rate):
                     onProgress(TrainingProgress(
                         runName: request.runName, step: s.step, totalSteps: total, loss: s.loss,

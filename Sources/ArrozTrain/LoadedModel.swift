@@ -1,64 +1,87 @@
-// LoadedModel: a checkpoint opened for sampling — network (EMA weights by default), process, conditioning.
+// LoadedModel: a model opened for generation — its family's pipeline over the (EMA) weights, how prompts become
+// conditioning rows, and its identity (name, content hash) for PNG parameters.
+import ArrozDiffusion
 import ArrozModels
 import ArrozNN
 import ArrozTensor
 import ArrozText
 import Foundation
 
-/// A trained model ready to sample: what `sample`, `interpolate`, `eval` and the studio open.
+/// A trained model ready to sample: what `sample`, `interpolate`, `eval`, the previews and the studio open.
 public final class LoadedModel {
-    public let info: CheckpointInfo
-    public let generator: Generator
+    public let pipeline: any GenerationPipeline
+    /// The studio's name for it, or the checkpoint path.
+    public let name: String
+    /// The checkpoint path (nil for a training run's live preview model).
+    public let path: String?
+    /// Content hash of the checkpoint file (empty when not from a file), recorded in PNG parameters.
+    public let hash: String
+    public let info: CheckpointInfo?
     /// Class names for class-conditional models (index = label).
     public let classes: [String]
     /// The text encoder for text-conditioned models.
     public let encoder: PromptEncoder?
-    /// Whether the EMA weights were loaded.
-    public let usesEMA: Bool
-    /// A short hash of the checkpoint file (size + header), recorded in PNG parameters.
-    public let hash: String
+    /// The caption template the run trained with (`a photo of a {}` for Fashion-MNIST text runs).
+    public let captionTemplate: String?
+    /// The run's sampler settings (defaults for `sample`).
+    public let sampling: SamplingDefaults?
 
-    /// Opens `path`; `ema` picks the EMA weights when the checkpoint has them.
-    public init(path: String, ema: Bool = true, encoder makeEncoder: (String) throws -> PromptEncoder) throws {
+    /// Opens `path` through its family; `ema` picks the EMA weights when the checkpoint has them.
+    public init(
+        path: String, name: String? = nil, ema: Bool = true, encoder makeEncoder: (String) throws -> PromptEncoder
+    ) throws {
         let ck = try CheckpointFile(path: path)
-        info = try CheckpointInfo(ck)
-        var rng = ArrozRandom(seed: 0)
-        let model = try info.model.makeModel(rng: &rng)
-        usesEMA = ema && ck.hasEMA
-        if usesEMA { try ck.restoreEMA(into: model) } else { try ck.restore(model: model) }
-        model.eval()
-        let process = info.run?.process ?? Self.defaultProcess(info.family)
-        generator = Generator(model: model, processName: process)
+        let info = try CheckpointInfo(ck)
+        let family = try info.spec.owner()
+        pipeline = try family.openPipeline(ck, spec: info.spec, ema: ema)
+        self.info = info
+        self.path = path
+        self.name = name ?? path
+        hash = ModelHash.ofFile(path) ?? ""
         classes = info.classes
-        if case .embedding = model.conditioning {
+        captionTemplate = info.run?.conditioning.captionTemplate
+        sampling = info.run?.sampling
+        if case .embedding = pipeline.conditioning {
             encoder = try makeEncoder(info.run?.conditioning.encoder ?? "minilm")
         } else {
             encoder = nil
         }
-        let attrs = try? FileManager.default.attributesOfItem(atPath: path)
-        let size = (attrs?[.size] as? Int) ?? 0
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in "\(size):\(info.step):\(info.family.rawValue):\(ck.file.names.count)".utf8 {
-            h = (h ^ UInt64(b)) &* 0x100_0000_01b3
-        }
-        hash = String(h, radix: 16).prefix(10).description
     }
 
-    static func defaultProcess(_ f: ModelFamily) -> String {
-        switch f {
-        case .keras: "keras"
-        case .ddpm: "discrete"
-        default: "cosine"
+    /// A pipeline that is not (yet) a file: a training run's preview weights.
+    public init(
+        pipeline: any GenerationPipeline, name: String, classes: [String], run: RunConfig,
+        encoder makeEncoder: (String) throws -> PromptEncoder
+    ) throws {
+        self.pipeline = pipeline
+        self.name = name
+        path = nil
+        hash = ""
+        info = nil
+        self.classes = classes
+        captionTemplate = run.conditioning.captionTemplate
+        sampling = run.sampling
+        if case .embedding = pipeline.conditioning {
+            encoder = try makeEncoder(run.conditioning.encoder)
+        } else {
+            encoder = nil
         }
     }
 
-    /// The caption template the run trained with (`a photo of a {}` for Fashion-MNIST text runs).
-    public var captionTemplate: String? { info.run?.conditioning.captionTemplate }
+    /// A request for this model with its run's sampler settings.
+    public func request(prompt: String, seed: UInt64 = 0) -> GenerationRequest {
+        let s = sampling ?? SamplingDefaults(sampler: pipeline.defaultSampler)
+        var r = GenerationRequest(
+            promptA: prompt, model: name, sampler: pipeline.samplers.contains(s.sampler) ? s.sampler : pipeline.defaultSampler,
+            steps: s.steps, cfg: s.cfg, seed: seed, size: pipeline.outputShape.size, eta: s.eta)
+        r.modelHash = hash
+        return r
+    }
 
     /// Conditioning rows for prompts: class names (or numbers) for class models, text for embedding models.
     /// An embedding file path (`.npy`, `.safetensors`) stands in for a prompt.
     public func conditioning(for prompts: [String]) throws -> Tensor {
-        switch generator.model.conditioning {
+        switch pipeline.conditioning {
         case .classes(let count):
             let labels: [Float] = try prompts.map { p in
                 if let i = Int(p), i >= 0, i < count - 1 { return Float(i + 1) }
@@ -79,6 +102,14 @@ public final class LoadedModel {
             }
             return Tensor(rows, shape: [prompts.count, D])
         }
+    }
+
+    /// Generates `requests` as one batch: images `[N] + outputShape` in [−1, 1], or nil when cancelled.
+    public func generate(
+        _ requests: [GenerationRequest], controls: SamplerControls? = nil, onStep: ((PipelineStep) -> Bool)? = nil
+    ) throws -> Tensor? {
+        let plan = try GenerationPlanner.plan(requests, model: self, controls: controls)
+        return try pipeline.run(plan, controls: controls ?? SamplerControls(guidanceScale: plan.cfg), onStep: onStep)
     }
 }
 

@@ -6,6 +6,7 @@ public enum TrainError: Error, CustomStringConvertible {
     case badSetting(String)
     case unknownRecipe(String, known: [String])
     case nonFiniteLoss(step: Int, loss: Float, checkpoint: String?)
+    case checkpointWriteFailed(path: String, reason: String, previous: String?)
     case cancelled
 
     public var description: String {
@@ -18,6 +19,10 @@ public enum TrainError: Error, CustomStringConvertible {
             "loss became \(loss) at step \(step); stopped. The last good checkpoint is "
                 + (ckpt ?? "none (no checkpoint was written yet)")
                 + " (hint: lower the learning rate or enable gradient clipping in run.json, then resume)"
+        case .checkpointWriteFailed(let p, let r, let prev):
+            "could not write the checkpoint \(p): \(r); "
+                + (prev.map { "the previous checkpoint \($0) is intact" } ?? "no earlier checkpoint exists")
+                + " (hint: free disk space, then resume with `arroz-studio train --run DIR`)"
         case .cancelled: "cancelled"
         }
     }

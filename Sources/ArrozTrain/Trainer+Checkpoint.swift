@@ -1,5 +1,6 @@
-// Trainer+Checkpoint: the run's checkpoint through ArrozNN's bundle — weights, EMA, Adam moments, RNG, step —
-// plus the run's own resume state (run config, class names, smoothed loss) in `arroz.train_state`.
+// Trainer+Checkpoint: the run's checkpoint through ArrozNN's bundle — the objective's weights, EMA and
+// optimizers, the RNG and step — plus the run's own resume state (run config, class names, smoothed loss) in
+// `arroz.train_state`.
 import ArrozModels
 import ArrozNN
 import ArrozTensor
@@ -13,15 +14,21 @@ struct RunState: Codable {
 }
 
 extension Trainer {
-    /// Writes the checkpoint atomically (temp file, fsync, rename: never a half-written file).
+    /// Writes the checkpoint atomically (temp file, fsync, rename: never a half-written file). When the write
+    /// fails (a full disk) the previous checkpoint is left as it was, and the error says so.
     public func save(to path: String) throws {
         let enc = JSONEncoder()
         enc.outputFormatting = [.sortedKeys]
         let state = RunState(run: config, classes: dataset.classNames ?? [], smoothedLoss: smoothedLoss)
-        try Checkpoint.save(
-            to: path, model: model, family: config.model.family.rawValue, config: config.model, step: step, ema: ema,
-            optimizers: ["": optimizer], rngs: ["default": rng],
-            trainState: String(decoding: try enc.encode(state), as: UTF8.self))
+        do {
+            try Checkpoint.save(
+                to: path, model: objective.weights, family: config.model.family, config: config.model.text,
+                step: step, ema: objective.ema, optimizers: objective.optimizers, rngs: ["default": rng],
+                trainState: String(decoding: try enc.encode(state), as: UTF8.self))
+        } catch {
+            throw TrainError.checkpointWriteFailed(
+                path: path, reason: "\(error)", previous: FileManager.default.fileExists(atPath: path) ? path : nil)
+        }
         lastCheckpoint = path
     }
 
@@ -29,14 +36,14 @@ extension Trainer {
     public func restore(from path: String) throws {
         let ck = try CheckpointFile(path: path)
         let info = try CheckpointInfo(ck)
-        guard info.family == config.model.family, info.model == config.model else {
+        guard info.spec == config.model else {
             throw CheckpointError.badMetadata(
                 file: path, key: "arroz.config", value: ck.config,
-                reason: "it is not this run's model (\(config.model.family.rawValue) as in run.json)")
+                reason: "it is not this run's model (\(config.model.family) as in run.json)")
         }
-        try ck.restore(model: model)
-        if let ema { try ck.restore(ema: ema) }
-        try ck.restore(optimizer: optimizer)
+        try ck.restore(model: objective.weights)
+        if let ema = objective.ema { try ck.restore(ema: ema) }
+        for (label, opt) in objective.optimizers { try ck.restore(optimizer: opt, label: label) }
         rng = try ck.rng()
         smoothedLoss = info.smoothedLoss
         step = ck.step
@@ -47,8 +54,10 @@ extension Trainer {
 /// What a checkpoint says about its model and run, decoded and checked.
 public struct CheckpointInfo {
     public let path: String
-    public let family: ModelFamily
-    public let model: ModelConfig
+    /// The `arroz.family` name.
+    public let family: String
+    /// The family's config (from the run state when present: it carries settings older `arroz.config`s lack).
+    public let spec: ModelSpec
     public let run: RunConfig?
     public let step: Int
     public let classes: [String]
@@ -56,16 +65,25 @@ public struct CheckpointInfo {
 
     public init(_ ck: CheckpointFile) throws {
         path = ck.path
-        guard let f = ModelFamily(rawValue: ck.family) else {
+        guard FamilyRegistry.names.contains(ck.family) else {
             throw CheckpointError.badMetadata(
                 file: ck.path, key: "arroz.family", value: ck.family,
-                reason: "unknown family (known: \(ModelFamily.allCases.map(\.rawValue).joined(separator: ", ")))")
+                reason: "unknown family (known: \(FamilyRegistry.names.joined(separator: ", ")))")
         }
-        family = f
-        model = try ck.config(as: ModelConfig.self)
-        step = ck.step
+        family = ck.family
         let state = ck.trainState.flatMap { try? JSONDecoder().decode(RunState.self, from: Data($0.utf8)) }
         run = state?.run
+        if let r = state?.run, r.model.family == family {
+            spec = r.model
+        } else {
+            do {
+                spec = try ck.config(as: ModelSpec.self)
+            } catch {
+                throw CheckpointError.badMetadata(
+                    file: ck.path, key: "arroz.config", value: ck.config, reason: "not a model config: \(error)")
+            }
+        }
+        step = ck.step
         classes = state?.classes ?? []
         smoothedLoss = state?.smoothedLoss ?? 0
     }

@@ -1,4 +1,5 @@
-// Trainer+Preview: the fixed-seed sample grid a run writes every `sampleEvery` steps, from its EMA weights.
+// Trainer+Preview: the fixed-seed sample grid a run writes every `sampleEvery` steps, from its EMA weights,
+// through the same planner and pipeline as `sample`.
 import ArrozDiffusion
 import ArrozImage
 import ArrozModels
@@ -6,16 +7,6 @@ import ArrozNN
 import ArrozTensor
 
 extension Trainer {
-    /// The network to sample from: a second copy holding the EMA weights (or the live weights without EMA).
-    public func samplingModel() throws -> any DiffusionNetwork {
-        guard let ema else { return model }
-        var r = ArrozRandom(seed: 0)
-        let copy = try config.model.makeModel(rng: &r)
-        ema.copy(into: copy)
-        copy.eval()
-        return copy
-    }
-
     /// What the preview grid shows, one entry per column: class labels or prompts.
     public var previewSubjects: [String] {
         if !config.previewPrompts.isEmpty { return config.previewPrompts }
@@ -30,32 +21,38 @@ extension Trainer {
         return seen
     }
 
-    /// Conditioning rows for `subjects` (class names map to their label).
-    public func conditioning(for subjects: [String]) throws -> Tensor {
-        if case .classes = conditioner.kind, let names = dataset.classNames {
-            let labels: [Int?] = subjects.map { s in names.firstIndex { $0.lowercased() == s.lowercased() } }
-            return try conditioner.condition(labels: labels, captions: subjects)
+    /// The model as `sample` would open it now: the objective's sampling weights (EMA), the run's classes and
+    /// text encoder.
+    public func samplingModel() throws -> LoadedModel {
+        try LoadedModel(
+            pipeline: objective.pipeline(), name: "\(run.name) · ema", classes: dataset.classNames ?? [],
+            run: config, encoder: encoder)
+    }
+
+    /// The requests of the preview grid: one per subject, `rows` seeds each, with the run's sampler settings.
+    public func previewRequests(rows: Int = 2, size: Int) -> [GenerationRequest] {
+        let s = config.sampling
+        return previewSubjects.map { subject in
+            var r = GenerationRequest(
+                promptA: subject, model: "\(run.name) · ema", sampler: s.sampler, steps: s.steps, cfg: s.cfg,
+                seed: 1234, size: size, eta: s.eta)
+            r.count = rows
+            return r
         }
-        return try conditioner.condition(labels: subjects.map { _ in nil }, captions: subjects)
     }
 
     /// A grid: one column per subject, `rows` rows of different fixed seeds, sampled with the run's settings.
     public func previewGrid(rows: Int = 2) throws -> RGBImage {
-        let subjects = previewSubjects
-        let net = try samplingModel()
-        defer { model.train() }
-        let gen = Generator(model: net, processName: config.process)
-        let c = try conditioning(for: subjects)
-        let cond = repeatRowsTensor(c, times: rows)
-        let s = config.sampling
-        let settings = GenerationSettings(sampler: s.sampler, steps: s.steps, cfg: s.cfg, eta: s.eta, seed: 1234)
-        guard let images = try gen.generate(cond: cond, settings: settings) else { throw TrainError.cancelled }
+        let model = try samplingModel()
+        defer { objective.train() }
+        let requests = previewRequests(rows: rows, size: model.pipeline.outputShape.size)
+        let plan = try GenerationPlanner.plan(requests, model: model)
+        guard let images = try model.pipeline.run(plan, controls: SamplerControls(guidanceScale: plan.cfg), onStep: nil)
+        else { throw TrainError.cancelled }
+        // plan rows are subject-major (subject, then seed): lay them out one column per subject
         let pics = RGBImage.images(fromBatch: images)
-        return ImageGrid.contactSheet(pics, columns: subjects.count, padding: 2)
+        let n = previewSubjects.count
+        let ordered = (0..<rows).flatMap { r in (0..<n).map { pics[$0 * rows + r] } }
+        return ImageGrid.contactSheet(ordered, columns: n, padding: 2)
     }
-}
-
-/// `[N, ...]` stacked `times` times along the first axis.
-func repeatRowsTensor(_ t: Tensor, times: Int) -> Tensor {
-    concat(Array(repeating: t, count: times), axis: 0)
 }

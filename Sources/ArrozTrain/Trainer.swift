@@ -1,4 +1,5 @@
-// Trainer: one diffusion training run — batches, noise, loss, backward, clip, optimizer, EMA, logs, previews.
+// Trainer: one training run — batches, the learning-rate schedule, the step count, the RNG and the logs; what
+// is trained and how (losses, networks, optimizers) is the family's TrainingObjective.
 import ArrozData
 import ArrozDiffusion
 import ArrozImage
@@ -16,6 +17,8 @@ public struct StepStats: Sendable {
     public var smoothedLoss: Float
     public var lr: Float
     public var gradNorm: Float
+    /// The family's own log fields (`psnr`, `codebook_usage`, `d_loss`, …).
+    public var fields: [String: Float] = [:]
     /// Seconds this step took.
     public var seconds: Double
 }
@@ -29,14 +32,11 @@ public struct StepStats: Sendable {
 public final class Trainer {
     public let config: RunConfig
     public let run: RunDirectory
-    public let model: any DiffusionNetwork
-    let optimizer: any AdamFamilyOptimizer
+    public let family: any Family.Type
+    public let objective: any TrainingObjective
     let schedule: WarmupSchedule
-    let ema: EMA?
     public let dataset: Dataset
-    public let conditioner: Conditioner
-    public let process: any GaussianProcess
-    public let prediction: Prediction
+    let encoder: (String) throws -> PromptEncoder
     /// Draws t, ε, CFG dropout and flips.
     var rng: ArrozRandom
     /// A generator tests may draw from (independent of training).
@@ -50,41 +50,31 @@ public final class Trainer {
     /// The last checkpoint written (or loaded).
     public internal(set) var lastCheckpoint: String?
 
-    /// Builds the run: data, model (fresh or from `run`'s latest checkpoint), optimizer, EMA.
+    /// Builds the run: data, and the family's objective (fresh weights; `restore` loads a checkpoint).
     /// `encoder` makes the text encoder for text-conditioned runs.
-    public init(
-        config: RunConfig, run: RunDirectory, encoder: (String) throws -> PromptEncoder
-    ) throws {
+    public init(config: RunConfig, run: RunDirectory, encoder: @escaping (String) throws -> PromptEncoder) throws {
         try config.validate()
         self.config = config
         self.run = run
+        self.encoder = encoder
+        family = try config.model.owner()
         dataset = try Datasets.make(config.data)
-        var initRNG = ArrozRandom(seed: config.seed)
-        model = try config.model.makeModel(rng: &initRNG)
+        guard dataset.count >= config.batchSize else {
+            throw TrainError.badSetting(
+                "batchSize is \(config.batchSize) but the dataset has only \(dataset.count) examples "
+                    + "(use a batch size from 1 to \(dataset.count), or more data)")
+        }
+        objective = try family.makeObjective(
+            config,
+            context: ObjectiveContext(
+                classNames: dataset.classNames, encoder: encoder, initRNG: ArrozRandom(seed: config.seed)))
         rng = ArrozRandom(seed: config.seed &+ 0x5eed)
-        let o = config.optimizer
-        let net = model
-        let named = net.namedParameters().filter { $0.1.requiresGrad }.map { (name: $0.0, tensor: $0.1) }
-        switch o.kind {
-        case "adam", "adam-keras":
-            optimizer = Adam(
-                named, lr: o.lr, betas: (o.beta1, o.beta2), eps: o.eps, weightDecay: o.weightDecay,
-                epsilon: o.kind == "adam-keras" ? .keras : .pytorch)
-        default:
-            optimizer = AdamW(named, lr: o.lr, betas: (o.beta1, o.beta2), eps: o.eps, weightDecay: o.weightDecay)
-        }
-        schedule = WarmupSchedule(baseLR: o.lr, warmupSteps: o.warmupSteps)
-        ema = o.emaDecay.map { EMA(net, decay: $0, startStep: o.emaStart) }
-        (process, prediction) = Generator.process(named: config.process)
-        switch config.conditioning.kind {
-        case "class":
-            conditioner = Conditioner(classes: (dataset.classNames?.count ?? 0) + 1)
-        default:
-            conditioner = Conditioner(
-                encoder: try encoder(config.conditioning.encoder), template: config.conditioning.captionTemplate)
-        }
-        model.train()
+        schedule = WarmupSchedule(baseLR: config.optimizer.lr, warmupSteps: config.optimizer.warmupSteps)
+        objective.train()
     }
+
+    /// The weights the checkpoint stores (the family's network tree).
+    public var model: any Layer { objective.weights }
 
     // MARK: - Data
 
@@ -103,51 +93,32 @@ public final class Trainer {
     }
 
     /// The next batch: images `[B, C, S, S]` in [−1, 1], captions, labels.
-    func nextBatch() throws -> (images: Tensor, captions: [String], labels: [Int?]) {
+    func nextBatch() throws -> TrainingBatch {
         if loader == nil { loader = makeLoader(at: step) }
         guard let loader else { preconditionFailure("Trainer: no loader") }
         let b = try loader.next()
-        return (b.images, b.captions, b.labels)
+        return TrainingBatch(images: b.images, captions: b.captions, labels: b.labels)
     }
 
     // MARK: - Step
 
-    /// One optimizer step. Throws `TrainError.nonFiniteLoss` (weights untouched) when the loss is NaN or inf.
+    /// One optimizer step. Throws `TrainError.nonFiniteLoss` (weights untouched, naming the last good
+    /// checkpoint) when the loss is NaN or inf.
     @discardableResult
     public func trainStep() throws -> StepStats {
         let t0 = Date()
-        let (x0, captions, labels) = try nextBatch()
-        var cond = try conditioner.condition(labels: labels, captions: captions)
-        cond = conditioner.dropout(
-            cond, p: config.conditioning.dropout, perBatch: config.conditioning.perBatch, rng: &rng)
-        let (noised, t, target) = process.trainingBatch(x0, prediction: prediction, rng: &rng)
+        let batch = try nextBatch()
         let lr = schedule.lr(at: step)
-        optimizer.lr = lr
-        optimizer.zeroGrad()
-        let out = model.predict(noised, t: t, cond: cond)
-        let loss = prediction == .x0 ? l1Loss(out, target) : mseLoss(out, target)
-        let value = loss.item
-        guard value.isFinite else {
-            optimizer.zeroGrad()
-            throw TrainError.nonFiniteLoss(step: step, loss: value, checkpoint: lastCheckpoint)
+        let out: ObjectiveStep
+        do {
+            out = try objective.step(batch, lr: lr, step: step, rng: &rng)
+        } catch TrainError.nonFiniteLoss(let s, let loss, _) {
+            throw TrainError.nonFiniteLoss(step: s, loss: loss, checkpoint: lastCheckpoint)
         }
-        loss.backward()
-        let params = optimizer.parameters.map(\.tensor)
-        let norm = config.optimizer.gradClip.map { clipGradNorm(params, maxNorm: $0) } ?? globalGradNorm(params)
-        optimizer.step()
-        optimizer.zeroGrad()
         step += 1
-        ema?.update(model, step: step)
-        smoothedLoss = step == 1 ? value : 0.99 * smoothedLoss + 0.01 * value
+        smoothedLoss = step == 1 ? out.loss : 0.99 * smoothedLoss + 0.01 * out.loss
         return StepStats(
-            step: step, loss: value, smoothedLoss: smoothedLoss, lr: lr, gradNorm: norm,
-            seconds: Date().timeIntervalSince(t0))
-    }
-
-    /// √Σ‖g‖² without clipping, for logging.
-    func globalGradNorm(_ params: [Tensor]) -> Float {
-        var acc: Double = 0
-        for p in params { if let g = p.grad { for v in g.data { acc += Double(v) * Double(v) } } }
-        return Float(acc.squareRoot())
+            step: step, loss: out.loss, smoothedLoss: smoothedLoss, lr: lr, gradNorm: out.gradNorm,
+            fields: out.fields, seconds: Date().timeIntervalSince(t0))
     }
 }

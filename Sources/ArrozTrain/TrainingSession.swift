@@ -30,7 +30,7 @@ public final class TrainingSession {
 
     /// Opens `run` for `config`: continues from its checkpoint when there is one, else starts fresh
     /// (writing run.json). Throws when a checkpoint exists but does not load (naming the file and the fix).
-    public init(config: RunConfig, run: RunDirectory, encoder: (String) throws -> PromptEncoder) throws {
+    public init(config: RunConfig, run: RunDirectory, encoder: @escaping (String) throws -> PromptEncoder) throws {
         try run.create()
         self.run = run
         trainer = try Trainer(config: config, run: run, encoder: encoder)
@@ -46,7 +46,7 @@ public final class TrainingSession {
     }
 
     /// Opens an existing run directory (its run.json and latest checkpoint).
-    public convenience init(resuming run: RunDirectory, encoder: (String) throws -> PromptEncoder) throws {
+    public convenience init(resuming run: RunDirectory, encoder: @escaping (String) throws -> PromptEncoder) throws {
         let config = try RunConfig.load(run.configPath)
         try self.init(config: config, run: run, encoder: encoder)
     }

@@ -93,3 +93,44 @@ import Testing
         run("convt", c, weight: c.weight, bias: c.bias)
     }
 }
+
+@Suite struct LayerTreeTests {
+    final class Leaf: Layer {
+        var isTraining = true
+        let w = Tensor([1, 2])
+        func visitOwnTensors(_ visit: (String, Tensor) -> Void) { visit("weight", w) }
+    }
+    final class Node: Layer {
+        var isTraining = true
+        let own = Tensor([3])
+        let a = Leaf()
+        let b: Leaf? = nil
+        let seq = Sequential(Lambda("id") { $0 }, Linear(2, 2, rng: &LayerTreeTests.rng))
+        func visitOwnTensors(_ visit: (String, Tensor) -> Void) { visit("scale", own) }
+        func visitChildren(_ visit: (String, any Layer) -> Void) {
+            visit("a", a)
+            ArrozNN.visit(b, "b", visit)
+            visit("blocks.0", seq)
+        }
+    }
+    nonisolated(unsafe) static var rng = ArrozRandom(seed: 1)
+
+    @Test func namesDeriveFromTheTreeOwnTensorsFirst() {
+        let n = Node()
+        #expect(n.namedParameters().map(\.0) == ["scale", "a.weight", "blocks.0.1.weight", "blocks.0.1.bias"])
+        #expect(n.parameterCount == 1 + 2 + 4 + 2)
+    }
+
+    @Test func evalAndTrainReachEveryLayer() {
+        let n = Node()
+        n.eval()
+        var flags: [Bool] = []
+        n.visitLayers { flags.append($0.isTraining) }
+        #expect(flags.count == 5)  // node, a, seq, lambda, linear
+        #expect(flags.allSatisfy { !$0 })
+        n.train()
+        flags = []
+        n.visitLayers { flags.append($0.isTraining) }
+        #expect(flags.allSatisfy { $0 })
+    }
+}

@@ -107,7 +107,7 @@ import Testing
         final class Tied: Layer {
             var isTraining = true
             let w = Tensor([1, 2], requiresGrad: true)
-            func visitParameters(_ visit: (String, Tensor) -> Void) {
+            func visitOwnTensors(_ visit: (String, Tensor) -> Void) {
                 visit("embed.weight", w)
                 visit("head.weight", w)
             }

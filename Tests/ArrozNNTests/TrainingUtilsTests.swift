@@ -100,7 +100,7 @@ import Testing
         final class WithBuffer: Layer {
             var isTraining = true
             let w = Tensor([0], requiresGrad: true), count = Tensor([0])
-            func visitParameters(_ visit: (String, Tensor) -> Void) {
+            func visitOwnTensors(_ visit: (String, Tensor) -> Void) {
                 visit("w", w)
                 visit("count", count)
             }

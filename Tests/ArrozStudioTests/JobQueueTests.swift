@@ -1,13 +1,14 @@
 // JobQueueTests: coalescing, cancel at the next step, CFG mid-run, the run cache, training yielding.
+import ArrozDiffusion
 import ArrozImage
 import ArrozTrain
 import Foundation
 import Testing
 
-func request(steps: Int = 4, cfg: Float = 3, seed: UInt64 = 1, mix: Float = 0) -> SampleRequest {
-    SampleRequest(
-        promptA: "a", promptB: "b", mix: mix, model: "toy-a", sampler: "ddim", steps: steps, cfg: cfg,
-        seed: seed, width: 4, height: 4)
+func request(steps: Int = 4, cfg: Float = 3, seed: UInt64 = 1, mix: Float = 0) -> GenerationRequest {
+    GenerationRequest(
+        promptA: "a", promptB: "b", mix: mix, model: "toy-a", sampler: .ddim, steps: steps, cfg: cfg,
+        seed: seed, size: 4)
 }
 
 func states(_ events: [JobEvent], _ id: JobID) -> [JobState] {

@@ -1,4 +1,5 @@
 // ReducerTests: the pure AppState.apply reducer — fields, editing, effects, job events.
+import ArrozDiffusion
 import ArrozImage
 import ArrozTrain
 import Testing
@@ -19,7 +20,7 @@ func loadedState() -> AppState {
         #expect(effects.count == 2)
         #expect(effects.first == .encode(promptA: s.promptA, promptB: s.promptB))
         if case .sample(let r) = effects.last {
-            #expect(r.model == "m" && r.sampler == "ddim")
+            #expect(r.model == "m" && r.sampler == .ddim)
         } else {
             Issue.record("expected a sample effect, got \(effects)")
         }
@@ -197,7 +198,7 @@ func loadedState() -> AppState {
         var r = s.sampleRequest!
         r.promptA = "green"
         r.cfg = 9
-        r.sampler = "ddpm"
+        r.sampler = .ddpm
         r.seed = 77
         let e = s.apply(.settingsLoaded(r))
         #expect(s.sampleRequest == r)

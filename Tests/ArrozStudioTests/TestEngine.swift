@@ -11,7 +11,7 @@ final class TestEngine: StudioEngine {
     var trainingRecipes = ["toy-run", "toy-other"]
 
     /// Called after each sampling step (before `onStep`), with the step number.
-    var duringSample: ((SampleRequest, Int) -> Void)?
+    var duringSample: ((GenerationRequest, Int) -> Void)?
     /// Called after each training step, with the step number.
     var duringTraining: ((Int) -> Void)?
     /// Steps per training run.
@@ -20,7 +20,7 @@ final class TestEngine: StudioEngine {
     var checkpointedSteps: Set<Int> = []
     var failSampling = false
 
-    private(set) var sampleCalls: [SampleRequest] = []
+    private(set) var sampleCalls: [GenerationRequest] = []
     /// The CFG read at each step of the last run.
     private(set) var cfgPerStep: [Float] = []
     private(set) var trainingEvents: [String] = []
@@ -29,17 +29,19 @@ final class TestEngine: StudioEngine {
         var description: String { "toy engine asked to fail" }
     }
 
+    func prepare(_ request: GenerationRequest) throws -> GenerationRequest { request }
+
     func summarize(promptA: String, promptB: String) throws -> PromptPairSummary {
         PromptPairSummary(vectorA: Self.vector(promptA), vectorB: Self.vector(promptB), bins: 8)
     }
 
-    func sample(_ request: SampleRequest, controls: SamplerControls, onStep: (SampleStep) -> Bool) throws
+    func sample(_ request: GenerationRequest, controls: SamplerControls, onStep: (SampleStep) -> Bool) throws
         -> RGBImage?
     {
         if failSampling { throw Failure() }
         sampleCalls.append(request)
         cfgPerStep = []
-        var image = RGBImage(width: request.width, height: request.height)
+        var image = RGBImage(width: request.size, height: request.size)
         for step in 1...request.steps {
             if controls.isCancelled { return nil }
             let cfg = controls.guidanceScale
@@ -85,10 +87,10 @@ final class TestEngine: StudioEngine {
         return v
     }
 
-    static func image(_ r: SampleRequest, cfg: Float, step: Int) -> RGBImage {
+    static func image(_ r: GenerationRequest, cfg: Float, step: Int) -> RGBImage {
         let red = UInt8(truncatingIfNeeded: Int(r.seed) &* 37 &+ step)
         let green = UInt8(min(255, Int(cfg * 10)))
         let blue = UInt8(min(255, Int(r.mix * 255)))
-        return RGBImage(width: r.width, height: r.height, fill: (red, green, blue))
+        return RGBImage(width: r.size, height: r.size, fill: (red, green, blue))
     }
 }

@@ -1,4 +1,5 @@
 // WidgetTests: braille graph, sparkline, meters, text layout, and the PNG parameters text.
+import ArrozDiffusion
 import ArrozImage
 import ArrozTrain
 import Testing
@@ -82,12 +83,12 @@ import Testing
     }
 
     @Test func parametersTextRoundTrips() throws {
-        let r = SampleRequest(
+        let r = GenerationRequest(
             promptA: "a red, shiny apple", promptB: "a pear", mix: 0.35, model: "emoji, ema",
-            sampler: "ddim", steps: 20, cfg: 3.5, seed: 42, width: 32, height: 32, eta: 0.1)
-        #expect(try SampleRequest(parametersText: r.parametersText, source: "x.png") == r)
+            sampler: .ddim, steps: 20, cfg: 3.5, seed: 42, size: 32, eta: 0.1)
+        #expect(try GenerationRequest(parametersText: r.parametersText, source: "x.png") == r)
         #expect(throws: ParametersError.missing(source: "y.png")) {
-            _ = try SampleRequest(parametersText: "just a prompt", source: "y.png")
+            _ = try GenerationRequest(parametersText: "just a prompt", source: "y.png")
         }
     }
 }

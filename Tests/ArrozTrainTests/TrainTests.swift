@@ -28,7 +28,7 @@ final class HashEncoder: PromptEncoder {
     }
 }
 
-func tinyRun(_ name: String, root: String, process: String = "cosine") -> RunConfig {
+func tinyRun(_ name: String, root: String, process: NoiseProcessKind = .cosine) -> RunConfig {
     var a = ArrozConfig()
     a.imageSize = 8
     a.hidden = 16
@@ -36,14 +36,13 @@ func tinyRun(_ name: String, root: String, process: String = "cosine") -> RunCon
     a.conditionDimension = 6
     a.downLevels = [1, 1]
     a.upLevels = [1, 1]
-    var c = RunConfig(name: name, recipe: "test", model: .arroz(a))
+    var c = RunConfig(name: name, recipe: "test", model: try! GaussianSpec(network: .arroz(a), process: process).spec)
     c.data.dataset = "shapes"
     c.data.imageSize = 8
     c.data.channels = 3
     c.data.limit = 64
-    c.conditioning.kind = "text"
+    c.conditioning.kind = .text
     c.conditioning.dropout = 0.2
-    c.process = process
     c.batchSize = 4
     c.steps = 6
     c.sampleEvery = 1000
@@ -54,7 +53,7 @@ func tinyRun(_ name: String, root: String, process: String = "cosine") -> RunCon
     c.optimizer.gradClip = 1
     c.optimizer.emaDecay = 0.9
     c.optimizer.emaStart = 2
-    c.sampling = SamplingConfig(sampler: "ddim", steps: 3, cfg: 2)
+    c.sampling = SamplingDefaults(sampler: process == .keras ? .keras : .ddim, steps: 3, cfg: 2)
     c.previewPrompts = ["a red circle", "a blue square"]
     return c
 }
@@ -222,12 +221,12 @@ let hashEncoder: (String) throws -> PromptEncoder = { _ in HashEncoder() }
         #expect(try classes.condition(labels: [0, 9], captions: ["", ""]).scalars == [1, 10])
     }
 
-    @Test func generatorSamplesEveryCompatibleSampler() throws {
+    @Test func pipelineSamplesEveryCompatibleSampler() throws {
         let root = tempRoot()
         defer { try? FileManager.default.removeItem(atPath: root) }
-        for process in ["cosine", "keras", "discrete"] {
+        for process in NoiseProcessKind.allCases {
             var cfg = tinyRun("g", root: root, process: process)
-            if process == "keras" {
+            if process == .keras {
                 var k = KerasUNetConfig()
                 k.imageSize = 8
                 k.channels = 3
@@ -236,35 +235,39 @@ let hashEncoder: (String) throws -> PromptEncoder = { _ in HashEncoder() }
                 k.numClasses = 0
                 k.embeddingSize = 4
                 k.textDimension = 6
-                cfg.model = .keras(k)
+                cfg.model = try GaussianSpec(network: .keras(k), process: .keras).spec
             }
             let t = try Trainer(config: cfg, run: RunDirectory(root: root, name: "g"), encoder: hashEncoder)
-            let gen = Generator(model: t.model, processName: process)
-            for s in gen.samplerNames {
-                let x = try gen.generate(
-                    cond: Tensor.randn([2, 6], rng: &t.rngForTests),
-                    settings: GenerationSettings(sampler: s, steps: 3, cfg: 2, seed: 9))
+            let model = try t.samplingModel()
+            for s in model.pipeline.samplers {
+                var r = model.request(prompt: "a red circle", seed: 9)
+                r.sampler = s
+                r.steps = s == .keras ? 3 : 3
+                r.count = 2
+                let x = try model.generate([r])
                 #expect(x?.shape == [2, 3, 8, 8], "\(process) \(s)")
                 #expect(x?.scalars.allSatisfy { $0 >= -1 && $0 <= 1 } == true)
             }
         }
     }
 
-    @Test func pngParametersRoundTrip() throws {
-        var p = GenerationParameters(checkpoint: "runs/x/checkpoints/latest.safetensors", prompts: ["red apple"])
-        p.seed = 42
-        p.cfg = 4.5
-        p.sampler = "ddim"
-        p.steps = 20
-        p.size = 32
-        p.promptB = "green apple"
-        p.mix = 0.25
-        let back = try GenerationParameters(parsing: p.text, source: "x.png")
-        #expect(back == p)
-        // The studio's own text (SampleRequest.parametersText) reads the same way.
-        #expect(back.request == p.request)
+    @Test func pngParametersRoundTripEveryField() throws {
+        var r = GenerationRequest(
+            promptA: "red apple", promptB: "green, \"apple\"", mix: 0.25, model: "runs/x, y/checkpoints/latest.safetensors",
+            sampler: .eulerAncestral, steps: 20, cfg: 4.5, seed: 42, size: 32, eta: 0.3)
+        r.mixMode = .linear
+        r.noiseMix = 0.125
+        r.noiseSeedB = 7
+        r.count = 3
+        r.frames = 5
+        r.initImage = "in, \"quoted\".png"
+        r.strength = 0.7
+        r.invert = false
+        r.modelHash = "0123456789ab"
+        let back = try GenerationRequest(parametersText: r.parametersText, source: "x.png")
+        #expect(back == r)
         #expect(throws: ParametersError.self) {
-            _ = try GenerationParameters(parsing: "Steps: 20, Sampler: Euler", source: "x.png")
+            _ = try GenerationRequest(parametersText: "Steps: 20, Sampler: Euler", source: "x.png")
         }
     }
 }

@@ -60,20 +60,20 @@ public final class ArrozGenerator: Layer {
         clf = Conv2d(ch[0], config.inChannels, kernelSize: 1, rng: &rng)
     }
 
-    public func visitParameters(_ visit: (String, Tensor) -> Void) {
-        self.visit(embedding, "embedding", visit)
+    public func visitChildren(_ visit: (String, any Layer) -> Void) {
+        ArrozNN.visit(embedding, "embedding", visit)
         func level(_ blocks: [Block], _ name: String) {
             for (i, b) in blocks.enumerated() {
                 switch b {
-                case .res(let r): self.visit(r, "\(name).\(i)", visit)
-                case .down(let c): self.visit(c, "\(name).\(i)", visit)
-                case .up(let c): self.visit(c, "\(name).\(i)", visit)
+                case .res(let r): ArrozNN.visit(r, "\(name).\(i)", visit)
+                case .down(let c): ArrozNN.visit(c, "\(name).\(i)", visit)
+                case .up(let c): ArrozNN.visit(c, "\(name).\(i)", visit)
                 }
             }
         }
         for (l, blocks) in downBlocks.enumerated() { level(blocks, "down_blocks.\(l)") }
         for (l, blocks) in upBlocks.enumerated() { level(blocks, "up_blocks.\(l)") }
-        self.visit(clf, "clf", visit)
+        ArrozNN.visit(clf, "clf", visit)
     }
 
     /// The r-embedding (seeds.md §0.2): [sin(10000·r·ω_k), cos(10000·r·ω_k)], ω_k = exp(−k·ln(10000)/(h−1)).

@@ -20,7 +20,7 @@ public final class ModulatedLayerNorm: Layer {
         self.eps = eps
     }
 
-    public func visitParameters(_ visit: (String, Tensor) -> Void) {
+    public func visitOwnTensors(_ visit: (String, Tensor) -> Void) {
         visit("gamma", gamma)
         visit("beta", beta)
         visit("ln.weight", lnWeight)
@@ -67,13 +67,14 @@ public final class ArrozResBlock: Layer {
         condMapper = cond > 0 ? Linear(cond, c, rng: &rng) : nil
     }
 
-    public func visitParameters(_ visit: (String, Tensor) -> Void) {
-        visit("gamma", gamma)
-        self.visit(depthwise, "depthwise.1", visit)
-        self.visit(ln, "ln", visit)
-        self.visit(mlpIn, "channelwise.0", visit)
-        self.visit(mlpOut, "channelwise.2", visit)
-        self.visit(condMapper, "cond_mapper", visit)
+    public func visitOwnTensors(_ visit: (String, Tensor) -> Void) { visit("gamma", gamma) }
+
+    public func visitChildren(_ visit: (String, any Layer) -> Void) {
+        ArrozNN.visit(depthwise, "depthwise.1", visit)
+        ArrozNN.visit(ln, "ln", visit)
+        ArrozNN.visit(mlpIn, "channelwise.0", visit)
+        ArrozNN.visit(mlpOut, "channelwise.2", visit)
+        ArrozNN.visit(condMapper, "cond_mapper", visit)
     }
 
     /// A Linear applied per pixel of NCHW as a 1×1 convolution (same weights, no permutes).

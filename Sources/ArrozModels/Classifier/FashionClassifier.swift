@@ -20,12 +20,12 @@ public final class FashionClassifier: Layer {
         fc2 = Linear(256, classes, rng: &rng)
     }
 
-    public func visitParameters(_ visit: (String, Tensor) -> Void) {
-        self.visit(conv1, "conv1", visit)
-        self.visit(conv2, "conv2", visit)
-        self.visit(conv3, "conv3", visit)
-        self.visit(fc1, "fc1", visit)
-        self.visit(fc2, "fc2", visit)
+    public func visitChildren(_ visit: (String, any Layer) -> Void) {
+        ArrozNN.visit(conv1, "conv1", visit)
+        ArrozNN.visit(conv2, "conv2", visit)
+        ArrozNN.visit(conv3, "conv3", visit)
+        ArrozNN.visit(fc1, "fc1", visit)
+        ArrozNN.visit(fc2, "fc2", visit)
     }
 
     /// `x` `[N, 1, 32, 32]` → logits `[N, classes]`. `rng` drives dropout in training.

@@ -21,13 +21,13 @@ public final class DDPMResBlock: Layer {
         skip = cin == cout ? nil : Conv2d(cin, cout, kernelSize: 1, rng: &rng)
     }
 
-    public func visitParameters(_ visit: (String, Tensor) -> Void) {
-        self.visit(n1, "n1", visit)
-        self.visit(c1, "c1", visit)
-        self.visit(t, "t", visit)
-        self.visit(n2, "n2", visit)
-        self.visit(c2, "c2", visit)
-        self.visit(skip, "skip", visit)
+    public func visitChildren(_ visit: (String, any Layer) -> Void) {
+        ArrozNN.visit(n1, "n1", visit)
+        ArrozNN.visit(c1, "c1", visit)
+        ArrozNN.visit(t, "t", visit)
+        ArrozNN.visit(n2, "n2", visit)
+        ArrozNN.visit(c2, "c2", visit)
+        ArrozNN.visit(skip, "skip", visit)
     }
 
     /// `x` `[N, cin, H, W]`, `embSilu` = silu(emb) `[N, temb]` → `[N, cout, H, W]`.
@@ -57,11 +57,11 @@ public final class DDPMAttention: Layer {
         proj = Linear(ch, ch, rng: &rng)
     }
 
-    public func visitParameters(_ visit: (String, Tensor) -> Void) {
-        self.visit(norm, "norm", visit)
-        self.visit(q, "q", visit)
-        self.visit(kv, "kv", visit)
-        self.visit(proj, "proj", visit)
+    public func visitChildren(_ visit: (String, any Layer) -> Void) {
+        ArrozNN.visit(norm, "norm", visit)
+        ArrozNN.visit(q, "q", visit)
+        ArrozNN.visit(kv, "kv", visit)
+        ArrozNN.visit(proj, "proj", visit)
     }
 
     /// `x` `[N, C, H, W]` → `[N, C, H, W]`.

@@ -65,29 +65,29 @@ public final class DDPMUNet: Layer {
         outConv = Conv2d(cur, config.inChannels, kernelSize: 3, padding: 1, rng: &rng)
     }
 
-    public func visitParameters(_ visit: (String, Tensor) -> Void) {
-        self.visit(tembIn, "temb.0", visit)
-        self.visit(tembOut, "temb.2", visit)
-        self.visit(cproj, "cproj", visit)
-        self.visit(convIn, "conv_in", visit)
+    public func visitChildren(_ visit: (String, any Layer) -> Void) {
+        ArrozNN.visit(tembIn, "temb.0", visit)
+        ArrozNN.visit(tembOut, "temb.2", visit)
+        ArrozNN.visit(cproj, "cproj", visit)
+        ArrozNN.visit(convIn, "conv_in", visit)
         func blocks(_ list: [Block], _ name: String) {
             for (k, b) in list.enumerated() {
                 switch b {
                 case .res(let r, let a):
-                    self.visit(r, "\(name).\(k).0", visit)
-                    self.visit(a, "\(name).\(k).1", visit)
-                case .downsample(let c): self.visit(c, "\(name).\(k).0", visit)
-                case .upsample(let c): self.visit(c, "\(name).\(k).1", visit)
+                    ArrozNN.visit(r, "\(name).\(k).0", visit)
+                    ArrozNN.visit(a, "\(name).\(k).1", visit)
+                case .downsample(let c): ArrozNN.visit(c, "\(name).\(k).0", visit)
+                case .upsample(let c): ArrozNN.visit(c, "\(name).\(k).1", visit)
                 }
             }
         }
         blocks(down, "down")
-        self.visit(mid1, "mid1", visit)
-        self.visit(midAttn, "mid_attn", visit)
-        self.visit(mid2, "mid2", visit)
+        ArrozNN.visit(mid1, "mid1", visit)
+        ArrozNN.visit(midAttn, "mid_attn", visit)
+        ArrozNN.visit(mid2, "mid2", visit)
         blocks(up, "up")
-        self.visit(outNorm, "out.0", visit)
-        self.visit(outConv, "out.2", visit)
+        ArrozNN.visit(outNorm, "out.0", visit)
+        ArrozNN.visit(outConv, "out.2", visit)
     }
 
     /// unet_ref `sinusoidal(t, dim)`: [sin(t·f), cos(t·f)], f_k = exp(−ln(10000)·k/half).

@@ -11,10 +11,7 @@ public final class KerasResidualBlock: Layer {
     let norm: BatchNorm2d
     let conv1: Conv2d
     let conv2: Conv2d
-    public var isTraining = true {
-        didSet { for l in children { l.isTraining = isTraining } }
-    }
-    private var children: [Layer] { [proj as Layer?, norm, conv1, conv2].compactMap { $0 } }
+    public var isTraining = true
 
     public init(_ inChannels: Int, _ width: Int, config: KerasUNetConfig, rng: inout ArrozRandom) {
         proj = inChannels == width ? nil : Conv2d(inChannels, width, kernelSize: 1, rng: &rng)
@@ -24,11 +21,11 @@ public final class KerasResidualBlock: Layer {
         conv2 = Conv2d(width, width, kernelSize: 3, padding: 1, rng: &rng)
     }
 
-    public func visitParameters(_ visit: (String, Tensor) -> Void) {
-        self.visit(proj, "proj", visit)
-        self.visit(norm, "norm", visit)
-        self.visit(conv1, "conv1", visit)
-        self.visit(conv2, "conv2", visit)
+    public func visitChildren(_ visit: (String, any Layer) -> Void) {
+        ArrozNN.visit(proj, "proj", visit)
+        ArrozNN.visit(norm, "norm", visit)
+        ArrozNN.visit(conv1, "conv1", visit)
+        ArrozNN.visit(conv2, "conv2", visit)
     }
 
     /// `x` `[N, Cin, H, W]` → `[N, w, H, W]`.
@@ -56,10 +53,7 @@ public final class KerasAttention: Layer {
     let value: Conv2d
     let proj: Conv2d
     let outNorm: BatchNorm2d
-    public var isTraining = true {
-        didSet { for l in children { l.isTraining = isTraining } }
-    }
-    private var children: [Layer] { [norm, textNorm as Layer?, query, key, value, proj, outNorm].compactMap { $0 } }
+    public var isTraining = true
 
     /// `channels` C of the image; `textChannels` of the side stream for cross-attention (nil = self-attention).
     public init(_ channels: Int, textChannels: Int? = nil, config: KerasUNetConfig, rng: inout ArrozRandom) {
@@ -75,14 +69,14 @@ public final class KerasAttention: Layer {
         outNorm = BatchNorm2d(channels, eps: eps, momentum: mom)
     }
 
-    public func visitParameters(_ visit: (String, Tensor) -> Void) {
-        self.visit(norm, "norm", visit)
-        self.visit(textNorm, "text_norm", visit)
-        self.visit(query, "query", visit)
-        self.visit(key, "key", visit)
-        self.visit(value, "value", visit)
-        self.visit(proj, "proj", visit)
-        self.visit(outNorm, "out_norm", visit)
+    public func visitChildren(_ visit: (String, any Layer) -> Void) {
+        ArrozNN.visit(norm, "norm", visit)
+        ArrozNN.visit(textNorm, "text_norm", visit)
+        ArrozNN.visit(query, "query", visit)
+        ArrozNN.visit(key, "key", visit)
+        ArrozNN.visit(value, "value", visit)
+        ArrozNN.visit(proj, "proj", visit)
+        ArrozNN.visit(outNorm, "out_norm", visit)
     }
 
     /// `x` `[N, C, H, W]`, `text` `[N, Ct, H, W]` (cross only) → `[N, C, H, W]`.

@@ -29,12 +29,9 @@ public final class KerasUNet: Layer {
         init(res: KerasResidualBlock, attn: KerasAttention?, cross: KerasAttention?) {
             (self.res, self.attn, self.cross) = (res, attn, cross)
         }
-        var layers: [Layer] { [res, attn as Layer?, cross as Layer?].compactMap { $0 } }
     }
 
-    public var isTraining = true {
-        didSet { for l in allLayers { l.isTraining = isTraining } }
-    }
+    public var isTraining = true
 
     /// Width of the noise embedding e(σ): 16 sines and 16 cosines.
     public static let noiseEmbeddingWidth = 32
@@ -96,28 +93,20 @@ public final class KerasUNet: Layer {
         if let b = out.bias { Init.zeros(b) }
     }
 
-    private var allLayers: [Layer] {
-        var l: [Layer] = [labelEmbedding as Layer?, textProjection as Layer?, stem, embNorm, out].compactMap { $0 }
-        for s in down.joined() { l += s.layers }
-        for s in middle { l += s.layers }
-        for s in up.joined() { l += s.layers }
-        return l
-    }
-
-    public func visitParameters(_ visit: (String, Tensor) -> Void) {
-        self.visit(labelEmbedding, "label_embedding", visit)
-        self.visit(textProjection, "text_projection", visit)
-        self.visit(stem, "stem", visit)
-        self.visit(embNorm, "emb_norm", visit)
+    public func visitChildren(_ visit: (String, any Layer) -> Void) {
+        ArrozNN.visit(labelEmbedding, "label_embedding", visit)
+        ArrozNN.visit(textProjection, "text_projection", visit)
+        ArrozNN.visit(stem, "stem", visit)
+        ArrozNN.visit(embNorm, "emb_norm", visit)
         func stages(_ s: Stage, _ p: String) {
-            self.visit(s.res, p + ".res", visit)
-            self.visit(s.attn, p + ".attn", visit)
-            self.visit(s.cross, p + ".cross", visit)
+            ArrozNN.visit(s.res, p + ".res", visit)
+            ArrozNN.visit(s.attn, p + ".attn", visit)
+            ArrozNN.visit(s.cross, p + ".cross", visit)
         }
         for (i, level) in down.enumerated() { for (j, s) in level.enumerated() { stages(s, "down.\(i).\(j)") } }
         for (j, s) in middle.enumerated() { stages(s, "mid.\(j)") }
         for (i, level) in up.enumerated() { for (j, s) in level.enumerated() { stages(s, "up.\(i).\(j)") } }
-        self.visit(out, "out", visit)
+        ArrozNN.visit(out, "out", visit)
     }
 
     /// e(σ) = [sin(2π f_k σ), cos(2π f_k σ)], f_k = exp(linspace(ln 1, ln 1000, 16)) — `sinusoidal_embedding`.

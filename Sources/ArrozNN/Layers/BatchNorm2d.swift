@@ -34,7 +34,7 @@ public final class BatchNorm2d: UnaryLayer {
         numBatchesTracked = trackRunningStats ? Tensor(scalar: 0) : nil
     }
 
-    public func visitParameters(_ visit: (String, Tensor) -> Void) {
+    public func visitOwnTensors(_ visit: (String, Tensor) -> Void) {
         if let weight { visit("weight", weight) }
         if let bias { visit("bias", bias) }
         if let runningMean { visit("running_mean", runningMean) }

@@ -49,7 +49,7 @@ public final class Conv2d: UnaryLayer {
             padding: (padding, padding), groups: groups, bias: bias, rng: &rng)
     }
 
-    public func visitParameters(_ visit: (String, Tensor) -> Void) {
+    public func visitOwnTensors(_ visit: (String, Tensor) -> Void) {
         visit("weight", weight)
         if let bias { visit("bias", bias) }
     }

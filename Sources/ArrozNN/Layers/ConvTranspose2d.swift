@@ -54,7 +54,7 @@ public final class ConvTranspose2d: UnaryLayer {
             rng: &rng)
     }
 
-    public func visitParameters(_ visit: (String, Tensor) -> Void) {
+    public func visitOwnTensors(_ visit: (String, Tensor) -> Void) {
         visit("weight", weight)
         if let bias { visit("bias", bias) }
     }

@@ -27,7 +27,7 @@ public final class Embedding: UnaryLayer {
         }
     }
 
-    public func visitParameters(_ visit: (String, Tensor) -> Void) { visit("weight", weight) }
+    public func visitOwnTensors(_ visit: (String, Tensor) -> Void) { visit("weight", weight) }
 
     /// `ids` (float class indices, any shape) → `ids.shape + [D]`.
     public func callAsFunction(_ ids: Tensor) -> Tensor {
@@ -53,8 +53,6 @@ public final class Dropout: UnaryLayer {
         self.p = p
         generator = ArrozRandom(seed: rng.next())
     }
-
-    public func visitParameters(_ visit: (String, Tensor) -> Void) {}
 
     public func callAsFunction(_ x: Tensor, rng: inout ArrozRandom) -> Tensor {
         dropout(x, p: p, training: isTraining, rng: &rng)

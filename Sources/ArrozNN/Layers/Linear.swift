@@ -21,7 +21,7 @@ public final class Linear: UnaryLayer {
         Init.pytorchDefault(weight: weight, bias: self.bias, rng: &rng)
     }
 
-    public func visitParameters(_ visit: (String, Tensor) -> Void) {
+    public func visitOwnTensors(_ visit: (String, Tensor) -> Void) {
         visit("weight", weight)
         if let bias { visit("bias", bias) }
     }

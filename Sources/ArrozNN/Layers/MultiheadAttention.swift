@@ -37,7 +37,7 @@ public final class MultiheadAttention: Layer {
         generator = ArrozRandom(seed: rng.next())
     }
 
-    public func visitParameters(_ visit: (String, Tensor) -> Void) {
+    public func visitOwnTensors(_ visit: (String, Tensor) -> Void) {
         visit("in_proj_weight", inProjWeight)
         if let inProjBias { visit("in_proj_bias", inProjBias) }
         visit("out_proj.weight", outProjWeight)

@@ -19,7 +19,7 @@ public final class LayerNorm: UnaryLayer {
         self.bias = elementwiseAffine && bias ? Tensor.zeros([dim], requiresGrad: true) : nil
     }
 
-    public func visitParameters(_ visit: (String, Tensor) -> Void) {
+    public func visitOwnTensors(_ visit: (String, Tensor) -> Void) {
         if let weight { visit("weight", weight) }
         if let bias { visit("bias", bias) }
     }
@@ -51,7 +51,7 @@ public final class LayerNorm2d: UnaryLayer {
         bias = elementwiseAffine ? Tensor.zeros([channels], requiresGrad: true) : nil
     }
 
-    public func visitParameters(_ visit: (String, Tensor) -> Void) {
+    public func visitOwnTensors(_ visit: (String, Tensor) -> Void) {
         if let weight { visit("weight", weight) }
         if let bias { visit("bias", bias) }
     }
@@ -85,7 +85,7 @@ public final class GroupNorm: UnaryLayer {
         bias = affine ? Tensor.zeros([channels], requiresGrad: true) : nil
     }
 
-    public func visitParameters(_ visit: (String, Tensor) -> Void) {
+    public func visitOwnTensors(_ visit: (String, Tensor) -> Void) {
         if let weight { visit("weight", weight) }
         if let bias { visit("bias", bias) }
     }
@@ -129,7 +129,7 @@ public final class GRN: UnaryLayer {
         beta = Tensor.zeros(shape, requiresGrad: true)
     }
 
-    public func visitParameters(_ visit: (String, Tensor) -> Void) {
+    public func visitOwnTensors(_ visit: (String, Tensor) -> Void) {
         visit("gamma", gamma)
         visit("beta", beta)
     }

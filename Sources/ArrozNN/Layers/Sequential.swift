@@ -18,7 +18,6 @@ public final class Lambda: UnaryLayer {
         self.body = body
     }
 
-    public func visitParameters(_ visit: (String, Tensor) -> Void) {}
     public func callAsFunction(_ x: Tensor) -> Tensor { body(x) }
 }
 
@@ -29,12 +28,10 @@ public final class Sequential: UnaryLayer {
     public init(_ layers: [any UnaryLayer]) { self.layers = layers }
     public convenience init(_ layers: any UnaryLayer...) { self.init(layers) }
 
-    public var isTraining: Bool = true {
-        didSet { for l in layers { l.isTraining = isTraining } }
-    }
+    public var isTraining = true
 
-    public func visitParameters(_ visit: (String, Tensor) -> Void) {
-        for (i, l) in layers.enumerated() { self.visit(l, String(i), visit) }
+    public func visitChildren(_ visit: (String, any Layer) -> Void) {
+        for (i, l) in layers.enumerated() { visit(String(i), l) }
     }
 
     public func callAsFunction(_ x: Tensor) -> Tensor {

@@ -23,12 +23,12 @@ public enum Action: Sendable {
     case engine(models: [String], samplers: [String], recipes: [String])
     case themeChanged(String)
     case status(String, isError: Bool)
-    case settingsLoaded(SampleRequest)
+    case settingsLoaded(GenerationRequest)
 }
 
 /// Work the reducer asks the app to do (the app talks to the queue, the disk and the theme catalog).
 public enum Effect: Equatable, Sendable {
-    case sample(SampleRequest)
+    case sample(GenerationRequest)
     case encode(promptA: String, promptB: String)
     case strip(StripRequest)
     case train(TrainRequest)
@@ -39,7 +39,7 @@ public enum Effect: Equatable, Sendable {
     /// Pause (true) or resume (false) the running training job.
     case pauseTraining(Bool)
     /// Save the shown image as PNG with these settings embedded.
-    case save(RGBImage, SampleRequest)
+    case save(RGBImage, GenerationRequest)
     /// Read settings back from the most recently saved PNG.
     case reloadSettings
     /// Load and show the theme after `current` in the catalog.

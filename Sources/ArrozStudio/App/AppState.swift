@@ -1,4 +1,5 @@
 // AppState: everything the studio screen shows, as a plain value the reducer changes and the panes read.
+import ArrozDiffusion
 import ArrozImage
 import ArrozTrain
 
@@ -83,7 +84,7 @@ public struct PreviewState: Sendable {
     /// All strip frames on one contact sheet (shown when no single strip frame is selected).
     public var stripSheet: RGBImage?
     /// The request the shown image answers (for saving it with its settings).
-    public var request: SampleRequest?
+    public var request: GenerationRequest?
 
     /// The image on screen: the selected frame, or the newest image.
     public var shownImage: RGBImage? {
@@ -167,10 +168,13 @@ public struct AppState: Sendable {
     public func field(_ pane: PaneID) -> Int { fields[pane] ?? 0 }
 
     /// The request the current settings describe (nil without a model).
-    public var sampleRequest: SampleRequest? {
-        guard let model = sampler.modelName, let s = sampler.samplerName else { return nil }
-        return SampleRequest(
-            promptA: promptA, promptB: promptB, mix: mix, model: model, sampler: s, steps: sampler.steps,
-            cfg: sampler.cfg, seed: sampler.seed, width: sampler.size, height: sampler.size, eta: sampler.eta)
+    public var sampleRequest: GenerationRequest? {
+        guard let model = sampler.modelName, let name = sampler.samplerName, let kind = SamplerKind(name: name) else {
+            return nil
+        }
+        return GenerationRequest(
+            promptA: promptA, promptB: promptB, mix: mix, model: model, sampler: kind, steps: sampler.steps,
+            cfg: sampler.cfg, seed: sampler.seed, size: sampler.size, eta: sampler.eta)
     }
+
 }

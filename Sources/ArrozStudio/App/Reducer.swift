@@ -138,11 +138,11 @@ extension AppState {
             promptB = r.promptB
             mix = r.mix
             if let i = sampler.models.firstIndex(of: r.model) { sampler.model = i }
-            if let i = sampler.samplers.firstIndex(of: r.sampler) { sampler.sampler = i }
+            if let i = sampler.samplers.firstIndex(of: r.sampler.rawValue) { sampler.sampler = i }
             sampler.steps = r.steps
             sampler.cfg = r.cfg
             sampler.seed = r.seed
-            sampler.size = r.width
+            sampler.size = r.size
             sampler.eta = r.eta
             status = StatusMessage(text: "settings loaded (seed \(r.seed))", isError: false)
             return [.encode(promptA: promptA, promptB: promptB)] + sampleEffects()

@@ -179,7 +179,7 @@ public final class StudioApp {
 
     // MARK: - Effects that touch the disk
 
-    private func save(_ image: RGBImage, _ request: SampleRequest) {
+    private func save(_ image: RGBImage, _ request: GenerationRequest) {
         do {
             try FileManager.default.createDirectory(
                 atPath: options.outputDirectory, withIntermediateDirectories: true)
@@ -208,7 +208,7 @@ public final class StudioApp {
             guard let text = try loadPNGText(path)["parameters"] else {
                 throw ParametersError.missing(source: path)
             }
-            dispatch(.settingsLoaded(try SampleRequest(parametersText: text, source: path)))
+            dispatch(.settingsLoaded(try GenerationRequest(parametersText: text, source: path)))
         } catch {
             state.status = StatusMessage(text: "\(error)", isError: true)
         }

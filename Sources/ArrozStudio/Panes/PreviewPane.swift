@@ -28,7 +28,7 @@ public enum PreviewPane {
         }
         guard p.total > 0 else { return "" }
         var parts = ["step \(shownStep(p))/\(p.total)"]
-        if let s = p.request?.sampler ?? state.sampler.samplerName { parts.append(s) }
+        if let s = p.request?.sampler.rawValue ?? state.sampler.samplerName { parts.append(s) }
         if p.secondsPerStep > 0 { parts.append(TextLayout.seconds(p.secondsPerStep)) }
         if p.fromCache { parts.append("cached") }
         if let m = p.cfgMarks.last {

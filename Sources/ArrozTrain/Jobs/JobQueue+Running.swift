@@ -4,7 +4,7 @@ import ArrozImage
 
 extension JobQueue {
 
-    func runSample(_ id: JobID, _ request: SampleRequest) {
+    func runSample(_ id: JobID, _ request: GenerationRequest) {
         let run = Running(id: id, kind: .sample, request: request)
         guard let engine = start(run) else { return }
         var frames: [SampleFrame] = []
@@ -12,7 +12,9 @@ extension JobQueue {
         var total: Int?
         do {
             let controls = run.controls ?? SamplerControls(guidanceScale: request.cfg)
-            let image = try engine.sample(request, controls: controls) { step in
+            // What actually runs: the model's hash, a sampler it can use, its size — what a saved PNG records.
+            let prepared = try engine.prepare(request)
+            let image = try engine.sample(prepared, controls: controls) { step in
                 seconds += step.seconds
                 total = step.total
                 if let p = step.preview { frames.append(SampleFrame(step: step.step, image: p)) }
@@ -31,11 +33,13 @@ extension JobQueue {
                         shuttingDown ? "studio closing" : "replaced by a newer request")
                     return
                 }
+                var ran = prepared
+                if let current = run.request { ran.cfg = current.cfg }
                 let final = SampleRun(
-                    request: run.request ?? request, image: image, frames: frames,
+                    request: ran, image: image, frames: frames,
                     secondsPerStep: run.step > 0 ? seconds / Double(run.step) : 0,
                     cfgChangedMidRun: run.cfgChanged, steps: total ?? run.step)
-                if !run.cfgChanged { cache.insert(final) }
+                if !run.cfgChanged { cache.insert(final, key: run.request ?? request) }
                 emit(id, .sample, .sampleFinished(final))
                 finish(id, .sample, .done, nil)
             }
@@ -75,7 +79,7 @@ extension JobQueue {
                 let stripControls = SamplerControls(guidanceScale: r.cfg)
                 locked { run.stripControls = stripControls }
                 r.mix = request.mix(at: i)
-                let image = try engine.sample(r, controls: stripControls) { _ in
+                let image = try engine.sample(try engine.prepare(r), controls: stripControls) { _ in
                     locked { !run.cancelled }
                 }
                 let stop: Bool = locked {

@@ -12,7 +12,7 @@ import Foundation
 ///   cancels a running one at its next step boundary.
 /// - A sample request that differs from the running one **only in CFG** does not restart it: the new CFG goes
 /// into the run's `SamplerControls` and applies from the next denoiser call (a `cfgChanged` event marks it).
-/// - Finished sample runs are cached by their ``SampleRequest``; asking again replays them at once.
+/// - Finished sample runs are cached by their ``GenerationRequest``; asking again replays them at once.
 /// - A training job runs waiting interactive jobs between its steps (inside
 ///   ``TrainingControl/betweenSteps()``).
 /// - Engine errors become `.failed` events with the error's message; nothing here crashes the UI.
@@ -28,7 +28,7 @@ public final class JobQueue: @unchecked Sendable {
 
     /// What a job does.
     public enum Work: Sendable {
-        case sample(SampleRequest)
+        case sample(GenerationRequest)
         case encode(promptA: String, promptB: String)
         case strip(StripRequest)
         case train(TrainRequest)
@@ -46,7 +46,7 @@ public final class JobQueue: @unchecked Sendable {
     final class Running {
         let id: JobID
         let kind: JobKind
-        var request: SampleRequest?
+        var request: GenerationRequest?
         let controls: SamplerControls?
         var step = 0
         var cancelled = false
@@ -64,7 +64,7 @@ public final class JobQueue: @unchecked Sendable {
             stripControls?.cancel()
         }
 
-        init(id: JobID, kind: JobKind, request: SampleRequest?) {
+        init(id: JobID, kind: JobKind, request: GenerationRequest?) {
             self.id = id
             self.kind = kind
             self.request = request
@@ -95,7 +95,7 @@ public final class JobQueue: @unchecked Sendable {
     /// Asks for a sample. Returns the id of the job that will deliver it (a running one when only CFG
     /// changed).
     @discardableResult
-    public func submitSample(_ request: SampleRequest) -> JobID {
+    public func submitSample(_ request: GenerationRequest) -> JobID {
         locked {
             if let run = interactive, run.kind == .sample, !run.cancelled, let current = run.request,
                 pendingInteractive[.sample] == nil

@@ -1,13 +1,13 @@
 // RunCache: finished sampling runs keyed by their settings, so scrubbing back to old settings is instant.
 
-/// A small least-recently-used map from ``SampleRequest`` to ``SampleRun``, bounded by a run count and by
+/// A small least-recently-used map from ``GenerationRequest`` to ``SampleRun``, bounded by a run count and by
 /// the bytes of its images (final image + kept frames). Not thread-safe on its own: ``JobQueue`` guards it.
 public struct RunCache {
     public let capacity: Int
     public let maxBytes: Int
-    private var runs: [SampleRequest: SampleRun] = [:]
+    private var runs: [GenerationRequest: SampleRun] = [:]
     /// Keys from least to most recently used.
-    private var order: [SampleRequest] = []
+    private var order: [GenerationRequest] = []
     public private(set) var bytes = 0
 
     public init(capacity: Int, maxBytes: Int = 256 << 20) {
@@ -26,15 +26,16 @@ public struct RunCache {
     }
 
     /// The cached run for `request`, marking it most recently used.
-    public mutating func lookup(_ request: SampleRequest) -> SampleRun? {
+    public mutating func lookup(_ request: GenerationRequest) -> SampleRun? {
         guard let run = runs[request] else { return nil }
         touch(request)
         return run
     }
 
-    /// Stores a run under its request, evicting the least recently used one beyond capacity.
-    public mutating func insert(_ run: SampleRun) {
-        let key = run.request
+    /// Stores a run under the request that asked for it (`key`, by default the run's own request — the engine may
+    /// have completed it with the model's hash and sampler), evicting the least recently used one beyond capacity.
+    public mutating func insert(_ run: SampleRun, key asked: GenerationRequest? = nil) {
+        let key = asked ?? run.request
         var stored = run
         stored.fromCache = false
         if let old = runs[key] { bytes -= Self.size(of: old) }
@@ -54,7 +55,7 @@ public struct RunCache {
         bytes = 0
     }
 
-    private mutating func touch(_ key: SampleRequest) {
+    private mutating func touch(_ key: GenerationRequest) {
         if let i = order.firstIndex(of: key) { order.remove(at: i) }
         order.append(key)
     }

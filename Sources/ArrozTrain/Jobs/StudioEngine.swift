@@ -26,7 +26,11 @@ public protocol StudioEngine: AnyObject {
 
     func summarize(promptA: String, promptB: String) throws -> PromptPairSummary
 
-    func sample(_ request: SampleRequest, controls: SamplerControls, onStep: (SampleStep) -> Bool) throws
+    /// The request as it will run: completed for its model (content hash, a sampler the model can use, its
+    /// image size). Saved PNGs record this, so they name what actually ran.
+    func prepare(_ request: GenerationRequest) throws -> GenerationRequest
+
+    func sample(_ request: GenerationRequest, controls: SamplerControls, onStep: (SampleStep) -> Bool) throws
         -> RGBImage?
 
     func train(_ request: TrainRequest, control: TrainingControl, onProgress: (TrainingProgress) -> Void)

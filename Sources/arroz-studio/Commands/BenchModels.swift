@@ -40,7 +40,7 @@ struct BenchModels: ParsableCommand {
             ("pix32-add", .ddpm(.pix32Add)), ("lat16-add", .ddpm(.lat16Add)),
         ]
         for r in Recipes.names where !r.hasPrefix("shapes") {
-            if let c = try? Recipes.make(r) { configs.append((r, c.model)) }
+            if let c = try? Recipes.make(r), let g = try? c.model.decode(GaussianSpec.self) { configs.append((r, g.network)) }
         }
         if !only.isEmpty { configs = configs.filter { only.contains($0.0) } }
         print(

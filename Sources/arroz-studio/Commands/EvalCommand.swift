@@ -64,11 +64,11 @@ struct EvalFashion: ParsableCommand {
         let judge = try FashionJudge(path: classifier)
         let model = try LoadedModel(path: ck, encoder: Encoders.make)
         let classes = FashionMNIST.classes
-        var p = GenerationParameters(checkpoint: ck, prompts: classes)
+        var p = model.request(prompt: classes[0], seed: seed)
         p.cfg = cfg
-        p.fillDefaults(model)
-        if let sampler { p.sampler = sampler }
+        if let sampler { p.sampler = try parseSampler(sampler) }
         if let steps { p.steps = steps }
+        try p.validate(for: model.pipeline)
         var right = [Int](repeating: 0, count: classes.count), asked = right
         let batch = 50
         var done = 0
@@ -77,10 +77,14 @@ struct EvalFashion: ParsableCommand {
         while done < n {
             let m = min(batch, n - done)
             let wanted = (0..<m).map { (done + $0) % classes.count }
-            let cond = try model.conditioning(for: wanted.map { classes[$0] })
-            let settings = GenerationSettings(
-                sampler: p.sampler, steps: p.steps, cfg: cfg, eta: 0, seed: seed &+ UInt64(done))
-            guard let x = try model.generator.generate(cond: cond, settings: settings) else { throw ExitCode.failure }
+            // one request per image: image k of the run starts from seed + k, as `sample --seed` would
+            let requests = wanted.enumerated().map { i, w in
+                var r = p
+                r.promptA = classes[w]
+                r.seed = seed &+ UInt64(done + i)
+                return r
+            }
+            guard let x = try model.generate(requests) else { throw ExitCode.failure }
             let images = RGBImage.images(fromBatch: x)
             if firstImages.count < 40 { firstImages += images.prefix(40 - firstImages.count) }
             let pred = judge.classify(x.shape[1] == 1 ? x : greyBatch(images))
@@ -93,12 +97,12 @@ struct EvalFashion: ParsableCommand {
         }
         bar.finish()
         let acc = Double(right.reduce(0, +)) / Double(n)
-        if let grid { try savePNG(ImageGrid.contactSheet(firstImages, columns: 10), grid, text: ["parameters": p.text]) }
+        if let grid { try savePNG(ImageGrid.contactSheet(firstImages, columns: 10), grid, text: ["parameters": p.parametersText]) }
         if json {
-            emit(["event": "eval", "accuracy": acc, "n": n, "cfg": cfg, "step": model.info.step, "checkpoint": ck])
+            emit(["event": "eval", "accuracy": acc, "n": n, "cfg": cfg, "step": model.info?.step ?? 0, "checkpoint": ck])
             return
         }
-        print(String(format: "%d samples at CFG %.1f, %@ %d steps, checkpoint step %d", n, cfg, p.sampler, p.steps, model.info.step))
+        print(String(format: "%d samples at CFG %.1f, %@ %d steps, checkpoint step %d", n, cfg, p.sampler.rawValue, p.steps, model.info?.step ?? 0))
         for (i, c) in classes.enumerated() {
             print("  \(c.padding(toLength: 12, withPad: " ", startingAt: 0)) \(right[i])/\(asked[i])")
         }

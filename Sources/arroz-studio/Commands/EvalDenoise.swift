@@ -30,15 +30,18 @@ struct EvalDenoise: ParsableCommand {
             throw ValidationError("give --run or --checkpoint")
         }
         let model = try LoadedModel(path: ck, ema: !noEMA, encoder: Encoders.make)
+        guard let gen = model.pipeline as? GaussianPipeline else {
+            throw ValidationError("eval denoise measures Gaussian denoisers (keras, arroz, ddpm); \(ck) is not one")
+        }
         let data = try FashionMNIST(split: .test)
         let examples = (0..<n).map { data.example($0 * 37 % data.count) }
         let x0 = Tensor.stackGrey(examples.map(\.image))                           // [n, 1, 32, 32]
         let cond = try model.conditioning(for: examples.map(\.caption))
-        let process = model.generator.process
+        let process = gen.process
         var rng = ArrozRandom(seed: 5)
         let noise = Tensor.randn(x0.shape, rng: &rng)
         var rows: [[RGBImage]] = [RGBImage.images(fromBatch: x0).prefix(10).map { $0 }]
-        print("checkpoint step \(model.info.step), \(model.usesEMA ? "EMA" : "live") weights, \(n) test images")
+        print("checkpoint step \(model.info?.step ?? 0), \(noEMA ? "live" : "EMA") weights, \(n) test images")
         print("  noise b(t)   t        |x̂₀−x₀| eval" + (batchStats ? "   batch stats" : ""))
         // Times in the process's own units (σ, continuous t or a table index) where the noise coefficient
         // b(t) of x_t = a·x₀ + b·ε is closest to each level.
@@ -48,9 +51,9 @@ struct EvalDenoise: ParsableCommand {
             let tt = Tensor([Float](repeating: t, count: n))
             let xt = process.diffuse(x0, t: tt, noise: noise)
             func x0hat(train: Bool) -> Tensor {
-                train ? model.generator.model.train() : model.generator.model.eval()
-                let out = withNoGrad { model.generator.model.predict(xt, t: tt, cond: cond) }
-                return process.split(xt, prediction: out, kind: model.generator.prediction, at: t).x0
+                train ? gen.model.train() : gen.model.eval()
+                let out = withNoGrad { gen.model.predict(xt, t: tt, cond: cond) }
+                return process.split(xt, prediction: out, kind: gen.prediction, at: t).x0
             }
             let ev = x0hat(train: false)
             var line = String(format: "  %.2f  %8.3f      %.4f", process.coefficients(at: t).noise, t, (ev - x0).abs().mean().item)
@@ -67,9 +70,9 @@ struct EvalDenoise: ParsableCommand {
             }
             print(line)
         }
-        model.generator.model.eval()
+        gen.model.eval()
         // The sampler from part-way down its grid (SDEdit): multi-step error on the same images.
-        let kind = SamplerKind(rawValue: model.generator.defaultSampler) ?? .ddim
+        let kind = gen.defaultSampler
         let full = try makeSampler(SamplerSettings(kind: kind, steps: steps), process: process)
         print("  \(kind.rawValue) sampler, \(steps) steps, CFG \(cfg), from part-way down its grid:")
         for strength: Float in [0.3, 0.6, 1.0] {
@@ -77,7 +80,7 @@ struct EvalDenoise: ParsableCommand {
             let sampler = try makeSampler(SamplerSettings(kind: kind, steps: steps), process: process, grid: tail)
             var r = ArrozRandom(seed: 9)
             let start = ImageToImage.start(x0, process: process, grid: tail, rng: &r)
-            var guided = model.generator.guidedDenoiser(cond: cond, controls: SamplerControls(guidanceScale: cfg))
+            var guided = gen.guidedDenoiser(cond: cond, controls: SamplerControls(guidanceScale: cfg))
             if noClip { guided.clipDenoised = nil }
             guard let out = withNoGrad({ sampler.sample(guided, from: start, rng: &r, onStep: nil) }) else { continue }
             let img = out.sample.clamp(min: -1, max: 1)

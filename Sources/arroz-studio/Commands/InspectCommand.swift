@@ -20,17 +20,15 @@ struct InspectCommand: ParsableCommand {
         let st = try SafeTensorsFile(path: file)
         print("file      \(file)")
         if let ck = try? CheckpointFile(path: file), let info = try? CheckpointInfo(ck) {
-            print("family    \(info.family.rawValue)   format \(ck.format)   step \(info.step)")
+            print("family    \(info.family)   format \(ck.format)   step \(info.step)")
             if let run = info.run {
                 print("run       \(run.name) (recipe \(run.recipe)) · data \(run.data.dataset) \(run.data.channels)×\(run.data.imageSize)² · "
-                    + "process \(run.process) · conditioning \(run.conditioning.kind)"
-                    + (run.conditioning.kind == "text" ? " (\(run.conditioning.encoder))" : ""))
-                print("optimizer \(run.optimizer.kind) lr \(run.optimizer.lr) · batch \(run.batchSize) · sampler \(run.sampling.sampler) \(run.sampling.steps) steps cfg \(run.sampling.cfg)")
+                    + "conditioning \(run.conditioning.kind.rawValue)"
+                    + (run.conditioning.kind == .text ? " (\(run.conditioning.encoder))" : ""))
+                print("optimizer \(run.optimizer.kind.rawValue) lr \(run.optimizer.lr) · batch \(run.batchSize) · sampler \(run.sampling.sampler.rawValue) \(run.sampling.steps) steps cfg \(run.sampling.cfg)")
             }
             if !info.classes.isEmpty { print("classes   \(info.classes.joined(separator: ", "))") }
-            let enc = JSONEncoder()
-            enc.outputFormatting = [.sortedKeys]
-            if let d = try? enc.encode(info.model) { print("config    \(String(decoding: d, as: UTF8.self))") }
+            print("config    \(info.spec.text)")
         } else {
             print("(no arroz metadata: a plain safetensors file)")
             for (k, v) in st.metadata.sorted(by: { $0.key < $1.key }) { print("meta      \(k) = \(v.prefix(100))") }

@@ -1,4 +1,5 @@
-// SampleCommand: `arroz-studio sample` — images from a checkpoint, saved as PNG with their parameters.
+// SampleCommand: `arroz-studio sample` — images from a model into a PNG whose `parameters` chunk reproduces them
+// (`--from`), plus image-to-image (SDEdit) and DDIM inversion of an init image.
 import ArgumentParser
 import ArrozDiffusion
 import ArrozImage
@@ -9,88 +10,165 @@ import Foundation
 struct SampleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sample",
-        abstract: "Sample images from a checkpoint into a PNG (parameters in its `parameters` text chunk).",
+        abstract: "Sample images into a PNG (settings in its `parameters` text chunk; `--from` reproduces them).",
         discussion: """
+            Without --run or --checkpoint, the bundled default model draws.
             Examples:
-              arroz-studio sample --run runs/fashion-keras --prompt "Ankle boot" --n 4 --out boots.png
-              arroz-studio sample --checkpoint model.safetensors --prompt "red apple" --cfg 5 --seed 7
-              arroz-studio sample --from boots.png            # reproduce an image from its parameters
+              arroz-studio sample --prompt "red apple" --out apple.png
+              arroz-studio sample --run runs/fashion-ddpm --prompt "Ankle boot" --n 4 --cfg 3 --out boots.png
+              arroz-studio sample --prompt "grinning face" --prompt-b "smiling face with sunglasses" --mix 0.4
+              arroz-studio sample --from boots.png                      # reproduce an image from its parameters
+              arroz-studio sample --image apple.png --strength 0.6 --prompt "green apple"   # image to image
+              arroz-studio sample --image apple.png --invert --prompt "red apple"           # DDIM inversion
             """)
 
     @Option(name: .customLong("run"), help: "Run directory (uses its latest checkpoint).") var runDir: String?
     @Option(help: "Checkpoint file.") var checkpoint: String?
     @Option(name: .long, help: "Prompt, class name, or embedding file; repeat for several.") var prompt: [String] = []
-    @Option(help: "Images per prompt.") var n = 1
-    @Option(help: "Sampler (ddim, ddpm, euler, euler_a, dpmpp_2m, keras).") var sampler: String?
-    @Option(help: "Sampling steps.") var steps: Int?
-    @Option(help: "Classifier-free guidance scale.") var cfg: Float?
-    @Option(help: "DDIM eta.") var eta: Float = 0
-    @Option(help: "Seed.") var seed: UInt64 = 0
+    @Option(help: "Prompt B, mixed in by --mix.") var promptB: String?
+    @Option(help: "A→B conditioning mix, 0 to 1.") var mix: Float?
+    @Option(help: "How embeddings mix: \(InterpolationMode.choices).") var mixMode: String?
+    @Option(help: "Slerp the starting noise towards --noise-seed-b, 0 to 1.") var noiseMix: Float?
+    @Option(help: "Seed of the noise --noise-mix moves towards.") var noiseSeedB: UInt64?
+    @Option(help: "Images per prompt (seeds seed, seed+1, …), 1 to 64.") var n: Int?
+    @Option(help: "Sampler (\(SamplerKind.choices)).") var sampler: String?
+    @Option(help: "Sampling steps, 1 to 1000.") var steps: Int?
+    @Option(help: "Classifier-free guidance scale, 0 to 50.") var cfg: Float?
+    @Option(help: "DDIM / Euler-ancestral eta, 0 to 1.") var eta: Float?
+    @Option(help: "Seed.") var seed: UInt64?
+    @Option(help: "Init image (PNG) for image-to-image or --invert.") var image: String?
+    @Option(help: "Image-to-image strength in (0, 1]: how much of the schedule re-runs.") var strength: Float?
+    @Flag(help: "DDIM-invert --image into its starting noise, then sample from that noise.") var invert = false
     @Option(help: "Output PNG.") var out = "sample.png"
-    @Option(help: "Upscale the saved image by this integer factor (nearest).") var scale = 1
+    @Option(help: "Upscale the saved image by this integer factor (nearest), 1 to 16.") var scale = 1
     @Option(help: "Reproduce the image whose PNG parameters are in this file.") var from: String?
     @Flag(help: "Use the live weights instead of the EMA weights.") var noEma = false
-    @Option(help: "Threads.") var threads = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: "Threads, 1 to 256.") var threads = ProcessInfo.processInfo.activeProcessorCount
+
+    func validate() throws {
+        _ = try InputChecks.threads(threads)
+        try InputChecks.int(scale, "--scale", 1...16)
+        if let n { try InputChecks.int(n, "--n", GenerationRequest.countRange) }
+        if let steps { try InputChecks.int(steps, "--steps", GenerationRequest.stepRange) }
+        if let cfg { try InputChecks.float(cfg, "--cfg", GenerationRequest.cfgRange) }
+        if let eta { try InputChecks.float(eta, "--eta", 0...1) }
+        if let mix { try InputChecks.float(mix, "--mix", 0...1) }
+        if let noiseMix { try InputChecks.float(noiseMix, "--noise-mix", 0...1) }
+        if let strength {
+            guard strength.isFinite, strength > 0, strength <= 1 else {
+                throw ValidationError("--strength: \(strength) is not valid (a number above 0, at most 1)")
+            }
+        }
+        if invert && image == nil { throw ValidationError("--invert needs --image (the PNG to invert)") }
+        if let image { try InputChecks.inputFile(image, "--image", what: "a PNG image") }
+        if let from { try InputChecks.inputFile(from, "--from", what: "a PNG saved by arroz-studio") }
+        if from == nil && prompt.isEmpty { throw ValidationError("give at least one --prompt (or --from image.png)") }
+        guard !out.isEmpty else { throw ValidationError("--out: give a file name for the PNG") }
+    }
 
     func run() throws {
-        Threads.set(threads)
-        var p = try parameters()
-        let model = try LoadedModel(path: p.checkpoint, ema: p.ema, encoder: Encoders.make)
-        p.fillDefaults(model)
-        let prompts = p.prompts.flatMap { Array(repeating: $0, count: p.n) }
-        var cond = try model.conditioning(for: prompts)
-        if !p.promptB.isEmpty && p.mix > 0 {
-            let b = try model.conditioning(for: Array(repeating: p.promptB, count: prompts.count))
-            cond = Interpolation.normAwareSlerp(cond, b, p.mix)
+        Threads.set(try InputChecks.threads(threads))
+        let (base, checkpointPath, modelName) = try baseRequest()
+        let model = try LoadedModel(path: checkpointPath, name: modelName, ema: !noEma, encoder: Encoders.make)
+        if !base.modelHash.isEmpty && !model.hash.isEmpty && base.modelHash != model.hash {
+            FileHandle.standardError.write(Data(
+                "warning: \(from ?? "the PNG") was made with a different model (hash \(base.modelHash)); \(checkpointPath) has hash \(model.hash): the pixels will differ\n".utf8))
         }
-        let settings = GenerationSettings(sampler: p.sampler, steps: p.steps, cfg: p.cfg, eta: p.eta, seed: p.seed)
-        let bar = Progress(total: p.steps, label: "sample", json: false)
-        // Every image gets its own seed (seed, seed+1, …), so image k reproduces alone with --seed seed+k.
-        var rows: [Tensor] = []
-        let (C, S) = model.info.model.imageShape
-        for k in 0..<prompts.count {
-            var r = ArrozRandom(seed: p.seed &+ UInt64(k))
-            rows.append(Tensor.randn([1, C, S, S], rng: &r))
-        }
-        guard let images = try model.generator.generate(cond: cond, settings: settings, noise: concat(rows, axis: 0), onStep: { s in
+        let requests = try requestsFor(base, model: model)
+        let bar = Progress(total: requests[0].steps, label: "sample", json: false)
+        guard let images = try model.generate(requests, onStep: { s in
             bar.total = s.count
             bar.update(s.index + 1)
             return true
         }) else { throw ExitCode.failure }
+        bar.finish()
         var pics = RGBImage.images(fromBatch: images)
         if scale > 1 { pics = pics.map { $0.resized(width: $0.width * scale, height: $0.height * scale, filter: .nearest) } }
-        let grid = pics.count == 1 ? pics[0] : ImageGrid.contactSheet(pics, columns: p.n, padding: 2)
-        try savePNG(grid, out, text: ["parameters": p.text])
-        print("wrote \(out) (\(grid.width)x\(grid.height))\n\(p.text)")
+        let columns = requests.count == 1 ? max(requests[0].frames, min(requests[0].count, 8)) : requests[0].count
+        let grid = pics.count == 1 ? pics[0] : ImageGrid.contactSheet(pics, columns: columns, padding: 2)
+        // One request reproduces exactly from its PNG; several prompts record the first (each image k of a
+        // prompt reproduces with --seed seed+k under a deterministic sampler).
+        let text = requests[0].parametersText
+        try savePNG(grid, out, text: ["parameters": text])
+        print("wrote \(out) (\(grid.width)x\(grid.height))\n\(text)")
     }
 
-    /// Parameters from the flags, or from `--from` image's text chunk (flags given explicitly still win).
-    func parameters() throws -> GenerationParameters {
-        var p: GenerationParameters
+    /// The request the PNG (`--from`) or the flags describe, and the checkpoint it runs on.
+    func baseRequest() throws -> (GenerationRequest, path: String, name: String) {
+        var r: GenerationRequest
+        let path: String, name: String
         if let from {
-            let text = try loadPNGText(from)
+            let text: [String: String]
+            do { text = try loadPNGText(from) } catch { throw ValidationError("--from: \(error)") }
             guard let line = text["parameters"] else {
-                throw ValidationError("\(from) has no `parameters` text chunk (hint: it was not written by arroz-studio)")
+                throw ValidationError("--from: \(from) has no `parameters` text chunk (it was not written by arroz-studio)")
             }
-            p = try GenerationParameters(parsing: line, source: from)
-            p.checkpoint = p.checkpoint.hasPrefix("default")
-                ? (DefaultModel.path ?? p.checkpoint) : GenerationParameters.resolve(p.checkpoint)
-            if !prompt.isEmpty { p.prompts = prompt }
+            r = try GenerationRequest(parametersText: line, source: from)
+            if runDir != nil || checkpoint != nil {
+                (path, name) = try InputChecks.checkpoint(run: runDir, checkpoint: checkpoint)
+            } else {
+                guard let p = ModelReference.resolve(r.model, defaultModel: DefaultModel.path) else {
+                    throw ValidationError(
+                        "--from: the model '\(r.model)' named in \(from) is not here (give --run DIR or --checkpoint FILE)")
+                }
+                (path, name) = (p, r.model)
+            }
+            if !prompt.isEmpty { r.promptA = prompt[0] }
         } else {
-            guard let ck = checkpoint ?? runDir.map({ RunDirectory(path: $0).latestCheckpoint }) else {
-                throw ValidationError("give --run DIR or --checkpoint FILE (or --from image.png)")
-            }
-            guard !prompt.isEmpty else { throw ValidationError("give at least one --prompt") }
-            p = GenerationParameters(checkpoint: ck, prompts: prompt)
-            p.n = n
-            p.seed = seed
-            p.eta = eta
-            p.ema = !noEma
+            (path, name) = try InputChecks.checkpoint(run: runDir, checkpoint: checkpoint)
+            r = GenerationRequest(promptA: prompt[0], model: name, sampler: .ddim, steps: 0, cfg: -1, seed: 0, size: 0)
         }
-        if let checkpoint { p.checkpoint = checkpoint }
-        if let sampler { p.sampler = sampler }
-        if let steps { p.steps = steps }
-        if let cfg { p.cfg = cfg }
-        return p
+        return (r, path, name)
+    }
+
+    /// One request per prompt: the base with the flags given explicitly on top, completed from the model's run.
+    func requestsFor(_ base: GenerationRequest, model: LoadedModel) throws -> [GenerationRequest] {
+        var r = base
+        let defaults = model.request(prompt: r.promptA)
+        if from == nil {
+            r.sampler = defaults.sampler
+            r.steps = defaults.steps
+            r.cfg = defaults.cfg
+            r.eta = defaults.eta
+        }
+        r.size = model.pipeline.outputShape.size
+        r.modelHash = model.hash
+        r.model = model.name
+        if let promptB { r.promptB = promptB }
+        if let mix { r.mix = mix }
+        if let mixMode {
+            guard let m = InterpolationMode(rawValue: mixMode) else {
+                throw ValidationError("--mix-mode: unknown mode '\(mixMode)' (choices: \(InterpolationMode.choices))")
+            }
+            r.mixMode = m
+        }
+        if let seed { r.seed = seed }
+        if let noiseMix { r.noiseMix = noiseMix }
+        if let noiseSeedB { r.noiseSeedB = noiseSeedB }
+        if let n { r.count = n }
+        if let sampler { r.sampler = try InputChecks.sampler(sampler) }
+        if let steps { r.steps = steps }
+        if let cfg { r.cfg = cfg }
+        if let eta { r.eta = eta }
+        if let image {
+            r.initImage = image
+            r.invert = invert
+            if invert && sampler == nil { r.sampler = .ddim }
+        }
+        if let strength { r.strength = strength }
+        if invert, r.initImage != nil { r.strength = 1 }
+        try r.validate(for: model.pipeline)
+        if let from, let initImage = r.initImage, image == nil {
+            try InputChecks.inputFile(initImage, "Init image in \(from)", what: "the init image the PNG names")
+        }
+        let prompts = prompt.isEmpty ? [r.promptA] : prompt
+        return prompts.map { p in
+            var q = r
+            q.promptA = p
+            return q
+        }
     }
 }
+
+/// A sampler option, for the commands that take one.
+func parseSampler(_ name: String) throws -> SamplerKind { try InputChecks.sampler(name) }

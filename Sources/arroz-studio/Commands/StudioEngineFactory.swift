@@ -12,6 +12,8 @@ enum StudioEngineFactory {
 
 /// Where the bundled default model is: `$ARROZ_DEFAULT_MODEL`, else the package resource.
 enum DefaultModel {
+    /// Its name in the studio's model list and in PNG parameters.
+    static let name = ModelReference.bundledDefault
     static var path: String? {
         if let p = ProcessInfo.processInfo.environment["ARROZ_DEFAULT_MODEL"], !p.isEmpty { return p }
         return Bundle.module.path(forResource: "default-model", ofType: "safetensors", inDirectory: "Resources")

@@ -27,6 +27,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Override the dataset size limit.") var limit: Int?
     @Option(help: "Steps between sample grids.") var sampleEvery: Int?
     @Option(help: "Steps between checkpoints.") var checkpointEvery: Int?
+    @Option(help: "Train the recipe's model on your own folder of PNGs (.txt captions or metadata.jsonl).") var data: String?
     @Option(help: "Threads for our loops and split sgemms.") var threads = ProcessInfo.processInfo.activeProcessorCount
     @Flag(help: "List the recipes.") var list = false
     @Flag(help: "Print machine-readable JSON progress lines.") var json = false
@@ -36,14 +37,14 @@ struct TrainCommand: ParsableCommand {
             for r in Recipes.names { print("\(r.padding(toLength: 16, withPad: " ", startingAt: 0)) \(Recipes.summaries[r] ?? "")") }
             return
         }
-        Threads.set(threads)
+        Threads.set(try InputChecks.threads(threads))
         let session = try openSession()
         let cfg = session.config
         let target = steps ?? cfg.steps
         let deadline = minutes.map { Date().addingTimeInterval($0 * 60) }
         let stop = StopFlag.install()
         if !json {
-            print("run \(session.run.path) · \(cfg.model.family.rawValue) · \(session.trainer.model.parameterCount) parameters · "
+            print("run \(session.run.path) · \(cfg.model.family) · \(session.trainer.model.parameterCount) parameters · "
                 + "step \(session.step) → \(target) · batch \(cfg.batchSize)")
         }
         let bar = Progress(total: target, label: cfg.name, json: json)
@@ -84,6 +85,26 @@ struct TrainCommand: ParsableCommand {
         if stop.isSet { throw ExitCode(130) }
     }
 
+    func validate() throws {
+        _ = try InputChecks.threads(threads)
+        if let steps { try InputChecks.int(steps, "--steps", 1...100_000_000) }
+        if let minutes { try InputChecks.double(minutes, "--minutes", 0.01...10_000) }
+        if let batchSize { try InputChecks.int(batchSize, "--batch-size", 1...4096) }
+        if let limit { try InputChecks.int(limit, "--limit", 1...100_000_000) }
+        if let sampleEvery { try InputChecks.int(sampleEvery, "--sample-every", 1...100_000_000) }
+        if let checkpointEvery { try InputChecks.int(checkpointEvery, "--checkpoint-every", 1...100_000_000) }
+        if let recipe, !Recipes.names.contains(recipe) {
+            throw ValidationError("--recipe: unknown recipe '\(recipe)' (choices: \(Recipes.names.joined(separator: ", ")))")
+        }
+        if let data {
+            var isDir: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: data, isDirectory: &isDir), isDir.boolValue else {
+                throw ValidationError("--data: \(data) is not a folder (give a folder of PNGs with .txt captions or a metadata.jsonl)")
+            }
+            guard recipe != nil else { throw ValidationError("--data needs --recipe NAME (the model to train on it)") }
+        }
+    }
+
     func openSession() throws -> TrainingSession {
         let dir: RunDirectory
         if let runDir {
@@ -104,7 +125,24 @@ struct TrainCommand: ParsableCommand {
         if let steps { cfg.steps = max(cfg.steps, steps) }
         if let sampleEvery { cfg.sampleEvery = sampleEvery }
         if let checkpointEvery { cfg.checkpointEvery = checkpointEvery }
+        if let data { cfg = try Self.onFolder(cfg, data) }
         return try TrainingSession(config: cfg, run: dir, encoder: Encoders.make)
+    }
+
+    /// A recipe's model on the user's own folder: the recipe's size and channels, its text encoder on the
+    /// folder's captions, previews of the folder's own captions.
+    static func onFolder(_ recipe: RunConfig, _ folder: String) throws -> RunConfig {
+        guard recipe.conditioning.kind == .text else {
+            throw ValidationError(
+                "--data: recipe \(recipe.recipe) is class-conditional; pick a text-conditioned recipe for captioned images "
+                    + "(e.g. emoji-ddpm, emoji-arroz, fashion-ddpm)")
+        }
+        var cfg = recipe
+        cfg.data.dataset = "folder"
+        cfg.data.path = folder
+        cfg.conditioning.captionTemplate = nil
+        cfg.previewPrompts = []
+        return cfg
     }
 }
 

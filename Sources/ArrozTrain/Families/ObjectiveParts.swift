@@ -1,0 +1,45 @@
+// ObjectiveParts: pieces every family's objective builds from the run config — optimizers over parameter groups,
+// EMA, and the conditioner for its labels or captions.
+import ArrozNN
+import ArrozTensor
+import ArrozText
+
+extension OptimizerConfig {
+    /// The optimizer this config describes over `params` (name → tensor, the trainable ones).
+    public func make(_ params: [NamedParameter], lr overrideLR: Float? = nil) -> any AdamFamilyOptimizer {
+        let rate = overrideLR ?? lr
+        switch kind {
+        case .adam, .adamKeras:
+            return Adam(
+                params, lr: rate, betas: (beta1, beta2), eps: eps, weightDecay: weightDecay,
+                epsilon: kind == .adamKeras ? .keras : .pytorch)
+        case .adamw:
+            return AdamW(params, lr: rate, betas: (beta1, beta2), eps: eps, weightDecay: weightDecay)
+        }
+    }
+
+    /// The EMA this config asks for over `model` (nil without `emaDecay`).
+    public func makeEMA(_ model: any Layer) -> EMA? { emaDecay.map { EMA(model, decay: $0, startStep: emaStart) } }
+}
+
+extension Layer {
+    /// The trainable parameters with their state_dict names (an optimizer's parameter group).
+    public func trainableNamedParameters() -> [NamedParameter] {
+        namedParameters().filter { $0.1.requiresGrad }.map { (name: $0.0, tensor: $0.1) }
+    }
+}
+
+extension Conditioner {
+    /// The conditioner a run's `conditioning` section describes: class ids over the dataset's classes, or text
+    /// through the named encoder.
+    public static func make(_ run: RunConfig, classNames: [String]?, encoder: (String) throws -> PromptEncoder)
+        throws -> Conditioner
+    {
+        switch run.conditioning.kind {
+        case .class: return Conditioner(classes: (classNames?.count ?? 0) + 1)
+        case .text:
+            return Conditioner(
+                encoder: try encoder(run.conditioning.encoder), template: run.conditioning.captionTemplate)
+        }
+    }
+}
