@@ -58,7 +58,9 @@ let package = Package(
         .testTarget(
             name: "ArrozTensorTests", dependencies: ["ArrozTensor", "ArrozTestSupport"],
             resources: [.copy("Fixtures")]),
-        .testTarget(name: "ArrozStudioTests", dependencies: ["ArrozStudio", "ArrozTrain", "ArrozDiffusion"]),
+        .testTarget(
+            name: "ArrozStudioTests",
+            dependencies: ["ArrozStudio", "ArrozTrain", "ArrozDiffusion", "ArrozModels", "ArrozData", "ArrozText", "ArrozTensor"]),
         .testTarget(name: "ArrozDiffusionTests", dependencies: ["ArrozDiffusion", "ArrozTestSupport"]),
         .testTarget(
             name: "ArrozImageTests", dependencies: ["ArrozImage", "CSixel"], resources: [.copy("Fixtures")]),

@@ -77,10 +77,7 @@ public final class DiffusionEngine: StudioEngine {
                 return go
             }
         }
-        return result.map { images in
-            let pics = RGBImage.images(fromBatch: images)
-            return pics.count == 1 ? pics[0] : ImageGrid.contactSheet(pics, columns: request.frames, padding: 2)
-        }
+        return result.map { request.sheet(RGBImage.images(fromBatch: $0)) }
     }
 
     /// The request the studio's settings describe, completed for the model: its hash, a sampler it can run, its

@@ -104,13 +104,39 @@ public final class LoadedModel {
         }
     }
 
-    /// Generates `requests` as one batch: images `[N] + outputShape` in [−1, 1], or nil when cancelled.
+    /// Generates `requests`: images `[N] + outputShape` in [−1, 1] (row order: request, image k, strip frame),
+    /// or nil when cancelled. `.perImage` (what `sample`, `interpolate` and the studio use) samples every image
+    /// alone, so each reproduces by itself from its PNG; `.batched` runs all rows as one batch (faster: eval
+    /// and training previews, which need no single image to reproduce).
     public func generate(
-        _ requests: [GenerationRequest], controls: SamplerControls? = nil, onStep: ((PipelineStep) -> Bool)? = nil
+        _ requests: [GenerationRequest], batching: Batching = .perImage, controls: SamplerControls? = nil,
+        onStep: ((PipelineStep) -> Bool)? = nil
     ) throws -> Tensor? {
-        let plan = try GenerationPlanner.plan(requests, model: self, controls: controls)
-        return try pipeline.run(plan, controls: controls ?? SamplerControls(guidanceScale: plan.cfg), onStep: onStep)
+        let c = controls ?? SamplerControls(guidanceScale: requests.first?.cfg ?? 1)
+        switch batching {
+        case .batched:
+            let plan = try GenerationPlanner.plan(requests, model: self, controls: c)
+            return try pipeline.run(plan, controls: c, onStep: onStep)
+        case .perImage:
+            for r in requests { try r.validate(for: pipeline) }
+            let rows = requests.flatMap { $0.singleRows() }
+            var out: [Tensor] = []
+            for (i, row) in rows.enumerated() {
+                let plan = try GenerationPlanner.plan([row], model: self, controls: c)
+                let step = onStep.map { f in
+                    { (s: PipelineStep) -> Bool in
+                        f(PipelineStep(index: i * s.count + s.index, count: rows.count * s.count, preview: s.preview))
+                    }
+                }
+                guard let x = try pipeline.run(plan, controls: c, onStep: step) else { return nil }
+                out.append(x)
+            }
+            return concat(out, axis: 0)
+        }
     }
+
+    /// How `generate` groups its rows.
+    public enum Batching: Sendable { case perImage, batched }
 }
 
 public enum SampleError: Error, CustomStringConvertible {

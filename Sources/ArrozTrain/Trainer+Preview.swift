@@ -46,9 +46,7 @@ extension Trainer {
         let model = try samplingModel()
         defer { objective.train() }
         let requests = previewRequests(rows: rows, size: model.pipeline.outputShape.size)
-        let plan = try GenerationPlanner.plan(requests, model: model)
-        guard let images = try model.pipeline.run(plan, controls: SamplerControls(guidanceScale: plan.cfg), onStep: nil)
-        else { throw TrainError.cancelled }
+        guard let images = try model.generate(requests, batching: .batched) else { throw TrainError.cancelled }
         // plan rows are subject-major (subject, then seed): lay them out one column per subject
         let pics = RGBImage.images(fromBatch: images)
         let n = previewSubjects.count

@@ -31,7 +31,14 @@ public enum PaneID: Int, CaseIterable, Sendable {
 public enum PromptField: Int, CaseIterable, Sendable { case a, b, mix }
 
 /// Fields of the Sampler pane.
-public enum SamplerField: Int, CaseIterable, Sendable { case model, sampler, steps, cfg, seed, size, eta }
+public enum SamplerField: Int, CaseIterable, Sendable { case model, sampler, steps, cfg, seed, size, eta, image, strength }
+
+/// What an edit buffer edits: a prompt, or the init image path of the Sampler pane.
+public enum EditField: Equatable, Sendable {
+    case a, b, initImage
+
+    init(_ p: PromptField) { self = p == .a ? .a : .b }
+}
 
 /// The sampler settings the user scrubs.
 public struct SamplerSettings: Equatable, Sendable {
@@ -45,6 +52,9 @@ public struct SamplerSettings: Equatable, Sendable {
     /// Square image side in pixels, one of ``SamplerSettings/sizes``.
     public var size = 32
     public var eta: Float = 0
+    /// Image-to-image: the init image (a PNG path; empty = none) and the SDEdit strength.
+    public var initImage = ""
+    public var strength: Float = 0.6
 
     public static let sizes = [16, 24, 32, 48, 64, 96, 128, 256]
     public static let stepRange = 1...250
@@ -56,7 +66,7 @@ public struct SamplerSettings: Equatable, Sendable {
 
 /// A prompt being edited in place.
 public struct EditBuffer: Equatable, Sendable {
-    public var field: PromptField
+    public var field: EditField
     public var text: [Character]
     public var cursor: Int
 }
@@ -85,6 +95,8 @@ public struct PreviewState: Sendable {
     public var stripSheet: RGBImage?
     /// The request the shown image answers (for saving it with its settings).
     public var request: GenerationRequest?
+    /// The request of the whole interpolation strip (frames = its count), as its frames ran.
+    public var stripRequest: GenerationRequest?
 
     /// The image on screen: the selected frame, or the newest image.
     public var shownImage: RGBImage? {
@@ -172,9 +184,14 @@ public struct AppState: Sendable {
         guard let model = sampler.modelName, let name = sampler.samplerName, let kind = SamplerKind(name: name) else {
             return nil
         }
-        return GenerationRequest(
+        var r = GenerationRequest(
             promptA: promptA, promptB: promptB, mix: mix, model: model, sampler: kind, steps: sampler.steps,
             cfg: sampler.cfg, seed: sampler.seed, size: sampler.size, eta: sampler.eta)
+        if !sampler.initImage.isEmpty {
+            r.initImage = sampler.initImage
+            r.strength = sampler.strength
+        }
+        return r
     }
 
 }

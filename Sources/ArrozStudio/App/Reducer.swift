@@ -32,17 +32,34 @@ extension AppState {
             preview.selectedFrame = i.flatMap { $0 >= 0 && $0 < n ? $0 : nil }
             if !preview.showingStrip, preview.selectedFrame == n - 1 { preview.selectedFrame = nil }
         case .beginEdit:
+            if focus == .sampler, SamplerField(rawValue: field(.sampler)) == .image {
+                let text = Array(sampler.initImage)
+                editing = EditBuffer(field: .initImage, text: text, cursor: text.count)
+                return []
+            }
             guard focus == .prompts, let f = PromptField(rawValue: field(.prompts)), f != .mix else {
                 if focus == .preview { return apply(.save) }
                 return []
             }
             let text = Array(f == .a ? promptA : promptB)
-            editing = EditBuffer(field: f, text: text, cursor: text.count)
+            editing = EditBuffer(field: EditField(f), text: text, cursor: text.count)
         case .commitEdit:
             guard let e = editing else { return [] }
             editing = nil
             let text = String(e.text)
-            if e.field == .a { promptA = text } else { promptB = text }
+            switch e.field {
+            case .a: promptA = text
+            case .b: promptB = text
+            case .initImage:
+                sampler.initImage = text.trimmingCharacters(in: .whitespaces)
+                status = StatusMessage(
+                    text: sampler.initImage.isEmpty
+                        ? "init image cleared: text to image"
+                        : "image to image from \(sampler.initImage) at strength "
+                            + TextLayout.fixed(Double(sampler.strength), 2),
+                    isError: false)
+                return sampleEffects()
+            }
             return [.encode(promptA: promptA, promptB: promptB)] + sampleEffects()
         case .cancelEdit:
             editing = nil
@@ -87,13 +104,25 @@ extension AppState {
             guard let r = sampleRequest else { return noModel() }
             preview.strip = []
             preview.stripSheet = nil
+            preview.stripRequest = nil
             preview.stripCount = stripFrames
             preview.showingStrip = true
             preview.selectedFrame = nil
             return [.strip(StripRequest(base: r, count: stripFrames))]
         case .save:
-            guard let image = preview.shownImage, let r = preview.request ?? sampleRequest else {
-                status = StatusMessage(text: "nothing to save yet", isError: true)
+            // What is saved is what its parameters redraw: the finished image, or the whole finished strip.
+            if preview.showingStrip {
+                guard let r = preview.stripRequest, preview.strip.count == preview.stripCount, !preview.strip.isEmpty
+                else {
+                    status = StatusMessage(text: "the interpolation strip is not finished yet", isError: true)
+                    return []
+                }
+                return [.save(r.sheet(preview.strip.map(\.image)), r)]
+            }
+            guard !preview.running, let image = preview.image, let r = preview.request else {
+                status = StatusMessage(
+                    text: preview.running ? "wait for the image to finish, then save" : "nothing to save yet",
+                    isError: true)
                 return []
             }
             return [.save(image, r)]
@@ -144,6 +173,8 @@ extension AppState {
             sampler.seed = r.seed
             sampler.size = r.size
             sampler.eta = r.eta
+            sampler.initImage = r.initImage ?? ""
+            sampler.strength = r.strength
             status = StatusMessage(text: "settings loaded (seed \(r.seed))", isError: false)
             return [.encode(promptA: promptA, promptB: promptB)] + sampleEffects()
         }
@@ -176,6 +207,12 @@ extension AppState {
                 let i = sizes.firstIndex(of: sampler.size) ?? 2
                 sampler.size = sizes[min(max(i + d, 0), sizes.count - 1)]
             case .eta: sampler.eta = min(max(((sampler.eta + 0.1 * Float(d)) * 10).rounded() / 10, 0), 1)
+            case .image:
+                status = StatusMessage(text: "enter edits the init image path (empty: none)", isError: false)
+                return []
+            case .strength:
+                sampler.strength = min(max(((sampler.strength + 0.05 * Float(d)) * 20).rounded() / 20, 0.05), 1)
+                if sampler.initImage.isEmpty { return [] }
             }
             return sampleEffects()
         case .preview:
@@ -269,8 +306,12 @@ extension AppState {
             if event.job == preview.job { preview.cfgMarks.append((afterStep, cfg)) }
         case .encoded(let summary):
             promptSummary = summary
-        case .stripFrame(_, let count, let mix, let image):
+        case .stripFrame(_, let count, let mix, let image, let frame):
             preview.stripCount = count
+            var whole = frame
+            whole.frames = count
+            whole.mix = 0
+            preview.stripRequest = whole
             preview.strip.append((mix, image))
             preview.stripSheet = ImageGrid.contactSheet(preview.strip.map(\.image), padding: 1)
             preview.showingStrip = true

@@ -41,19 +41,8 @@ public enum PromptsPane {
         let x = inner.x + canvas.text(label, x: inner.x, y: y, ctx.label(state, .prompts, field.rawValue)) + 2
         let width = inner.maxX - x
         guard width > 0 else { return }
-        if let e = state.editing, e.field == field {
-            // Show the part of the buffer around the cursor; the cursor cell is reversed.
-            let style = Style(fg: ctx.theme[.editFg], bg: ctx.theme[.editBg])
-            canvas.fill(Rect(x: x, y: y, width: width, height: 1), Cell(" ", style))
-            // Columns, not characters: a wide character (CJK, emoji) takes two.
-            var start = max(0, e.cursor - width + 1)
-            while start > 0 && TextLayout.width(String(e.text[(start - 1)..<e.cursor])) <= width - 1 { start -= 1 }
-            while start < e.cursor && TextLayout.width(String(e.text[start..<e.cursor])) > width - 1 { start += 1 }
-            let visible = String(e.text[start..<min(e.text.count, start + width)])
-            canvas.text(visible, x: x, y: y, style, maxWidth: width)
-            let cx = x + TextLayout.width(String(e.text[start..<e.cursor]))
-            let under = cx < x + TextLayout.width(visible) ? canvas[cx, y].glyph : " "
-            canvas.put(under, x: cx, y: y, style.adding(.reverse))
+        if let e = state.editing, e.field == EditField(field) {
+            EditLine.render(e, x: x, y: y, width: width, into: &canvas, ctx)
         } else {
             let shown = text.isEmpty ? "(empty: unconditional)" : text
             canvas.text(

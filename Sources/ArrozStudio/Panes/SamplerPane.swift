@@ -1,4 +1,5 @@
-// SamplerPane: model, sampler, steps, CFG, seed, size and η — each a field ←/→ changes.
+// SamplerPane: model, sampler, steps, CFG, seed, size, η, the init image and its strength — each a field ←/→
+// changes (enter edits the init image path).
 
 /// One field per row: `label   ◀ value ▶`.
 public enum SamplerPane {
@@ -14,6 +15,8 @@ public enum SamplerPane {
             (.seed, "seed", "\(s.seed)"),
             (.size, "size", "\(s.size)×\(s.size)"),
             (.eta, "eta", TextLayout.fixed(Double(s.eta), 1)),
+            (.image, "image", s.initImage.isEmpty ? "none · enter: a PNG path" : s.initImage),
+            (.strength, "strength", TextLayout.fixed(Double(s.strength), 2) + (s.initImage.isEmpty ? " (no image)" : "")),
         ]
         let t = ctx.theme
         for (row, (field, label, value)) in values.enumerated() where row < inner.height {
@@ -22,6 +25,10 @@ public enum SamplerPane {
             canvas.text(
                 TextLayout.pad(label, 8), x: inner.x, y: y, ctx.label(state, .sampler, field.rawValue))
             var x = inner.x + 9
+            if field == .image, let e = state.editing, e.field == .initImage {
+                EditLine.render(e, x: x, y: y, width: inner.maxX - x, into: &canvas, ctx)
+                continue
+            }
             let valueStyle = selected ? t.style(.hiFg, .bold) : t.text
             let focusField = Action.focus(.sampler, field: field.rawValue)
             canvas.hotspot(Rect(x: inner.x, y: y, width: inner.width, height: 1), [focusField])

@@ -69,4 +69,27 @@ public struct GenerationRequest: Hashable, Sendable, Codable {
 
     /// The mix weight of strip frame `f` (the request's own mix without a strip).
     public func mix(frame f: Int) -> Float { frames > 1 ? Float(f) / Float(frames - 1) : mix }
+
+    /// The request as single-image requests, one per row (image k, strip frame f), each drawing exactly the
+    /// noise and conditioning of that row: seed + k, noise target + k, mix w_f and noise mix w_f · noiseMix.
+    /// Sampling each alone makes every image reproducible by itself, with any sampler (a stochastic sampler
+    /// draws for the whole batch, so a batch of several would tie each image to its neighbours).
+    public func singleRows() -> [GenerationRequest] {
+        var rows: [GenerationRequest] = []
+        for k in 0..<count {
+            for f in 0..<frames {
+                var r = self
+                r.count = 1
+                r.frames = 1
+                r.seed = seed &+ UInt64(k)
+                r.noiseSeedB = noiseTarget &+ UInt64(k)
+                if frames > 1 {
+                    r.mix = mix(frame: f)
+                    r.noiseMix = r.mix * noiseMix
+                }
+                rows.append(r)
+            }
+        }
+        return rows
+    }
 }

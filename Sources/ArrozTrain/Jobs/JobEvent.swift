@@ -50,7 +50,8 @@ public struct JobEvent: Sendable {
         /// Prompt embeddings were summarised for the Prompts pane.
         case encoded(PromptPairSummary)
         /// One frame of an interpolation strip (index of count, at mix weight `mix`).
-        case stripFrame(index: Int, count: Int, mix: Float, image: RGBImage)
+        /// `request` is the frame's request as it ran (prepared for the model).
+        case stripFrame(index: Int, count: Int, mix: Float, image: RGBImage, request: GenerationRequest)
         /// Training progress after a step (or a checkpoint / sample grid).
         case training(TrainingProgress)
         /// The training run was paused (true) or resumed (false).

@@ -79,14 +79,15 @@ extension JobQueue {
                 let stripControls = SamplerControls(guidanceScale: r.cfg)
                 locked { run.stripControls = stripControls }
                 r.mix = request.mix(at: i)
-                let image = try engine.sample(try engine.prepare(r), controls: stripControls) { _ in
+                let prepared = try engine.prepare(r)
+                let image = try engine.sample(prepared, controls: stripControls) { _ in
                     locked { !run.cancelled }
                 }
                 let stop: Bool = locked {
                     guard let image, !run.cancelled else { return true }
                     run.step = i + 1
                     updateSummary(id, step: i + 1, total: request.count)
-                    emit(id, .strip, .stripFrame(index: i, count: request.count, mix: r.mix, image: image))
+                    emit(id, .strip, .stripFrame(index: i, count: request.count, mix: r.mix, image: image, request: prepared))
                     return false
                 }
                 if stop { break }

@@ -84,7 +84,7 @@ struct EvalFashion: ParsableCommand {
                 r.seed = seed &+ UInt64(done + i)
                 return r
             }
-            guard let x = try model.generate(requests) else { throw ExitCode.failure }
+            guard let x = try model.generate(requests, batching: .batched) else { throw ExitCode.failure }
             let images = RGBImage.images(fromBatch: x)
             if firstImages.count < 40 { firstImages += images.prefix(40 - firstImages.count) }
             let pred = judge.classify(x.shape[1] == 1 ? x : greyBatch(images))

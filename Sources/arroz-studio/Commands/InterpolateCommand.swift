@@ -71,7 +71,7 @@ struct InterpolateCommand: ParsableCommand {
         bar.finish()
         var pics = RGBImage.images(fromBatch: x)
         if scale > 1 { pics = pics.map { $0.resized(width: $0.width * scale, height: $0.height * scale, filter: .nearest) } }
-        let strip = ImageGrid.contactSheet(pics, columns: columns ?? frames, padding: 2)
+        let strip = columns.map { ImageGrid.contactSheet(pics, columns: $0, padding: 2) } ?? r.sheet(pics)
         try savePNG(strip, out, text: ["parameters": r.parametersText])
         print("wrote \(out): \(frames) frames from '\(a)' to '\(b)' (\(r.mixMode.displayName)), seed \(seed)")
     }

@@ -76,18 +76,26 @@ struct SampleCommand: ParsableCommand {
         }
         let requests = try requestsFor(base, model: model)
         let bar = Progress(total: requests[0].steps, label: "sample", json: false)
-        guard let images = try model.generate(requests, onStep: { s in
+        let onStep: (PipelineStep) -> Bool = { s in
             bar.total = s.count
             bar.update(s.index + 1)
             return true
-        }) else { throw ExitCode.failure }
+        }
+        let grid: RGBImage
+        if requests.count == 1 && scale == 1 {
+            // The path the studio's round-trip test runs: request → images → the request's own sheet.
+            guard let g = try Reproduce.render(requests[0], model: model, onStep: onStep) else { throw ExitCode.failure }
+            grid = g
+        } else {
+            guard let images = try model.generate(requests, onStep: onStep) else { throw ExitCode.failure }
+            var pics = RGBImage.images(fromBatch: images)
+            pics = pics.map { $0.resized(width: $0.width * scale, height: $0.height * scale, filter: .nearest) }
+            grid = requests.count == 1
+                ? requests[0].sheet(pics) : ImageGrid.contactSheet(pics, columns: requests[0].rows, padding: 2)
+        }
         bar.finish()
-        var pics = RGBImage.images(fromBatch: images)
-        if scale > 1 { pics = pics.map { $0.resized(width: $0.width * scale, height: $0.height * scale, filter: .nearest) } }
-        let columns = requests.count == 1 ? max(requests[0].frames, min(requests[0].count, 8)) : requests[0].count
-        let grid = pics.count == 1 ? pics[0] : ImageGrid.contactSheet(pics, columns: columns, padding: 2)
-        // One request reproduces exactly from its PNG; several prompts record the first (each image k of a
-        // prompt reproduces with --seed seed+k under a deterministic sampler).
+        // One request reproduces exactly from its PNG; several prompts record the first (every image k of a
+        // prompt reproduces alone with --seed seed+k).
         let text = requests[0].parametersText
         try savePNG(grid, out, text: ["parameters": text])
         print("wrote \(out) (\(grid.width)x\(grid.height))\n\(text)")
@@ -98,12 +106,7 @@ struct SampleCommand: ParsableCommand {
         var r: GenerationRequest
         let path: String, name: String
         if let from {
-            let text: [String: String]
-            do { text = try loadPNGText(from) } catch { throw ValidationError("--from: \(error)") }
-            guard let line = text["parameters"] else {
-                throw ValidationError("--from: \(from) has no `parameters` text chunk (it was not written by arroz-studio)")
-            }
-            r = try GenerationRequest(parametersText: line, source: from)
+            do { r = try Reproduce.request(fromPNG: from) } catch { throw ValidationError("--from: \(error)") }
             if runDir != nil || checkpoint != nil {
                 (path, name) = try InputChecks.checkpoint(run: runDir, checkpoint: checkpoint)
             } else {
