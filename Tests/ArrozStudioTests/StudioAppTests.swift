@@ -141,8 +141,12 @@ import Testing
         app.tick(key: .char("s"))
         let files = try FileManager.default.contentsOfDirectory(atPath: out)
         #expect(files.count == 1)
+        // What is saved is the whole strip as `sample --from` redraws it: one row, with its strip request.
         let saved = try loadPNG(out + "/" + files[0])
-        #expect(saved == p.stripSheet)
+        let request = try #require(p.stripRequest)
+        #expect(request.frames == 7)
+        #expect(saved == request.sheet(p.strip.map(\.image)))
+        #expect(try Reproduce.request(fromPNG: out + "/" + files[0]) == request)
     }
 
     @Test func checkpointKeyReachesTheTrainingLoop() {
