@@ -1,15 +1,16 @@
-// Preemption: a per-thread hook that long graph work (a training step) calls at op boundaries, so a waiting
-// interactive job can run inside the step instead of after it.
+// Preemption: a per-thread hook that long graph work (a training step) calls at op boundaries, so the training
+// thread can park there while a waiting interactive job runs on the compute thread.
 import Foundation
 
 /// Cooperative preemption points inside tensor work.
 ///
 /// A thread installs a hook with ``withHook(every:_:_:)``; while `body` runs, every op the thread records
 /// (`Tensor.result`) and every node of a backward sweep calls ``poll()``, which runs the hook when at least
-/// `interval` seconds have passed since it last ran. The studio's training job installs a hook that runs the
-/// interactive sampling jobs waiting in the queue, so a CFG key press during training is served within one op
-/// (a few ms) rather than after the rest of a 300 ms step. The hook runs on the same thread, between ops, with
-/// grad recording off; it must not touch the tensors of the interrupted step. Other threads never see the hook.
+/// `interval` seconds have passed since it last ran. The studio's training thread installs a hook that parks
+/// it while an interactive job runs on the compute thread (JobQueue), so a CFG key press during training is
+/// served within one op (a few ms) rather than after the rest of a 300 ms step, and the interactive job never
+/// runs on the training thread's stack. The hook runs between ops, with grad recording off; it must not touch
+/// the tensors of the interrupted step. Other threads never see the hook.
 public enum Preemption {
     final class Hook {
         let body: () -> Void

@@ -118,7 +118,7 @@ public final class DiffusionEngine: StudioEngine {
                 case .saveAndStop, .stop: return .saveAndStop
                 }
             },
-            preempt: { control.serveWaiting() },
+            preempt: { control.yieldIfAsked() },
             onEvent: { event in
                 switch event {
                 case .sample(let img, _, let step): pendingSamples = (img, step)

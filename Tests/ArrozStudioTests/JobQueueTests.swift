@@ -139,6 +139,27 @@ func finished(_ events: [JobEvent]) -> [SampleRun] {
         #expect(small.count == 2 && small.bytes == 6 && small.lookup(request(seed: 1)) == nil)
     }
 
+    @Test func trainingParksInsideAStepWhileTheComputeThreadSamples() {
+        let engine = TestEngine()
+        engine.trainingSteps = 2
+        engine.opsPerStep = 3
+        let q = JobQueue(engine: engine)
+        engine.duringOp = { step, op in
+            if step == 1 && op == 0 { q.submitSample(request(steps: 2)) }
+        }
+        q.submitTraining(TrainRequest(recipe: "toy-run", runName: "r"))
+        let compute = UInt(pthread_self())
+        q.runUntilIdle()
+        // The sample ran between op 0 and op 1 of step 1, on the compute thread, while training waited.
+        #expect(
+            engine.trainingEvents == [
+                "train step 1", "op 1.0", "sample step 1", "sample step 2", "op 1.1", "op 1.2",
+                "train step 2", "op 2.0", "op 2.1", "op 2.2",
+            ])
+        #expect(engine.sampleThreads == [compute])
+        #expect(engine.trainingThreads.count == 1 && !engine.trainingThreads.contains(compute))
+    }
+
     @Test func trainingYieldsToInteractiveJobsBetweenSteps() {
         let engine = TestEngine()
         engine.trainingSteps = 4

@@ -2,6 +2,7 @@
 import ArrozDiffusion
 import ArrozImage
 import ArrozTrain
+import Foundation
 
 /// Images are solid colours computed from the request and the CFG read at each step, so tests can tell
 /// which settings produced a frame. Hooks let a test act "from the UI" in the middle of a run.
@@ -14,6 +15,12 @@ final class TestEngine: StudioEngine {
     var duringSample: ((GenerationRequest, Int) -> Void)?
     /// Called after each training step, with the step number.
     var duringTraining: ((Int) -> Void)?
+    /// Op boundaries per training step (each calls `control.yieldIfAsked()`), and a hook after op (step, op).
+    var opsPerStep = 0
+    var duringOp: ((Int, Int) -> Void)?
+    /// The threads sampling and training ran on.
+    private(set) var sampleThreads: Set<UInt> = []
+    private(set) var trainingThreads: Set<UInt> = []
     /// Steps per training run.
     var trainingSteps = 5
     /// Steps after which progress reports a saved checkpoint.
@@ -40,6 +47,7 @@ final class TestEngine: StudioEngine {
     {
         if failSampling { throw Failure() }
         sampleCalls.append(request)
+        sampleThreads.insert(UInt(pthread_self()))
         cfgPerStep = []
         var image = RGBImage(width: request.size, height: request.size)
         for step in 1...request.steps {
@@ -59,8 +67,14 @@ final class TestEngine: StudioEngine {
     func train(_ request: TrainRequest, control: TrainingControl, onProgress: (TrainingProgress) -> Void)
         throws
     {
+        trainingThreads.insert(UInt(pthread_self()))
         for step in 1...trainingSteps {
             trainingEvents.append("train step \(step)")
+            for op in 0..<opsPerStep {
+                control.yieldIfAsked()
+                trainingEvents.append("op \(step).\(op)")
+                duringOp?(step, op)
+            }
             onProgress(
                 TrainingProgress(
                     runName: request.runName, step: step, totalSteps: trainingSteps, loss: 1 / Float(step),

@@ -18,6 +18,7 @@ public final class ComputeThread: @unchecked Sendable {
             while let job = queue.waitForJob() {
                 queue.run(job)
             }
+            queue.waitForTrainingThread()  // a training job checkpoints before the studio exits
             finished.signal()
         }
         t.name = "arroz-compute"

@@ -164,7 +164,7 @@ extension JobQueue {
         }
     }
 
-    /// The training loop's hook: runs waiting interactive jobs, then hands over the pending directive.
+    /// The training loop's hook: parks while interactive jobs run, then hands over the pending directive.
     private final class Control: TrainingControl {
         let queue: JobQueue
         let run: Running
@@ -173,27 +173,22 @@ extension JobQueue {
             self.run = run
         }
 
-        /// Runs the interactive jobs waiting now (called from preemption points inside a training step).
-        func serveWaiting() {
-            while let job = queue.locked({ queue.shuttingDown ? nil : queue.takeInteractive() }) {
-                queue.run(job)
-            }
-        }
+        /// Parks while an interactive job waits or runs (called from preemption points inside a step).
+        func yieldIfAsked() { queue.parkIfAsked() }
 
-        /// Runs waiting interactive jobs; while the run is paused, keeps serving them (and sleeping in
-        /// between) until it is resumed, stopped or the queue shuts down.
+        /// Parks while interactive jobs run; while the run is paused, waits (counted as parked, so sampling
+        /// goes on) until it is resumed, stopped or the queue shuts down.
         func betweenSteps() -> TrainingDirective {
-            while true {
-                while let job = queue.locked({ queue.shuttingDown ? nil : queue.takeInteractive() }) {
-                    queue.run(job)
+            queue.parkIfAsked()
+            queue.locked {
+                while run.paused, run.directive == .proceed, !queue.shuttingDown {
+                    queue.trainingParked = true
+                    queue.condition.broadcast()
+                    queue.condition.wait()
                 }
-                let stillPaused: Bool = queue.locked {
-                    guard run.paused, run.directive == .proceed, !queue.shuttingDown else { return false }
-                    if queue.pendingInteractive.isEmpty { queue.condition.wait() }
-                    return true
-                }
-                if !stillPaused { break }
+                queue.trainingParked = false
             }
+            queue.parkIfAsked()
             return queue.locked {
                 let d = run.directive
                 if d == .saveCheckpoint { run.directive = .proceed }

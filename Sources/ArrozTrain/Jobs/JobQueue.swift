@@ -13,8 +13,10 @@ import Foundation
 /// - A sample request that differs from the running one **only in CFG** does not restart it: the new CFG goes
 /// into the run's `SamplerControls` and applies from the next denoiser call (a `cfgChanged` event marks it).
 /// - Finished sample runs are cached by their ``GenerationRequest``; asking again replays them at once.
-/// - A training job runs waiting interactive jobs between its steps (inside
-///   ``TrainingControl/betweenSteps()``).
+/// - A training job runs on a thread of its own. When an interactive job is taken, the training thread
+///   **parks** at its next op boundary (``TrainingControl/yieldIfAsked()``, called from ``Preemption`` points,
+///   or between steps) and the compute thread runs the job on its own stack; then the training thread
+///   resumes. The two never compute at once, and an interactive job never runs inside a training op.
 /// - Engine errors become `.failed` events with the error's message; nothing here crashes the UI.
 ///
 /// All methods are thread-safe; ``waitForJob()`` and ``run(_:)`` belong to the compute thread (or a test).
@@ -83,6 +85,11 @@ public final class JobQueue: @unchecked Sendable {
     private var summaries: [JobSummary] = []
     var cache: RunCache
     var shuttingDown = false
+    /// The thread running the training job (nil when none runs).
+    var trainingThread: Thread?
+    /// Interactive jobs asking the training thread to park, and whether it is parked (or paused) now.
+    var parkRequests = 0
+    var trainingParked = false
 
     /// `engine` nil makes every job fail with a message saying no engine is loaded.
     public init(engine: StudioEngine?, cacheCapacity: Int = 48) {
@@ -264,19 +271,84 @@ public final class JobQueue: @unchecked Sendable {
         }
     }
 
-    /// Runs every job that is ready now, on the calling thread (for tests and the headless CLI).
+    /// Runs every job that is ready now on the calling thread, and waits for a training job to end (serving
+    /// the interactive jobs it asks for meanwhile) — for tests and the headless CLI.
     public func runUntilIdle() {
-        while let job = locked({ shuttingDown ? nil : (takeInteractive() ?? takeTraining()) }) { run(job) }
+        while true {
+            let job: Pending? = locked {
+                while !shuttingDown {
+                    if let j = takeInteractive() ?? takeTraining() { return j }
+                    if trainingThread == nil { return nil }
+                    condition.wait()
+                }
+                return nil
+            }
+            guard let job else { break }
+            run(job)
+        }
+        waitForTrainingThread()
     }
 
-    /// Runs one job to its end on the calling thread.
+    /// Runs one job: an interactive one to its end on the calling thread (with the training thread parked),
+    /// a training job by starting its thread.
     public func run(_ job: Pending) {
         switch job.work {
-        case .sample(let request): runSample(job.id, request)
-        case .encode(let a, let b): runEncode(job.id, a, b)
-        case .strip(let request): runStrip(job.id, request)
-        case .train(let request): runTraining(job.id, request)
+        case .sample(let request): withTrainingParked { runSample(job.id, request) }
+        case .encode(let a, let b): withTrainingParked { runEncode(job.id, a, b) }
+        case .strip(let request): withTrainingParked { runStrip(job.id, request) }
+        case .train(let request): startTrainingThread(job.id, request)
         }
+    }
+
+    /// Blocks until the training thread (if any) has ended.
+    public func waitForTrainingThread() {
+        locked { while trainingThread != nil { condition.wait() } }
+    }
+
+    /// Runs `body` while the training thread, if one is computing, is parked at an op boundary.
+    func withTrainingParked(_ body: () -> Void) {
+        let parked: Bool = locked {
+            guard trainingThread != nil else { return false }
+            parkRequests += 1
+            while trainingThread != nil && !trainingParked && !shuttingDown { condition.wait() }
+            return true
+        }
+        body()
+        if parked {
+            locked {
+                parkRequests -= 1
+                condition.broadcast()
+            }
+        }
+    }
+
+    /// The training thread's side: while an interactive job is waiting or running, wait here (with the
+    /// thread's work state untouched: this is called between ops). Returns at once when none is.
+    func parkIfAsked() {
+        locked {
+            while (parkRequests > 0 || !pendingInteractive.isEmpty) && !shuttingDown {
+                trainingParked = true
+                condition.broadcast()
+                condition.wait()
+            }
+            trainingParked = false
+        }
+    }
+
+    /// Starts the training job on its own thread (16 MiB stack, like the compute thread).
+    private func startTrainingThread(_ id: JobID, _ request: TrainRequest) {
+        let t = Thread { [self] in
+            runTraining(id, request)
+            locked {
+                trainingThread = nil
+                trainingParked = false
+                condition.broadcast()
+            }
+        }
+        t.name = "arroz-training"
+        t.stackSize = 16 << 20
+        locked { trainingThread = t }
+        t.start()
     }
 
     // MARK: - Bookkeeping (call with the lock held)
@@ -319,7 +391,7 @@ public final class JobQueue: @unchecked Sendable {
     }
 
     private func takeTraining() -> Pending? {
-        guard training == nil, !pendingTraining.isEmpty else { return nil }
+        guard training == nil, trainingThread == nil, !pendingTraining.isEmpty else { return nil }
         return pendingTraining.removeFirst()
     }
 

@@ -70,15 +70,17 @@ public enum TrainingDirective: Sendable, Equatable {
     case stop
 }
 
-/// The hook a training loop calls between steps. The queue runs waiting interactive jobs inside this call,
-/// on the same compute thread, so sampling stays responsive during a run.
+/// The hooks a training loop (on its own thread) calls. While an interactive job waits or runs on the compute
+/// thread, these calls park the training thread, so sampling stays responsive during a run and the two stacks
+/// never mix.
 public protocol TrainingControl: AnyObject {
+    /// Between steps: parks while interactive jobs run (and while paused), then returns the directive.
     func betweenSteps() -> TrainingDirective
-    /// Runs the interactive jobs waiting right now, if any, and returns. A training loop calls it from inside
-    /// a step (``Preemption`` points between ops), so a CFG key press never waits for the rest of a step.
-    func serveWaiting()
+    /// Inside a step (``Preemption`` points between ops): parks while an interactive job waits or runs, so a
+    /// CFG key press never waits for the rest of a step. Returns at once when none does.
+    func yieldIfAsked()
 }
 
 extension TrainingControl {
-    public func serveWaiting() {}
+    public func yieldIfAsked() {}
 }
