@@ -18,6 +18,8 @@ public struct ArrozConfig: Codable, Hashable, Sendable {
     public var upLevels = [2, 2, 2]
     /// Channel multiplier of the per-pixel MLP (`c_hidden` of ResBlock = 4c).
     public var mlpRatio = 4
+    /// The "v5 1B+ATTN" layout (`arroz/modules_attn.py`): nil = v1. Optional so older configs decode.
+    public var v5: ArrozV5Options? = nil
 
     public init() {}
 
@@ -43,5 +45,37 @@ public struct ArrozConfig: Codable, Hashable, Sendable {
         guard upLevels.dropFirst().allSatisfy({ $0 >= 1 }) else {
             throw ModelConfigError.invalid("arroz: every up level after the first needs a block to take the skip")
         }
+        if let v5 {
+            guard v5.downAttention.count == downLevels.count, v5.upAttention.count == upLevels.count else {
+                throw ModelConfigError.invalid("arroz v5: down_attn and up_attn need one list per level")
+            }
+            guard v5.heads >= 1, levelChannels.allSatisfy({ $0 % v5.heads == 0 }) else {
+                throw ModelConfigError.invalid("arroz v5: every level's channels must divide by \(v5.heads) heads")
+            }
+        }
+    }
+}
+
+/// What makes an Arroz generator "v5 1B+ATTN" (seeds.md §1.1): up levels start with their ConvT (the skip
+/// enters the first ResBlock after it), one `clf.i` head per up level summed after bilinear resizing, and
+/// `Attention2D` in place of the depthwise conv in the listed blocks.
+public struct ArrozV5Options: Codable, Hashable, Sendable {
+    /// Per down level, the indices (among that level's ResBlocks) of attention blocks (`down_attn`).
+    public var downAttention: [[Int]]
+    /// Per up level, likewise (`up_attn`).
+    public var upAttention: [[Int]]
+    /// Heads of every attention block (the seed's `Attention2D` default, 8).
+    public var heads: Int
+
+    public init(downAttention: [[Int]], upAttention: [[Int]], heads: Int = 8) {
+        (self.downAttention, self.upAttention, self.heads) = (downAttention, upAttention, heads)
+    }
+
+    /// The seed's defaults for 4 levels: `down_attn=[[], [0], range(4, 8, 2), range(16, 32, 2)]`,
+    /// `up_attn=[range(1, 16, 2), range(1, 4, 2), [1], []]`.
+    public static var seed: ArrozV5Options {
+        ArrozV5Options(
+            downAttention: [[], [0], [4, 6], Array(stride(from: 16, to: 32, by: 2))],
+            upAttention: [Array(stride(from: 1, to: 16, by: 2)), [1, 3], [1], []])
     }
 }

@@ -37,28 +37,67 @@ public final class ModulatedLayerNorm: Layer {
     }
 }
 
-/// The Arroz ResBlock (seeds.md §1.1, `arroz/modules.py`):
-/// y = depthwise(x) [ReflectionPad(1) + Conv3×3 groups = C]; s′ = cond_mapper(s); y = ModulatedLN(y, s′);
-/// y = concat(y, skip); out = x + gamma ⊙ channelwise(y) with channelwise = Linear(C+Cskip → 4C) · GELU · Linear(4C → C).
+/// Arroz v5's `Attention2D` (`arroz/modules_attn.py`): y = x + MHA(LN(x)) over the H·W tokens, LN with affine
+/// (eps 1e-5), `nn.MultiheadAttention(c, heads, bias=True, batch_first=True)`.
 ///
-/// Parameters: `gamma` `[C]` (layer scale, init 1e-6), `depthwise.1.*`, `ln.*`, `channelwise.0.*`,
-/// `channelwise.2.*`, `cond_mapper.*`.
+/// Parameters: `ln.weight`, `ln.bias` `[C]`, `attn.in_proj_weight` `[3C, C]`, `attn.in_proj_bias`,
+/// `attn.out_proj.weight`, `attn.out_proj.bias`.
+public final class ArrozAttention2D: Layer {
+    let ln: LayerNorm2d
+    let attn: MultiheadAttention
+    public var isTraining = true
+
+    public init(_ c: Int, heads: Int, rng: inout ArrozRandom) {
+        ln = LayerNorm2d(c)
+        attn = MultiheadAttention(c, heads: heads, rng: &rng)
+    }
+
+    public func visitChildren(_ visit: (String, any Layer) -> Void) {
+        visit("ln", ln)
+        visit("attn", attn)
+    }
+
+    /// `x` `[N, C, H, W]` → same shape.
+    public func callAsFunction(_ x: Tensor) -> Tensor {
+        let (N, C, H, W) = x.shape4
+        let t = ln(x).reshaped([N, C, H * W]).permuted([0, 2, 1])             // [N, HW, C]
+        let a = attn(t, t, t)                                                  // [N, HW, C]
+        return x + a.permuted([0, 2, 1]).reshaped([N, C, H, W])
+    }
+}
+
+/// The Arroz ResBlock (seeds.md §1.1, `arroz/modules.py`):
+/// y = depthwise(x) [ReflectionPad(1) + Conv3×3 groups = C, or ``ArrozAttention2D`` in v5 attention blocks];
+/// s′ = cond_mapper(s); y = ModulatedLN(y, s′); y = concat(y, skip);
+/// out = x + gamma ⊙ channelwise(y) with channelwise = Linear(C+Cskip → 4C) · GELU · Linear(4C → C).
+///
+/// Parameters: `gamma` `[C]` (layer scale, init 1e-6), `depthwise.1.*` (or `depthwise.ln.*`,
+/// `depthwise.attn.*`), `ln.*`, `channelwise.0.*`, `channelwise.2.*`, `cond_mapper.*`.
 public final class ArrozResBlock: Layer {
     let channels: Int
     let gamma: Tensor
-    let depthwise: Conv2d
+    let depthwise: Conv2d?
+    let attention: ArrozAttention2D?
     let ln: ModulatedLayerNorm
     let mlpIn: Linear, mlpOut: Linear
     let condMapper: Linear?
     public var isTraining = true
 
-    /// `scaler` multiplies the last MLP weight at init: √(1/Σ blocks on that side).
+    /// `scaler` multiplies the last MLP weight at init: √(1/Σ blocks on that side). `attentionHeads` makes
+    /// this a v5 attention block (the seed uses 8 heads).
     public init(
-        _ c: Int, hiddenRatio: Int, cond: Int, skip: Int = 0, scaler: Float, rng: inout ArrozRandom
+        _ c: Int, hiddenRatio: Int, cond: Int, skip: Int = 0, scaler: Float, attentionHeads: Int? = nil,
+        rng: inout ArrozRandom
     ) {
         channels = c
         gamma = Tensor(shape: [c], repeating: 1e-6, requiresGrad: true)
-        depthwise = Conv2d(c, c, kernelSize: 3, groups: c, rng: &rng)
+        if let heads = attentionHeads {
+            depthwise = nil
+            attention = ArrozAttention2D(c, heads: heads, rng: &rng)
+        } else {
+            depthwise = Conv2d(c, c, kernelSize: 3, groups: c, rng: &rng)
+            attention = nil
+        }
         ln = ModulatedLayerNorm(c, rng: &rng)
         mlpIn = Linear(c + skip, hiddenRatio * c, rng: &rng)
         mlpOut = Linear(hiddenRatio * c, c, rng: &rng)
@@ -71,6 +110,7 @@ public final class ArrozResBlock: Layer {
 
     public func visitChildren(_ visit: (String, any Layer) -> Void) {
         ArrozNN.visit(depthwise, "depthwise.1", visit)
+        ArrozNN.visit(attention, "depthwise", visit)
         ArrozNN.visit(ln, "ln", visit)
         ArrozNN.visit(mlpIn, "channelwise.0", visit)
         ArrozNN.visit(mlpOut, "channelwise.2", visit)
@@ -85,7 +125,14 @@ public final class ArrozResBlock: Layer {
     /// `x` `[N, C, H, W]`, `s` `[N, Dc]` (nil for unconditioned blocks), `skip` `[N, Cskip, H, W]`.
     public func callAsFunction(_ x: Tensor, s: Tensor?, skip: Tensor? = nil) -> Tensor {
         let N = x.shape[0]
-        var y = depthwise(x.pad2d(left: 1, right: 1, top: 1, bottom: 1, mode: .reflect))  // [N, C, H, W]
+        var y: Tensor
+        if let attention {
+            y = attention(x)                                                 // [N, C, H, W]
+        } else if let depthwise {
+            y = depthwise(x.pad2d(left: 1, right: 1, top: 1, bottom: 1, mode: .reflect))  // [N, C, H, W]
+        } else {
+            preconditionFailure("ArrozResBlock: neither depthwise conv nor attention")
+        }
         let sm = s.flatMap { s in condMapper.map { $0(s).reshaped([N, channels, 1, 1]) } }  // [N, C, 1, 1]
         y = ln(y, sm)
         if let skip { y = concat([y, skip], axis: 1) }                       // [N, C+Cskip, H, W]
