@@ -9,6 +9,8 @@ struct ArrozCommand: ParsableCommand {
         subcommands: [
             TUICommand.self, TrainCommand.self, SampleCommand.self, InterpolateCommand.self, EmbedCommand.self,
             EvalCommand.self, InspectCommand.self, ExportCommand.self, BenchCommand.self,
+            ImportCommand.self,
+            ForwardCommand.self,
         ],
         defaultSubcommand: TUICommand.self
     )

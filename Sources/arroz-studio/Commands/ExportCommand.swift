@@ -1,5 +1,6 @@
 // ExportCommand: `arroz-studio export` — a small sampling-only checkpoint (EMA weights, no optimizer state).
 import ArgumentParser
+import ArrozModels
 import ArrozTrain
 import Foundation
 
@@ -8,12 +9,27 @@ struct ExportCommand: ParsableCommand {
         commandName: "export",
         abstract: "Write a sampling-only checkpoint: the EMA weights under the model's names, no optimizer state.")
 
-    @Argument(help: "A run directory or a checkpoint file.") var source: String
+    @Argument(help: "A run directory or a checkpoint file.") var source: String?
+    @Option(help: "Instead: a checkpoint written by `import`; writes the upstream state_dict names (load with strict=True) and prints the kwargs.")
+    var upstream: String?
     @Option(help: "Output .safetensors.") var out: String
     @Flag(help: "Export the live weights instead of the EMA weights (early in a run the EMA still lags).")
     var noEma = false
 
+    func validate() throws {
+        guard (source == nil) != (upstream == nil) else {
+            throw ValidationError("give either a run directory / checkpoint or --upstream CHECKPOINT, not both or neither")
+        }
+    }
+
     func run() throws {
+        if let upstream {
+            let (cls, kwargs) = try UpstreamIO.exportUpstream(checkpoint: upstream, to: out)
+            print("wrote \(out): \(cls) state_dict")
+            print("kwargs \(kwargs)")
+            return
+        }
+        guard let source else { return }
         var path = source
         var isDir: ObjCBool = false
         if FileManager.default.fileExists(atPath: source, isDirectory: &isDir), isDir.boolValue {
