@@ -121,6 +121,32 @@ import Testing
         }
     }
 
+    @Test func ourArrozCheckpointsExportWhenTheyHaveTheSeedsChannels() throws {
+        var rng = ArrozRandom(seed: 9)
+        var c = ArrozConfig()
+        (c.inChannels, c.imageSize, c.hidden, c.rEmbedding, c.conditionDimension) = (4, 8, 16, 8, 16)
+        (c.downLevels, c.upLevels) = ([1, 2], [2, 1])
+        let g = ArrozGenerator(c, rng: &rng)
+        let ck = Self.tmp("ours4.safetensors")
+        try Checkpoint.save(to: ck, model: g, family: "arroz", config: ModelConfig.arroz(c), step: 3)
+        let out = Self.tmp("ours4.upstream.safetensors")
+        let (cls, kwargs) = try UpstreamIO.exportUpstream(checkpoint: ck, to: out)
+        #expect(cls == "arroz.DiffusionModel")
+        #expect(kwargs == #"{"c_embd":16,"c_hidden":16,"c_r":8,"down_levels":[1,2],"up_levels":[2,1]}"#)
+        #expect(try SafeTensorsFile(path: out).names == Set(g.namedParameters().map(\.0)).sorted())
+        // the pixel generator has 3 channels: arroz.DiffusionModel could not load it
+        c.inChannels = 3
+        let pixel = ArrozGenerator(c, rng: &rng)
+        let ck3 = Self.tmp("ours3.safetensors")
+        try Checkpoint.save(to: ck3, model: pixel, family: "arroz", config: ModelConfig.arroz(c), step: 3)
+        do {
+            _ = try UpstreamIO.exportUpstream(checkpoint: ck3, to: Self.tmp("ours3.upstream.safetensors"))
+            Issue.record("a 3-channel generator must not export as arroz.DiffusionModel")
+        } catch let e as UpstreamLoadError {
+            #expect("\(e)".contains("'embedding.weight'") && "\(e)".contains("[8, 4, 1, 1]") && "\(e)".contains("[8, 3, 1, 1]"), "\(e)")
+        }
+    }
+
     @Test func mismatchesNameTheKeyAndBothShapes() throws {
         let src = try Self.fixture("prior.safetensors")
         let kw: [String: UpstreamValue] = ["clip_r": .int(16), "c_hidden": .int(16), "c_r": .int(8), "num_blocks": .int(2)]

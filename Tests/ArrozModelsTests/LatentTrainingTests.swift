@@ -135,3 +135,26 @@ import Testing
         for (name, t) in gen.namedParameters() where t.requiresGrad { #expect(t.grad != nil, "\(name)") }
     }
 }
+
+@Suite struct LatentPreviewTests {
+    @Test func latentToRGBRecoversALinearMap() {
+        var rng = ArrozRandom(seed: 31)
+        let z = Tensor.randn([3, 4, 4, 4], rng: &rng)
+        let truth = LatentToRGB(weight: (0..<12).map { Float($0 % 5) * 0.1 - 0.2 }, bias: [0.5, -0.1, 0.2])
+        let images = upsampleNearest(truth(z), scale: 4)                       // [3, 3, 16, 16]
+        let fit = LatentToRGB.fit(latents: z, images: images)
+        expectClose(fit.weight, truth.weight, atol: 1e-4, "W")
+        expectClose(fit.bias, truth.bias, atol: 1e-4, "b")
+        expectClose(fit(z), truth(z), atol: 1e-4)
+    }
+
+    @Test func codeToRGBIsThePatchMean() {
+        let idx = Tensor([0, 1, 1, 0], shape: [1, 2, 2])
+        let img = Tensor.zeros([1, 3, 2, 2])
+        for c in 0..<3 { for p in 0..<4 { img.mutableData[c * 4 + p] = Float(p + c) } }
+        let t = CodeToRGB.fit(indices: idx, images: img, codebookSize: 3)
+        // code 0 covers pixels 0 and 3: mean (p + c) = 1.5 + c; code 1 pixels 1, 2: 1.5 + c; code 2 unseen: overall 1.5 + c
+        expectClose(t.table, [1.5, 2.5, 3.5, 1.5, 2.5, 3.5, 1.5, 2.5, 3.5])
+        #expect(t(idx).shape == [1, 3, 2, 2])
+    }
+}

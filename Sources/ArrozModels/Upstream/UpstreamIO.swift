@@ -23,8 +23,8 @@ public enum UpstreamLoadError: Error, CustomStringConvertible, Equatable {
         case .shapeMismatch(let f, let k, let e, let s):
             return "\(f): key '\(k)': the model expects shape \(e), the file has \(s) (check --kwargs)"
         case .notUpstream(let f, let fam):
-            return "\(f): a checkpoint of family '\(fam)', not one written by `arroz-studio import` "
-                + "(no upstream class in its metadata)"
+            return "\(f): a checkpoint of family '\(fam)', which has no upstream class (import writes family "
+                + "'upstream'; the 'arroz' family exports as arroz.DiffusionModel)"
         case .badKwargsJSON(let d): return "--kwargs: \(d)"
         }
     }
@@ -110,13 +110,22 @@ public enum UpstreamIO {
         let kwargs: [String: UpstreamValue]
     }
 
-    /// Opens a checkpoint written by `import` (or by `save`): rebuilds the class from its metadata, loads the
-    /// weights (EMA weights when the checkpoint has them and `ema`).
+    /// Opens a checkpoint written by `import` (or by `save`), or one of our `arroz` family: rebuilds the class
+    /// from its metadata, loads the weights (EMA weights when the checkpoint has them and `ema`).
     public static func loadCheckpoint(_ path: String, ema: Bool = true) throws -> any UpstreamModel {
         let ck = try CheckpointFile(path: path)
-        guard ck.family == family else { throw UpstreamLoadError.notUpstream(file: path, family: ck.family) }
-        let stored = try ck.config(as: StoredConfig.self)
-        let model = try build(stored.class, kwargs: stored.kwargs)
+        let model: any UpstreamModel
+        if ck.family == family {
+            let stored = try ck.config(as: StoredConfig.self)
+            model = try build(stored.class, kwargs: stored.kwargs)
+        } else if ck.family == ModelFamily.arroz.rawValue, case .arroz(let c) = try ck.config(as: ModelConfig.self) {
+            // our own trained Arroz generator (exportable when it has the seed's 4 channels)
+            var rng = ArrozRandom(seed: 0)
+            let g = ArrozGenerator(c, rng: &rng)
+            model = c.v5 == nil ? g : ArrozGeneratorV5(g)
+        } else {
+            throw UpstreamLoadError.notUpstream(file: path, family: ck.family)
+        }
         if ema && ck.hasEMA { try ck.restoreEMA(into: model) } else { try ck.restore(model: model) }
         return model
     }
@@ -157,8 +166,24 @@ public enum UpstreamIO {
 
     /// `export --upstream`: the model's tensors under the upstream state_dict names (what
     /// `model.load_state_dict(load_file(path), strict=True)` takes); returns the kwargs JSON.
+    /// Throws if the upstream class built from the model's kwargs would not have exactly its names and shapes
+    /// (e.g. a pixel-space ArrozGenerator with 3 channels: `arroz.DiffusionModel` hard-codes 4).
     @discardableResult
     public static func exportUpstream(_ model: any UpstreamModel, to out: String) throws -> String {
+        let rebuilt = try build(type(of: model).upstreamClass, kwargs: model.upstreamKwargs)
+        let theirs = Dictionary(uniqueKeysWithValues: rebuilt.namedParameters().map { ($0.0, $0.1.shape) })
+        let ours = model.namedParameters()
+        for (name, t) in ours {
+            guard let s = theirs[name] else {
+                throw UpstreamLoadError.unexpectedKey(file: out, key: name, shape: t.shape)
+            }
+            guard s == t.shape else {
+                throw UpstreamLoadError.shapeMismatch(file: out, key: name, expected: s, found: t.shape)
+            }
+        }
+        if let missing = rebuilt.namedParameters().first(where: { n, _ in !ours.contains { $0.0 == n } }) {
+            throw UpstreamLoadError.missingKey(file: out, key: missing.0, expected: missing.1.shape, similar: [])
+        }
         var w = SafeTensorsWriter(metadata: [
             "upstream.class": type(of: model).upstreamClass, "upstream.kwargs": kwargsJSON(model.upstreamKwargs),
         ])
