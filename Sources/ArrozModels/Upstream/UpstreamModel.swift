@@ -90,6 +90,7 @@ public protocol UpstreamModel: Layer {
 /// Every upstream class arroz-studio can import, run and export. One line per class.
 public enum UpstreamRegistry {
     public static let classes: [any UpstreamModel.Type] = [
+        Paella.self,
     ]
 
     public static func lookup(_ name: String) throws -> any UpstreamModel.Type {
