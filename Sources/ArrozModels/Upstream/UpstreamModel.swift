@@ -91,6 +91,8 @@ public protocol UpstreamModel: Layer {
 public enum UpstreamRegistry {
     public static let classes: [any UpstreamModel.Type] = [
         Paella.self,
+        DDGUNet.self,
+        DDGDiscriminator.self,
     ]
 
     public static func lookup(_ name: String) throws -> any UpstreamModel.Type {
