@@ -182,3 +182,39 @@ enum TokensFixtures {
         #expect(last < 0.8 * first, "loss \(first) → \(last)")
     }
 }
+
+@Suite struct PaellaV1Tests {
+    static func build(_ name: String) throws -> PaellaV1 {
+        var rng = ArrozRandom(seed: 13)
+        return try PaellaV1(upstreamKwargs: try TokensFixtures.described(name).kwargs, rng: &rng)
+    }
+
+    @Test func stateDictNamesAndShapesMatchUpstream() throws {
+        for name in ["paella_v1_tiny", "paella_v1_small"] {
+            TokensFixtures.expectStateDict(try Self.build(name), try TokensFixtures.described(name), name)
+        }
+        // seeds.md §2.1: 577,995,184 parameters at the paper's config (counted by the script on the meta device).
+        #expect(try TokensFixtures.described("paella_v1_default").parameters == 577_995_184)
+    }
+
+    @Test func matchesPyTorchWithRandomWeights() throws {
+        let m = try Self.build("paella_v1_tiny")
+        try m.load(from: TokensFixtures.file("paella_v1_tiny"))
+        let io = try TokensFixtures.file("paella_v1_tiny_io")
+        let (x, r) = (try io.tensor("x"), try io.tensor("r"))
+        for (cName, outName) in [("c", "out"), ("c_spatial", "out_spatial")] {
+            let y = try m.callUpstream("forward", ["x": x, "c": try io.tensor(cName), "r": r])[0].tensor
+            let ref = try io.tensor(outName)
+            print("paella.DenoiseUNet \(outName): max |Δ| = \(TokensFixtures.maxAbsDiff(y, ref)) (max |y| \(ref.scalars.map(abs).max()!))")
+            expectClose(y, ref, rtol: 1e-3, atol: 2e-4, "Paella v1 \(outName) vs PyTorch")
+        }
+    }
+
+    @Test func rEmbeddingEncodesTheMaskRate() {
+        // γ(0) = 1 (all noise) → the §0.2 sinusoid at 10⁴; γ(1) = cos(π/2) ≈ 0 → sin ≈ 0, cos ≈ 1.
+        let e = PaellaV1.rEmbedding(Tensor([0, 1]), width: 4)
+        expectClose(Array(e.scalars[0..<4]), [Float(sin(10_000.0)), Float(sin(1.0)), Float(cos(10_000.0)), Float(cos(1.0))],
+                    atol: 2e-3)
+        expectClose(Array(e.scalars[6..<8]), [1, 1], atol: 1e-4)
+    }
+}

@@ -218,7 +218,11 @@ class V1Block(nn.Module):
     def forward(self, x, s, skip=None):
         res = x
         x = self.depthwise(x)
-        s = self.cond_mapper(s.expand(-1, -1, x.size(2), x.size(3)).permute(0, 2, 3, 1))
+        if s.size(2) == s.size(3) == 1:
+            s = s.expand(-1, -1, x.size(2), x.size(3))
+        elif s.shape[-2:] != x.shape[-2:]:
+            s = F.interpolate(s, size=x.shape[-2:], mode='bilinear')
+        s = self.cond_mapper(s.permute(0, 2, 3, 1))
         x = self.ln(x.permute(0, 2, 3, 1), s)
         if skip is not None:
             x = torch.cat([x, skip.permute(0, 2, 3, 1)], -1)
@@ -254,7 +258,11 @@ class DenoiseUNet(nn.Module):
         return torch.cat([e.sin(), e.cos()], 1)
 
     def forward(self, x, c, r):
-        s = torch.cat([c, self.r_embed(r)], -1)[:, :, None, None]
+        re = self.r_embed(r)
+        if c.dim() == 2:
+            s = torch.cat([c, re], -1)[:, :, None, None]
+        else:  # spatial conditioning ("multi-conditioning"): each block resizes s to its resolution
+            s = torch.cat([c, re[:, :, None, None].expand(-1, -1, c.size(2), c.size(3))], 1)
         h = self.embedding(x).permute(0, 3, 1, 2)
         outs = []
         for lvl in self.down_blocks:
@@ -541,7 +549,8 @@ def make(out_dir):
     c = torch.randn(2, 12)
     r = torch.tensor([0.2, 0.75])
     with torch.no_grad():
-        io = dict(x=x, c=c, r=r, out=m(x, c, r))
+        cs = torch.randn(2, 12, 8, 8)
+        io = dict(x=x, c=c, r=r, out=m(x, c, r), c_spatial=cs, out_spatial=m(x, cs, r))
     save(out_dir, "paella_v1_tiny", m, io)
     keys["paella_v1_tiny"] = describe(m, V1_TINY)
     keys["paella_v1_small"] = describe(DenoiseUNet(**V1_SMALL), V1_SMALL)

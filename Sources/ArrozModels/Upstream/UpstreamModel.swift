@@ -93,6 +93,7 @@ public enum UpstreamRegistry {
         Paella.self,
         DDGUNet.self,
         DDGDiscriminator.self,
+        PaellaV1.self,
     ]
 
     public static func lookup(_ name: String) throws -> any UpstreamModel.Type {
