@@ -37,7 +37,7 @@ import Testing
     @Test(arguments: [false, true]) func matchesPyTorchWithRandomWeights(fixed: Bool) throws {
         let sfx = fixed ? "_fixed" : ""
         let g = try Self.unet("ddg_unet_tiny", fixed: fixed)
-        try g.load(from: TokensFixtures.file("ddg_unet_tiny"))  // same weights for both softmax axes
+        TokensFixtures.hashFill(g)  // the fixture's hash_fill weights (state_dict order checked above)
         let gio = try TokensFixtures.file("ddg_unet_tiny\(sfx)_io")
         let (x, t, c, z) = (try gio.tensor("x"), try gio.tensor("t"), try gio.tensor("c"), try gio.tensor("z"))
         let y = try g.callUpstream("forward", ["x": x, "t": t, "c": c, "z": z])[0].tensor
@@ -47,11 +47,39 @@ import Testing
         expectClose(y0, try gio.tensor("out_zero"), rtol: 1e-3, atol: 1e-4, "cclddg.UNet\(sfx) without c, z")
 
         let d = try Self.disc("ddg_disc_tiny", fixed: fixed)
-        try d.load(from: TokensFixtures.file("ddg_disc_tiny"))
+        TokensFixtures.hashFill(d)
         let dio = try TokensFixtures.file("ddg_disc_tiny\(sfx)_io")
         let p = try d.callUpstream("forward", ["x": try dio.tensor("x"), "t": try dio.tensor("t"), "c": try dio.tensor("c")])[0].tensor
         print("cclddg.Discriminator\(sfx): max |Δ| = \(TokensFixtures.maxAbsDiff(p, try dio.tensor("out")))")
         expectClose(p, try dio.tensor("out"), rtol: 1e-4, atol: 1e-5, "cclddg.Discriminator\(sfx) vs PyTorch")
+
+        // Backward: every parameter's gradient of Σ out·R against PyTorch's.
+        let rg = try TokensFixtures.expectGradients(g, gio, out: g(x, t: t, c: c, z: z), "cclddg.UNet\(sfx)")
+        let (xd, td, cd) = (try dio.tensor("x"), try dio.tensor("t"), try dio.tensor("c"))
+        let rd = try TokensFixtures.expectGradients(d, dio, out: d(xd, t: td, c: cd), "cclddg.Discriminator\(sfx)")
+        print("cclddg\(sfx) ∂params: worst |Δ|/max|g| UNet \(rg), Discriminator \(rd)")
+
+        // R1 by finite differences vs PyTorch's double backward (train_cclddg.py, γ = 1, x_t = channels 0..<4).
+        for q in d.trainableParameters() { q.grad = nil }
+        let xt = xd.narrow(axis: 1, start: 0, length: 4).detached(), xtm1 = xd.narrow(axis: 1, start: 4, length: 4).detached()
+        let pen = r1PenaltyFiniteDifference(x: xt, parameters: d.trainableParameters(), gamma: 1) {
+            d(concat([$0, xtm1], axis: 1), t: td, c: cd)
+        }
+        let refPen = try dio.tensor("r1_penalty").item
+        expectClose([pen], [refPen], rtol: 1e-3, atol: 1e-9, "R1 penalty value")
+        let rows = try d.namedParameters().map { name, q in
+            let ref = try dio.tensor("r1_grad." + name).scalars
+            return (name, Array((q.grad?.scalars ?? [Float](repeating: 0, count: q.count)).prefix(ref.count)), ref)
+        }
+        let global = rows.map { $0.2.map(abs).max() ?? 0 }.max() ?? 0
+        var worst: Float = 0, worstName = ""
+        for (name, ours, ref) in rows {
+            let scale = max(ref.map(abs).max() ?? 0, 1e-3 * global)  // float-noise tensors against the model's max
+            let e = zip(ours, ref).map { abs($0 - $1) }.max()! / scale
+            if e > worst { (worst, worstName) = (e, name) }
+        }
+        print("cclddg\(sfx) R1: penalty \(pen) vs \(refPen); ∂P/∂θ worst |Δ|/max|g| = \(worst) (\(worstName)), max|g| \(global)")
+        #expect(worst < 0.02, "finite-difference R1 gradients within 2 % of PyTorch's double backward")
     }
 
     @Test func softmaxAxisFlagChangesTheOutput() throws {

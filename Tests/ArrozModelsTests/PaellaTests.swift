@@ -61,6 +61,49 @@ enum TokensFixtures {
         #expect(model.parameterCount == ref.parameters, "\(what): parameter count", sourceLocation: sourceLocation)
     }
 
+    /// Back-propagates Σ out·R (R from the fixture) and expects every parameter's gradient (its first 64
+    /// elements, as the fixture stores them under `<prefix><name>`) to match PyTorch's; returns the worst
+    /// |Δ| relative to each tensor's largest gradient element (over tensors whose gradient is not float noise).
+    @discardableResult
+    static func expectGradients(
+        _ model: Layer, _ io: SafeTensorsFile, out: Tensor, prefix: String = "grad.", rtol: Float = 2e-3,
+        _ what: String, sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> Float {
+        (out * (try io.tensor("R"))).sum().backward()
+        let pairs = try model.namedParameters().map { name, p in
+            let ref = try io.tensor(prefix + name).scalars
+            return (name, Array((p.grad?.scalars ?? [Float](repeating: 0, count: p.count)).prefix(ref.count)), ref)
+        }
+        // Gradients that are exactly zero in exact arithmetic (a bias a GroupNorm(32) over 32 channels erases)
+        // are float noise on both sides: those compare against the largest gradient of the whole model.
+        let global = pairs.map { $0.2.map(abs).max() ?? 0 }.max() ?? 0
+        var worst: Float = 0
+        for (name, ours, ref) in pairs {
+            let scale = max(ref.map(abs).max() ?? 0, 1e-6)
+            let d = zip(ours, ref).map { abs($0 - $1) }.max() ?? 0
+            if scale > 1e-4 * global { worst = max(worst, d / scale) }
+            expectClose(ours, ref, rtol: rtol, atol: max(rtol * scale, 2e-6 * global), "\(what): ∂/∂\(name)",
+                        sourceLocation: sourceLocation)
+        }
+        return worst
+    }
+
+    /// fixtures_tokens.py `hash_fill`: tensor k (state_dict order), element i ← u = frac(sin(12.9898·i +
+    /// 78.233·k)·43758.5453) − ½ (Double), then 2u/√(numel/shape[0]) for rank ≥ 2, 1 + u for rank-1 weights,
+    /// u for the other rank-1 tensors, rounded to Float.
+    static func hashFill(_ model: Layer) {
+        for (k, (name, t)) in model.namedParameters().enumerated() {
+            let fan = Double(t.count / max(t.shape.first ?? 1, 1))
+            let dst = t.mutableData
+            for i in 0..<t.count {
+                let v = sin(Double(i) * 12.9898 + Double(k) * 78.233) * 43758.5453
+                var u = v - v.rounded(.down) - 0.5
+                if t.rank >= 2 { u = 2 * u / fan.squareRoot() } else if name.hasSuffix("weight") { u += 1 }
+                dst[i] = Float(u)
+            }
+        }
+    }
+
     /// max |a − b|, for the parity numbers the tests print.
     static func maxAbsDiff(_ a: Tensor, _ b: Tensor) -> Float {
         zip(a.scalars, b.scalars).reduce(0) { max($0, abs($1.0 - $1.1)) }
@@ -111,6 +154,10 @@ enum TokensFixtures {
             print("paella.Paella \(name): max |Δ| = \(TokensFixtures.maxAbsDiff(y, ref)) (max |y| \(ref.scalars.map(abs).max()!))")
             expectClose(y, ref, rtol: 1e-3, atol: 2e-4, "Paella v3 \(name) vs PyTorch")
         }
+        // Backward: every parameter's gradient of Σ out·R against PyTorch's.
+        for p in m.trainableParameters() { p.grad = nil }
+        let rel = try TokensFixtures.expectGradients(m, io, out: m(x, r: r, byt5: byt5, clip: clip, clipImage: clipImage), "Paella v3")
+        print("paella.Paella ∂params: worst |Δ|/max|g| = \(rel)")
         // The same call through the upstream seam.
         let out = try m.callUpstream("forward", ["x": x, "r": r, "byt5": byt5, "clip": clip, "clip_image": clipImage])
         #expect(out.map(\.name) == ["out"])
@@ -208,6 +255,8 @@ enum TokensFixtures {
             print("paella.DenoiseUNet \(outName): max |Δ| = \(TokensFixtures.maxAbsDiff(y, ref)) (max |y| \(ref.scalars.map(abs).max()!))")
             expectClose(y, ref, rtol: 1e-3, atol: 2e-4, "Paella v1 \(outName) vs PyTorch")
         }
+        let rel = try TokensFixtures.expectGradients(m, io, out: m(x, c: try io.tensor("c_spatial"), r: r), "Paella v1")
+        print("paella.DenoiseUNet ∂params: worst |Δ|/max|g| = \(rel)")
     }
 
     @Test func rEmbeddingEncodesTheMaskRate() {

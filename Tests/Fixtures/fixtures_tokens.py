@@ -6,7 +6,7 @@ parameter moved away from its init: GRN gamma/beta, T mappers, zero-init clf con
 since default inits make blocks identities and hide bugs). make(out_dir) writes, under
 Tests/ArrozModelsTests/Fixtures/tokens/:
 
-  <name>.safetensors      state_dict (safetensors.torch.save_file)
+  <name>.safetensors      state_dict (float16; the cclddg nets instead get hash_fill weights, not stored)
   <name>_io.safetensors   inputs and outputs of one eval-mode forward (and the losses' inputs/outputs)
   keys.json               {config name: {"kwargs", "keys" [ordered], "shapes", "parameters"}} for the fixture
                           configs, seeds.md §6's small configs and the upstream defaults (built on the meta device)
@@ -478,12 +478,44 @@ def perturb(m, scale=0.1):
             p.copy_(p.half().float())
 
 
+def hash_fill(m, order):
+    """Deterministic non-default weights both sides can make without a file (the cclddg nets need 32-wide
+    GroupNorms, too big to store): tensor k of the state_dict (seed order), element i gets
+    u = frac(sin(12.9898·i + 78.233·k)·43758.5453) − ½ in float64, then
+    rank ≥ 2: 2u/√(numel/shape[0]);  rank-1 `…weight` (norm scales): 1 + u;  other rank-1 (biases): u;
+    rounded to float32. The Swift side is TokensFixtures.hashFill."""
+    sd = m.state_dict()
+    with torch.no_grad():
+        for k, name in enumerate(order):
+            t = sd[name]
+            i = torch.arange(t.numel(), dtype=torch.float64)
+            v = torch.sin(i * 12.9898 + k * 78.233) * 43758.5453
+            u = v - torch.floor(v) - 0.5
+            if t.dim() >= 2:
+                u = 2 * u / math.sqrt(t.numel() / t.shape[0])
+            elif name.endswith("weight"):
+                u = 1 + u
+            t.copy_(u.float().view_as(t))
+
+
 def describe(m, kwargs, order=None):
     """kwargs, the state_dict as ordered [name, shape] pairs, and the parameter count."""
     sd = m.state_dict()
     keys = order or list(sd.keys())
     return {"kwargs": kwargs, "state_dict": [[k, list(sd[k].shape)] for k in keys],
             "parameters": sum(p.numel() for p in m.parameters())}
+
+
+def grads_of(model, out, head=64):
+    """Backward of Σ out·R (R fixed random) into every parameter; keeps the first `head` elements of each
+    gradient (enough to check every tensor's backward without storing a second copy of the weights)."""
+    model.zero_grad()
+    rr = torch.randn_like(out)
+    (out * rr).sum().backward()
+    g = {"R": rr.detach()}
+    for k, p in model.named_parameters():
+        g["grad." + k] = (p.grad if p.grad is not None else torch.zeros_like(p)).flatten()[:head].clone()
+    return g
 
 
 def save(out_dir, name, model, io):
@@ -501,9 +533,9 @@ PAELLA_SMALL = dict(c_in=32, c_out=32, num_labels=512, c_r=16, patch_size=1, c_c
                     clip_seq_len=2, dropout=0.0)
 V1_TINY = dict(num_labels=32, c_hidden=32, c_clip=12, c_r=16, down_levels=[1, 2], up_levels=[2, 1])
 V1_SMALL = dict(num_labels=512, c_hidden=128, c_clip=384, c_r=16, down_levels=[2, 2], up_levels=[2, 2])
-DDG_TINY_G = dict(image_channels=4, n_channels=32, ch_mults=[1, 1], is_attn=[0, 1], n_blocks=1, z_dim=8,
+DDG_TINY_G = dict(image_channels=4, n_channels=32, ch_mults=[1, 2], is_attn=[0, 1], n_blocks=1, z_dim=8,
                   n_z_channels=16, n_cloob_channels=24, cloob_dim=12)
-DDG_TINY_D = dict(image_channels=8, n_channels=32, ch_mults=[1, 1], is_attn=[0, 1], n_blocks=1,
+DDG_TINY_D = dict(image_channels=8, n_channels=32, ch_mults=[1, 2], is_attn=[0, 1], n_blocks=1,
                   n_cloob_channels=24, cloob_dim=12)
 DDG_SMALL_G = dict(image_channels=4, n_channels=32, ch_mults=[1, 2, 2], is_attn=[0, 0, 1], n_blocks=1, z_dim=8,
                    n_z_channels=16, n_cloob_channels=64)
@@ -535,6 +567,7 @@ def make(out_dir):
                   out=m(x, r, byt5, clip, clip_image), out_text=m(x, r, byt5), out_clip=m(x, r, byt5, clip),
                   loss_logits=logits.detach(), loss_targets=targets, loss_weights=weights, loss=loss.detach(),
                   loss_dlogits=logits.grad)
+    io.update(grads_of(m, m(x, r, byt5, clip, clip_image)))
     save(out_dir, "paella_tiny", m, io)
     keys["paella_tiny"] = describe(m, PAELLA_TINY)
     keys["paella_small"] = describe(PaellaV3(**PAELLA_SMALL), PAELLA_SMALL)
@@ -551,6 +584,7 @@ def make(out_dir):
     with torch.no_grad():
         cs = torch.randn(2, 12, 8, 8)
         io = dict(x=x, c=c, r=r, out=m(x, c, r), c_spatial=cs, out_spatial=m(x, cs, r))
+    io.update(grads_of(m, m(x, cs, r)))
     save(out_dir, "paella_v1_tiny", m, io)
     keys["paella_v1_tiny"] = describe(m, V1_TINY)
     keys["paella_v1_small"] = describe(DenoiseUNet(**V1_SMALL), V1_SMALL)
@@ -560,11 +594,12 @@ def make(out_dir):
     # cclddg tiny: 8×8×4 latents, attention at 4², both softmax axes
     for fixed in (False, True):
         torch.manual_seed(2)
+        # 32-channel GroupNorm(32) erases a per-channel bias, so a 32-wide-only net ignores its conditioning:
+        # the 64-wide level keeps t, c and z alive.
         g = DDGUNet(**DDG_TINY_G, query_axis=not fixed).eval()
-        perturb(g)
-        torch.manual_seed(3)
+        hash_fill(g, reorder(g, None))
         d = DDGDisc(**DDG_TINY_D, query_axis=not fixed).eval()
-        perturb(d)
+        hash_fill(d, reorder(d, None))
         torch.manual_seed(4)
         x = torch.randn(2, 4, 8, 8)
         t = torch.tensor([1.0, 3.0])
@@ -575,9 +610,21 @@ def make(out_dir):
             gio = dict(x=x, t=t, c=c, z=z, out=g(x, t, c, z), out_zero=g(x, t, torch.zeros(2, 12), torch.zeros(2, 8)))
             dio = dict(x=xd, t=t, c=c, out=d(xd, t, c))
         suffix = "_fixed" if fixed else ""
-        # same seeds, same weights: the fixed variant stores only its outputs
-        save(out_dir, "ddg_unet_tiny" + suffix, None if fixed else g, gio)
-        save(out_dir, "ddg_disc_tiny" + suffix, None if fixed else d, dio)
+        gio.update(grads_of(g, g(x, t, c, z)))
+        dio.update(grads_of(d, d(xd, t, c)))
+        # R1 as train_cclddg.py: (γ/2)·mean ‖∇_{x_t} Σ D(x_t ⊕ x_{t−1})‖², γ = 1, and its parameter gradients
+        xt = xd[:, :4].clone().requires_grad_(True)
+        d.zero_grad()
+        pred = d(torch.cat([xt, xd[:, 4:]], 1), t, c)
+        gr = torch.autograd.grad(outputs=pred.sum(), inputs=xt, create_graph=True)[0]
+        pen = 0.5 * (gr.view(gr.size(0), -1).norm(2, dim=1) ** 2).mean()
+        pen.backward()
+        dio["r1_penalty"] = pen.detach()
+        for k, p in d.named_parameters():
+            dio["r1_grad." + k] = (p.grad if p.grad is not None else torch.zeros_like(p)).flatten()[:64].clone()
+        # weights from hash_fill, not stored
+        save(out_dir, "ddg_unet_tiny" + suffix, None, gio)
+        save(out_dir, "ddg_disc_tiny" + suffix, None, dio)
     g_kw = {k: v for k, v in DDG_TINY_G.items()}
     keys["ddg_unet_tiny"] = describe(g, g_kw, reorder(g, None))
     keys["ddg_disc_tiny"] = describe(d, DDG_TINY_D, reorder(d, None))
