@@ -23,10 +23,12 @@ import Testing
     }
 
     @Test func stateDictNamesAndShapesMatchUpstream() throws {
-        for name in ["ddg_unet_tiny", "ddg_unet_small", "ddg_unet_script"] {
+        // (The script-default nets, 66 M parameters together, are checked on the PyTorch side only: too slow to
+        // build in a debug test.)
+        for name in ["ddg_unet_tiny", "ddg_unet_small"] {
             TokensFixtures.expectStateDict(try Self.unet(name), try TokensFixtures.described(name), name)
         }
-        for name in ["ddg_disc_tiny", "ddg_disc_small", "ddg_disc_script"] {
+        for name in ["ddg_disc_tiny", "ddg_disc_small"] {
             TokensFixtures.expectStateDict(try Self.disc(name), try TokensFixtures.described(name), name)
         }
         // seeds.md §3.1: 43,600,580 and 22,540,353 parameters at the script's defaults (n = 32).

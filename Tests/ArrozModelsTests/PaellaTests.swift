@@ -208,6 +208,23 @@ enum TokensFixtures {
         #expect(throws: UpstreamError.self) { try m.callUpstream("sample", [:]) }
     }
 
+    @Test func evalReachesEveryDropout() throws {
+        // dropout 0.1 (the upstream default) in the MLPs and the attention: eval() must switch all of them off.
+        var rng = ArrozRandom(seed: 8)
+        var kw = try TokensFixtures.described("paella_tiny").kwargs
+        kw["dropout"] = .double(0.5)
+        let m = try Paella(upstreamKwargs: kw, rng: &rng)
+        TokensFixtures.hashFill(m)
+        let x = Tensor.randint([1, 8, 8], low: 0, high: 32, rng: &rng)
+        let r = Tensor([0.5]), byt5 = Tensor.randn([1, 3, 12], rng: &rng)
+        m.eval()
+        let a = withNoGrad { m(x, r: r, byt5: byt5) }, b = withNoGrad { m(x, r: r, byt5: byt5) }
+        #expect(a.scalars == b.scalars)
+        m.train()
+        let c = withNoGrad { m(x, r: r, byt5: byt5) }
+        #expect(TokensFixtures.maxAbsDiff(a, c) > 1e-4)
+    }
+
     @Test func trainsOneBatchDown() throws {
         // A few AdamW steps on one fixed batch of noised tokens drive the loss down (gradients flow end to end).
         var rng = ArrozRandom(seed: 7)
