@@ -41,29 +41,35 @@ import Testing
         let g = try Self.unet("ddg_unet_tiny", fixed: fixed)
         TokensFixtures.hashFill(g)  // the fixture's hash_fill weights (state_dict order checked above)
         let gio = try TokensFixtures.file("ddg_unet_tiny\(sfx)_io")
-        let (x, t, c, z) = (try gio.tensor("x"), try gio.tensor("t"), try gio.tensor("c"), try gio.tensor("z"))
+        let (x, t, c, z) = (
+            try gio.tensor("x"), try gio.tensor("t"), try gio.tensor("c"), try gio.tensor("z")
+        )
         let y = try g.callUpstream("forward", ["x": x, "t": t, "c": c, "z": z])[0].tensor
         print("cclddg.UNet\(sfx): max |Δ| = \(TokensFixtures.maxAbsDiff(y, try gio.tensor("out")))")
         expectClose(y, try gio.tensor("out"), rtol: 1e-3, atol: 1e-4, "cclddg.UNet\(sfx) vs PyTorch")
-        let y0 = try g.callUpstream("forward", ["x": x, "t": t])[0].tensor        // nil c, z = zeros
+        let y0 = try g.callUpstream("forward", ["x": x, "t": t])[0].tensor  // nil c, z = zeros
         expectClose(y0, try gio.tensor("out_zero"), rtol: 1e-3, atol: 1e-4, "cclddg.UNet\(sfx) without c, z")
 
         let d = try Self.disc("ddg_disc_tiny", fixed: fixed)
         TokensFixtures.hashFill(d)
         let dio = try TokensFixtures.file("ddg_disc_tiny\(sfx)_io")
-        let p = try d.callUpstream("forward", ["x": try dio.tensor("x"), "t": try dio.tensor("t"), "c": try dio.tensor("c")])[0].tensor
+        let p = try d.callUpstream(
+            "forward", ["x": try dio.tensor("x"), "t": try dio.tensor("t"), "c": try dio.tensor("c")])[0]
+            .tensor
         print("cclddg.Discriminator\(sfx): max |Δ| = \(TokensFixtures.maxAbsDiff(p, try dio.tensor("out")))")
         expectClose(p, try dio.tensor("out"), rtol: 1e-4, atol: 1e-5, "cclddg.Discriminator\(sfx) vs PyTorch")
 
         // Backward: every parameter's gradient of Σ out·R against PyTorch's.
         let rg = try TokensFixtures.expectGradients(g, gio, out: g(x, t: t, c: c, z: z), "cclddg.UNet\(sfx)")
         let (xd, td, cd) = (try dio.tensor("x"), try dio.tensor("t"), try dio.tensor("c"))
-        let rd = try TokensFixtures.expectGradients(d, dio, out: d(xd, t: td, c: cd), "cclddg.Discriminator\(sfx)")
+        let rd = try TokensFixtures.expectGradients(
+            d, dio, out: d(xd, t: td, c: cd), "cclddg.Discriminator\(sfx)")
         print("cclddg\(sfx) ∂params: worst |Δ|/max|g| UNet \(rg), Discriminator \(rd)")
 
         // R1 by finite differences vs PyTorch's double backward (train_cclddg.py, γ = 1, x_t = channels 0..<4).
         for q in d.trainableParameters() { q.grad = nil }
-        let xt = xd.narrow(axis: 1, start: 0, length: 4).detached(), xtm1 = xd.narrow(axis: 1, start: 4, length: 4).detached()
+        let xt = xd.narrow(axis: 1, start: 0, length: 4).detached(),
+            xtm1 = xd.narrow(axis: 1, start: 4, length: 4).detached()
         let pen = r1PenaltyFiniteDifference(x: xt, parameters: d.trainableParameters(), gamma: 1) {
             d(concat([$0, xtm1], axis: 1), t: td, c: cd)
         }
@@ -71,7 +77,9 @@ import Testing
         expectClose([pen], [refPen], rtol: 1e-3, atol: 1e-9, "R1 penalty value")
         let rows = try d.namedParameters().map { name, q in
             let ref = try dio.tensor("r1_grad." + name).scalars
-            return (name, Array((q.grad?.scalars ?? [Float](repeating: 0, count: q.count)).prefix(ref.count)), ref)
+            return (
+                name, Array((q.grad?.scalars ?? [Float](repeating: 0, count: q.count)).prefix(ref.count)), ref
+            )
         }
         let global = rows.map { $0.2.map(abs).max() ?? 0 }.max() ?? 0
         var worst: Float = 0, worstName = ""
@@ -80,7 +88,9 @@ import Testing
             let e = zip(ours, ref).map { abs($0 - $1) }.max()! / scale
             if e > worst { (worst, worstName) = (e, name) }
         }
-        print("cclddg\(sfx) R1: penalty \(pen) vs \(refPen); ∂P/∂θ worst |Δ|/max|g| = \(worst) (\(worstName)), max|g| \(global)")
+        print(
+            "cclddg\(sfx) R1: penalty \(pen) vs \(refPen); ∂P/∂θ worst |Δ|/max|g| = \(worst) (\(worstName)), max|g| \(global)"
+        )
         #expect(worst < 0.02, "finite-difference R1 gradients within 2 % of PyTorch's double backward")
     }
 
@@ -97,16 +107,24 @@ import Testing
         let x0 = Tensor([1, -1, 0.5, 0], shape: [2, 2]), x0Hat = Tensor([0.5, -1, 0, 1], shape: [2, 2])
         let d = DDGLosses.discriminator(real: real, fake: fake)
         let dReal = -(log(0.9) + log(0.6)) / 2, dFake = -(log(0.8) + log(0.3)) / 2
-        expectClose([d.real.item, d.fake.item, d.total.item], [Float(dReal), Float(dFake), Float(dReal + dFake)], atol: 1e-6)
+        expectClose(
+            [d.real.item, d.fake.item, d.total.item], [Float(dReal), Float(dFake), Float(dReal + dFake)],
+            atol: 1e-6)
         let g = DDGLosses.generator(fake: fake, x0Hat: x0Hat, x0: x0)
         let gAdv = -(log(0.2) + log(0.7)) / 2, gRec = (0.25 + 0 + 0.25 + 1) / 4.0
-        expectClose([g.adversarial!.item, g.reconstruction.item, g.total.item], [Float(gAdv), Float(gRec), Float(gAdv + gRec)], atol: 1e-6)
-        #expect(DDGLosses.generator(fake: nil, x0Hat: x0Hat, x0: x0).total.item == Float(gRec))   // warm-up
+        expectClose(
+            [g.adversarial!.item, g.reconstruction.item, g.total.item],
+            [Float(gAdv), Float(gRec), Float(gAdv + gRec)], atol: 1e-6)
+        #expect(DDGLosses.generator(fake: nil, x0Hat: x0Hat, x0: x0).total.item == Float(gRec))  // warm-up
         // The same numbers from F.binary_cross_entropy / F.mse_loss (fixtures_tokens.py).
         let io = try TokensFixtures.file("ddg_losses_io")
-        expectClose([d.real.item, d.fake.item, g.adversarial!.item, g.reconstruction.item],
-                    [try io.tensor("loss_d_real").item, try io.tensor("loss_d_fake").item, try io.tensor("loss_g_adv").item,
-                     try io.tensor("loss_g_rec").item], atol: 1e-6, "vs PyTorch")
+        expectClose(
+            [d.real.item, d.fake.item, g.adversarial!.item, g.reconstruction.item],
+            [
+                try io.tensor("loss_d_real").item, try io.tensor("loss_d_fake").item,
+                try io.tensor("loss_g_adv").item,
+                try io.tensor("loss_g_rec").item,
+            ], atol: 1e-6, "vs PyTorch")
         // Gradient of the BCE on probabilities: ∂/∂p mean(−log p) = −1/(N·p).
         let p = Tensor([0.25, 0.5], shape: [2, 1], requiresGrad: true)
         ddgBCE(p, target: 1).backward()
@@ -122,8 +140,11 @@ import Testing
         let gamma: Float = 0.7
         let pre = Tensor.ones([6])  // a gradient already there stays
         lin.weight.grad = Tensor(pre.scalars, shape: [1, 6])
-        let P = r1PenaltyFiniteDifference(x: x, parameters: [lin.weight, lin.bias!], gamma: gamma) { lin($0).sigmoid() }
-        let w = lin.weight.scalars.map(Double.init), b = Double(lin.bias!.item), xs = x.scalars.map(Double.init)
+        let P = r1PenaltyFiniteDifference(x: x, parameters: [lin.weight, lin.bias!], gamma: gamma) {
+            lin($0).sigmoid()
+        }
+        let w = lin.weight.scalars.map(Double.init), b = Double(lin.bias!.item),
+            xs = x.scalars.map(Double.init)
         let w2 = w.reduce(0) { $0 + $1 * $1 }
         var dw = [Double](repeating: 0, count: 6), db = 0.0, pen = 0.0
         for n in 0..<3 {
@@ -135,7 +156,9 @@ import Testing
         }
         let g = Double(gamma)
         expectClose([P], [Float(g / 6 * pen)], rtol: 1e-4, atol: 1e-7, "R1 value")
-        expectClose(lin.weight.grad!, dw.map { Float(1 + g / 3 * $0) }, rtol: 1e-3, atol: 1e-5, "∂P/∂w (+ the 1 already there)")
+        expectClose(
+            lin.weight.grad!, dw.map { Float(1 + g / 3 * $0) }, rtol: 1e-3, atol: 1e-5,
+            "∂P/∂w (+ the 1 already there)")
         expectClose(lin.bias!.grad!, [Float(g / 3 * db)], rtol: 1e-3, atol: 1e-5, "∂P/∂b")
     }
 
@@ -146,10 +169,18 @@ import Testing
         let d = try Self.disc("ddg_disc_tiny")
         #expect(try DDGDiscriminator(upstreamKwargs: d.upstreamKwargs, rng: &rng).config == d.config)
         #expect(d.upstreamKwargs["z_dim"] == nil)
-        #expect(throws: UpstreamError.self) { try DDGDiscriminator(upstreamKwargs: ["z_dim": .int(4)], rng: &rng) }
-        #expect(throws: UpstreamError.self) { try DDGUNet(upstreamKwargs: ["n_channels": .int(48)], rng: &rng) }
-        #expect(throws: UpstreamError.self) { try g.callUpstream("forward", ["x": Tensor.zeros([1, 4, 7, 8]), "t": Tensor([1])]) }
-        #expect(throws: UpstreamError.self) { try g.callUpstream("forward", ["x": Tensor.zeros([1, 4, 8, 8])]) }
+        #expect(throws: UpstreamError.self) {
+            try DDGDiscriminator(upstreamKwargs: ["z_dim": .int(4)], rng: &rng)
+        }
+        #expect(throws: UpstreamError.self) {
+            try DDGUNet(upstreamKwargs: ["n_channels": .int(48)], rng: &rng)
+        }
+        #expect(throws: UpstreamError.self) {
+            try g.callUpstream("forward", ["x": Tensor.zeros([1, 4, 7, 8]), "t": Tensor([1])])
+        }
+        #expect(throws: UpstreamError.self) {
+            try g.callUpstream("forward", ["x": Tensor.zeros([1, 4, 8, 8])])
+        }
     }
 
     @Test func generatorAndDiscriminatorTrain() throws {

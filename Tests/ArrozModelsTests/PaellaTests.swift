@@ -17,20 +17,28 @@ enum TokensFixtures {
             case name(String), shape([Int])
             init(from decoder: Decoder) throws {
                 let c = try decoder.singleValueContainer()
-                if let s = try? c.decode(String.self) { self = .name(s) } else { self = .shape(try c.decode([Int].self)) }
+                if let s = try? c.decode(String.self) {
+                    self = .name(s)
+                } else {
+                    self = .shape(try c.decode([Int].self))
+                }
             }
         }
         /// Ordered (name, shape) pairs of the PyTorch state_dict.
         var pairs: [(String, [Int])] {
             state_dict.map { e in
-                guard case .name(let n) = e[0], case .shape(let s) = e[1] else { preconditionFailure("keys.json") }
+                guard case .name(let n) = e[0], case .shape(let s) = e[1] else {
+                    preconditionFailure("keys.json")
+                }
                 return (n, s)
             }
         }
     }
 
     static func url(_ name: String, _ ext: String) throws -> URL {
-        guard let u = Bundle.module.url(forResource: name, withExtension: ext, subdirectory: "Fixtures/tokens") else {
+        guard
+            let u = Bundle.module.url(forResource: name, withExtension: ext, subdirectory: "Fixtures/tokens")
+        else {
             throw FixtureError.missing(path: "Fixtures/tokens/\(name).\(ext)")
         }
         return u
@@ -43,22 +51,31 @@ enum TokensFixtures {
         return d
     }
 
-    static func file(_ name: String) throws -> SafeTensorsFile { try SafeTensorsFile(path: url(name, "safetensors").path) }
+    static func file(_ name: String) throws -> SafeTensorsFile {
+        try SafeTensorsFile(path: url(name, "safetensors").path)
+    }
 
     /// Expects `model`'s state_dict to be exactly `ref`'s: same names in the same order, same shapes.
-    static func expectStateDict(_ model: Layer, _ ref: Described, _ what: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    static func expectStateDict(
+        _ model: Layer, _ ref: Described, _ what: String, sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         let ours = model.namedParameters().map { ($0.0, $0.1.shape) }
         let theirs = ref.pairs
-        #expect(ours.map(\.0) == theirs.map(\.0), "\(what): state_dict names/order", sourceLocation: sourceLocation)
+        #expect(
+            ours.map(\.0) == theirs.map(\.0), "\(what): state_dict names/order",
+            sourceLocation: sourceLocation)
         if ours.map(\.0) != theirs.map(\.0) {
             let a = Set(ours.map(\.0)), b = Set(theirs.map(\.0))
-            Issue.record("\(what): only ours \(a.subtracting(b).sorted().prefix(8)), only theirs \(b.subtracting(a).sorted().prefix(8))",
-                         sourceLocation: sourceLocation)
+            Issue.record(
+                "\(what): only ours \(a.subtracting(b).sorted().prefix(8)), only theirs \(b.subtracting(a).sorted().prefix(8))",
+                sourceLocation: sourceLocation)
         }
         for ((n, s), (_, t)) in zip(ours, theirs) where s != t {
             Issue.record("\(what): \(n) is \(s), PyTorch \(t)", sourceLocation: sourceLocation)
         }
-        #expect(model.parameterCount == ref.parameters, "\(what): parameter count", sourceLocation: sourceLocation)
+        #expect(
+            model.parameterCount == ref.parameters, "\(what): parameter count", sourceLocation: sourceLocation
+        )
     }
 
     /// Back-propagates Σ out·R (R from the fixture) and expects every parameter's gradient (its first 64
@@ -72,7 +89,9 @@ enum TokensFixtures {
         (out * (try io.tensor("R"))).sum().backward()
         let pairs = try model.namedParameters().map { name, p in
             let ref = try io.tensor(prefix + name).scalars
-            return (name, Array((p.grad?.scalars ?? [Float](repeating: 0, count: p.count)).prefix(ref.count)), ref)
+            return (
+                name, Array((p.grad?.scalars ?? [Float](repeating: 0, count: p.count)).prefix(ref.count)), ref
+            )
         }
         // Gradients that are exactly zero in exact arithmetic (a bias a GroupNorm(32) over 32 channels erases)
         // are float noise on both sides: those compare against the largest gradient of the whole model.
@@ -82,8 +101,9 @@ enum TokensFixtures {
             let scale = max(ref.map(abs).max() ?? 0, 1e-6)
             let d = zip(ours, ref).map { abs($0 - $1) }.max() ?? 0
             if scale > 1e-4 * global { worst = max(worst, d / scale) }
-            expectClose(ours, ref, rtol: rtol, atol: max(rtol * scale, 2e-6 * global), "\(what): ∂/∂\(name)",
-                        sourceLocation: sourceLocation)
+            expectClose(
+                ours, ref, rtol: rtol, atol: max(rtol * scale, 2e-6 * global), "\(what): ∂/∂\(name)",
+                sourceLocation: sourceLocation)
         }
         return worst
     }
@@ -123,11 +143,11 @@ enum TokensFixtures {
         // Spot checks of seeds.md §2.2's key list at the small config.
         let m = try Self.build("paella_small")
         let p = Dictionary(uniqueKeysWithValues: m.namedParameters().map { ($0.0, $0.1.shape) })
-        #expect(p["up_blocks.0.0.depthwise.weight"] == [128, 1, 3, 3])      // deepest level: no skip
-        #expect(p["up_blocks.1.0.depthwise.weight"] == [64, 2, 3, 3])       // first C of level 0 takes the skip
+        #expect(p["up_blocks.0.0.depthwise.weight"] == [128, 1, 3, 3])  // deepest level: no skip
+        #expect(p["up_blocks.1.0.depthwise.weight"] == [64, 2, 3, 3])  // first C of level 0 takes the skip
         #expect(p["up_blocks.1.2.depthwise.weight"] == [64, 1, 3, 3])
-        #expect(p["down_blocks.1.0.1.weight"] == [128, 64, 2, 2])            // downsampler at index 0
-        #expect(p["up_blocks.0.6.1.weight"] == [128, 64, 2, 2])              // ConvT upsampler last
+        #expect(p["down_blocks.1.0.1.weight"] == [128, 64, 2, 2])  // downsampler at index 0
+        #expect(p["up_blocks.0.6.1.weight"] == [128, 64, 2, 2])  // ConvT upsampler last
         #expect(p["down_blocks.0.0.channelwise.2.gamma"] == [1, 1, 1, 256])
         #expect(p["out_mapper.1.weight"] == [512, 32, 1, 1])
     }
@@ -148,18 +168,24 @@ enum TokensFixtures {
         let io = try TokensFixtures.file("paella_tiny_io")
         let (x, r, byt5) = (try io.tensor("x"), try io.tensor("r"), try io.tensor("byt5"))
         let (clip, clipImage) = (try io.tensor("clip"), try io.tensor("clip_image"))
-        for (name, c, ci) in [("out", clip, clipImage), ("out_clip", clip, nil), ("out_text", nil, nil)] as [(String, Tensor?, Tensor?)] {
+        for (name, c, ci) in [("out", clip, clipImage), ("out_clip", clip, nil), ("out_text", nil, nil)]
+            as [(String, Tensor?, Tensor?)]
+        {
             let y = withNoGrad { m(x, r: r, byt5: byt5, clip: c, clipImage: ci) }
             let ref = try io.tensor(name)
-            print("paella.Paella \(name): max |Δ| = \(TokensFixtures.maxAbsDiff(y, ref)) (max |y| \(ref.scalars.map(abs).max()!))")
+            print(
+                "paella.Paella \(name): max |Δ| = \(TokensFixtures.maxAbsDiff(y, ref)) (max |y| \(ref.scalars.map(abs).max()!))"
+            )
             expectClose(y, ref, rtol: 1e-3, atol: 2e-4, "Paella v3 \(name) vs PyTorch")
         }
         // Backward: every parameter's gradient of Σ out·R against PyTorch's.
         for p in m.trainableParameters() { p.grad = nil }
-        let rel = try TokensFixtures.expectGradients(m, io, out: m(x, r: r, byt5: byt5, clip: clip, clipImage: clipImage), "Paella v3")
+        let rel = try TokensFixtures.expectGradients(
+            m, io, out: m(x, r: r, byt5: byt5, clip: clip, clipImage: clipImage), "Paella v3")
         print("paella.Paella ∂params: worst |Δ|/max|g| = \(rel)")
         // The same call through the upstream seam.
-        let out = try m.callUpstream("forward", ["x": x, "r": r, "byt5": byt5, "clip": clip, "clip_image": clipImage])
+        let out = try m.callUpstream(
+            "forward", ["x": x, "r": r, "byt5": byt5, "clip": clip, "clip_image": clipImage])
         #expect(out.map(\.name) == ["out"])
         expectClose(out[0].tensor, try io.tensor("out"), rtol: 1e-3, atol: 2e-4, "callUpstream forward")
     }
@@ -168,7 +194,8 @@ enum TokensFixtures {
         let io = try TokensFixtures.file("paella_tiny_io")
         let logits = try io.tensor("loss_logits")
         logits.requiresGrad = true
-        let loss = paellaLoss(logits: logits, targets: try io.tensor("loss_targets"), weights: try io.tensor("loss_weights"))
+        let loss = paellaLoss(
+            logits: logits, targets: try io.tensor("loss_targets"), weights: try io.tensor("loss_weights"))
         expectClose([loss.item], try io.tensor("loss").scalars, rtol: 1e-5, atol: 1e-6, "paellaLoss")
         loss.backward()
         expectClose(logits.grad!, try io.tensor("loss_dlogits"), rtol: 1e-4, atol: 1e-7, "∂loss/∂logits")
@@ -178,7 +205,9 @@ enum TokensFixtures {
         // K = 2, one image of two tokens, logits 0 everywhere: CE = ln 2 for each token whatever the smoothing.
         // Weights 1 and 0.3 → (ln2 + 0.3 ln2)/1.3 = ln 2.
         let logits = Tensor.zeros([1, 2, 1, 2])
-        let l = paellaLoss(logits: logits, targets: Tensor([0, 1], shape: [1, 1, 2]), weights: Tensor([1, 0.3], shape: [1, 1, 2]))
+        let l = paellaLoss(
+            logits: logits, targets: Tensor([0, 1], shape: [1, 1, 2]),
+            weights: Tensor([1, 0.3], shape: [1, 1, 2]))
         expectClose([l.item], [Float(log(2.0))], atol: 1e-6)
         // Logits (2, 0) for token 0 → p = (e²/(e²+1), 1/(e²+1)); smoothing 0.1: q = (0.95, 0.05).
         // CE₀ = −0.95 log p₀ − 0.05 log p₁; token 1 stays ln 2; weights (1, 0.3).
@@ -186,7 +215,9 @@ enum TokensFixtures {
         let p0 = exp(2.0) / (exp(2.0) + 1), p1 = 1 / (exp(2.0) + 1)
         let ce0 = -0.95 * log(p0) - 0.05 * log(p1)
         let expected = (ce0 + 0.3 * log(2.0)) / 1.3
-        let l2 = paellaLoss(logits: lg, targets: Tensor([0, 1], shape: [1, 1, 2]), weights: Tensor([1, 0.3], shape: [1, 1, 2]))
+        let l2 = paellaLoss(
+            logits: lg, targets: Tensor([0, 1], shape: [1, 1, 2]),
+            weights: Tensor([1, 0.3], shape: [1, 1, 2]))
         expectClose([l2.item], [Float(expected)], atol: 1e-6)
         #expect(tokenAccuracy(logits: lg, targets: Tensor([0, 1], shape: [1, 1, 2])) == 0.5)  // tie → argmax 0
     }
@@ -197,13 +228,19 @@ enum TokensFixtures {
         let again = try Paella(upstreamKwargs: m.upstreamKwargs, rng: &rng)
         #expect(again.config == m.config)
         #expect(PaellaConfig().byt5Embd == 1536 && PaellaConfig().dropout == [0.1, 0.1, 0.1])
-        #expect(throws: UpstreamError.self) { try Paella(upstreamKwargs: ["c_hiden": .array([.int(8)])], rng: &rng) }
         #expect(throws: UpstreamError.self) {
-            try Paella(upstreamKwargs: ["c_hidden": .array([.int(8), .int(16)]), "nhead": .array([.int(-1)])], rng: &rng)
+            try Paella(upstreamKwargs: ["c_hiden": .array([.int(8)])], rng: &rng)
+        }
+        #expect(throws: UpstreamError.self) {
+            try Paella(
+                upstreamKwargs: ["c_hidden": .array([.int(8), .int(16)]), "nhead": .array([.int(-1)])],
+                rng: &rng)
         }
         #expect(throws: UpstreamError.self) { try m.callUpstream("forward", ["x": Tensor.zeros([1, 8, 8])]) }
         #expect(throws: UpstreamError.self) {
-            try m.callUpstream("forward", ["x": Tensor.zeros([1, 7, 8]), "r": Tensor([0.5]), "byt5": Tensor.zeros([1, 2, 12])])
+            try m.callUpstream(
+                "forward",
+                ["x": Tensor.zeros([1, 7, 8]), "r": Tensor([0.5]), "byt5": Tensor.zeros([1, 2, 12])])
         }
         #expect(throws: UpstreamError.self) { try m.callUpstream("sample", [:]) }
     }
@@ -269,18 +306,23 @@ enum TokensFixtures {
         for (cName, outName) in [("c", "out"), ("c_spatial", "out_spatial")] {
             let y = try m.callUpstream("forward", ["x": x, "c": try io.tensor(cName), "r": r])[0].tensor
             let ref = try io.tensor(outName)
-            print("paella.DenoiseUNet \(outName): max |Δ| = \(TokensFixtures.maxAbsDiff(y, ref)) (max |y| \(ref.scalars.map(abs).max()!))")
+            print(
+                "paella.DenoiseUNet \(outName): max |Δ| = \(TokensFixtures.maxAbsDiff(y, ref)) (max |y| \(ref.scalars.map(abs).max()!))"
+            )
             expectClose(y, ref, rtol: 1e-3, atol: 2e-4, "Paella v1 \(outName) vs PyTorch")
         }
-        let rel = try TokensFixtures.expectGradients(m, io, out: m(x, c: try io.tensor("c_spatial"), r: r), "Paella v1")
+        let rel = try TokensFixtures.expectGradients(
+            m, io, out: m(x, c: try io.tensor("c_spatial"), r: r), "Paella v1")
         print("paella.DenoiseUNet ∂params: worst |Δ|/max|g| = \(rel)")
     }
 
     @Test func rEmbeddingEncodesTheMaskRate() {
         // γ(0) = 1 (all noise) → the §0.2 sinusoid at 10⁴; γ(1) = cos(π/2) ≈ 0 → sin ≈ 0, cos ≈ 1.
         let e = PaellaV1.rEmbedding(Tensor([0, 1]), width: 4)
-        expectClose(Array(e.scalars[0..<4]), [Float(sin(10_000.0)), Float(sin(1.0)), Float(cos(10_000.0)), Float(cos(1.0))],
-                    atol: 2e-3)
+        expectClose(
+            Array(e.scalars[0..<4]),
+            [Float(sin(10_000.0)), Float(sin(1.0)), Float(cos(10_000.0)), Float(cos(1.0))],
+            atol: 2e-3)
         expectClose(Array(e.scalars[6..<8]), [1, 1], atol: 1e-4)
     }
 }

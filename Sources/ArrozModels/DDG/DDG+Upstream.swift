@@ -38,7 +38,8 @@ extension DDGConfig {
             "image_channels": .int(imageChannels), "n_channels": .int(nChannels),
             "ch_mults": .array(chMults.map { .int($0) }), "is_attn": .array(isAttn.map { .bool($0 != 0) }),
             "n_blocks": .int(nBlocks), "use_cloob": .bool(useCloob), "n_cloob_channels": .int(nCloobChannels),
-            "n_time_channels": .int(nTimeChannels), "denom_factor": .int(denomFactor), "cloob_dim": .int(cloobDim),
+            "n_time_channels": .int(nTimeChannels), "denom_factor": .int(denomFactor),
+            "cloob_dim": .int(cloobDim),
             "fix_attention_softmax": .bool(fixAttentionSoftmax),
         ]
         if generator {
@@ -50,7 +51,9 @@ extension DDGConfig {
     }
 
     /// Checks the shared inputs of both forwards: `x` `[N, image_channels, H, W]`, `t` `[N]`, optional `c`.
-    func checkInputs(_ inputs: [String: Tensor], method m: String) throws -> (x: Tensor, t: Tensor, c: Tensor?) {
+    func checkInputs(_ inputs: [String: Tensor], method m: String) throws -> (
+        x: Tensor, t: Tensor, c: Tensor?
+    ) {
         let g = sizeMultiple
         let xs = "[N, \(imageChannels), H, W] with H and W multiples of \(g)"
         let x = try SeedInputs.required(inputs, m, "x", xs)
@@ -61,7 +64,9 @@ extension DDGConfig {
         let N = x.shape[0]
         let t = try SeedInputs.required(inputs, m, "t", "[\(N)]")
         try SeedInputs.check(t, m, "t", "[\(N)]") { $0 == [N] }
-        if let c = inputs["c"] { try SeedInputs.check(c, m, "c", "[\(N), \(cloobDim)]") { $0 == [N, cloobDim] } }
+        if let c = inputs["c"] {
+            try SeedInputs.check(c, m, "c", "[\(N), \(cloobDim)]") { $0 == [N, cloobDim] }
+        }
         return (x, t, inputs["c"])
     }
 }
@@ -79,12 +84,15 @@ extension DDGUNet: UpstreamModel {
     /// `forward(x, t, c=None, z=None)` → `out` x̂₀ `[N, image_channels, H, W]`; absent c and z are zeros.
     public func callUpstream(_ method: String, _ inputs: [String: Tensor]) throws -> [UpstreamOutput] {
         guard method == "forward" else {
-            throw UpstreamError.unknownMethod(class: Self.upstreamClass, name: method, known: Self.upstreamMethods)
+            throw UpstreamError.unknownMethod(
+                class: Self.upstreamClass, name: method, known: Self.upstreamMethods)
         }
         let m = "cclddg.UNet.forward"
         let (x, t, c) = try config.checkInputs(inputs, method: m)
         let N = x.shape[0]
-        if let z = inputs["z"] { try SeedInputs.check(z, m, "z", "[\(N), \(config.zDim)]") { $0 == [N, config.zDim] } }
+        if let z = inputs["z"] {
+            try SeedInputs.check(z, m, "z", "[\(N), \(config.zDim)]") { $0 == [N, config.zDim] }
+        }
         let was = isTraining
         eval()
         defer { isTraining = was }
@@ -105,7 +113,8 @@ extension DDGDiscriminator: UpstreamModel {
     /// `forward(x, t, c=None)` → `out` `[N, 1]` probabilities.
     public func callUpstream(_ method: String, _ inputs: [String: Tensor]) throws -> [UpstreamOutput] {
         guard method == "forward" else {
-            throw UpstreamError.unknownMethod(class: Self.upstreamClass, name: method, known: Self.upstreamMethods)
+            throw UpstreamError.unknownMethod(
+                class: Self.upstreamClass, name: method, known: Self.upstreamMethods)
         }
         let (x, t, c) = try config.checkInputs(inputs, method: "cclddg.Discriminator.forward")
         let was = isTraining

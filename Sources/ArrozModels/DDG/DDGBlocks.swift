@@ -29,8 +29,8 @@ public final class DDGMLPEmbedding: SeedTreeLayer {
         let h = width / 2, N = t.count
         let step = Float(log(Double(denomFactor)) / Double(h - 1))
         let w = (0..<h).map { Foundation.exp(Float($0) * -step) }
-        let a = t.reshaped([N, 1]) * Tensor(w, shape: [1, h])                       // [N, h]
-        return concat([a.sin(), a.cos()], axis: 1)                                   // [N, width]
+        let a = t.reshaped([N, 1]) * Tensor(w, shape: [1, h])  // [N, h]
+        return concat([a.sin(), a.cos()], axis: 1)  // [N, width]
     }
 }
 
@@ -65,8 +65,8 @@ public final class DDGResidualBlock: SeedTreeLayer {
 
     /// `x` `[N, in, H, W]`, `cond` `[N, n_cond]` → `[N, out, H, W]`.
     public func callAsFunction(_ x: Tensor, cond: Tensor) -> Tensor {
-        var h = conv1(norm1.normalizedSiLU(x))                                      // [N, out, H, W]
-        h = h + condEmb(cond).reshaped([x.shape[0], -1, 1, 1])                     // per-channel bias
+        var h = conv1(norm1.normalizedSiLU(x))  // [N, out, H, W]
+        h = h + condEmb(cond).reshaped([x.shape[0], -1, 1, 1])  // per-channel bias
         h = conv2(norm2.normalizedSiLU(h))
         return h + (shortcut?(x) ?? x)
     }
@@ -103,11 +103,11 @@ public final class DDGAttentionBlock: SeedTreeLayer {
     /// `x` `[N, C, H, W]` → same shape.
     public func callAsFunction(_ x: Tensor) -> Tensor {
         let (N, C, H, W) = x.shape4
-        let tokens = x.reshaped([N, C, H * W]).transposed(1, 2)                    // [N, L, C]
-        let qkv = projection(tokens).chunk(3, axis: 2)                              // 3 × [N, L, C]
+        let tokens = x.reshaped([N, C, H * W]).transposed(1, 2)  // [N, L, C]
+        let qkv = projection(tokens).chunk(3, axis: 2)  // 3 × [N, L, C]
         let scores = bmm(qkv[0], qkv[1], transB: true) * (1 / Float(C).squareRoot())  // [N, L(i), L(j)]
-        let a = scores.softmax(axis: fixedSoftmax ? 2 : 1)                          // seed: over i (queries)
-        let res = output(bmm(a, qkv[2])) + tokens                                   // [N, L, C]
+        let a = scores.softmax(axis: fixedSoftmax ? 2 : 1)  // seed: over i (queries)
+        let res = output(bmm(a, qkv[2])) + tokens  // [N, L, C]
         return res.transposed(1, 2).reshaped([N, C, H, W])
     }
 }
@@ -152,7 +152,8 @@ public final class DDGStage: SeedTreeLayer {
             return attn?(h) ?? h
         }
         if let down { return down(x) }
-        return up!(x)
+        guard let up else { preconditionFailure("DDGStage: empty") }
+        return up(x)
     }
 }
 
@@ -194,7 +195,9 @@ struct DDGEncoder {
             cout = cin * m
             for _ in 0..<c.nBlocks {
                 let res = DDGResidualBlock(cin, cout, cond: cond, rng: &rng)
-                let attn = c.isAttn[i] != 0 ? DDGAttentionBlock(cout, fixedSoftmax: c.fixAttentionSoftmax, rng: &rng) : nil
+                let attn =
+                    c.isAttn[i] != 0
+                    ? DDGAttentionBlock(cout, fixedSoftmax: c.fixAttentionSoftmax, rng: &rng) : nil
                 stages.append(DDGStage(res: res, attn: attn))
                 cin = cout
             }

@@ -34,10 +34,12 @@ public struct DDGConfig: Codable, Hashable, Sendable {
     public var fixAttentionSoftmax = false
 
     enum CodingKeys: String, CodingKey {
-        case imageChannels = "image_channels", nChannels = "n_channels", chMults = "ch_mults", isAttn = "is_attn"
+        case imageChannels = "image_channels", nChannels = "n_channels", chMults = "ch_mults", isAttn =
+            "is_attn"
         case nBlocks = "n_blocks", useZ = "use_z", zDim = "z_dim", nZChannels = "n_z_channels"
         case useCloob = "use_cloob", nCloobChannels = "n_cloob_channels", nTimeChannels = "n_time_channels"
-        case denomFactor = "denom_factor", cloobDim = "cloob_dim", fixAttentionSoftmax = "fix_attention_softmax"
+        case denomFactor = "denom_factor", cloobDim = "cloob_dim", fixAttentionSoftmax =
+            "fix_attention_softmax"
     }
 
     public init() {}

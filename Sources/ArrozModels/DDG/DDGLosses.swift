@@ -20,7 +20,9 @@ public func ddgBCE(_ p: Tensor, target: Float) -> Tensor {
 public enum DDGLosses {
     /// Discriminator: BCE(D(x_t ⊕ x_{t−1}), 1) on real pairs and BCE(D(x_t ⊕ sg(x̂_{t−1})), 0) on fake ones.
     /// The seed back-propagates both and steps once, so their sum is the D loss. `real`/`fake` `[N, 1]`.
-    public static func discriminator(real: Tensor, fake: Tensor) -> (real: Tensor, fake: Tensor, total: Tensor) {
+    public static func discriminator(real: Tensor, fake: Tensor) -> (
+        real: Tensor, fake: Tensor, total: Tensor
+    ) {
         let r = ddgBCE(real, target: 1), f = ddgBCE(fake, target: 0)
         return (r, f, r + f)
     }
@@ -82,7 +84,9 @@ public func r1PenaltyFiniteDifference(
         penalty += s
     }
     penalty *= Double(gamma) / 2 / Double(N)
-    let rms = { (v: [Float]) in (v.reduce(0) { $0 + Double($1) * Double($1) } / Double(max(v.count, 1))).squareRoot() }
+    let rms = { (v: [Float]) in
+        (v.reduce(0) { $0 + Double($1) * Double($1) } / Double(max(v.count, 1))).squareRoot()
+    }
     let gRMS = rms(gv)
     guard gRMS > 0 else {
         for (p, s) in zip(parameters, saved) { p.grad = s }

@@ -21,7 +21,8 @@ public final class DDGUNet: SeedTreeLayer {
 
     /// Width of the conditioning vector every ResidualBlock reads.
     public var condChannels: Int {
-        config.timeChannels + (config.useCloob ? config.nCloobChannels : 0) + (config.useZ ? config.nZChannels : 0)
+        config.timeChannels + (config.useCloob ? config.nCloobChannels : 0)
+            + (config.useZ ? config.nZChannels : 0)
     }
 
     /// Builds with PyTorch's default initialisation (the seed sets none of its own). `config` must validate.
@@ -39,14 +40,18 @@ public final class DDGUNet: SeedTreeLayer {
             var cout = cin
             let attn = c.isAttn[i] != 0
             for _ in 0..<c.nBlocks {
-                stages.append(DDGStage(
-                    res: DDGResidualBlock(cin + cout, cout, cond: cond, rng: &rng),
-                    attn: attn ? DDGAttentionBlock(cout, fixedSoftmax: c.fixAttentionSoftmax, rng: &rng) : nil))
+                stages.append(
+                    DDGStage(
+                        res: DDGResidualBlock(cin + cout, cout, cond: cond, rng: &rng),
+                        attn: attn
+                            ? DDGAttentionBlock(cout, fixedSoftmax: c.fixAttentionSoftmax, rng: &rng) : nil))
             }
             cout = cin / c.chMults[i]
-            stages.append(DDGStage(
-                res: DDGResidualBlock(cin + cout, cout, cond: cond, rng: &rng),
-                attn: attn ? DDGAttentionBlock(cout, fixedSoftmax: c.fixAttentionSoftmax, rng: &rng) : nil))
+            stages.append(
+                DDGStage(
+                    res: DDGResidualBlock(cin + cout, cout, cond: cond, rng: &rng),
+                    attn: attn ? DDGAttentionBlock(cout, fixedSoftmax: c.fixAttentionSoftmax, rng: &rng) : nil
+                ))
             cin = cout
             if i > 0 { stages.append(DDGStage(upsample: cin, rng: &rng)) }
         }
@@ -72,10 +77,13 @@ public final class DDGUNet: SeedTreeLayer {
     /// nil `c`/`z` are zeros, as upstream → `[N, condChannels]`.
     public func conditioning(t: Tensor, c: Tensor?, z: Tensor?) -> Tensor {
         let N = t.count, cfg = config
-        var parts = [timeEmb(DDGMLPEmbedding.timeSinusoid(t, width: cfg.nChannels, denomFactor: cfg.denomFactor))]
+        var parts = [
+            timeEmb(DDGMLPEmbedding.timeSinusoid(t, width: cfg.nChannels, denomFactor: cfg.denomFactor))
+        ]
         if cfg.useCloob {
             let cv = c ?? Tensor.zeros([N, cfg.cloobDim])
-            precondition(cv.shape == [N, cfg.cloobDim], "cclddg.UNet: c \(cv.shape), want [\(N), \(cfg.cloobDim)]")
+            precondition(
+                cv.shape == [N, cfg.cloobDim], "cclddg.UNet: c \(cv.shape), want [\(N), \(cfg.cloobDim)]")
             parts.append(cloobEmb(cv))
         }
         if cfg.useZ {
@@ -145,14 +153,15 @@ public final class DDGDiscriminator: SeedTreeLayer {
             x.rank == 4 && x.shape[1] == cfg.imageChannels && t.count == N
                 && x.shape[2] % cfg.sizeMultiple == 0 && x.shape[3] % cfg.sizeMultiple == 0,
             "cclddg.Discriminator: x \(x.shape), t \(t.shape)")
-        var cond = timeEmb(DDGMLPEmbedding.timeSinusoid(t, width: cfg.nChannels, denomFactor: cfg.denomFactor))
+        var cond = timeEmb(
+            DDGMLPEmbedding.timeSinusoid(t, width: cfg.nChannels, denomFactor: cfg.denomFactor))
         if cfg.useCloob {
             let cv = c ?? Tensor.zeros([N, cfg.cloobDim])
             precondition(cv.shape == [N, cfg.cloobDim], "cclddg.Discriminator: c \(cv.shape)")
             cond = concat([cond, cloobEmb(cv)], axis: 1)
         }
         let (h, _) = encoder(x, cond: cond)
-        return head(h.mean(axes: [2, 3]))                                           // [N, 1]
+        return head(h.mean(axes: [2, 3]))  // [N, 1]
     }
 
     /// `forward(x, t, c)` → D's probability that (x_t, x_{t−1}) is real, `[N, 1]`.

@@ -34,7 +34,8 @@ extension PaellaConfig {
     public var upstreamKwargs: [String: UpstreamValue] {
         [
             "c_in": .int(cIn), "c_out": .int(cOut), "num_labels": .int(numLabels), "c_r": .int(cR),
-            "patch_size": .int(patchSize), "c_cond": .int(cCond), "c_hidden": .array(cHidden.map { .int($0) }),
+            "patch_size": .int(patchSize), "c_cond": .int(cCond),
+            "c_hidden": .array(cHidden.map { .int($0) }),
             "nhead": .array(nhead.map { .int($0) }), "blocks": .array(blocks.map { .int($0) }),
             "level_config": .array(levelConfig.map { .string($0) }), "clip_embd": .int(clipEmbd),
             "byt5_embd": .int(byt5Embd), "clip_seq_len": .int(clipSeqLen), "kernel_size": .int(kernelSize),
@@ -57,7 +58,8 @@ extension Paella: UpstreamModel {
     /// `byt5` `[N, S, byt5_embd]`, `clip` / `clip_image` `[N, clip_embd]` → `out` `[N, num_labels, H, W]`.
     public func callUpstream(_ method: String, _ inputs: [String: Tensor]) throws -> [UpstreamOutput] {
         guard method == "forward" else {
-            throw UpstreamError.unknownMethod(class: Self.upstreamClass, name: method, known: Self.upstreamMethods)
+            throw UpstreamError.unknownMethod(
+                class: Self.upstreamClass, name: method, known: Self.upstreamMethods)
         }
         let c = config, m = "paella.Paella.forward", g = c.gridMultiple
         let xs = "[N, H, W] indices in 0..<\(c.numLabels), H and W multiples of \(g)"
@@ -73,14 +75,20 @@ extension Paella: UpstreamModel {
         try SeedInputs.check(r, m, "r", "[\(N)]") { $0 == [N] }
         let bs = "[\(N), S, \(c.byt5Embd)] with S ≥ 1"
         let byt5 = try SeedInputs.required(inputs, m, "byt5", bs)
-        try SeedInputs.check(byt5, m, "byt5", bs) { $0.count == 3 && $0[0] == N && $0[1] > 0 && $0[2] == c.byt5Embd }
+        try SeedInputs.check(byt5, m, "byt5", bs) {
+            $0.count == 3 && $0[0] == N && $0[1] > 0 && $0[2] == c.byt5Embd
+        }
         for name in ["clip", "clip_image"] {
-            if let e = inputs[name] { try SeedInputs.check(e, m, name, "[\(N), \(c.clipEmbd)]") { $0 == [N, c.clipEmbd] } }
+            if let e = inputs[name] {
+                try SeedInputs.check(e, m, name, "[\(N), \(c.clipEmbd)]") { $0 == [N, c.clipEmbd] }
+            }
         }
         let was = isTraining
         eval()
         defer { isTraining = was }
-        let y = withNoGrad { self(x, r: r, byt5: byt5, clip: inputs["clip"], clipImage: inputs["clip_image"]) }
+        let y = withNoGrad {
+            self(x, r: r, byt5: byt5, clip: inputs["clip"], clipImage: inputs["clip_image"])
+        }
         return [UpstreamOutput("out", y)]
     }
 }

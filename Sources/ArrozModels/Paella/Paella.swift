@@ -76,7 +76,8 @@ public final class Paella: SeedTreeLayer {
                 return .t(b)
             case "A":
                 let b = PaellaAttnBlock(
-                    ch[i], cond: c.cCond, heads: c.nhead[i], selfAttention: c.selfAttn, dropout: drop, rng: &rng)
+                    ch[i], cond: c.cCond, heads: c.nhead[i], selfAttention: c.selfAttn, dropout: drop,
+                    rng: &rng)
                 track(b.kvMapper)
                 xavier.append(b.attn.outProjWeight)  // out_proj is an nn.Linear: `apply` reaches it
                 biases.append(b.attn.outProjBias)
@@ -94,7 +95,7 @@ public final class Paella: SeedTreeLayer {
             var level: [Block] = []
             if i > 0 {
                 let r = PaellaResample(down: ch[i - 1], ch[i], rng: &rng)
-                track(r.down!)
+                if let conv = r.down { track(conv) }
                 level.append(.resample(r))
             }
             for _ in 0..<c.blocks[i] {
@@ -120,14 +121,18 @@ public final class Paella: SeedTreeLayer {
         outMapper = Conv2d(c.cOut, c.numLabels, kernelSize: 1, bias: false, rng: &rng)
 
         // --- the upstream init, in its order ---
-        for (w, b) in zip(xavier + [byt5Mapper.weight, clipMapper.weight, clipImageMapper.weight, clfConv.weight,
-                                    outMapper.weight],
-                          biases + [byt5Mapper.bias, clipMapper.bias, clipImageMapper.bias, clfConv.bias, nil]) {
+        for (w, b) in zip(
+            xavier + [
+                byt5Mapper.weight, clipMapper.weight, clipImageMapper.weight, clfConv.weight,
+                outMapper.weight,
+            ],
+            biases + [byt5Mapper.bias, clipMapper.bias, clipImageMapper.bias, clfConv.bias, nil])
+        {
             Init.xavierUniform(w, rng: &rng)
             if let b { Init.zeros(b) }
         }
         Init.xavierUniform(embeddingConv.weight, rng: &rng)
-        Init.zeros(embeddingConv.bias!)
+        if let b = embeddingConv.bias { Init.zeros(b) }
         Init.normal(byt5Mapper.weight, std: 0.02, rng: &rng)
         Init.normal(clipMapper.weight, std: 0.02, rng: &rng)
         Init.normal(clipImageMapper.weight, std: 0.02, rng: &rng)
@@ -161,7 +166,6 @@ public final class Paella: SeedTreeLayer {
         visit("out_mapper.1", outMapper)
     }
 
-
     /// `gen_r_embedding`: [sin(r·10⁴·ω_k), cos(r·10⁴·ω_k)], ω_k = exp(−k·ln(10⁴)/(h−1)), h = c_r/2, computed in
     /// PyTorch's order ((r·10⁴)·ω in Float32) so large arguments round alike; a zero column pads an odd c_r.
     /// `r` `[N]` → `[N, c_r]`.
@@ -169,8 +173,8 @@ public final class Paella: SeedTreeLayer {
         let h = width / 2, N = r.count
         let step = Float(log(10_000.0) / Double(h - 1))
         let w = (0..<h).map { Foundation.exp(Float($0) * -step) }
-        let a = (r * 10_000).reshaped([N, 1]) * Tensor(w, shape: [1, h])           // [N, h]
-        var e = concat([a.sin(), a.cos()], axis: 1)                                 // [N, 2h]
+        let a = (r * 10_000).reshaped([N, 1]) * Tensor(w, shape: [1, h])  // [N, h]
+        var e = concat([a.sin(), a.cos()], axis: 1)  // [N, 2h]
         if width % 2 == 1 { e = concat([e, Tensor.zeros([N, 1])], axis: 1) }
         return e
     }
@@ -180,13 +184,16 @@ public final class Paella: SeedTreeLayer {
     /// `byt5` `[N, S, byt5_embd]`, `clip`/`clipImage` `[N, clip_embd]` or nil → `[N, S (+ 2·clip_seq_len), c_cond]`.
     public func conditioning(byt5: Tensor, clip: Tensor?, clipImage: Tensor?) -> Tensor {
         let c = config
-        precondition(byt5.rank == 3 && byt5.shape[2] == c.byt5Embd, "Paella: byt5 \(byt5.shape), want [N, S, \(c.byt5Embd)]")
+        precondition(
+            byt5.rank == 3 && byt5.shape[2] == c.byt5Embd,
+            "Paella: byt5 \(byt5.shape), want [N, S, \(c.byt5Embd)]")
         let N = byt5.shape[0]
-        var parts = [byt5Mapper(byt5)]                                              // [N, S, c_cond]
+        var parts = [byt5Mapper(byt5)]  // [N, S, c_cond]
         for (e, m) in [(clip, clipMapper), (clipImage, clipImageMapper)] {
             guard let e else { continue }
-            precondition(e.shape == [N, c.clipEmbd], "Paella: clip embedding \(e.shape), want [\(N), \(c.clipEmbd)]")
-            parts.append(m(e).reshaped([N, c.clipSeqLen, c.cCond]))                 // [N, clip_seq_len, c_cond]
+            precondition(
+                e.shape == [N, c.clipEmbd], "Paella: clip embedding \(e.shape), want [\(N), \(c.clipEmbd)]")
+            parts.append(m(e).reshaped([N, c.clipSeqLen, c.cCond]))  // [N, clip_seq_len, c_cond]
         }
         return layerNorm(parts.count == 1 ? parts[0] : concat(parts, axis: 1), eps: 1e-6)
     }
@@ -203,14 +210,15 @@ public final class Paella: SeedTreeLayer {
     /// sampler's steps). `cond` `[N, S', c_cond]`.
     public func callAsFunction(_ x: Tensor, r: Tensor, conditioning cond: Tensor) -> Tensor {
         let c = config
-        precondition(x.rank == 3 && r.count == x.shape[0], "Paella: x \(x.shape) (want [N, H, W]), r \(r.shape)")
+        precondition(
+            x.rank == 3 && r.count == x.shape[0], "Paella: x \(x.shape) (want [N, H, W]), r \(r.shape)")
         precondition(
             x.shape[1] % c.gridMultiple == 0 && x.shape[2] % c.gridMultiple == 0,
             "Paella: token grid \(x.shape[1])×\(x.shape[2]) must divide by \(c.gridMultiple)")
-        let rEmbed = Self.rEmbedding(r, width: c.cR)                               // [N, c_r]
-        var h = layerNorm(inMapper(x), eps: 1e-6).permuted([0, 3, 1, 2])            // [N, c_in, H, W]
+        let rEmbed = Self.rEmbedding(r, width: c.cR)  // [N, c_r]
+        var h = layerNorm(inMapper(x), eps: 1e-6).permuted([0, 3, 1, 2])  // [N, c_in, H, W]
         h = layerNorm2d(embeddingConv(h.pixelUnshuffle(c.patchSize)), eps: 1e-6)  // [N, c_hidden[0], H/p, W/p]
-        var levelOutputs: [Tensor] = []                                              // deepest first
+        var levelOutputs: [Tensor] = []  // deepest first
         for level in downBlocks {
             for b in level { h = apply(b, h, rEmbed, cond, skip: nil) }
             levelOutputs.insert(h, at: 0)
@@ -221,8 +229,8 @@ public final class Paella: SeedTreeLayer {
                 h = apply(b, h, rEmbed, cond, skip: j == 0 && i > 0 ? levelOutputs[i] : nil)
             }
         }
-        h = clfConv(layerNorm2d(h, eps: 1e-6)).pixelShuffle(c.patchSize)          // [N, c_out, H, W]
-        return outMapper(layerNorm2d(h, eps: 1e-6))                                 // [N, num_labels, H, W]
+        h = clfConv(layerNorm2d(h, eps: 1e-6)).pixelShuffle(c.patchSize)  // [N, c_out, H, W]
+        return outMapper(layerNorm2d(h, eps: 1e-6))  // [N, num_labels, H, W]
     }
 
     private func apply(_ b: Block, _ x: Tensor, _ r: Tensor, _ cond: Tensor, skip: Tensor?) -> Tensor {

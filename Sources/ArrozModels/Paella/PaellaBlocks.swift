@@ -42,7 +42,8 @@ public final class PaellaResBlock: SeedTreeLayer {
     public var isTraining = true { didSet { visitChildren { $1.isTraining = isTraining } } }
 
     public init(_ c: Int, skip: Int = 0, kernelSize: Int = 3, dropout: Float = 0, rng: inout ArrozRandom) {
-        precondition((c + skip) % c == 0, "PaellaResBlock: c + c_skip = \(c + skip) does not split into \(c) groups")
+        precondition(
+            (c + skip) % c == 0, "PaellaResBlock: c + c_skip = \(c + skip) does not split into \(c) groups")
         channels = c
         skipChannels = skip
         depthwise = Conv2d(c + skip, c, kernelSize: kernelSize, padding: kernelSize / 2, groups: c, rng: &rng)
@@ -62,7 +63,6 @@ public final class PaellaResBlock: SeedTreeLayer {
         visit("channelwise.4", mlpOut)
     }
 
-
     /// The Linears `_init_weights` touches (xavier-uniform, zero bias), and the last one to scale.
     var linears: [Linear] { [mlpIn, mlpOut] }
 
@@ -71,11 +71,11 @@ public final class PaellaResBlock: SeedTreeLayer {
         precondition(
             (skip == nil) == (skipChannels == 0) && (skip.map { $0.shape[1] == skipChannels } ?? true),
             "PaellaResBlock(\(channels), c_skip \(skipChannels)): skip \(skip?.shape ?? [])")
-        let h0 = skip.map { concat([x, $0], axis: 1) } ?? x                       // [N, c + c_skip, H, W]
-        var h = layerNorm2d(depthwise(h0), eps: 1e-6)                              // [N, c, H, W]
-        h = paellaPointwise(mlpIn, h).gelu()                                       // [N, 4c, H, W]
-        h = drop(grn(h, gamma: grnLayer.gamma, beta: grnLayer.beta))               // GRN over H·W per channel
-        return paellaPointwise(mlpOut, h) + x                                      // [N, c, H, W]
+        let h0 = skip.map { concat([x, $0], axis: 1) } ?? x  // [N, c + c_skip, H, W]
+        var h = layerNorm2d(depthwise(h0), eps: 1e-6)  // [N, c, H, W]
+        h = paellaPointwise(mlpIn, h).gelu()  // [N, 4c, H, W]
+        h = drop(grn(h, gamma: grnLayer.gamma, beta: grnLayer.beta))  // GRN over H·W per channel
+        return paellaPointwise(mlpOut, h) + x  // [N, c, H, W]
     }
 }
 
@@ -105,12 +105,11 @@ public final class PaellaFeedForwardBlock: SeedTreeLayer {
         visit("channelwise.4", mlpOut)
     }
 
-
     var linears: [Linear] { [mlpIn, mlpOut] }
 
     /// `x` `[N, c, H, W]` → same shape.
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        var h = paellaPointwise(mlpIn, layerNorm2d(x, eps: 1e-6)).gelu()           // [N, 4c, H, W]
+        var h = paellaPointwise(mlpIn, layerNorm2d(x, eps: 1e-6)).gelu()  // [N, 4c, H, W]
         h = drop(grn(h, gamma: grnLayer.gamma, beta: grnLayer.beta))
         return x + paellaPointwise(mlpOut, h)
     }
@@ -154,7 +153,8 @@ public final class PaellaAttnBlock: SeedTreeLayer {
     public var isTraining = true { didSet { visitChildren { $1.isTraining = isTraining } } }
 
     public init(
-        _ c: Int, cond: Int, heads: Int, selfAttention: Bool = true, dropout: Float = 0, rng: inout ArrozRandom
+        _ c: Int, cond: Int, heads: Int, selfAttention: Bool = true, dropout: Float = 0,
+        rng: inout ArrozRandom
     ) {
         channels = c
         self.selfAttention = selfAttention
@@ -171,10 +171,10 @@ public final class PaellaAttnBlock: SeedTreeLayer {
     /// `x` `[N, c, H, W]`, `cond` `[N, S, c_cond]` (the normalised conditioning sequence) → `[N, c, H, W]`.
     public func callAsFunction(_ x: Tensor, cond: Tensor) -> Tensor {
         let (N, C, H, W) = x.shape4
-        let kv = kvMapper(cond.silu())                                             // [N, S, c]
-        let q = layerNorm2d(x, eps: 1e-6).reshaped([N, C, H * W]).transposed(1, 2) // [N, HW, c]
-        let keys = selfAttention ? concat([q, kv], axis: 1) : kv                   // [N, HW + S, c]
-        let a = attn(q, keys, keys)                                                // [N, HW, c]
+        let kv = kvMapper(cond.silu())  // [N, S, c]
+        let q = layerNorm2d(x, eps: 1e-6).reshaped([N, C, H * W]).transposed(1, 2)  // [N, HW, c]
+        let keys = selfAttention ? concat([q, kv], axis: 1) : kv  // [N, HW + S, c]
+        let a = attn(q, keys, keys)  // [N, HW, c]
         return x + a.transposed(1, 2).reshaped([N, C, H, W])
     }
 }
@@ -206,6 +206,7 @@ public final class PaellaResample: SeedTreeLayer {
     public func callAsFunction(_ x: Tensor) -> Tensor {
         let y = layerNorm2d(x, eps: 1e-6)
         if let down { return down(y) }
-        return up!(y)
+        guard let up else { preconditionFailure("PaellaResample: neither down nor up") }
+        return up(y)
     }
 }

@@ -77,10 +77,14 @@ public struct PaellaConfig: Codable, Hashable, Sendable {
         guard L > 0, nhead.count == L, blocks.count == L, levelConfig.count == L, dropout.count == L else {
             throw fail("c_hidden, nhead, blocks, level_config and dropout need one entry per level (\(L))")
         }
-        guard [cIn, cOut, numLabels, cR, patchSize, cCond, clipEmbd, byt5Embd, clipSeqLen].allSatisfy({ $0 > 0 })
+        guard
+            [cIn, cOut, numLabels, cR, patchSize, cCond, clipEmbd, byt5Embd, clipSeqLen].allSatisfy({ $0 > 0 }
+            )
         else { throw fail("every width, num_labels, patch_size and clip_seq_len must be positive") }
         guard cR >= 4 else { throw fail("c_r must be at least 4 (the sinusoid divides by c_r/2 − 1)") }
-        guard kernelSize > 0, kernelSize % 2 == 1 else { throw fail("kernel_size must be odd, got \(kernelSize)") }
+        guard kernelSize > 0, kernelSize % 2 == 1 else {
+            throw fail("kernel_size must be odd, got \(kernelSize)")
+        }
         guard cHidden.allSatisfy({ $0 > 0 }), blocks.allSatisfy({ $0 > 0 }) else {
             throw fail("c_hidden and blocks must be positive")
         }
@@ -93,7 +97,9 @@ public struct PaellaConfig: Codable, Hashable, Sendable {
                     throw fail("level \(i): c_hidden \(cHidden[i]) must split into nhead \(nhead[i]) heads")
                 }
             }
-            if i < L - 1 { guard cfg.first == "C" else { throw fail("level_config[\(i)] must start with C (the skip)") } }
+            if i < L - 1 {
+                guard cfg.first == "C" else { throw fail("level_config[\(i)] must start with C (the skip)") }
+            }
         }
         guard dropout.allSatisfy({ $0 >= 0 && $0 < 1 }) else { throw fail("dropout must be in [0, 1)") }
     }

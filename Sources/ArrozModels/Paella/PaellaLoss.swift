@@ -17,11 +17,13 @@ public func paellaLoss(
 ) -> Tensor {
     precondition(logits.rank == 4, "paellaLoss: logits \(logits.shape), want [N, K, H, W]")
     let (N, _, H, W) = logits.shape4
-    precondition(targets.shape == [N, H, W], "paellaLoss: targets \(targets.shape) for logits \(logits.shape)")
+    precondition(
+        targets.shape == [N, H, W], "paellaLoss: targets \(targets.shape) for logits \(logits.shape)")
     let P = H * W
     var wn = [Float](repeating: 1 / Float(N * P), count: N * P)  // w / (Σ_hw w · N)
     if let weights {
-        precondition(weights.shape == [N, H, W], "paellaLoss: weights \(weights.shape) for targets \(targets.shape)")
+        precondition(
+            weights.shape == [N, H, W], "paellaLoss: weights \(weights.shape) for targets \(targets.shape)")
         let w = weights.scalars
         for n in 0..<N {
             let s = w[(n * P)..<((n + 1) * P)].reduce(0, +)
@@ -30,7 +32,8 @@ public func paellaLoss(
         }
     }
     return crossEntropy(
-        logits, targets, labelSmoothing: labelSmoothing, weights: Tensor(wn, shape: [N, H, W]), reduction: .sum)
+        logits, targets, labelSmoothing: labelSmoothing, weights: Tensor(wn, shape: [N, H, W]),
+        reduction: .sum)
 }
 
 /// The logged metric: the fraction of tokens whose argmax logit is the target. `logits` `[N, K, H, W]`,

@@ -97,9 +97,12 @@ public final class PaellaV1: SeedTreeLayer {
         var d: [[Block]] = []
         for (i, n) in config.downLevels.enumerated() {
             var level: [Block] = []
-            if i > 0 { level.append(.down(Conv2d(cl[i - 1], cl[i], kernelSize: 4, stride: 2, padding: 1, rng: &rng))) }
+            if i > 0 {
+                level.append(.down(Conv2d(cl[i - 1], cl[i], kernelSize: 4, stride: 2, padding: 1, rng: &rng)))
+            }
             for _ in 0..<n {
-                level.append(.res(ArrozResBlock(cl[i], hiddenRatio: 4, cond: cond, scaler: downScale, rng: &rng)))
+                level.append(
+                    .res(ArrozResBlock(cl[i], hiddenRatio: 4, cond: cond, scaler: downScale, rng: &rng)))
             }
             d.append(level)
         }
@@ -110,10 +113,13 @@ public final class PaellaV1: SeedTreeLayer {
             var level: [Block] = []
             for j in 0..<n {
                 let skip = j == 0 && i > 0 ? c : 0
-                level.append(.res(ArrozResBlock(c, hiddenRatio: 4, cond: cond, skip: skip, scaler: upScale, rng: &rng)))
+                level.append(
+                    .res(ArrozResBlock(c, hiddenRatio: 4, cond: cond, skip: skip, scaler: upScale, rng: &rng))
+                )
             }
             if i < L - 1 {
-                level.append(.up(ConvTranspose2d(c, cl[L - 2 - i], kernelSize: 4, stride: 2, padding: 1, rng: &rng)))
+                level.append(
+                    .up(ConvTranspose2d(c, cl[L - 2 - i], kernelSize: 4, stride: 2, padding: 1, rng: &rng)))
             }
             u.append(level)
         }
@@ -139,8 +145,8 @@ public final class PaellaV1: SeedTreeLayer {
         let h = width / 2, N = r.count
         let step = Float(log(10_000.0) / Double(h - 1))
         let w = (0..<h).map { Foundation.exp(Float($0) * -step) }
-        let g = (r * Float.pi / 2).cos() * 10_000                                   // γ(r)·10⁴
-        let a = g.reshaped([N, 1]) * Tensor(w, shape: [1, h])                        // [N, h]
+        let g = (r * Float.pi / 2).cos() * 10_000  // γ(r)·10⁴
+        let a = g.reshaped([N, 1]) * Tensor(w, shape: [1, h])  // [N, h]
         return concat([a.sin(), a.cos()], axis: 1)
     }
 
@@ -153,17 +159,18 @@ public final class PaellaV1: SeedTreeLayer {
         precondition(
             x.shape[1] % cfg.gridMultiple == 0 && x.shape[2] % cfg.gridMultiple == 0,
             "paella.DenoiseUNet: token grid \(x.shape[1])×\(x.shape[2]) must divide by \(cfg.gridMultiple)")
-        let re = Self.rEmbedding(r, width: cfg.cR)                                  // [N, c_r]
-        let s: Tensor                                                                 // [N, Dc] or [N, Dc, Hc, Wc]
+        let re = Self.rEmbedding(r, width: cfg.cR)  // [N, c_r]
+        let s: Tensor  // [N, Dc] or [N, Dc, Hc, Wc]
         if c.rank == 2 {
             precondition(c.shape == [N, cfg.cClip], "paella.DenoiseUNet: c \(c.shape)")
             s = concat([c, re], axis: 1)
         } else {
-            precondition(c.rank == 4 && c.shape[0] == N && c.shape[1] == cfg.cClip, "paella.DenoiseUNet: c \(c.shape)")
+            precondition(
+                c.rank == 4 && c.shape[0] == N && c.shape[1] == cfg.cClip, "paella.DenoiseUNet: c \(c.shape)")
             let (hc, wc) = (c.shape[2], c.shape[3])
             s = concat([c, re.reshaped([N, cfg.cR, 1, 1]).expanded(to: [N, cfg.cR, hc, wc])], axis: 1)
         }
-        var h = embedding(x).permuted([0, 3, 1, 2])                                  // [N, c0, H, W]
+        var h = embedding(x).permuted([0, 3, 1, 2])  // [N, c0, H, W]
         var outs: [Tensor] = []
         for level in downBlocks {
             for b in level { h = apply(b, h, s, skip: nil) }
@@ -192,8 +199,9 @@ extension ArrozResBlock {
         let (N, _, H, W) = x.shape4
         if s.shape[2] == 1 && s.shape[3] == 1 { return self(x, s: s.reshaped([N, s.shape[1]]), skip: skip) }
         let sr = s.shape[2] == H && s.shape[3] == W ? s : upsampleBilinear(s, size: (H, W))  // [N, Dc, H, W]
-        var y = depthwise(x.pad2d(left: 1, right: 1, top: 1, bottom: 1, mode: .reflect))      // [N, C, H, W]
-        y = ln(y, paellaPointwise(condMapper!, sr))                                            // s′ [N, C, H, W]
+        var y = depthwise(x.pad2d(left: 1, right: 1, top: 1, bottom: 1, mode: .reflect))  // [N, C, H, W]
+        guard let condMapper else { preconditionFailure("ArrozResBlock.spatial: built without cond") }
+        y = ln(y, paellaPointwise(condMapper, sr))  // s′ [N, C, H, W]
         if let skip { y = concat([y, skip], axis: 1) }
         y = paellaPointwise(mlpOut, paellaPointwise(mlpIn, y).gelu())
         return x + y * gamma.reshaped([1, channels, 1, 1])
@@ -213,7 +221,8 @@ extension PaellaV1Config {
         c.upLevels = try r.ints("up_levels", c.upLevels)
         try r.finish()
         do { try c.validate() } catch let e as ModelConfigError {
-            throw UpstreamError.badKwarg(class: PaellaV1.upstreamClass, name: "config", expected: e.description)
+            throw UpstreamError.badKwarg(
+                class: PaellaV1.upstreamClass, name: "config", expected: e.description)
         }
         self = c
     }
@@ -221,7 +230,8 @@ extension PaellaV1Config {
     public var upstreamKwargs: [String: UpstreamValue] {
         [
             "num_labels": .int(numLabels), "c_hidden": .int(cHidden), "c_clip": .int(cClip), "c_r": .int(cR),
-            "down_levels": .array(downLevels.map { .int($0) }), "up_levels": .array(upLevels.map { .int($0) }),
+            "down_levels": .array(downLevels.map { .int($0) }),
+            "up_levels": .array(upLevels.map { .int($0) }),
         ]
     }
 }
@@ -239,12 +249,15 @@ extension PaellaV1: UpstreamModel {
     /// `forward(x, c, r)` → `out` `[N, num_labels, H, W]`.
     public func callUpstream(_ method: String, _ inputs: [String: Tensor]) throws -> [UpstreamOutput] {
         guard method == "forward" else {
-            throw UpstreamError.unknownMethod(class: Self.upstreamClass, name: method, known: Self.upstreamMethods)
+            throw UpstreamError.unknownMethod(
+                class: Self.upstreamClass, name: method, known: Self.upstreamMethods)
         }
         let cfg = config, m = "paella.DenoiseUNet.forward", g = cfg.gridMultiple
         let xs = "[N, H, W] indices in 0..<\(cfg.numLabels), H and W multiples of \(g)"
         let x = try SeedInputs.required(inputs, m, "x", xs)
-        try SeedInputs.check(x, m, "x", xs) { $0.count == 3 && $0[0] > 0 && $0[1] > 0 && $0[2] > 0 && $0[1] % g == 0 && $0[2] % g == 0 }
+        try SeedInputs.check(x, m, "x", xs) {
+            $0.count == 3 && $0[0] > 0 && $0[1] > 0 && $0[2] > 0 && $0[1] % g == 0 && $0[2] % g == 0
+        }
         guard SeedInputs.areIndices(x, below: cfg.numLabels) else {
             throw UpstreamError.badInput(method: m, name: "x", shape: x.shape, expected: xs)
         }
@@ -252,7 +265,8 @@ extension PaellaV1: UpstreamModel {
         let cs = "[\(N), \(cfg.cClip)] or [\(N), \(cfg.cClip), Hc, Wc]"
         let c = try SeedInputs.required(inputs, m, "c", cs)
         try SeedInputs.check(c, m, "c", cs) {
-            $0 == [N, cfg.cClip] || ($0.count == 4 && $0[0] == N && $0[1] == cfg.cClip && $0[2] > 0 && $0[3] > 0)
+            $0 == [N, cfg.cClip]
+                || ($0.count == 4 && $0[0] == N && $0[1] == cfg.cClip && $0[2] > 0 && $0[3] > 0)
         }
         let r = try SeedInputs.required(inputs, m, "r", "[\(N)]")
         try SeedInputs.check(r, m, "r", "[\(N)]") { $0 == [N] }

@@ -102,17 +102,22 @@ struct SeedKwargs {
 
 /// Helpers for `callUpstream`: named inputs with shape checks.
 enum SeedInputs {
-    static func required(_ inputs: [String: Tensor], _ method: String, _ name: String, _ expected: String) throws
+    static func required(_ inputs: [String: Tensor], _ method: String, _ name: String, _ expected: String)
+        throws
         -> Tensor
     {
-        guard let t = inputs[name] else { throw UpstreamError.missingInput(method: method, name: name, expected: expected) }
+        guard let t = inputs[name] else {
+            throw UpstreamError.missingInput(method: method, name: name, expected: expected)
+        }
         return t
     }
 
     static func check(
         _ t: Tensor, _ method: String, _ name: String, _ expected: String, _ ok: ([Int]) -> Bool
     ) throws {
-        guard ok(t.shape) else { throw UpstreamError.badInput(method: method, name: name, shape: t.shape, expected: expected) }
+        guard ok(t.shape) else {
+            throw UpstreamError.badInput(method: method, name: name, shape: t.shape, expected: expected)
+        }
     }
 
     /// Whether every value is a whole number in `0..<k` (token indices sent as floats).
