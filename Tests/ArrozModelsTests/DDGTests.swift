@@ -203,4 +203,36 @@ import Testing
         }
         #expect(last < 0.8 * first, "G reconstruction \(first) → \(last)")
     }
+
+    @Test func registryBuildsEveryTokensClassAndRunsTheSmallConfigs() throws {
+        // Through the registry, as the import/forward commands will: seeds.md §6's small configs, one forward each.
+        var rng = ArrozRandom(seed: 30)
+        let paella = try UpstreamRegistry.lookup("paella.Paella")
+            .init(upstreamKwargs: PaellaConfig.small.upstreamKwargs, rng: &rng)
+        let p = try paella.callUpstream(
+            "forward",
+            [
+                "x": Tensor.zeros([1, 8, 8]), "r": Tensor([1]), "byt5": Tensor.randn([1, 4, 384], rng: &rng),
+                "clip": Tensor.randn([1, 384], rng: &rng),
+            ])
+        #expect(p[0].tensor.shape == [1, 512, 8, 8])
+        let v1 = try UpstreamRegistry.lookup("paella.DenoiseUNet")
+            .init(upstreamKwargs: PaellaV1Config.small.upstreamKwargs, rng: &rng)
+        let q = try v1.callUpstream(
+            "forward",
+            ["x": Tensor.zeros([1, 8, 8]), "c": Tensor.randn([1, 384], rng: &rng), "r": Tensor([0])])
+        #expect(q[0].tensor.shape == [1, 512, 8, 8])
+        let g = try UpstreamRegistry.lookup("cclddg.UNet")
+            .init(upstreamKwargs: DDGConfig.smallGenerator.upstreamKwargs(generator: true), rng: &rng)
+        let x = Tensor.randn([2, 4, 8, 8], rng: &rng)
+        let y = try g.callUpstream(
+            "forward", ["x": x, "t": Tensor([4, 1]), "c": Tensor.randn([2, 384], rng: &rng)])
+        #expect(y[0].tensor.shape == [2, 4, 8, 8])
+        let d = try UpstreamRegistry.lookup("cclddg.Discriminator")
+            .init(upstreamKwargs: DDGConfig.smallDiscriminator.upstreamKwargs(generator: false), rng: &rng)
+        let o = try d.callUpstream(
+            "forward", ["x": concat([x, y[0].tensor], axis: 1), "t": Tensor([4, 1])])
+        #expect(o[0].tensor.shape == [2, 1] && o[0].tensor.scalars.allSatisfy { $0 > 0 && $0 < 1 })
+        #expect(g.parameterCount == 2_332_516 - 512 * 64 + 384 * 64)  // seeds.md §6's 2.33 M, CLOOB input 384
+    }
 }
