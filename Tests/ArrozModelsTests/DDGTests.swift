@@ -235,4 +235,26 @@ import Testing
         #expect(o[0].tensor.shape == [2, 1] && o[0].tensor.scalars.allSatisfy { $0 > 0 && $0 < 1 })
         #expect(g.parameterCount == 2_332_516 - 512 * 64 + 384 * 64)  // seeds.md §6's 2.33 M, CLOOB input 384
     }
+
+    @Test func groupNorm32ErasesTheConditioningOfA32WideNet() throws {
+        // A 32-wide cclddg net: GroupNorm(32) normalises each channel alone, removing cond_emb's per-channel bias,
+        // so c and z change nothing (float noise only); n_groups 8 (ours) lets them through.
+        var rng = ArrozRandom(seed: 31)
+        let x = Tensor.randn([2, 4, 8, 8], rng: &rng), t = Tensor([1, 3])
+        let c = Tensor.randn([2, 16], rng: &rng), z = Tensor.randn([2, 8], rng: &rng)
+        var effect: [Int: Float] = [:]
+        for groups in [32, 8] {
+            let kw: [String: UpstreamValue] = [
+                "image_channels": .int(4), "n_channels": .int(32), "ch_mults": .array([.int(1), .int(1)]),
+                "is_attn": .array([.bool(false), .bool(true)]), "n_blocks": .int(1), "cloob_dim": .int(16),
+                "n_groups": .int(groups),
+            ]
+            let g = try DDGUNet(upstreamKwargs: kw, rng: &rng)
+            TokensFixtures.hashFill(g)
+            let a = withNoGrad { g(x, t: t, c: c, z: z) }, b = withNoGrad { g(x, t: t) }
+            effect[groups] = TokensFixtures.maxAbsDiff(a, b)
+        }
+        #expect(effect[32]! < 1e-4, "n_groups 32: conditioning moved the output by \(effect[32]!)")
+        #expect(effect[8]! > 1e-2, "n_groups 8: conditioning moved the output by only \(effect[8]!)")
+    }
 }

@@ -25,6 +25,7 @@ extension DDGConfig {
         c.denomFactor = try r.int("denom_factor", c.denomFactor)
         c.cloobDim = try r.int("cloob_dim", c.cloobDim)
         c.fixAttentionSoftmax = try r.bool("fix_attention_softmax", c.fixAttentionSoftmax)
+        c.nGroups = try r.int("n_groups", c.nGroups)
         try r.finish()
         do { try c.validate() } catch let e as ModelConfigError {
             throw UpstreamError.badKwarg(class: name, name: "config", expected: e.description)
@@ -40,7 +41,7 @@ extension DDGConfig {
             "n_blocks": .int(nBlocks), "use_cloob": .bool(useCloob), "n_cloob_channels": .int(nCloobChannels),
             "n_time_channels": .int(nTimeChannels), "denom_factor": .int(denomFactor),
             "cloob_dim": .int(cloobDim),
-            "fix_attention_softmax": .bool(fixAttentionSoftmax),
+            "fix_attention_softmax": .bool(fixAttentionSoftmax), "n_groups": .int(nGroups),
         ]
         if generator {
             kw["use_z"] = .bool(useZ)

@@ -162,10 +162,10 @@ public final class DDGMiddleBlock: SeedTreeLayer {
     let res1: DDGResidualBlock, attn: DDGAttentionBlock, res2: DDGResidualBlock
     public var isTraining = true
 
-    init(_ c: Int, cond: Int, fixedSoftmax: Bool, rng: inout ArrozRandom) {
-        res1 = DDGResidualBlock(c, c, cond: cond, rng: &rng)
-        attn = DDGAttentionBlock(c, fixedSoftmax: fixedSoftmax, rng: &rng)
-        res2 = DDGResidualBlock(c, c, cond: cond, rng: &rng)
+    init(_ c: Int, cond: Int, fixedSoftmax: Bool, groups: Int, rng: inout ArrozRandom) {
+        res1 = DDGResidualBlock(c, c, cond: cond, groups: groups, rng: &rng)
+        attn = DDGAttentionBlock(c, fixedSoftmax: fixedSoftmax, groups: groups, rng: &rng)
+        res2 = DDGResidualBlock(c, c, cond: cond, groups: groups, rng: &rng)
     }
 
     public func visitOwnTensors(_ visit: (String, Tensor) -> Void) {}
@@ -194,17 +194,19 @@ struct DDGEncoder {
         for (i, m) in c.chMults.enumerated() {
             cout = cin * m
             for _ in 0..<c.nBlocks {
-                let res = DDGResidualBlock(cin, cout, cond: cond, rng: &rng)
+                let res = DDGResidualBlock(cin, cout, cond: cond, groups: c.nGroups, rng: &rng)
                 let attn =
                     c.isAttn[i] != 0
-                    ? DDGAttentionBlock(cout, fixedSoftmax: c.fixAttentionSoftmax, rng: &rng) : nil
+                    ? DDGAttentionBlock(
+                        cout, fixedSoftmax: c.fixAttentionSoftmax, groups: c.nGroups, rng: &rng) : nil
                 stages.append(DDGStage(res: res, attn: attn))
                 cin = cout
             }
             if i < c.chMults.count - 1 { stages.append(DDGStage(downsample: cin, rng: &rng)) }
         }
         down = stages
-        middle = DDGMiddleBlock(cout, cond: cond, fixedSoftmax: c.fixAttentionSoftmax, rng: &rng)
+        middle = DDGMiddleBlock(
+            cout, cond: cond, fixedSoftmax: c.fixAttentionSoftmax, groups: c.nGroups, rng: &rng)
         width = cout
     }
 

@@ -5,11 +5,14 @@
 /// n_cloob_channels, n_time_channels, denom_factor)`; the `Discriminator` takes the same minus the z ones.
 /// JSON keys are the upstream names.
 ///
-/// Two arguments are ours, both defaulting to the seed's behaviour:
+/// Three arguments are ours, each defaulting to the seed's behaviour:
 /// - `cloob_dim` (512): the CLOOB input width, hard-coded 512 upstream (ours: MiniLM 384, or a VQ image
 ///   embedding).
 /// - `fix_attention_softmax` (false): the labml attention takes its softmax over the *query* axis (seeds.md
 ///   §7.5); true normalises over the keys, as attention should.
+/// - `n_groups` (32): the GroupNorm groups of every Residual/Attention block (hard-coded 32 upstream). With 32
+///   groups a 32-channel block normalises each channel alone, which erases the per-channel conditioning bias
+///   `cond_emb` adds before `norm2`: at n_channels = 32 the first level ignores t, c and z. 8 keeps them.
 public struct DDGConfig: Codable, Hashable, Sendable {
     public var imageChannels = 3
     /// `n_channels`: width of `image_proj`; levels widen by the *cumulative* products of `ch_mults`.
@@ -32,14 +35,16 @@ public struct DDGConfig: Codable, Hashable, Sendable {
     public var cloobDim = 512
     /// Ours: softmax over keys instead of the seed's query axis.
     public var fixAttentionSoftmax = false
+    /// Ours: GroupNorm groups in the blocks (32 upstream; the final norm stays GroupNorm(8, n)).
+    public var nGroups = 32
 
     enum CodingKeys: String, CodingKey {
         case imageChannels = "image_channels", nChannels = "n_channels", chMults = "ch_mults", isAttn =
             "is_attn"
         case nBlocks = "n_blocks", useZ = "use_z", zDim = "z_dim", nZChannels = "n_z_channels"
         case useCloob = "use_cloob", nCloobChannels = "n_cloob_channels", nTimeChannels = "n_time_channels"
-        case denomFactor = "denom_factor", cloobDim = "cloob_dim", fixAttentionSoftmax =
-            "fix_attention_softmax"
+        case denomFactor = "denom_factor", cloobDim = "cloob_dim"
+        case fixAttentionSoftmax = "fix_attention_softmax", nGroups = "n_groups"
     }
 
     public init() {}
@@ -86,8 +91,8 @@ public struct DDGConfig: Codable, Hashable, Sendable {
         guard imageChannels > 0, nChannels > 0, nBlocks > 0, chMults.allSatisfy({ $0 > 0 }) else {
             throw fail("image_channels, n_channels, n_blocks and ch_mults must be positive")
         }
-        guard nChannels % 32 == 0, nChannels % 8 == 0 else {
-            throw fail("n_channels \(nChannels) must be a multiple of 32 (GroupNorm(32) in every block)")
+        guard nGroups > 0, nChannels % nGroups == 0, nChannels % 8 == 0 else {
+            throw fail("n_channels \(nChannels) must be a multiple of 8 and of n_groups \(nGroups)")
         }
         guard nChannels >= 16 else { throw fail("n_channels must be at least 16 (the sinusoid is n/2 wide)") }
         guard zDim > 0, nZChannels > 0, nCloobChannels > 0, cloobDim > 0, denomFactor > 0 else {

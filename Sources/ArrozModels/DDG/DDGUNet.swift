@@ -42,15 +42,20 @@ public final class DDGUNet: SeedTreeLayer {
             for _ in 0..<c.nBlocks {
                 stages.append(
                     DDGStage(
-                        res: DDGResidualBlock(cin + cout, cout, cond: cond, rng: &rng),
+                        res: DDGResidualBlock(cin + cout, cout, cond: cond, groups: c.nGroups, rng: &rng),
                         attn: attn
-                            ? DDGAttentionBlock(cout, fixedSoftmax: c.fixAttentionSoftmax, rng: &rng) : nil))
+                            ? DDGAttentionBlock(
+                                cout, fixedSoftmax: c.fixAttentionSoftmax, groups: c.nGroups, rng: &rng) : nil
+                    ))
             }
             cout = cin / c.chMults[i]
             stages.append(
                 DDGStage(
-                    res: DDGResidualBlock(cin + cout, cout, cond: cond, rng: &rng),
-                    attn: attn ? DDGAttentionBlock(cout, fixedSoftmax: c.fixAttentionSoftmax, rng: &rng) : nil
+                    res: DDGResidualBlock(cin + cout, cout, cond: cond, groups: c.nGroups, rng: &rng),
+                    attn: attn
+                        ? DDGAttentionBlock(
+                            cout, fixedSoftmax: c.fixAttentionSoftmax, groups: c.nGroups, rng: &rng)
+                        : nil
                 ))
             cin = cout
             if i > 0 { stages.append(DDGStage(upsample: cin, rng: &rng)) }
