@@ -95,6 +95,10 @@ public enum UpstreamRegistry {
         ArrozPrior.self,
         ArrozVQModel.self,
         PaellaVQModel.self,
+        Paella.self,
+        DDGUNet.self,
+        DDGDiscriminator.self,
+        PaellaV1.self,
     ]
 
     public static func lookup(_ name: String) throws -> any UpstreamModel.Type {
