@@ -12,7 +12,8 @@ import ArrozTensor
 public protocol Layer: AnyObject {
     /// Calls `visit(name, tensor)` for this layer's own parameters and buffers (not its children's).
     func visitOwnTensors(_ visit: (String, Tensor) -> Void)
-    /// Calls `visit(prefix, child)` for every direct child, in a fixed order (`"norm1"`, `"down_blocks.1.0"`).
+    /// Calls `visit(prefix, child)` for every direct child, in a fixed order (`"norm1"`, `"down_blocks.1.0"`;
+    /// `""` for a wrapper whose child's names are its own).
     func visitChildren(_ visit: (String, any Layer) -> Void)
     /// This layer's own training flag (dropout active, batch statistics); `train()` / `eval()` set the tree's.
     var isTraining: Bool { get set }
@@ -26,7 +27,9 @@ extension Layer {
     /// (the order of PyTorch's `state_dict()`).
     public func visitParameters(_ visit: (String, Tensor) -> Void) {
         visitOwnTensors(visit)
-        visitChildren { prefix, child in child.visitParameters { visit(prefix + "." + $0, $1) } }
+        visitChildren { prefix, child in
+            child.visitParameters { visit(prefix.isEmpty ? $0 : prefix + "." + $0, $1) }
+        }
     }
 
     /// Every layer of the tree (this one first), depth first.

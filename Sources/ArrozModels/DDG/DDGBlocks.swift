@@ -5,7 +5,7 @@ import ArrozTensor
 import Foundation
 
 /// `TimeEmbedding` / `CLOOBEmbedding` / `ZEmbedding`: lin2(Swish(lin1(e))). Parameters: `lin1.*`, `lin2.*`.
-public final class DDGMLPEmbedding: SeedTreeLayer {
+public final class DDGMLPEmbedding: Layer {
     let lin1: Linear, lin2: Linear
     public var isTraining = true
 
@@ -38,7 +38,7 @@ public final class DDGMLPEmbedding: SeedTreeLayer {
 /// h = conv2(Swish(norm2(h))); out = h + shortcut(x). GroupNorm(32), eps 1e-5; shortcut a 1×1 conv iff in ≠ out.
 ///
 /// Parameters: `norm1.*`, `conv1.*`, `norm2.*`, `conv2.*`, `shortcut.*` (when in ≠ out), `cond_emb.*`.
-public final class DDGResidualBlock: SeedTreeLayer {
+public final class DDGResidualBlock: Layer {
     let norm1: GroupNorm, conv1: Conv2d, norm2: GroupNorm, conv2: Conv2d
     let shortcut: Conv2d?
     let condEmb: Linear
@@ -78,7 +78,7 @@ public final class DDGResidualBlock: SeedTreeLayer {
 /// is never applied; its weights exist so the state_dict loads.
 ///
 /// Parameters: `norm.{weight, bias}` `[C]` (unused), `projection.*` (C → 3C), `output.*` (C → C).
-public final class DDGAttentionBlock: SeedTreeLayer {
+public final class DDGAttentionBlock: Layer {
     public let channels: Int
     public let fixedSoftmax: Bool
     let norm: GroupNorm
@@ -114,7 +114,7 @@ public final class DDGAttentionBlock: SeedTreeLayer {
 
 /// One entry of `down` / `up`: a `DownBlock`/`UpBlock` (`res` + optional `attn`), a `Downsample` (Conv3×3 s2
 /// p1) or an `Upsample` (ConvT4×4 s2 p1), each under `i.res`, `i.attn`, `i.conv`.
-public final class DDGStage: SeedTreeLayer {
+public final class DDGStage: Layer {
     let res: DDGResidualBlock?
     let attn: DDGAttentionBlock?
     let down: Conv2d?
@@ -158,7 +158,7 @@ public final class DDGStage: SeedTreeLayer {
 }
 
 /// `MiddleBlock(C, n_cond)`: res1, attn, res2. Parameters: `res1.*`, `attn.*`, `res2.*`.
-public final class DDGMiddleBlock: SeedTreeLayer {
+public final class DDGMiddleBlock: Layer {
     let res1: DDGResidualBlock, attn: DDGAttentionBlock, res2: DDGResidualBlock
     public var isTraining = true
 

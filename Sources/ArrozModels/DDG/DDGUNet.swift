@@ -10,14 +10,14 @@ import ArrozTensor
 /// State_dict (seed order): `image_proj.*`, `time_emb.lin{1,2}.*`, `cloob_emb.lin{1,2}.*`, `z_emb.lin{1,2}.*`,
 /// `down.i.{res,attn,conv}.*`, `middle.{res1,attn,res2}.*`, `up.i.{res,attn,conv}.*`, `norm.*` (GroupNorm(8, n)),
 /// `final.*`.
-public final class DDGUNet: SeedTreeLayer {
+public final class DDGUNet: Layer {
     public let config: DDGConfig
     let encoder: DDGEncoder
     let timeEmb: DDGMLPEmbedding, cloobEmb: DDGMLPEmbedding, zEmb: DDGMLPEmbedding
     let up: [DDGStage]
     let norm: GroupNorm
     let final: Conv2d
-    public var isTraining = true { didSet { visitChildren { $1.isTraining = isTraining } } }
+    public var isTraining = true
 
     /// Width of the conditioning vector every ResidualBlock reads.
     public var condChannels: Int {
@@ -124,12 +124,12 @@ public final class DDGUNet: SeedTreeLayer {
 /// `head` = AdaptiveAvgPool(1), Flatten, Linear(C → 1), Sigmoid.
 ///
 /// State_dict: `image_proj.*`, `time_emb.*`, `cloob_emb.*`, `down.*`, `middle.*`, `head.2.*`.
-public final class DDGDiscriminator: SeedTreeLayer {
+public final class DDGDiscriminator: Layer {
     public let config: DDGConfig
     let encoder: DDGEncoder
     let timeEmb: DDGMLPEmbedding, cloobEmb: DDGMLPEmbedding
     let head: Linear
-    public var isTraining = true { didSet { visitChildren { $1.isTraining = isTraining } } }
+    public var isTraining = true
 
     public init(_ config: DDGConfig, rng: inout ArrozRandom) {
         self.config = config

@@ -12,7 +12,7 @@ import Foundation
 /// `embedding.1.*`, `down_blocks.L.i.*` (a level > 0 starts with its downsampler at index 0, `….0.1.*`),
 /// `up_blocks.L.i.*` (deepest level first; a level > 0 ends with its upsampler `….last.1.*`), `clf.1.*`,
 /// `out_mapper.1.weight`.
-public final class Paella: SeedTreeLayer {
+public final class Paella: Layer {
     public let config: PaellaConfig
 
     /// One entry of a level's flat `nn.ModuleList`.
@@ -41,7 +41,7 @@ public final class Paella: SeedTreeLayer {
     let upBlocks: [[Block]]
     let clfConv: Conv2d
     let outMapper: Conv2d
-    public var isTraining = true { didSet { visitChildren { $1.isTraining = isTraining } } }
+    public var isTraining = true
 
     /// Builds with the upstream initialisation (seeds.md §2.2 "Initialisation"). `config` must validate.
     public init(_ config: PaellaConfig, rng: inout ArrozRandom) {

@@ -9,20 +9,6 @@ func paellaPointwise(_ l: Linear, _ x: Tensor) -> Tensor {
     conv2d(x, weight: l.weight.reshaped([l.outFeatures, l.inFeatures, 1, 1]), bias: l.bias)
 }
 
-/// A layer listing its own tensors and its children separately (the new Layer protocol's shape);
-/// `visitParameters` of the old protocol derives from the two. The switch to the new protocol deletes this.
-public protocol SeedTreeLayer: Layer {
-    func visitOwnTensors(_ visit: (String, Tensor) -> Void)
-    func visitChildren(_ visit: (String, any Layer) -> Void)
-}
-
-extension SeedTreeLayer {
-    public func visitParameters(_ visit: (String, Tensor) -> Void) {
-        visitOwnTensors(visit)
-        visitChildren { prefix, child in child.visitParameters { visit(prefix + "." + $0, $1) } }
-    }
-}
-
 /// Paella v3 `ResBlock(c, c_skip, kernel_size, dropout)` — the "C" block.
 ///
 /// y = LN2d(Conv_k×k,groups=c(concat(x, skip)));  y = Linear(4c→c)(Dropout(GRN(GELU(Linear(c→4c)(y)))));
@@ -31,7 +17,7 @@ extension SeedTreeLayer {
 ///
 /// Parameters: `depthwise.{weight [c, (c+c_skip)/c, k, k], bias}`, `channelwise.0.*` (Linear c→4c),
 /// `channelwise.2.{gamma, beta}` `[1, 1, 1, 4c]` (GRN), `channelwise.4.*` (Linear 4c→c).
-public final class PaellaResBlock: SeedTreeLayer {
+public final class PaellaResBlock: Layer {
     public let channels: Int
     public let skipChannels: Int
     let depthwise: Conv2d
@@ -39,7 +25,7 @@ public final class PaellaResBlock: SeedTreeLayer {
     let grnLayer: GRN
     let drop: Dropout
     let mlpOut: Linear
-    public var isTraining = true { didSet { visitChildren { $1.isTraining = isTraining } } }
+    public var isTraining = true
 
     public init(_ c: Int, skip: Int = 0, kernelSize: Int = 3, dropout: Float = 0, rng: inout ArrozRandom) {
         precondition(
@@ -82,12 +68,12 @@ public final class PaellaResBlock: SeedTreeLayer {
 /// Paella v3 `FeedForwardBlock(c, dropout)` — the "F" block: x + channelwise(LN2d(x)), channelwise as in C.
 ///
 /// Parameters: `channelwise.0.*`, `channelwise.2.{gamma, beta}`, `channelwise.4.*`.
-public final class PaellaFeedForwardBlock: SeedTreeLayer {
+public final class PaellaFeedForwardBlock: Layer {
     let mlpIn: Linear
     let grnLayer: GRN
     let drop: Dropout
     let mlpOut: Linear
-    public var isTraining = true { didSet { visitChildren { $1.isTraining = isTraining } } }
+    public var isTraining = true
 
     public init(_ c: Int, dropout: Float = 0, rng: inout ArrozRandom) {
         mlpIn = Linear(c, 4 * c, rng: &rng)
@@ -119,7 +105,7 @@ public final class PaellaFeedForwardBlock: SeedTreeLayer {
 /// x·(1 + a) + b, broadcast over H×W.
 ///
 /// Parameters: `mapper.{weight [2c, c_r], bias [2c]}` (the weight zero at init, so a fresh block is the identity).
-public final class PaellaTimestepBlock: SeedTreeLayer {
+public final class PaellaTimestepBlock: Layer {
     public let channels: Int
     let mapper: Linear
     public var isTraining = true
@@ -145,12 +131,12 @@ public final class PaellaTimestepBlock: SeedTreeLayer {
 ///
 /// Parameters: `attention.attn.{in_proj_weight [3c, c], in_proj_bias, out_proj.weight, out_proj.bias}`,
 /// `kv_mapper.1.*` (Linear c_cond → c).
-public final class PaellaAttnBlock: SeedTreeLayer {
+public final class PaellaAttnBlock: Layer {
     public let channels: Int
     public let selfAttention: Bool
     let attn: MultiheadAttention
     let kvMapper: Linear
-    public var isTraining = true { didSet { visitChildren { $1.isTraining = isTraining } } }
+    public var isTraining = true
 
     public init(
         _ c: Int, cond: Int, heads: Int, selfAttention: Bool = true, dropout: Float = 0,
@@ -181,7 +167,7 @@ public final class PaellaAttnBlock: SeedTreeLayer {
 
 /// A level's resampler: `Sequential(LayerNorm2d(no affine, 1e-6), Conv2d 2×2 s2)` going down, or with
 /// `ConvTranspose2d 2×2 s2` going up. Parameters: `1.{weight, bias}`.
-public final class PaellaResample: SeedTreeLayer {
+public final class PaellaResample: Layer {
     let down: Conv2d?
     let up: ConvTranspose2d?
     public var isTraining = true

@@ -65,7 +65,7 @@ public struct PaellaV1Config: Codable, Hashable, Sendable {
 /// State_dict: `embedding.weight`, `down_blocks.L.i.*` (a level > 0 starts with its conv at index 0),
 /// `up_blocks.L.i.*` (deepest first; the ConvT last), `clf.*`; ResBlock keys as Arroz's (`gamma`,
 /// `depthwise.1.*`, `ln.{gamma,beta,ln.*}`, `channelwise.{0,2}.*`, `cond_mapper.*`).
-public final class PaellaV1: SeedTreeLayer {
+public final class PaellaV1: Layer {
     public let config: PaellaV1Config
 
     enum Block {
@@ -86,7 +86,7 @@ public final class PaellaV1: SeedTreeLayer {
     let downBlocks: [[Block]]
     let upBlocks: [[Block]]
     let clf: Conv2d
-    public var isTraining = true { didSet { visitChildren { $1.isTraining = isTraining } } }
+    public var isTraining = true
 
     public init(_ config: PaellaV1Config, rng: inout ArrozRandom) {
         self.config = config
@@ -199,6 +199,7 @@ extension ArrozResBlock {
         let (N, _, H, W) = x.shape4
         if s.shape[2] == 1 && s.shape[3] == 1 { return self(x, s: s.reshaped([N, s.shape[1]]), skip: skip) }
         let sr = s.shape[2] == H && s.shape[3] == W ? s : upsampleBilinear(s, size: (H, W))  // [N, Dc, H, W]
+        guard let depthwise else { preconditionFailure("ArrozResBlock.spatial: v1 blocks have a depthwise conv") }
         var y = depthwise(x.pad2d(left: 1, right: 1, top: 1, bottom: 1, mode: .reflect))  // [N, C, H, W]
         guard let condMapper else { preconditionFailure("ArrozResBlock.spatial: built without cond") }
         y = ln(y, paellaPointwise(condMapper, sr))  // s′ [N, C, H, W]

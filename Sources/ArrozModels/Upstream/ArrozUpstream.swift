@@ -7,8 +7,8 @@ import ArrozTensor
 /// Runs `body` in eval mode without grad, restoring the mode after.
 func upstreamCall<T>(_ layer: any Layer, _ body: () throws -> T) rethrows -> T {
     let was = layer.isTraining
-    layer.isTraining = false
-    defer { layer.isTraining = was }
+    layer.eval()
+    defer { layer.setTraining(was) }
     return try withNoGrad(body)
 }
 
@@ -123,10 +123,7 @@ extension ArrozGenerator: UpstreamModel {
 /// 1B+ATTN"): an ``ArrozGenerator`` with `config.v5`, under the same state_dict names.
 public final class ArrozGeneratorV5: UpstreamModel {
     public let generator: ArrozGenerator
-    public var isTraining: Bool {
-        get { generator.isTraining }
-        set { generator.isTraining = newValue }
-    }
+    public var isTraining = false
 
     public init(_ generator: ArrozGenerator) {
         precondition(generator.config.v5 != nil, "ArrozGeneratorV5: the generator has no v5 options")
@@ -144,7 +141,7 @@ public final class ArrozGeneratorV5: UpstreamModel {
     }
 
     public var upstreamKwargs: [String: UpstreamValue] { generator.config.upstreamKwargs }
-    public func visitParameters(_ visit: (String, Tensor) -> Void) { generator.visitParameters(visit) }
+    public func visitChildren(_ visit: (String, any Layer) -> Void) { visit("", generator) }
 
     public func callUpstream(_ method: String, _ inputs: [String: Tensor]) throws -> [UpstreamOutput] {
         try generator.upstreamForward(method, inputs, className: Self.upstreamClass)

@@ -85,9 +85,7 @@ public final class ArrozVQModel: Layer {
     let latentUnmapper: Conv2d
     let upBlocks: [any Layer]
     let outBlock: Conv2d
-    public var isTraining = true {
-        didSet { for l in allChildren { l.isTraining = isTraining } }
-    }
+    public var isTraining = true
 
     public init(_ config: ArrozVQConfig, rng: inout ArrozRandom) {
         self.config = config
@@ -121,12 +119,6 @@ public final class ArrozVQModel: Layer {
         outBlock = Conv2d(ch[0], 12, kernelSize: 1, rng: &rng)
     }
 
-    private var allChildren: [any Layer] {
-        [inBlock] + downBlocks + [latentConv, latentNorm, quantizer, latentUnmapper] + upBlocks + [outBlock]
-    }
-
-    public func visitOwnTensors(_ visit: (String, Tensor) -> Void) {}
-
     public func visitChildren(_ visit: (String, any Layer) -> Void) {
         visit("in_block", inBlock)
         for (i, b) in downBlocks.enumerated() { visit("down_blocks.\(i)", b) }
@@ -138,9 +130,8 @@ public final class ArrozVQModel: Layer {
         visit("out_block", outBlock)
     }
 
-    public func visitParameters(_ visit: (String, Tensor) -> Void) {
+    public func visitOwnTensors(_ visit: (String, Tensor) -> Void) {
         visit("vqmodule.q_step_counter", qStepCounter)
-        visitChildren { prefix, child in child.visitParameters { visit(prefix + "." + $0, $1) } }
     }
 
     private func apply(_ b: any Layer, _ x: Tensor) -> Tensor {

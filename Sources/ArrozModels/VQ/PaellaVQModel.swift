@@ -34,11 +34,6 @@ public final class PaellaVQResBlock: Layer {
         visit("channelwise.2", mlpOut)
     }
 
-    public func visitParameters(_ visit: (String, Tensor) -> Void) {
-        visitOwnTensors(visit)
-        visitChildren { prefix, child in child.visitParameters { visit(prefix + "." + $0, $1) } }
-    }
-
     private func pointwise(_ l: Linear, _ x: Tensor) -> Tensor {
         conv2d(x, weight: l.weight.reshaped([l.outFeatures, l.inFeatures, 1, 1]), bias: l.bias)
     }
@@ -110,13 +105,7 @@ public final class PaellaVQModel: Layer {
     let unmapper: Conv2d
     let upBlocks: [any Layer]
     let outConv: Conv2d
-    public var isTraining = true {
-        didSet {
-            for l in [inConv, latentConv, latentNorm, quantizer, unmapper, outConv] as [any Layer] + downBlocks + upBlocks {
-                l.isTraining = isTraining
-            }
-        }
-    }
+    public var isTraining = true
 
     public init(_ config: PaellaVQConfig, rng: inout ArrozRandom) {
         self.config = config
@@ -157,10 +146,6 @@ public final class PaellaVQModel: Layer {
         visit("up_blocks.0.0", unmapper)
         for (i, b) in upBlocks.enumerated() { visit("up_blocks.\(i + 1)", b) }
         visit("out_block.0", outConv)
-    }
-
-    public func visitParameters(_ visit: (String, Tensor) -> Void) {
-        visitChildren { prefix, child in child.visitParameters { visit(prefix + "." + $0, $1) } }
     }
 
     private func apply(_ b: any Layer, _ x: Tensor) -> Tensor {

@@ -106,11 +106,6 @@ public final class VectorQuantizer: Layer {
         if let outProj { visit("out_proj", outProj) }
     }
 
-    public func visitParameters(_ visit: (String, Tensor) -> Void) {
-        visitOwnTensors(visit)
-        visitChildren { prefix, child in child.visitParameters { visit(prefix + "." + $0, $1) } }
-    }
-
     /// The codebook as the lookup sees it (unit rows with `l2Normalized`), differentiable.
     public func effectiveCodebook() -> Tensor { options.l2Normalized ? codebook.l2Normalized() : codebook }
 
