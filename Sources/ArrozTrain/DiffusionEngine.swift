@@ -32,10 +32,16 @@ public final class DiffusionEngine: StudioEngine {
         for r in runs {
             let dir = RunDirectory(root: runsRoot, name: r)
             let name = ModelReference.run(r)
-            if dir.hasCheckpoint && !catalog.contains(where: { $0.name == name }) {
+            if dir.hasCheckpoint && !catalog.contains(where: { $0.name == name }) && Self.generates(dir) {
                 catalog.append((name, dir.latestCheckpoint))
             }
         }
+    }
+
+    /// Whether a run's family makes images (an autoencoder or an image encoder run is not a model to sample).
+    static func generates(_ dir: RunDirectory) -> Bool {
+        guard let run = try? RunConfig.load(dir.configPath), let family = try? run.model.owner() else { return true }
+        return family.generates(run.model)
     }
 
     public var models: [String] { catalog.map(\.name) }
@@ -134,7 +140,7 @@ public final class DiffusionEngine: StudioEngine {
                         learningRate: s.lr, gradNorm: s.gradNorm, itemsPerSecond: rate,
                         etaSeconds: rate > 0 ? Double(total - s.step) / rate : nil,
                         samples: pendingSamples?.0, samplesStep: pendingSamples?.1, message: note,
-                        checkpointSaved: saved))
+                        checkpointSaved: saved, fields: s.fields))
                     pendingSamples = nil
                     note = nil
                     saved = false

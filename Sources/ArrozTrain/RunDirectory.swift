@@ -53,11 +53,14 @@ public struct LogLine: Codable, Sendable, Equatable {
     public var itPerSecond: Double
     /// Seconds since the run (or its resume) started.
     public var time: Double
+    /// The family's own fields (`psnr`, `codebook_usage`, `d_loss`, `token_accuracy`, …); absent in old logs.
+    public var fields: [String: Float]?
 
     public init(step: Int, loss: Float, smoothedLoss: Float, lr: Float, gradNorm: Float, itPerSecond: Double,
-                time: Double) {
+                time: Double, fields: [String: Float]? = nil) {
         (self.step, self.loss, self.smoothedLoss, self.lr, self.gradNorm) = (step, loss, smoothedLoss, lr, gradNorm)
         (self.itPerSecond, self.time) = (itPerSecond, time)
+        self.fields = fields?.isEmpty == false ? fields : nil
     }
 }
 

@@ -41,16 +41,23 @@ extension Trainer {
         }
     }
 
-    /// A grid: one column per subject, `rows` rows of different fixed seeds, sampled with the run's settings.
+    /// The run's preview grid (the objective's: samples of the subjects, or reconstructions), from its EMA
+    /// weights; the networks are back in training mode after it.
     public func previewGrid(rows: Int = 2) throws -> RGBImage {
-        let model = try samplingModel()
         defer { objective.train() }
-        let requests = previewRequests(rows: rows, size: model.pipeline.outputShape.size)
-        guard let images = try model.generate(requests, batching: .batched) else { throw TrainError.cancelled }
-        // plan rows are subject-major (subject, then seed): lay them out one column per subject
-        let pics = RGBImage.images(fromBatch: images)
-        let n = previewSubjects.count
-        let ordered = (0..<rows).flatMap { r in (0..<n).map { pics[$0 * rows + r] } }
-        return ImageGrid.contactSheet(ordered, columns: n, padding: 2)
+        let context = PreviewContext(
+            subjects: previewSubjects, rows: rows, model: { try self.samplingModel() },
+            requests: { self.previewRequests(rows: rows, size: $0) },
+            batch: { try self.fixedBatch() })
+        return try objective.previewGrid(context)
+    }
+
+    /// The first 8 examples of the dataset (or all, if fewer), the same every time.
+    func fixedBatch() throws -> TrainingBatch {
+        let n = min(8, dataset.count)
+        let examples = try (0..<n).map { try dataset.loadExample($0) }
+        return TrainingBatch(
+            images: RGBImage.batch(examples.map(\.image), channels: config.data.channels),
+            captions: examples.map(\.caption), labels: examples.map(\.label))
     }
 }

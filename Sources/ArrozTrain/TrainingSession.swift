@@ -83,7 +83,8 @@ public final class TrainingSession {
             if trainer.step % config.logEvery == 0 || trainer.step == end {
                 log.append(LogLine(
                     step: stats.step, loss: stats.loss, smoothedLoss: stats.smoothedLoss, lr: stats.lr,
-                    gradNorm: stats.gradNorm, itPerSecond: rate, time: Date().timeIntervalSince(started)))
+                    gradNorm: stats.gradNorm, itPerSecond: rate, time: Date().timeIntervalSince(started),
+                    fields: stats.fields))
             }
             onEvent(.step(stats, itPerSecond: rate))
             if trainer.step % config.sampleEvery == 0 || trainer.step == end {

@@ -22,9 +22,16 @@ public protocol Family {
     static func validate(_ run: RunConfig) throws
     /// The training objective for a run: networks with fresh weights, losses, optimizers, EMA.
     static func makeObjective(_ run: RunConfig, context: ObjectiveContext) throws -> any TrainingObjective
-    /// Opens a checkpoint of this family for generation (EMA weights when `ema` and present).
+    /// Opens a checkpoint of this family for generation (EMA weights when `ema` and present). A family whose
+    /// models do not make images (an autoencoder, an image encoder) throws a `TrainError.badSetting` saying so.
     static func openPipeline(_ checkpoint: CheckpointFile, spec: ModelSpec, ema: Bool) throws
         -> any GenerationPipeline
+    /// Whether models of this spec make images from prompts (the studio lists only those). Default: true.
+    static func generates(_ spec: ModelSpec) -> Bool
+}
+
+extension Family {
+    public static func generates(_ spec: ModelSpec) -> Bool { true }
 }
 
 /// What a family's objective gets from the run besides its config.

@@ -1,6 +1,7 @@
 // TrainingObjective: what a family trains — its networks, losses, parameter groups and optimizers — behind the
 // one call the training loop makes per step.
 import ArrozData
+import ArrozImage
 import ArrozNN
 import ArrozTensor
 
@@ -43,11 +44,38 @@ public protocol TrainingObjective: AnyObject {
     func step(_ batch: TrainingBatch, lr: Float, step: Int, rng: inout ArrozRandom) throws -> ObjectiveStep
     /// A pipeline over the weights sampling should use now (an EMA copy), for preview grids.
     func pipeline() throws -> any GenerationPipeline
+    /// The grid the run writes every `sampleEvery` steps. Default: the pipeline's samples of the preview
+    /// subjects (``Trainer/previewGrid(rows:)``); an autoencoder shows reconstructions of `context.batch`.
+    func previewGrid(_ context: PreviewContext) throws -> RGBImage
+}
+
+/// What a preview grid may draw on: the run's subjects and sampler settings, a fixed batch of its data.
+public struct PreviewContext {
+    /// One entry per column: class names or prompts.
+    public var subjects: [String]
+    /// Rows of different fixed seeds.
+    public var rows: Int
+    /// Makes the generation model over ``TrainingObjective/pipeline()`` (classes, encoder) and its requests.
+    public var model: () throws -> LoadedModel
+    public var requests: (_ size: Int) -> [GenerationRequest]
+    /// The same 8 training examples every time (for reconstructions).
+    public var batch: () throws -> TrainingBatch
 }
 
 extension TrainingObjective {
     /// Puts every network in training mode.
     public func train() { weights.train() }
+
+    public func previewGrid(_ context: PreviewContext) throws -> RGBImage {
+        let model = try context.model()
+        let requests = context.requests(model.pipeline.outputShape.size)
+        guard let images = try model.generate(requests, batching: .batched) else { throw TrainError.cancelled }
+        // plan rows are subject-major (subject, then seed): lay them out one column per subject
+        let pics = RGBImage.images(fromBatch: images)
+        let n = context.subjects.count, rows = context.rows
+        let ordered = (0..<rows).flatMap { r in (0..<n).map { pics[$0 * rows + r] } }
+        return ImageGrid.contactSheet(ordered, columns: n, padding: 2)
+    }
 }
 
 /// √Σ‖g‖² over `params`, clipped to `maxNorm` first when given (torch.nn.utils.clip_grad_norm_).

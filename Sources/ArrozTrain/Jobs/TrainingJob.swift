@@ -37,13 +37,16 @@ public struct TrainingProgress: Sendable {
     /// True when a checkpoint was written since the last progress: the queue then re-reads the engine's
     /// model menu (so the run being trained can be sampled while it trains).
     public var checkpointSaved: Bool
+    /// The family's own log fields this step (`psnr`, `codebook_usage`, `d_loss`, …), shown by the Training pane.
+    public var fields: [String: Float]
 
     public init(
         runName: String, step: Int, totalSteps: Int, loss: Float, learningRate: Float, gradNorm: Float,
         itemsPerSecond: Double, etaSeconds: Double? = nil, samples: RGBImage? = nil, samplesStep: Int? = nil,
-        message: String? = nil, checkpointSaved: Bool = false
+        message: String? = nil, checkpointSaved: Bool = false, fields: [String: Float] = [:]
     ) {
         self.checkpointSaved = checkpointSaved
+        self.fields = fields
         self.runName = runName
         self.step = step
         self.totalSteps = totalSteps
