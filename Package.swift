@@ -36,7 +36,7 @@ let package = Package(
         .target(name: "ArrozModels", dependencies: ["ArrozNN"], swiftSettings: release),
         .target(name: "ArrozText", dependencies: ["ArrozNN"], swiftSettings: release),
         .target(name: "ArrozDiffusion", dependencies: ["ArrozTensor"], swiftSettings: release),
-        .target(name: "ArrozImage", dependencies: ["ArrozTensor", "CPNG", "CSixel"], swiftSettings: release),
+        .target(name: "ArrozImage", dependencies: ["ArrozTensor", "CPNG", "CSixel", "CZlib"], swiftSettings: release),
         .target(name: "ArrozData", dependencies: ["ArrozImage", "CZlib"], swiftSettings: release),
         .target(
             name: "ArrozTrain",
