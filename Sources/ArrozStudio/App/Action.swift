@@ -17,6 +17,7 @@ public enum Action: Sendable {
     case editInsert(Character), editBackspace, editDelete, editCursor(Int), editHome, editEnd
     // Commands
     case train, checkpoint, pause, interpolate, save, reseed, reload, cycleTheme, toggleHelp, quit
+    case toggleSmoothScaling
     // From the app / queue
     case job(JobEvent)
     case jobs([JobSummary], cachedRuns: Int)

@@ -164,6 +164,10 @@ public struct AppState: Sendable {
     public static let logCapacity = 200
     public var themeName = "arroz-dark"
     public var showHelp = false
+    /// Images enlarged smoothly (bilinear, to the pane) instead of by whole nearest-neighbour factors (`m`).
+    public var smoothImages = false
+    /// The image protocol in use and why (the help overlay's footer).
+    public var graphicsNote = ""
     public var quitting = false
     /// Frames in an interpolation strip (`i`).
     public var stripFrames = 7

@@ -57,6 +57,9 @@ public struct KeyMap: Sendable {
             keys: [.char("l")], action: .reload, label: "load", help: "load settings from the last saved PNG",
             inBar: false),
         KeyBinding(keys: [.char("T")], action: .cycleTheme, label: "theme", help: "next theme", inBar: false),
+        KeyBinding(
+            keys: [.char("m")], action: .toggleSmoothScaling, label: "scale",
+            help: "enlarge images nearest (whole factors) / smooth", inBar: false),
         KeyBinding(keys: [.ctrl("c")], action: .quit, label: "", help: "quit", inBar: false),
     ]
 

@@ -135,6 +135,8 @@ extension AppState {
             return [.cycleTheme(current: themeName)]
         case .toggleHelp:
             showHelp.toggle()
+        case .toggleSmoothScaling:
+            smoothImages.toggle()
         case .quit:
             quitting = true
             return [.quit]

@@ -8,6 +8,10 @@ public final class StudioApp {
     /// Settings from the command line.
     public struct Options {
         public var graphics: GraphicsMode
+        /// Why that protocol (shown in the help overlay's footer).
+        public var graphicsNote: String
+        /// Wrap image escape codes for tmux passthrough.
+        public var passthrough: Bool
         public var themeName: String
         public var outputDirectory: String
         public var tickMilliseconds: Int
@@ -16,9 +20,12 @@ public final class StudioApp {
 
         public init(
             graphics: GraphicsMode = .halfblock, themeName: String = "arroz-dark",
-            outputDirectory: String = "outputs", tickMilliseconds: Int = 33, shutdownTimeout: Double = 60
+            outputDirectory: String = "outputs", tickMilliseconds: Int = 33, shutdownTimeout: Double = 60,
+            graphicsNote: String = "", passthrough: Bool = false
         ) {
             self.graphics = graphics
+            self.graphicsNote = graphicsNote
+            self.passthrough = passthrough
             self.themeName = themeName
             self.outputDirectory = outputDirectory
             self.tickMilliseconds = tickMilliseconds
@@ -52,6 +59,8 @@ public final class StudioApp {
         self.signals = signals
         self.computeThread = computeThread
         screen = Screen(terminal: terminal)
+        screen.passthrough = options.passthrough
+        state.graphicsNote = options.graphicsNote
         theme = .arrozDark
         var themeError: String?
         do {
@@ -128,10 +137,10 @@ public final class StudioApp {
         var canvas = Canvas(width: size.cols, height: size.rows)
         let ctx = PaneContext(
             theme: theme, focus: state.focus, graphics: options.graphics,
-            cellWidth: size.cellWidth, cellHeight: size.cellHeight)
+            cellWidth: size.cellWidth, cellHeight: size.cellHeight, smooth: state.smoothImages)
         StudioView.render(state, keyMap: keyMap, into: &canvas, ctx)
         hotspots = canvas.hotspots
-        screen.present(canvas, sixel: options.graphics == .sixel)
+        screen.present(canvas, graphics: options.graphics)
     }
 
     /// A click runs the actions of the hotspot under it; the wheel focuses what is under the pointer and
@@ -252,5 +261,9 @@ public final class StudioApp {
         if let computeThread, !computeThread.join(timeout: options.shutdownTimeout) {
             state.status = StatusMessage(text: "the compute job did not stop in time", isError: true)
         }
+        screen.clearImages()  // kitty images outlive the alternate screen: nothing may stay after q
     }
+
+    /// Bytes of image escape codes the last frame wrote (bench studio).
+    public var lastImageBytes: Int { screen.lastImageBytes }
 }

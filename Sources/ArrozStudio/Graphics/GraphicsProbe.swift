@@ -1,5 +1,7 @@
-// GraphicsProbe: asks the terminal what it can show — DA1 (`ESC[c`, attribute 4 = sixel) and the cell size
-// in pixels (`CSI 16 t` → `CSI 6;h;w t`, else the tty's TIOCGWINSZ pixel size) — before curses starts.
+// GraphicsProbe: asks the terminal what it can show before curses starts — XTVERSION, the kitty graphics query,
+// the cell size in pixels (`CSI 16 t` → `CSI 6;h;w t`, else the tty's TIOCGWINSZ pixel size), DA1 (attribute
+// 4 = sixel) and a DSR sentinel — and tmux's allow-passthrough; GraphicsDetection decides from the answers.
+import ArrozImage
 import CCurses
 import Foundation
 
@@ -75,14 +77,18 @@ public enum GraphicsProbe {
         return (2...64).contains(w) && (4...128).contains(h) ? (w, h) : nil
     }
 
-    /// Sends `CSI 16 t` then DA1 (the sentinel: every terminal answers DA1, so the wait ends there) and reads
-    /// replies for up to `timeoutMs` (long enough for a terminal on a busy machine); a cell size the terminal
-    /// did not report comes from the window size. Returns empty capabilities when stdin/stdout are not a
-    /// terminal.
-    public static func query(timeoutMs: Int = 1000) -> GraphicsCapabilities {
-        guard isatty(0) != 0, isatty(1) != 0 else { return GraphicsCapabilities() }
+    /// The probe round: XTVERSION, the kitty graphics query, the cell size, DA1, then DSR as the sentinel —
+    /// terminals answer in order and every one answers DSR, so its `CSI 0 n` ends the wait after one round
+    /// trip even when the terminal ignores the rest.
+    public static let queries: [UInt8] =
+        Array("\u{1b}[>q".utf8) + KittyGraphics.query + Array("\u{1b}[16t\u{1b}[c\u{1b}[5n".utf8)
+
+    /// Writes ``queries`` and reads the replies until the DSR answer or `timeoutMs` (a terminal that answers
+    /// nothing costs the whole budget, never more). Empty when stdin/stdout are not a terminal.
+    public static func ask(timeoutMs: Int = 1000) -> [UInt8] {
+        guard isatty(0) != 0, isatty(1) != 0 else { return [] }
         var saved = termios()
-        guard tcgetattr(0, &saved) == 0 else { return GraphicsCapabilities() }
+        guard tcgetattr(0, &saved) == 0 else { return [] }
         var raw = saved
         cfmakeraw(&raw)
         tcsetattr(0, TCSANOW, &raw)
@@ -91,11 +97,10 @@ public enum GraphicsProbe {
             tcflush(0, TCIFLUSH)
             tcsetattr(0, TCSANOW, &saved)
         }
-        let query = Array("\u{1b}[16t\u{1b}[c".utf8)
-        _ = query.withUnsafeBufferPointer { write(1, $0.baseAddress, $0.count) }
+        _ = queries.withUnsafeBufferPointer { write(1, $0.baseAddress, $0.count) }
         var reply: [UInt8] = []
         let deadline = Date().addingTimeInterval(Double(timeoutMs) / 1000)
-        var buffer = [UInt8](repeating: 0, count: 256)
+        var buffer = [UInt8](repeating: 0, count: 512)
         while Date() < deadline {
             var fds = pollfd(fd: 0, events: Int16(POLLIN), revents: 0)
             let left = Int32(max(1, deadline.timeIntervalSinceNow * 1000))
@@ -103,9 +108,47 @@ public enum GraphicsProbe {
             let n = buffer.withUnsafeMutableBufferPointer { read(0, $0.baseAddress, $0.count) }
             guard n > 0 else { break }
             reply += buffer[0..<n]
-            if parse(reply).sawDA1 { break }
+            if TerminalAnswers.parse(reply).sawDSR { break }
         }
-        var caps = parse(reply).caps
+        return reply
+    }
+
+    /// tmux's `allow-passthrough` (`tmux show -gv allow-passthrough` says on or all); false when tmux cannot
+    /// be asked.
+    public static func tmuxAllowsPassthrough() -> Bool {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["tmux", "show", "-gv", "allow-passthrough"]
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        p.standardError = FileHandle.nullDevice
+        do { try p.run() } catch { return false }
+        p.waitUntilExit()
+        let out = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let value = out.trimmingCharacters(in: .whitespacesAndNewlines)
+        return p.terminationStatus == 0 && (value == "on" || value == "all")
+    }
+
+    /// One probe round and the choice for `requested` (nil = auto); a cell size the terminal did not report
+    /// comes from the window size.
+    public static func detect(requested: GraphicsMode?, environment: [String: String])
+        -> (choice: GraphicsChoice, answers: TerminalAnswers)
+    {
+        let hints = TerminalHints(environment: environment)
+        var answers = requested == nil || requested!.isPixels ? TerminalAnswers.parse(ask()) : TerminalAnswers()
+        if answers.cellWidth == 0 || answers.cellHeight == 0, let (w, h) = cellPixelsFromWindowSize() {
+            (answers.cellWidth, answers.cellHeight) = (w, h)
+        }
+        let passthrough = hints.tmux || answers.terminalName == "tmux" ? tmuxAllowsPassthrough() : nil
+        let choice = GraphicsDetection.choose(
+            requested: requested, hints: hints, answers: answers, tmuxPassthrough: passthrough)
+        return (choice, answers)
+    }
+
+    /// The old entry point: DA1 and the cell size only.
+    public static func query(timeoutMs: Int = 1000) -> GraphicsCapabilities {
+        let a = TerminalAnswers.parse(ask(timeoutMs: timeoutMs))
+        var caps = GraphicsCapabilities(da1: a.da1, cellWidth: a.cellWidth, cellHeight: a.cellHeight)
         if caps.cellWidth == 0 || caps.cellHeight == 0, let (w, h) = cellPixelsFromWindowSize() {
             (caps.cellWidth, caps.cellHeight) = (w, h)
         }

@@ -3,16 +3,20 @@
 /// A centred box over the panes.
 public enum HelpOverlay {
     public static func render(
-        _ keyMap: KeyMap, themeName: String, graphics: GraphicsMode, into canvas: inout Canvas,
-        _ ctx: PaneContext
+        _ keyMap: KeyMap, themeName: String, graphics: GraphicsMode, note: String = "", smooth: Bool = false,
+        into canvas: inout Canvas, _ ctx: PaneContext
     ) {
         let lines = keyMap.helpLines
         let keyWidth = (lines.map { TextLayout.width($0.keys) }.max() ?? 4) + 2
+        // The footer: which image protocol and why (GraphicsDetection's reason), then the rest.
         let extra = [
-            "", "theme \(themeName) · graphics \(graphics.rawValue) · the mouse clicks fields and keys",
+            "", "graphics \(graphics.rawValue)" + (note.isEmpty ? "" : ": \(note)"),
+            "theme \(themeName) · images \(smooth ? "smooth" : "nearest") (m) · the mouse clicks fields and keys",
         ]
         let width = min(
-            canvas.width - 4, max(44, keyWidth + (lines.map { TextLayout.width($0.help) }.max() ?? 20) + 4))
+            canvas.width - 4, max(
+                44, keyWidth + (lines.map { TextLayout.width($0.help) }.max() ?? 20) + 4,
+                (extra.map { TextLayout.width($0) }.max() ?? 0) + 4))
         let height = min(canvas.height - 2, lines.count + extra.count + 2)
         guard width > 10, height > 3 else { return }
         canvas.hotspot(canvas.bounds, [.toggleHelp])  // any click closes the help

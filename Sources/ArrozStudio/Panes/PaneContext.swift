@@ -1,15 +1,5 @@
 // PaneContext: what every pane's render function gets besides the state — theme, focus, graphics mode.
 
-/// How images are shown.
-public enum GraphicsMode: String, Sendable, CaseIterable {
-    /// DEC sixel pixels written after the text frame.
-    case sixel
-    /// Unicode upper-half blocks (two pixels per cell) in true or 256 colours.
-    case halfblock
-    /// No images: a one-line description instead.
-    case none
-}
-
 /// Drawing context shared by the panes.
 public struct PaneContext {
     public var theme: Theme
@@ -18,14 +8,19 @@ public struct PaneContext {
     /// Cell size in pixels (sixel sizing); 0 when unknown.
     public var cellWidth: Int
     public var cellHeight: Int
+    /// Enlarge images smoothly to fill their box instead of by whole nearest-neighbour factors.
+    public var smooth: Bool
 
-    public init(theme: Theme, focus: PaneID, graphics: GraphicsMode, cellWidth: Int = 0, cellHeight: Int = 0)
-    {
+    public init(
+        theme: Theme, focus: PaneID, graphics: GraphicsMode, cellWidth: Int = 0, cellHeight: Int = 0,
+        smooth: Bool = false
+    ) {
         self.theme = theme
         self.focus = focus
         self.graphics = graphics
         self.cellWidth = cellWidth
         self.cellHeight = cellHeight
+        self.smooth = smooth
     }
 
     /// Draws the pane's box: active border when focused, the pane's accent colour on the title.

@@ -73,7 +73,9 @@ public enum StudioView {
         StatusBars.jobLine(state, into: &canvas, y: layout.jobLine, width: canvas.width, ctx)
         StatusBars.keyBar(state, keyMap, into: &canvas, y: layout.keyBar, width: canvas.width, ctx)
         if state.showHelp {
-            HelpOverlay.render(keyMap, themeName: state.themeName, graphics: ctx.graphics, into: &canvas, ctx)
+            HelpOverlay.render(
+                keyMap, themeName: state.themeName, graphics: ctx.graphics, note: state.graphicsNote,
+                smooth: state.smoothImages, into: &canvas, ctx)
         }
     }
 }

@@ -42,14 +42,18 @@ public struct Rect: Hashable, Sendable, CustomStringConvertible {
     }
 }
 
-/// An image to be drawn as pixels (sixel) over a cell rectangle after the text frame is flushed.
+/// An image to be drawn as pixels (sixel, kitty, iTerm2) over a cell rectangle after the text frame is flushed.
 public struct ImagePlacement: Equatable, Sendable {
     public var rect: Rect
     public var image: RGBImage
+    /// Which image this is across frames (the kitty image id): the same slot is replaced in place. 0 lets the
+    /// Screen number it by position.
+    public var slot: UInt32
 
-    public init(rect: Rect, image: RGBImage) {
+    public init(rect: Rect, image: RGBImage, slot: UInt32 = 0) {
         self.rect = rect
         self.image = image
+        self.slot = slot
     }
 }
 

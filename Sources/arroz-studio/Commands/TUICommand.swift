@@ -9,7 +9,7 @@ struct TUICommand: ParsableCommand {
         commandName: "tui",
         abstract: "Open the terminal studio (the default command).")
 
-    @Option(help: "Image output: auto (probe the terminal), sixel, halfblock or none.")
+    @Option(help: "Image output: auto (ask the terminal), kitty, iterm, sixel, halfblock or none.")
     var graphics: String = "auto"
 
     @Option(help: "Theme name (a Themes/*.theme file or a built-in: arroz-dark, mono).")
@@ -29,7 +29,7 @@ struct TUICommand: ParsableCommand {
 
     func validate() throws {
         guard graphics == "auto" || GraphicsMode(rawValue: graphics) != nil else {
-            throw ValidationError("--graphics must be auto, sixel, halfblock or none (got \(graphics))")
+            throw ValidationError("--graphics must be auto, kitty, iterm, sixel, halfblock or none (got \(graphics))")
         }
         guard colorMode != nil || colors == "auto" else {
             throw ValidationError("--colors must be auto, truecolor, 256, 8 or mono (got \(colors))")
@@ -47,9 +47,9 @@ struct TUICommand: ParsableCommand {
     }
 
     func run() throws {
-        // Probe before curses owns the tty: DA1 (sixel attribute 4) and the cell size in pixels.
-        let caps = GraphicsProbe.query()
-        let mode = GraphicsMode(rawValue: graphics) ?? caps.preferredMode
+        // Probe before curses owns the tty: one round of queries, then GraphicsDetection picks the protocol.
+        let (choice, caps) = GraphicsProbe.detect(
+            requested: GraphicsMode(rawValue: graphics), environment: ProcessInfo.processInfo.environment)
         let engine = try StudioEngineFactory.make()
         let queue = JobQueue(engine: engine)
         let thread = ComputeThread(queue: queue)
@@ -61,7 +61,9 @@ struct TUICommand: ParsableCommand {
         let app = StudioApp(
             terminal: terminal, queue: queue, engine: engine,
             catalog: ThemeCatalog(extraDirectory: themesDir),
-            options: StudioApp.Options(graphics: mode, themeName: theme, outputDirectory: output),
+            options: StudioApp.Options(
+                graphics: choice.mode, themeName: theme, outputDirectory: output, graphicsNote: choice.reason,
+                passthrough: choice.passthrough),
             signals: signals, computeThread: thread)
         let code = app.run()
         terminal.close()
