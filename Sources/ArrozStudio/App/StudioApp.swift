@@ -64,7 +64,7 @@ public final class StudioApp {
         theme = .arrozDark
         var themeError: String?
         do {
-            theme = try catalog.load(options.themeName)
+            theme = try catalog.load(options.themeName).adapted(to: terminal.colorMode)
             state.themeName = theme.name
         } catch {
             themeError = "theme \(options.themeName): \(error); using arroz-dark"
@@ -241,7 +241,7 @@ public final class StudioApp {
     private func cycleTheme(_ current: String) {
         let name = catalog.next(after: current)
         do {
-            theme = try catalog.load(name)
+            theme = try catalog.load(name).adapted(to: terminal.colorMode)
             dispatch(.themeChanged(name))
             screen.invalidate()
         } catch {

@@ -33,17 +33,17 @@ public enum TrainingPane {
             }
             return
         }
-        // Sample grid on the right when there is room for a useful picture.
+        // The latest sample grid on the right, as large as the pane's height allows (square in pixels) but at
+        // most half its width.
         var body = inner
-        if let samples = tr.samples, inner.width >= 60, inner.height >= 6 {
-            let w = min(inner.width / 3, inner.height * 2 + 2)
+        if let samples = tr.samples, let w = gridColumns(inner, ctx) {
             let (left, right) = inner.splitLeft(inner.width - w)
             body = Rect(x: left.x, y: left.y, width: left.width - 1, height: left.height)
             let label = "samples @\(tr.samplesStep ?? tr.step)"
             canvas.text(TextLayout.truncate(label, right.width), x: right.x, y: right.y, t.inactive)
             ImageView.draw(
                 samples, in: Rect(x: right.x, y: right.y + 1, width: right.width, height: right.height - 1),
-                &canvas, ctx)
+                &canvas, ctx, slot: gridSlot)
         }
         // Line 1: smoothed loss, raw loss, speed, ETA.
         let loss = tr.smoothed.last.map { TextLayout.number(Double($0)) } ?? "—"
@@ -88,6 +88,21 @@ public enum TrainingPane {
                 BrailleGraph.Series(tr.smoothed.map(y), style: t.style(.lossSmooth, .bold), mode: .line),
             ])
         func y(_ v: Float) -> Double { logScale ? log10(max(Double(v), 1e-12)) : Double(v) }
+    }
+
+    /// The kitty image id of the sample grid.
+    public static let gridSlot: UInt32 = 2
+
+    /// Columns for the sample grid (nil: no room): square for the rows below its label, ≤ half the pane, and
+    /// at least 30 columns left for the curve.
+    static func gridColumns(_ inner: Rect, _ ctx: PaneContext) -> Int? {
+        guard inner.height >= 4, inner.width >= 50 else { return nil }
+        let rows = inner.height - 1
+        let (cw, ch) =
+            ctx.cellWidth > 0 && ctx.cellHeight > 0 ? (ctx.cellWidth, ctx.cellHeight) : ImageView.assumedCell
+        let square = ctx.graphics.isPixels ? (rows * ch + cw - 1) / cw : rows * 2
+        let w = min(square + 1, inner.width / 2, inner.width - 30)
+        return w >= 8 ? w : nil
     }
 
     /// Log y when every loss is positive and they span at least a factor of 10 (early spikes would
