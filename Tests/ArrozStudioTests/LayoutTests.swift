@@ -75,6 +75,17 @@ import Testing
         }
     }
 
+    @Test(arguments: sizes) func helpFooterSaysWhichProtocolAndWhy(cols: Int, rows: Int) {
+        var s = populatedState()
+        s.showHelp = true
+        s.graphicsNote = "answered the kitty graphics query (XTVERSION kitty(0.26.5))"
+        let canvas = frame(s, cols, rows, .kitty)
+        let text = (0..<rows).map { y in String(String.UnicodeScalarView((0..<cols).map { canvas[$0, y].glyph })) }
+        #expect(text.contains { $0.contains("graphics kitty: answered the kitty") })
+        // The help covers the preview: its image is gone from the frame (the Screen deletes its kitty id).
+        #expect(!canvas.images.contains { $0.slot == PreviewPane.imageSlot } || cols >= 200)
+    }
+
     /// In 8 colours (xterm -ti vt340's TERM=xterm) every theme's unfocused border maps to a colour other than the
     /// background's, and to a different one than the focused border.
     @Test func bordersStayVisibleInSixteenColours() throws {

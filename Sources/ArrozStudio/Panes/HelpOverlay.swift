@@ -33,14 +33,17 @@ public enum HelpOverlay {
             border: base.with(fg: t[.activeBox]),
             titleStyle: base.with(fg: t[.title]).adding(.bold), subtitleStyle: base.with(fg: t[.inactiveFg]))
         var y = inner.y
-        for (keys, help) in lines where y < inner.maxY {
+        // The footer (protocol and why) always shows: on a short screen the last key lines give way.
+        let footer = Array(extra.drop { $0.isEmpty && inner.height < lines.count + extra.count })
+        let keyRows = max(0, inner.height - footer.count)
+        for (keys, help) in lines.prefix(keyRows) where y < inner.maxY {
             canvas.text(
                 TextLayout.pad(keys, keyWidth), x: inner.x + 1, y: y, base.with(fg: t[.hiFg]).adding(.bold))
             canvas.text(
                 TextLayout.truncate(help, inner.width - keyWidth - 1), x: inner.x + 1 + keyWidth, y: y, base)
             y += 1
         }
-        for line in extra where y < inner.maxY {
+        for line in footer where y < inner.maxY {
             canvas.text(
                 TextLayout.truncate(line, inner.width - 1), x: inner.x + 1, y: y,
                 base.with(fg: t[.inactiveFg]))

@@ -11,16 +11,20 @@ struct BenchStudio: ParsableCommand {
         commandName: "studio",
         abstract: "Latency of a CFG key press: first preview on screen, finished image, longest UI frame.",
         discussion: """
-            Drives the real studio (StudioApp over an in-memory 160×48 terminal with sixel output, the job queue,
-            the compute thread and the DiffusionEngine on the default model, 20 steps) and presses → on the CFG
-            field. The second pass does the same while a training run (emoji-ddpm by default, the recipe the default
-            model was trained with) goes on the compute thread; sampling preempts it between ops.
-            Targets: first preview ≤ 100 ms, finished image ≤ 1 s, no UI frame over 50 ms while training.
+            Drives the real studio (StudioApp over an in-memory 160×48 terminal with 10×20-pixel cells, the job
+            queue, the compute thread and the DiffusionEngine on the default model, 20 steps) and presses → on the
+            CFG field, once per image protocol (--graphics, default kitty,iterm,sixel,halfblock): first preview on
+            screen, bytes of image escape codes per preview frame, longest UI frame. The last pass does the same in
+            sixel while a training run (emoji-ddpm by default, the recipe the default model was trained with) goes
+            on the compute thread; sampling preempts it between ops.
+            Targets: first preview ≤ 100 ms, finished image ≤ 1 s, no UI frame over 50 ms.
             """)
 
     @Option(help: "Key presses per pass.") var presses = 6
     @Option(help: "Threads for our loops and split sgemms.") var threads = 2
     @Option(help: "Recipe trained during the second pass.") var trainRecipe = "emoji-ddpm"
+    @Option(help: "Image protocols to measure, comma-separated (kitty, iterm, sixel, halfblock).")
+    var graphics = "kitty,iterm,sixel,halfblock"
 
     func run() throws {
         setvbuf(stdout, nil, _IOLBF, 0)
@@ -32,18 +36,29 @@ struct BenchStudio: ParsableCommand {
         let queue = JobQueue(engine: engine)
         let thread = ComputeThread(queue: queue)
         thread.start()
-        let term = MemoryTerminal(cols: 160, rows: 48, cellWidth: 10, cellHeight: 20)
-        let app = StudioApp(
-            terminal: term, queue: queue, engine: engine, catalog: ThemeCatalog(),
-            options: StudioApp.Options(graphics: .sixel))
-        // Focus the CFG field: Sampler pane, third field down.
-        for k in [Key.tab, .down, .down, .down] { app.tick(key: k) }
-        _ = settle(app, timeout: 60)
+        let modes = try graphics.split(separator: ",").map { name -> GraphicsMode in
+            guard let m = GraphicsMode(rawValue: String(name)), m != .none else {
+                throw ValidationError("--graphics: \(name) is not kitty, iterm, sixel or halfblock")
+            }
+            return m
+        }
+        guard !modes.isEmpty else { throw ValidationError("--graphics: no protocol given") }
         print("arroz-studio bench studio · default model (\(model.split(separator: "/").last ?? "")) · "
-            + "\(threads) threads · 20 steps")
-        print("pass              first preview (median / max)   finished image (median / max)   longest UI frame")
-        print(String(repeating: "─", count: 104))
-        report("idle", try measure(app))
+            + "\(threads) threads · 20 steps · 160×48 cells of 10×20 px")
+        print("pass              first preview (median / max)   finished image (median / max)   longest UI frame"
+            + "   image bytes/frame (median / max)")
+        print(String(repeating: "─", count: 140))
+        var app: StudioApp!
+        for mode in modes {
+            let term = MemoryTerminal(cols: 160, rows: 48, cellWidth: 10, cellHeight: 20)
+            app = StudioApp(
+                terminal: term, queue: queue, engine: engine, catalog: ThemeCatalog(),
+                options: StudioApp.Options(graphics: mode))
+            // Focus the CFG field: Sampler pane, third field down.
+            for k in [Key.tab, .down, .down, .down] { app.tick(key: k) }
+            _ = settle(app, timeout: 60)
+            report("idle · \(mode.rawValue)", try measure(app))
+        }
         _ = queue.submitTraining(TrainRequest(recipe: trainRecipe, runName: "bench-train", resume: false))
         let wait = Date()
         while app.state.training.step < 3 && Date().timeIntervalSince(wait) < 120 {
@@ -51,7 +66,7 @@ struct BenchStudio: ParsableCommand {
             Thread.sleep(forTimeInterval: 0.01)
         }
         let firstStep = app.state.training.step
-        report("while training", try measure(app))
+        report("training · \(app.options.graphics.rawValue)", try measure(app))
         print("training run: \(trainRecipe) steps \(firstStep)–\(app.state.training.step) during the pass"
             + (app.state.training.step == 0 ? " (it had not started: no training load was measured)" : ""))
         queue.shutdown(saveTraining: false)
@@ -77,6 +92,8 @@ struct BenchStudio: ParsableCommand {
         var first: [Double] = []
         var done: [Double] = []
         var longestFrame = 0.0
+        /// Image escape-code bytes of each frame that wrote any.
+        var imageBytes: [Int] = []
     }
 
     func measure(_ app: StudioApp) throws -> Pass {
@@ -91,6 +108,7 @@ struct BenchStudio: ParsableCommand {
                 let f0 = Date()
                 app.tick(key: nil)
                 pass.longestFrame = max(pass.longestFrame, Date().timeIntervalSince(f0))
+                if app.lastImageBytes > 0 { pass.imageBytes.append(app.lastImageBytes) }
                 let p = app.state.preview
                 // The first step of the new job on screen (its x̂₀ preview drawn in this tick).
                 if first == nil && p.job != nil && p.job != before && p.step >= 1 && p.image != nil {
@@ -117,6 +135,13 @@ struct BenchStudio: ParsableCommand {
         print(name.padding(toLength: 18, withPad: " ", startingAt: 0)
             + ms(p.first).padding(toLength: 31, withPad: " ", startingAt: 0)
             + ms(p.done).padding(toLength: 32, withPad: " ", startingAt: 0)
-            + String(format: "%6.0f ms", p.longestFrame * 1000))
+            + String(format: "%6.0f ms", p.longestFrame * 1000).padding(toLength: 19, withPad: " ", startingAt: 0)
+            + bytes(p.imageBytes))
+    }
+
+    func bytes(_ v: [Int]) -> String {
+        guard !v.isEmpty else { return "— (cells only)" }
+        let s = v.sorted()
+        return String(format: "%8.1f / %8.1f KB", Double(s[s.count / 2]) / 1024, Double(s.last!) / 1024)
     }
 }
