@@ -70,8 +70,9 @@ public enum PreviewPane {
                 Rect(x: x, y: area.y, width: thumbCols, height: rows + 1),
                 [.focus(.preview, field: 0), .selectFrame(item.pick)])
             if let image = item.image {
+                // Thumbnails fill their box (a whole factor would often leave a 32² frame at 1×).
                 var small = ctx
-                small.smooth = false
+                small.smooth = true
                 ImageView.draw(image, in: box, &canvas, small, slot: thumbnailSlot + UInt32(i - first))
             }
             let style =
