@@ -156,6 +156,12 @@ import Testing
         let c = try #require(ITermImages.parse(term.rawWrites[0].bytes)?.first)
         #expect(c.arguments["width"] == "2" && c.arguments["height"] == "1")
         #expect(String(decoding: term.rawWrites[0].bytes, as: UTF8.self).contains("\u{1b}7\u{1b}[4;3H"))
+        // One more image next to it (a new thumbnail) writes only that one, without a repaint.
+        var two = previewCanvas(img, at: Rect(x: 2, y: 3, width: 2, height: 1))
+        two.images.append(ImagePlacement(rect: Rect(x: 6, y: 6, width: 2, height: 1), image: img, slot: 2))
+        let redraws = term.forcedRedraws
+        screen.present(two, graphics: .iterm)
+        #expect(term.forcedRedraws == redraws && ITermImages.parse(term.rawWrites[1].bytes)?.count == 1)
         // Moving the image repaints every cell (the old pixels belong to the cells they covered).
         let before = term.forcedRedraws
         screen.present(previewCanvas(img, at: Rect(x: 6, y: 3, width: 2, height: 1)), graphics: .iterm)

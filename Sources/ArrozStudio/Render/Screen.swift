@@ -32,9 +32,11 @@ public final class Screen {
     public func present(_ canvas: Canvas, graphics: GraphicsMode) {
         let images = graphics.isPixels ? Self.numbered(canvas.images) : []
         // Sixel and iTerm2 pixels belong to the cells under them: when images move, vanish or resize, repaint
-        // everything so curses rewrites (and thereby erases) the cells they covered. Kitty images live on their
-        // own layer and are deleted by id instead.
-        if graphics != .kitty, shownImages.map(\.rect) != images.map(\.rect), !shownImages.isEmpty {
+        // everything so curses rewrites (and thereby erases) the cells they covered. A new image next to the
+        // old ones (one more thumbnail per step) needs no repaint. Kitty images live on their own layer and are
+        // deleted by id instead.
+        let rects = Set(images.map(\.rect))
+        if graphics != .kitty, !shownImages.allSatisfy({ rects.contains($0.rect) }) {
             needsFullRepaint = true
         }
         let full = needsFullRepaint
