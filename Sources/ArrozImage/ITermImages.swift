@@ -11,8 +11,16 @@ public enum ITermImages {
     /// The escape code showing `image` over `columns` × `rows` cells, stretched to fill them exactly (the caller
     /// keeps the aspect ratio by choosing the cell box; the terminal's own fit would centre it differently).
     public static func inline(_ image: RGBImage, columns: Int, rows: Int, level: Int32 = 1) -> [UInt8] {
+        inline(png: image.pngBytes(level: level), columns: columns, rows: rows)
+    }
+
+    /// The same for an image with alpha (transparent margins show the terminal's background).
+    public static func inline(_ image: RGBAImage, columns: Int, rows: Int, level: Int32 = 1) -> [UInt8] {
+        inline(png: image.pngBytes(level: level), columns: columns, rows: rows)
+    }
+
+    static func inline(png: [UInt8], columns: Int, rows: Int) -> [UInt8] {
         precondition(columns > 0 && rows > 0, "ITermImages.inline: \(columns) x \(rows) cells")
-        let png = image.pngBytes(level: level)
         var out = Array(
             "\u{1b}]1337;File=inline=1;size=\(png.count);width=\(columns);height=\(rows);preserveAspectRatio=0:"
                 .utf8)

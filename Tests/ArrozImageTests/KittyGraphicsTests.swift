@@ -105,6 +105,11 @@ import Testing
         #expect(c.arguments["preserveAspectRatio"] == "0" && c.arguments["size"] == "\(c.file.count)")
         let png = try c.file.withUnsafeBytes { try decodePNG($0, source: "osc1337") }
         #expect(png.width == 24 && png.height == 18 && png.pixels == RGBAImage(image).pixels)
+        // RGBA (transparent margins) reads back with its alpha.
+        var rgba = RGBAImage(image)
+        rgba.pixels[3] = 0
+        let a = try #require(ITermImages.parse(ITermImages.inline(rgba, columns: 3, rows: 2))?.first)
+        #expect(try a.file.withUnsafeBytes { try decodePNG($0, source: "rgba") }.pixels == rgba.pixels)
         // Through tmux too.
         #expect(ITermImages.parse(Passthrough.tmux(bytes))?.first == c)
     }

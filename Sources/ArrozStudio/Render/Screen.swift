@@ -103,8 +103,8 @@ public final class Screen {
         write(Array("\u{1b}[?2026h".utf8) + bytes + Array("\u{1b}[?2026l".utf8))
     }
 
-    /// The image centred on a transparent canvas of exactly its cells' pixels, so kitty's `c=`/`r=` scaling is
-    /// 1:1 (no blur on pixel art). Unknown cell size: the image as it is.
+    /// The image centred on a transparent canvas of exactly its cells' pixels, so kitty's `c=`/`r=` and iTerm2's
+    /// width/height in cells scale it 1:1 (no blur or stretch on pixel art). Unknown cell size: the image as it is.
     static func padded(_ p: ImagePlacement, cellWidth: Int, cellHeight: Int) -> RGBAImage {
         let (W, H) = (p.rect.width * cellWidth, p.rect.height * cellHeight)
         let img = p.image
@@ -135,7 +135,9 @@ public final class Screen {
                 let encoded =
                     graphics == .sixel
                     ? try Sixel.encode(p.image, colors: 256, diffusion: .none)
-                    : ITermImages.inline(p.image, columns: p.rect.width, rows: p.rect.height)
+                    : ITermImages.inline(
+                        Self.padded(p, cellWidth: terminal.size.cellWidth, cellHeight: terminal.size.cellHeight),
+                        columns: p.rect.width, rows: p.rect.height)
                 bytes += Array("\u{1b}7\u{1b}[\(p.rect.y + 1);\(p.rect.x + 1)H".utf8)
                 bytes += graphics == .iterm ? wrap(encoded) : encoded
                 bytes += Array("\u{1b}8".utf8)
