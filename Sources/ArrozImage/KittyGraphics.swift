@@ -80,6 +80,12 @@ public enum KittyGraphics {
         return out
     }
 
+    /// Places the already transmitted image `id` at the cursor over `columns` × `rows` cells (`a=p`): with the
+    /// same placement id the old placement moves there, and no pixels are sent again.
+    public static func placeExisting(id: UInt32, placement: UInt32 = 1, columns: Int, rows: Int) -> [UInt8] {
+        apc("a=p,i=\(id),p=\(placement),c=\(columns),r=\(rows),C=1,q=2", [])
+    }
+
     /// Deletes image `id` and frees its data (`a=d,d=I`).
     public static func delete(id: UInt32) -> [UInt8] { apc("a=d,d=I,i=\(id),q=2", []) }
 

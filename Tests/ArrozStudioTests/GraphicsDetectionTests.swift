@@ -125,11 +125,15 @@ import Testing
         screen.present(previewCanvas(b, at: Rect(x: 1, y: 1, width: 4, height: 2)), graphics: .kitty)
         let resized = try #require(KittyGraphics.parse(term.rawWrites[4].bytes))
         #expect(resized.map { $0["a"] } == ["d", "T"])
+        // The same pixels at another place (a sliding thumbnail): a=p, no payload.
+        screen.present(previewCanvas(b, at: Rect(x: 9, y: 1, width: 4, height: 2)), graphics: .kitty)
+        let moved = try #require(KittyGraphics.parse(term.rawWrites[5].bytes))
+        #expect(moved.count == 1 && moved[0]["a"] == "p" && moved[0].int("i") == 1 && moved[0].payload.isEmpty)
         // Exit: delete everything.
         screen.clearImages()
-        #expect(try #require(KittyGraphics.parse(term.rawWrites[5].bytes)).first?.keys["d"] == "A")
+        #expect(try #require(KittyGraphics.parse(term.rawWrites[6].bytes)).first?.keys["d"] == "A")
         screen.clearImages()
-        #expect(term.rawWrites.count == 6)
+        #expect(term.rawWrites.count == 7)
     }
 
     @Test func kittyPadsToWholeCellsAndWrapsForTmux() throws {

@@ -73,7 +73,8 @@ public enum PreviewPane {
                 // Thumbnails fill their box (a whole factor would often leave a 32² frame at 1×).
                 var small = ctx
                 small.smooth = true
-                ImageView.draw(image, in: box, &canvas, small, slot: thumbnailSlot + UInt32(i - first))
+                // One kitty id per frame: sliding the window moves placements instead of re-sending pixels.
+                ImageView.draw(image, in: box, &canvas, small, slot: thumbnailSlot + UInt32(i))
             }
             let style =
                 i == selected ? (ctx.focus == .preview ? t.selected : t.style(.hiFg, .bold)) : t.inactive

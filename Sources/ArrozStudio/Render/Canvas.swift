@@ -18,6 +18,8 @@ public struct Rect: Hashable, Sendable, CustomStringConvertible {
     public var maxX: Int { x + width }
     public var maxY: Int { y + height }
     public var isEmpty: Bool { width <= 0 || height <= 0 }
+    /// Width and height, without the position.
+    public var size: [Int] { [width, height] }
     public var description: String { "\(width)x\(height)@\(x),\(y)" }
 
     /// The rectangle shrunk by `n` cells on every side.

@@ -92,10 +92,16 @@ public final class Screen {
         }
         for p in changed {
             bytes += Array("\u{1b}7\u{1b}[\(p.rect.y + 1);\(p.rect.x + 1)H".utf8)
+            // The same pixels somewhere else (a thumbnail sliding along the strip): move the placement only.
+            let moved =
+                !full && kittyShown.contains(p.slot)
+                && shownImages.contains { $0.slot == p.slot && $0.image == p.image && $0.rect.size == p.rect.size }
             bytes += wrap(
-                KittyGraphics.place(
-                    Self.padded(p, cellWidth: terminal.size.cellWidth, cellHeight: terminal.size.cellHeight),
-                    id: p.slot, placement: 1, columns: p.rect.width, rows: p.rect.height))
+                moved
+                    ? KittyGraphics.placeExisting(id: p.slot, columns: p.rect.width, rows: p.rect.height)
+                    : KittyGraphics.place(
+                        Self.padded(p, cellWidth: terminal.size.cellWidth, cellHeight: terminal.size.cellHeight),
+                        id: p.slot, placement: 1, columns: p.rect.width, rows: p.rect.height))
             bytes += Array("\u{1b}8".utf8)
             kittyShown.insert(p.slot)
         }
