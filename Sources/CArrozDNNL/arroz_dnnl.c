@@ -42,6 +42,7 @@ enum {
 #include <oneapi/dnnl/dnnl.h>
 _Static_assert(sizeof(dnnl_memory_desc_t) <= sizeof(md_t), "memory desc buffer too small");
 _Static_assert(sizeof(dnnl_convolution_desc_t) <= sizeof(opd_t), "conv desc buffer too small");
+_Static_assert(sizeof(dnnl_matmul_desc_t) <= sizeof(opd_t), "matmul desc buffer too small");
 _Static_assert(sizeof(dnnl_exec_arg_t) == sizeof(exec_arg), "exec arg layout");
 #define SAME(a, b) ((int)(a) == (int)(b))
 _Static_assert(SAME(k_f32, dnnl_f32) && SAME(k_bf16, dnnl_bf16) && SAME(k_u8, dnnl_u8), "data types");
@@ -80,6 +81,8 @@ static struct {
         const dnnl_dims, const dnnl_dims);
     dnnl_status (*conv_bwd_weights_init)(opd_t *, int, const md_t *, const md_t *, const md_t *, const md_t *,
         const dnnl_dims, const dnnl_dims, const dnnl_dims);
+    dnnl_status (*md_init_by_strides)(md_t *, int, const dnnl_dims, int, const dnnl_dims);
+    dnnl_status (*matmul_init)(opd_t *, const md_t *, const md_t *, const md_t *, const md_t *);
     dnnl_status (*attr_create)(void **);
     dnnl_status (*attr_destroy)(void *);
     dnnl_status (*attr_set_scratchpad_mode)(void *, int);
@@ -133,6 +136,8 @@ static void load(void) {
     SYM(conv_fwd_init, "dnnl_convolution_forward_desc_init");
     SYM(conv_bwd_data_init, "dnnl_convolution_backward_data_desc_init");
     SYM(conv_bwd_weights_init, "dnnl_convolution_backward_weights_desc_init");
+    SYM(md_init_by_strides, "dnnl_memory_desc_init_by_strides");
+    SYM(matmul_init, "dnnl_matmul_desc_init");
     SYM(attr_create, "dnnl_primitive_attr_create");
     SYM(attr_destroy, "dnnl_primitive_attr_destroy");
     SYM(attr_set_scratchpad_mode, "dnnl_primitive_attr_set_scratchpad_mode");
@@ -433,5 +438,123 @@ int arroz_dnnl_conv_run(
     if (scratch_mem) F.mem_destroy(scratch_mem);
     free(scratch);
     free(acc_tmp);
+    return st;
+}
+
+// MARK: - bf16 matrix products
+
+struct arroz_dnnl_matmul {
+    void *prim;
+    md_t a, b, c;           // bf16 A [M,K] and B [K,N] with the caller's strides; fp32 C [M,N] packed
+    size_t scratch_bytes;
+    long m, n, k, a_count, b_count;
+};
+
+arroz_dnnl_matmul *arroz_dnnl_matmul_create(long m, long n, long k, int trans_a, int trans_b, long lda, long ldb) {
+    if (!arroz_dnnl_available()) return NULL;
+    arroz_dnnl_matmul *mm = calloc(1, sizeof *mm);
+    opd_t *od = calloc(1, sizeof(opd_t));
+    void *attr = NULL, *pd = NULL;
+    if (!mm || !od) { free(mm); free(od); return NULL; }
+    mm->m = m; mm->n = n; mm->k = k;
+    dnnl_dims da = {m, k}, db = {k, n}, dc = {m, n};
+    dnnl_dims sa = {trans_a ? 1 : lda, trans_a ? lda : 1};
+    dnnl_dims sb = {trans_b ? 1 : ldb, trans_b ? ldb : 1};
+    dnnl_dims sc = {n, 1};
+    // Elements spanned by each operand as stored (rows of the stored matrix × its leading dimension).
+    mm->a_count = (trans_a ? k - 1 : m - 1) * lda + (trans_a ? m : k);
+    mm->b_count = (trans_b ? n - 1 : k - 1) * ldb + (trans_b ? k : n);
+    int st = F.md_init_by_strides(&mm->a, 2, da, k_bf16, sa);
+    if (!st) st = F.md_init_by_strides(&mm->b, 2, db, k_bf16, sb);
+    if (!st) st = F.md_init_by_strides(&mm->c, 2, dc, k_f32, sc);
+    if (!st) st = F.attr_create(&attr);
+    if (!st) st = F.attr_set_scratchpad_mode(attr, k_scratchpad_user);
+    if (!st) st = F.matmul_init(od, &mm->a, &mm->b, NULL, &mm->c);
+    if (!st) st = F.pd_create(&pd, od, attr, engine, NULL);
+    if (!st) {
+        const md_t *sp = F.pd_query_md(pd, k_query_scratchpad_md, 0);
+        mm->scratch_bytes = sp ? F.md_get_size(sp) : 0;
+        st = F.prim_create(&mm->prim, pd);
+    }
+    if (pd) F.pd_destroy(pd);
+    if (attr) F.attr_destroy(attr);
+    free(od);
+    if (st) {
+        set_error("oneDNN: no bf16 matmul for this shape", st);
+        free(mm);
+        return NULL;
+    }
+    return mm;
+}
+
+void arroz_dnnl_matmul_destroy(arroz_dnnl_matmul *mm) {
+    if (!mm) return;
+    if (mm->prim) F.prim_destroy(mm->prim);
+    free(mm);
+}
+
+/// fp32 → bf16, rounding to nearest even (NaN stays NaN).
+static void to_bf16(const float *src, uint16_t *dst, long count) {
+    for (long i = 0; i < count; i++) {
+        uint32_t u;
+        memcpy(&u, &src[i], 4);
+        if ((u & 0x7fffffffu) > 0x7f800000u) {
+            dst[i] = (uint16_t)((u >> 16) | 0x40);
+        } else {
+            dst[i] = (uint16_t)((u + 0x7fffu + ((u >> 16) & 1)) >> 16);
+        }
+    }
+}
+
+int arroz_dnnl_matmul_run(
+    const arroz_dnnl_matmul *mm, const float *a, const float *b, float *c, long ldc, float alpha, float beta,
+    int threads
+) {
+    if (!mm) return -1;
+    if (!thread_stream && F.stream_create(&thread_stream, engine, k_stream_default) != 0) return -1;
+    if (F.omp_set_num_threads) F.omp_set_num_threads(threads > 0 ? threads : 1);
+    uint16_t *ha = aligned((size_t)mm->a_count * 2), *hb = aligned((size_t)mm->b_count * 2);
+    int direct = alpha == 1 && beta == 0 && ldc == mm->n;
+    float *out = direct ? c : aligned((size_t)(mm->m * mm->n) * 4);
+    void *scratch = mm->scratch_bytes ? aligned(mm->scratch_bytes) : NULL;
+    void *ma = NULL, *mb = NULL, *mc = NULL, *ms = NULL;
+    int st = (!ha || !hb || !out || (mm->scratch_bytes && !scratch)) ? -1 : 0;
+    if (!st) {
+        to_bf16(a, ha, mm->a_count);
+        to_bf16(b, hb, mm->b_count);
+        st = F.mem_create(&ma, &mm->a, engine, ha);
+    }
+    if (!st) st = F.mem_create(&mb, &mm->b, engine, hb);
+    if (!st) st = F.mem_create(&mc, &mm->c, engine, out);
+    if (!st && scratch) {
+        md_t smd;
+        dnnl_dims d = {(int64_t)mm->scratch_bytes};
+        st = F.md_init_by_tag(&smd, 1, d, k_u8, k_tag_x);
+        if (!st) st = F.mem_create(&ms, &smd, engine, scratch);
+    }
+    if (!st) {
+        exec_arg args[4] = {{k_arg_src, ma}, {k_arg_weights, mb}, {k_arg_dst, mc}, {k_arg_scratchpad, ms}};
+        st = F.prim_execute(mm->prim, thread_stream, ms ? 4 : 3, args);
+    }
+    if (!st) st = F.stream_wait(thread_stream);
+    if (!st && !direct) {
+        for (long i = 0; i < mm->m; i++) {
+            float *crow = c + i * ldc;
+            const float *orow = out + i * mm->n;
+            if (beta == 0) {
+                for (long j = 0; j < mm->n; j++) crow[j] = alpha * orow[j];
+            } else {
+                for (long j = 0; j < mm->n; j++) crow[j] = alpha * orow[j] + beta * crow[j];
+            }
+        }
+    }
+    if (ma) F.mem_destroy(ma);
+    if (mb) F.mem_destroy(mb);
+    if (mc) F.mem_destroy(mc);
+    if (ms) F.mem_destroy(ms);
+    free(ha);
+    free(hb);
+    if (!direct) free(out);
+    free(scratch);
     return st;
 }

@@ -71,4 +71,57 @@ import Testing
         }
         if Precision.bf16Available { #expect(low[0] != ref[0], "bf16 products should round") }
     }
+
+    /// sgemm under bf16: every transpose combination, a leading dimension wider than the row, alpha and beta,
+    /// against the Double reference within bf16 rounding.
+    @Test(arguments: [(false, false), (true, false), (false, true), (true, true)])
+    func bf16SgemmMatchesNaive(_ trans: (Bool, Bool)) {
+        let (m, n, k) = (33, 40, 48)  // m·n·k above bf16GemmMinWork
+        var rng = ArrozRandom(seed: 21)
+        let lda = (trans.0 ? m : k) + 3
+        let aRows = trans.0 ? k : m, bCols = trans.1 ? k : n, bRows = trans.1 ? n : k
+        let a = Tensor.randn([aRows * lda], rng: &rng), b = Tensor.randn([bRows * bCols], rng: &rng)
+        let c0 = Tensor.randn([m * n], rng: &rng)
+        // Packed copy of A for the reference.
+        let packedA = Tensor((0..<aRows).flatMap { r in (0..<(trans.0 ? m : k)).map { a.scalars[r * lda + $0] } },
+                             shape: [aRows * (trans.0 ? m : k)])
+        let ref = Tensor.zeros([m * n])
+        sgemmNaive(transA: trans.0, transB: trans.1, m: m, n: n, k: k, a: packedA.storage.pointer,
+                   b: b.storage.pointer, c: ref.storage.pointer)
+        let c = c0.detached()
+        withPrecision(.bf16) {
+            sgemm(transA: trans.0, transB: trans.1, m: m, n: n, k: k, alpha: 0.5, a: a.storage.pointer, lda: lda,
+                  b: b.storage.pointer, beta: 2, c: c.storage.pointer)
+        }
+        let expected = (0..<(m * n)).map { 0.5 * ref.scalars[$0] + 2 * c0.scalars[$0] }
+        expectClose(c.scalars, expected, rtol: 1e-2, atol: Self.bf16Tolerance(k), "bf16 sgemm \(trans)")
+    }
+
+    /// One training step's gradients (conv → SiLU → attention → matmul → MSE) in bf16 against fp32: each
+    /// parameter gradient within 3 % of the fp32 one in relative L2 norm, the loss within 1 %.
+    @Test func trainingStepGradientsStayCloseToFP32() {
+        var rng = ArrozRandom(seed: 33)
+        let x = Tensor.randn([4, 8, 8, 8], rng: &rng), target = Tensor.randn([4, 64, 16], rng: &rng)
+        let w1 = Tensor.randn([16, 8, 3, 3], std: 0.2, rng: &rng), w2 = Tensor.randn([16, 16], std: 0.25, rng: &rng)
+        func step(_ p: Precision) -> (Float, [[Float]]) {
+            let params = [w1, w2].map { $0.detached() }
+            for t in params { t.requiresGrad = true }
+            let loss = withPrecision(p) { () -> Tensor in
+                let h = conv2d(x, weight: params[0], padding: 1).silu()  // [4, 16, 8, 8]
+                let tokens = h.reshaped([4, 16, 64]).permuted([0, 2, 1])  // [4, 64, 16]
+                let a = scaledDotProductAttention(tokens, tokens, tokens)
+                let loss = mseLoss(matmul(a.reshaped([256, 16]), params[1]).reshaped([4, 64, 16]), target)
+                loss.backward()
+                return loss
+            }
+            return (loss.scalars[0], params.map { $0.grad!.scalars })
+        }
+        let (l32, g32) = step(.fp32), (l16, g16) = step(.bf16)
+        #expect(abs(l16 - l32) <= 0.01 * abs(l32), "loss \(l16) vs \(l32)")
+        for (i, (a, b)) in zip(g16, g32).enumerated() {
+            let diff = zip(a, b).map { ($0 - $1) * ($0 - $1) }.reduce(0, +).squareRoot()
+            let norm = b.map { $0 * $0 }.reduce(0, +).squareRoot()
+            #expect(diff <= 0.03 * norm, "parameter \(i): relative gradient error \(diff / norm)")
+        }
+    }
 }

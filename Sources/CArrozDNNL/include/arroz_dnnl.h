@@ -42,6 +42,18 @@ int arroz_dnnl_conv_run(
     const arroz_dnnl_conv *conv, const float *a, const float *b, const float *bias, float *out,
     int accumulate, int threads);
 
+typedef struct arroz_dnnl_matmul arroz_dnnl_matmul;
+
+/// C[M,N] = op(A)·op(B) with A and B rounded to bf16 and fp32 accumulation; row-major with the BLAS
+/// conventions (op(A) is [M,K], stored [K,M] with leading dimension `lda` when `trans_a`). NULL when oneDNN
+/// has no implementation.
+arroz_dnnl_matmul *arroz_dnnl_matmul_create(long m, long n, long k, int trans_a, int trans_b, long lda, long ldb);
+void arroz_dnnl_matmul_destroy(arroz_dnnl_matmul *mm);
+/// C = alpha · op(A)·op(B) + beta · C (leading dimension `ldc`), on `threads` OpenMP threads. 0 on success.
+int arroz_dnnl_matmul_run(
+    const arroz_dnnl_matmul *mm, const float *a, const float *b, float *c, long ldc, float alpha, float beta,
+    int threads);
+
 /// Runs `iters` rounds of 12 independent vector FMAs on this thread (AVX-512, else AVX2); returns the flops
 /// done (0 when the CPU has neither), adding a result into `sink` so nothing is optimised away.
 double arroz_fma_peak_run(long iters, float *sink);
