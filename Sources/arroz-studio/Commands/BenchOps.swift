@@ -51,7 +51,7 @@ struct BenchOps: ParsableCommand {
         print(String(repeating: "─", count: 88))
         if wants("fma peak") {
             // The ceiling every GFLOP/s row below is read against, measured in this sitting.
-            let (peak, width) = measureFMAPeak(threads: threads)
+            let (peak, width) = measureFMAPeak(threads: threads, cpuTime: cpuTime)
             print("fma peak (\(width)-bit fp32 FMA, \(threads) thr)".padding(toLength: 36, withPad: " ", startingAt: 0)
                   + " \(String(format: "%7.1f", peak)) GFLOP/s")
         }
