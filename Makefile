@@ -2,7 +2,7 @@
 # `make test` (install what is missing, run the tests). `make deps` alone installs; `make bench` measures speed.
 
 SWIFT      ?= swift
-APT_PKGS   := libopenblas-dev libncursesw5-dev libpng-dev libsixel-dev zlib1g-dev pkg-config \
+APT_PKGS   := libopenblas-dev libdnnl-dev libncursesw5-dev libpng-dev libsixel-dev zlib1g-dev pkg-config \
               dataset-fashion-mnist fonts-noto-color-emoji unicode-data tmux
 ENCODER_DIR ?= $(HOME)/.cache/arroz-studio/encoders
 RELEASE    := $(SWIFT) build -c release

@@ -29,9 +29,11 @@ let package = Package(
         .systemLibrary(name: "CSixel", pkgConfig: "libsixel", providers: [.apt(["libsixel-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "CPNG", linkerSettings: [.linkedLibrary("png16")]),
+        // oneDNN through dlopen at run time: builds and runs without it (see Sources/CArrozDNNL).
+        .target(name: "CArrozDNNL", linkerSettings: [.linkedLibrary("dl")]),
 
         // MARK: Swift stack (arrows point down only)
-        .target(name: "ArrozTensor", dependencies: ["CBLAS"], swiftSettings: release),
+        .target(name: "ArrozTensor", dependencies: ["CBLAS", "CArrozDNNL"], swiftSettings: release),
         .target(name: "ArrozNN", dependencies: ["ArrozTensor"], swiftSettings: release),
         .target(name: "ArrozModels", dependencies: ["ArrozNN"], swiftSettings: release),
         .target(name: "ArrozText", dependencies: ["ArrozNN"], swiftSettings: release),

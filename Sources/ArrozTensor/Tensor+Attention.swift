@@ -106,47 +106,55 @@ private func attention(
     let drop = maskedOut.map { BroadcastMask($0, batch: batch, L: L, S: S, op: op) }
     let pq = q.storage.pointer, pk = k.storage.pointer, pv = v.storage.pointer
 
-    // Z = scale · q·kᵀ, then the masked softmax in place: P [B, L, S].
-    let probs = Storage(uninitializedCount: B * L * S)
-    let pP = probs.pointer
-    for i in 0..<B {
+    let needGrad = GradMode.isEnabled && [q, k, v, mask].contains { $0?.requiresGrad == true }
+
+    /// Z = scale · q·kᵀ for rows l0..<l1 of entry i, then the masked softmax in place, into `z` [l1−l0, S].
+    func scoresAndSoftmax(_ i: Int, _ l0: Int, _ l1: Int, _ z: UnsafeMutablePointer<Float>) {
         sgemm(
-            transB: true, m: L, n: S, k: d, alpha: alpha, a: pq + i * L * d, b: pk + i * S * d,
-            c: pP + i * L * S)
-    }
-    parallelFor(B * L, grain: max(1, 2048 / max(S, 1))) { rows in
-        for row in rows {
-            let i = row / L, l = row % L
-            let z = pP + row * S
+            transB: true, m: l1 - l0, n: S, k: d, alpha: alpha, a: pq + (i * L + l0) * d, b: pk + i * S * d,
+            c: z)
+        for l in l0..<l1 {
+            let zr = z + (l - l0) * S
             if let add {
                 let mrow = add.pointer + add.base[i] + l * add.strideL
-                for s in 0..<S { z[s] += mrow[s * add.strideS] }
+                for s in 0..<S { zr[s] += mrow[s * add.strideS] }
             }
             if let drop {
                 let mrow = drop.pointer + drop.base[i] + l * drop.strideL
-                for s in 0..<S where mrow[s * drop.strideS] != 0 { z[s] = -.infinity }
+                for s in 0..<S where mrow[s * drop.strideS] != 0 { zr[s] = -.infinity }
             }
             if isCausal && l + 1 < S {
-                for s in (l + 1)..<S { z[s] = -.infinity }
+                for s in (l + 1)..<S { zr[s] = -.infinity }
             }
-            softmaxRowInPlace(z, S)
+            softmaxRowInPlace(zr, S)
         }
     }
-    // P̃ = P ⊙ keep (dropout), O = P̃·v
-    let dropped: Storage
-    if let keep {
-        dropped = Storage(uninitializedCount: B * L * S)
-        let pd = dropped.pointer, pkeep = keep.pointer
-        parallelFor(B * L * S, grain: 16384) { r in
-            for j in r { pd[j] = pP[j] * pkeep[j] }
-        }
-    } else {
-        dropped = probs
-    }
-    let pPd = dropped.pointer
+
+    // One pass per work item (entry i, block of query rows): scores, softmax, dropout, O = P̃·v, with P in
+    // cache between the two products. Without a backward to come, P lives only in a per-worker scratch
+    // block; with one, P (and P̃) are kept [B, L, S]. Few entries split their query rows across the threads.
+    let rowBlocks = B >= Threads.count ? 1 : min(L, (Threads.count + B - 1) / B)
+    let probs = Storage(uninitializedCount: needGrad ? B * L * S : 0)
+    let dropped = keep != nil && needGrad ? Storage(uninitializedCount: B * L * S) : probs
     let out = Storage(uninitializedCount: B * L * dv)
-    for i in 0..<B {
-        sgemm(m: L, n: dv, k: S, a: pPd + i * L * S, b: pv + i * S * dv, c: out.pointer + i * L * dv)
+    let pP = probs.pointer, pPd = dropped.pointer, po = out.pointer, pkeep = keep?.pointer
+    parallelFor(B * rowBlocks) { items in
+        Scratch.with(needGrad ? 0 : (L + rowBlocks - 1) / rowBlocks * S) { tmp in
+            for item in items {
+                let i = item / rowBlocks, blk = item % rowBlocks
+                let l0 = L * blk / rowBlocks, l1 = L * (blk + 1) / rowBlocks
+                guard l0 < l1 else { continue }
+                let off = (i * L + l0) * S
+                let z = needGrad ? pP + off : tmp
+                scoresAndSoftmax(i, l0, l1, z)
+                var pd = z
+                if let pkeep {  // P̃ = P ⊙ keep
+                    pd = needGrad ? pPd + off : z
+                    for j in 0..<((l1 - l0) * S) { pd[j] = z[j] * pkeep[off + j] }
+                }
+                sgemm(m: l1 - l0, n: dv, k: S, a: pd, b: pv + i * S * dv, c: po + (i * L + l0) * dv)
+            }
+        }
     }
 
     let inputs = [q, k, v] + [mask].compactMap { $0 }
@@ -154,6 +162,11 @@ private func attention(
         g in
         let pg = g.storage.pointer
         let pP = probs.pointer, pPd = dropped.pointer  // captures the cached probabilities
+        if B >= Threads.count && !(mask?.requiresGrad ?? false) {
+            attentionBackwardPerEntry(
+                q, k, v, g: pg, P: pP, Pd: pPd, keep: keep?.pointer, B: B, L: L, S: S, d: d, dv: dv, alpha: alpha)
+            return
+        }
         // dv = P̃ᵀ·dO
         v.accumulateGrad { dst in
             for i in 0..<B {
@@ -210,5 +223,58 @@ private func attention(
             }
         }
         withExtendedLifetime(dZ) {}
+    }
+}
+
+/// The backward of `attention` one batch entry per work item, all five products and the softmax backward of
+/// an entry on one thread, with dZ in a per-worker scratch block [L, S] instead of a [B, L, S] buffer:
+///   dv_i += P̃ᵀ·dO    dZ = P ⊙ (dP − rowsum(dP ⊙ P)), dP = (dO·vᵀ) ⊙ keep    dq_i += α dZ·k    dk_i += α dZᵀ·q
+/// Entries write disjoint gradient blocks, so the items run in parallel.
+private func attentionBackwardPerEntry(
+    _ q: Tensor, _ k: Tensor, _ v: Tensor, g pg: UnsafeMutablePointer<Float>, P pP: UnsafeMutablePointer<Float>,
+    Pd pPd: UnsafeMutablePointer<Float>, keep pkeep: UnsafeMutablePointer<Float>?, B: Int, L: Int, S: Int,
+    d: Int, dv: Int, alpha: Float
+) {
+    let pq = q.storage.pointer, pk = k.storage.pointer, pv = v.storage.pointer
+    func gradPointer(_ t: Tensor, _ body: (UnsafeMutablePointer<Float>?) -> Void) {
+        if t.requiresGrad { t.accumulateGrad { body($0.baseAddress!) } } else { body(nil) }
+    }
+    gradPointer(q) { dq in
+        gradPointer(k) { dk in
+            gradPointer(v) { dvp in
+                parallelFor(B) { entries in
+                    Scratch.with(dq != nil || dk != nil ? L * S : 0) { dZ in
+                        for i in entries {
+                            let P = pP + i * L * S, Pd = pPd + i * L * S, dO = pg + i * L * dv
+                            if let dvp {
+                                sgemm(transA: true, m: S, n: dv, k: L, a: Pd, b: dO, beta: 1, c: dvp + i * S * dv)
+                            }
+                            guard dq != nil || dk != nil else { continue }
+                            sgemm(transB: true, m: L, n: S, k: dv, a: dO, b: pv + i * S * dv, c: dZ)
+                            for l in 0..<L {
+                                let dz = dZ + l * S, pr = P + l * S
+                                if let pkeep {
+                                    let kr = pkeep + (i * L + l) * S
+                                    for s in 0..<S { dz[s] *= kr[s] }
+                                }
+                                var dot: Float = 0
+                                for s in 0..<S { dot += dz[s] * pr[s] }
+                                for s in 0..<S { dz[s] = pr[s] * (dz[s] - dot) }
+                            }
+                            if let dq {
+                                sgemm(
+                                    m: L, n: d, k: S, alpha: alpha, a: dZ, b: pk + i * S * d, beta: 1,
+                                    c: dq + i * L * d)
+                            }
+                            if let dk {
+                                sgemm(
+                                    transA: true, m: S, n: d, k: L, alpha: alpha, a: dZ, b: pq + i * L * d, beta: 1,
+                                    c: dk + i * S * d)
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 }

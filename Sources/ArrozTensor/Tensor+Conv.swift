@@ -46,7 +46,7 @@ public func conv2d(
         kernelWidth: kw,
         strideH: stride.0, strideW: stride.1, padTop: padding.top, padBottom: padding.bottom,
         padLeft: padding.left, padRight: padding.right, groups: groups)
-    let backend = ConvBackends.current
+    let backend = ConvBackends.forCurrentPrecision
     let out = Storage(uninitializedCount: geo.outputCount)
     backend.forward(
         geo, input: x.storage.pointer, weight: weight.storage.pointer, bias: bias?.storage.pointer,
@@ -122,7 +122,7 @@ public func convTranspose2d(
         strideH: stride.0, strideW: stride.1, padTop: padding.0, padBottom: padding.0,
         padLeft: padding.1, padRight: padding.1, groups: groups)
     precondition(geo.outHeight == H && geo.outWidth == W, "convTranspose2d: inconsistent geometry \(geo)")
-    let backend = ConvBackends.current
+    let backend = ConvBackends.forCurrentPrecision
     let out = Storage(uninitializedCount: geo.inputCount)
     backend.backwardInput(
         geo, gradOutput: x.storage.pointer, weight: weight.storage.pointer, gradInput: out.pointer,

@@ -43,47 +43,73 @@ public func layerNorm(_ x: Tensor, weight: Tensor? = nil, bias: Tensor? = nil, e
     return Tensor.result("layerNorm", shape: x.shape, storage: out, inputs: inputs) { g in
         let pg = g.storage.pointer
         let pm = mean.pointer, pr = rstd.pointer  // captures the cached statistics
-        x.accumulateGrad { dst in
-            let pdx = dst.baseAddress!
-            parallelFor(rows, grain: max(1, 4096 / max(D, 1))) { range in
-                var scratch = [Float](repeating: 0, count: pw == nil ? 0 : D)
-                scratch.withUnsafeMutableBufferPointer { ghBuffer in
-                    for r in range {
-                        let xr = px + r * D, dxr = pdx + r * D
-                        let m = pm[r], rs = pr[r]
-                        // ĝ = dy·w (dy itself without affine), then mean(ĝ) and mean(ĝ·x̂)
-                        var gh = UnsafePointer(pg + r * D)
-                        if let pw, let buf = ghBuffer.baseAddress {
-                            for j in 0..<D { buf[j] = gh[j] * pw[j] }
-                            gh = UnsafePointer(buf)
-                        }
-                        let sums = rowGradSums(gh, xr, D, mean: m)
-                        let a = sums.sum / Float(D), b = sums.dot * rs / Float(D)
-                        for j in 0..<D { dxr[j] += rs * (gh[j] - a - (xr[j] - m) * rs * b) }
+        let needW = weight?.requiresGrad == true, needB = bias?.requiresGrad == true
+        // One pass over the rows (dy and x read once): dx, and per-worker partial sums of dy·x̂ and dy for
+        // dw and db, added up afterwards (so no two threads write the same element).
+        let workers = min(Threads.count, max(1, rows * D / 16384))
+        let partials = Storage(count: (needW || needB) ? workers * 2 * D : 0)
+        let pp = partials.pointer
+        func pass(_ pdx: UnsafeMutablePointer<Float>?) {
+            parallelFor(workers) { ws in
+                for wk in ws {
+                    let dwp = pp + wk * 2 * D, dbp = dwp + D
+                    for r in (rows * wk / workers)..<(rows * (wk + 1) / workers) {
+                        layerNormBackwardRow(
+                            x: px + r * D, dy: pg + r * D, D: D, mean: pm[r], rstd: pr[r], weight: pw,
+                            dx: pdx.map { $0 + r * D }, dw: needW ? dwp : nil, db: needB ? dbp : nil)
                     }
                 }
             }
         }
-        // Parameter gradients: parallel over column blocks, so no two threads write the same element.
+        if x.requiresGrad {
+            x.accumulateGrad { pass($0.baseAddress!) }
+        } else if needW || needB {
+            pass(nil)
+        }
         weight?.accumulateGrad { dst in
-            let pdw = dst.baseAddress!
-            parallelFor(D, grain: 64) { cols in
-                for r in 0..<rows {
-                    let xr = px + r * D, gr = pg + r * D
-                    let m = pm[r], rs = pr[r]
-                    for j in cols { pdw[j] += gr[j] * (xr[j] - m) * rs }
-                }
-            }
+            for wk in 0..<workers { for j in 0..<D { dst[j] += pp[wk * 2 * D + j] } }
         }
         bias?.accumulateGrad { dst in
-            let pdb = dst.baseAddress!
-            parallelFor(D, grain: 64) { cols in
-                for r in 0..<rows {
-                    let gr = pg + r * D
-                    for j in cols { pdb[j] += gr[j] }
-                }
-            }
+            for wk in 0..<workers { for j in 0..<D { dst[j] += pp[wk * 2 * D + D + j] } }
         }
+        withExtendedLifetime(partials) {}
+    }
+}
+
+/// One row of layerNorm's backward: with x̂ = (x − μ)·rstd and ĝ = dy·w,
+///   dx += rstd · (ĝ − mean(ĝ) − x̂·mean(ĝ·x̂)),   dw += dy·x̂,   db += dy
+/// (each output optional). Two sweeps over the row, which stays in L1 between them.
+@inline(__always)
+func layerNormBackwardRow(
+    x: UnsafePointer<Float>, dy: UnsafePointer<Float>, D: Int, mean m: Float, rstd rs: Float,
+    weight w: UnsafePointer<Float>?, dx: UnsafeMutablePointer<Float>?, dw: UnsafeMutablePointer<Float>?,
+    db: UnsafeMutablePointer<Float>?
+) {
+    var sumG: Float = 0, sumGX: Float = 0
+    switch (w, dw, db) {
+    case let (w?, dw?, db?):
+        for j in 0..<D {
+            let xh = (x[j] - m) * rs, gh = dy[j] * w[j]
+            sumG += gh
+            sumGX += gh * xh
+            dw[j] += dy[j] * xh
+            db[j] += dy[j]
+        }
+    default:
+        for j in 0..<D {
+            let xh = (x[j] - m) * rs, gh = dy[j] * (w?[j] ?? 1)
+            sumG += gh
+            sumGX += gh * xh
+            dw?[j] += dy[j] * xh
+            db?[j] += dy[j]
+        }
+    }
+    guard let dx else { return }
+    let a = sumG / Float(D), b = sumGX / Float(D)
+    if let w {
+        for j in 0..<D { dx[j] += rs * (dy[j] * w[j] - a - (x[j] - m) * rs * b) }
+    } else {
+        for j in 0..<D { dx[j] += rs * (dy[j] - a - (x[j] - m) * rs * b) }
     }
 }
 

@@ -42,6 +42,11 @@ let convGeometries: [ConvGeometry] = [
     ConvGeometry(
         batch: 2, inChannels: 4, inHeight: 3, inWidth: 4, outChannels: 4, kernelHeight: 3, kernelWidth: 3,
         padTop: 3, padBottom: 0, padLeft: 0, padRight: 3, groups: 4),
+    // Depthwise 3×3 on rows wide enough for Depthwise3x3's SIMD columns (20 outputs: 8 + 8 + a tail of 4),
+    // asymmetric padding 0–2.
+    ConvGeometry(
+        batch: 2, inChannels: 5, inHeight: 6, inWidth: 19, outChannels: 5, kernelHeight: 3, kernelWidth: 3,
+        padTop: 2, padBottom: 0, padLeft: 1, padRight: 2, groups: 5),
     // Depthwise 7×7 with channel multiplier 2, and Paella's 2-in-1-out groups on a rectangular kernel.
     ConvGeometry(
         batch: 2, inChannels: 3, inHeight: 6, inWidth: 5, outChannels: 6, kernelHeight: 7, kernelWidth: 7,

@@ -31,6 +31,38 @@ func referenceNormalize(_ x: Tensor, axes: [Int], eps: Float) -> Tensor {
         expectGradientsMatch([x, w]) { t in layerNorm(t[0], weight: t[1]) }
     }
 
+    /// Rows × width large enough that the backward splits over two workers (partial dw/db sums added up),
+    /// against the textbook backward in Double.
+    @Test func layerNormBackwardAcrossWorkersMatchesNaive() {
+        var rng = ArrozRandom(seed: 14)
+        let (R, D) = (64, 640)
+        let x = Tensor.randn([R, D], rng: &rng), w = Tensor.randn([D], rng: &rng)
+        let b = Tensor.randn([D], rng: &rng), dy = Tensor.randn([R, D], rng: &rng)
+        let leaves = [x, w, b].map { $0.detached() }
+        for t in leaves { t.requiresGrad = true }
+        layerNorm(leaves[0], weight: leaves[1], bias: leaves[2]).backward(gradient: dy)
+        let xs = x.scalars.map(Double.init), ws = w.scalars.map(Double.init), gs = dy.scalars.map(Double.init)
+        var dx = [Double](repeating: 0, count: R * D), dw = [Double](repeating: 0, count: D)
+        var db = [Double](repeating: 0, count: D)
+        for r in 0..<R {
+            let row = Array(xs[(r * D)..<((r + 1) * D)]), g = Array(gs[(r * D)..<((r + 1) * D)])
+            let m = row.reduce(0, +) / Double(D)
+            let rs = 1 / (row.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Double(D) + 1e-5).squareRoot()
+            let xh = row.map { ($0 - m) * rs }
+            let gh = (0..<D).map { g[$0] * ws[$0] }
+            let a = gh.reduce(0, +) / Double(D)
+            let c = (0..<D).map { gh[$0] * xh[$0] }.reduce(0, +) / Double(D)
+            for j in 0..<D {
+                dx[r * D + j] = rs * (gh[j] - a - xh[j] * c)
+                dw[j] += g[j] * xh[j]
+                db[j] += g[j]
+            }
+        }
+        expectClose(leaves[0].grad!.scalars, dx.map(Float.init), rtol: 1e-3, atol: 1e-4, "layerNorm dx")
+        expectClose(leaves[1].grad!.scalars, dw.map(Float.init), rtol: 1e-3, atol: 1e-3, "layerNorm dw")
+        expectClose(leaves[2].grad!.scalars, db.map(Float.init), rtol: 1e-3, atol: 1e-3, "layerNorm db")
+    }
+
     @Test func layerNorm2dEqualsPermutedLayerNorm() {
         var rng = ArrozRandom(seed: 13)
         let x = Tensor.randn([2, 5, 3, 4], rng: &rng)

@@ -55,6 +55,20 @@ import Testing
         expectClose(Array(batched.pooled.scalars[384...]), alone, rtol: 0, atol: 1e-5, "batched vs alone")
     }
 
+    /// The fixtures hold pooled vectors only, so the token states are checked for consistency with them: one
+    /// row per token ([CLS] … [SEP]), and their mean, normalised, is the pooled vector.
+    @Test func tokenStatesPoolToTheEncodedVector() throws {
+        let prompt = "an ankle boot"
+        let states = encoder.tokenStates(prompt)
+        #expect(states.shape == [encoder.tokenizer.encode(prompt).count, 384])
+        let T = states.shape[0]
+        var mean = [Float](repeating: 0, count: 384)
+        for t in 0..<T { for i in 0..<384 { mean[i] += states.scalars[t * 384 + i] / Float(T) } }
+        let norm = mean.map { $0 * $0 }.reduce(0, +).squareRoot()
+        expectClose(mean.map { $0 / norm }, try encoder.encode([prompt]).pooled.scalars, rtol: 0, atol: 1e-5,
+                    "pooled token states")
+    }
+
     @Test func cacheComputesEachPromptOnce() throws {
         let cached = CachedPromptEncoder(encoder)
         let first = try cached.encode(["a red apple", "a sneaker", "a red apple"])

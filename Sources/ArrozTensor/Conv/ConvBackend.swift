@@ -54,9 +54,21 @@ public enum ConvBackends {
         set { _current = newValue }
     }
 
-    /// All backends, for benchmarks and backend-vs-reference tests.
+    /// oneDNN in fp32 (every geometry it can run; the rest on `winograd`). Present only with libdnnl.so.2.
+    public static let onednn: any ConvBackend = OneDNNConvBackend()
+    /// oneDNN with bf16 inputs and fp32 accumulation: what convolutions run on under `Precision.bf16`.
+    public static let onednnBF16: any ConvBackend = OneDNNConvBackend(bf16: true)
+
+    /// All backends, for benchmarks and backend-vs-reference tests (oneDNN's only when it loads).
     public static var all: [any ConvBackend] {
         [winograd, WinogradConvBackend(parallelGemms: false), gemm, naive]
+            + (OneDNN.isAvailable ? [onednn, OneDNNConvBackend(plainLayout: true)] : [])
+    }
+
+    /// The backend a convolution started now runs on: `onednnBF16` under an effective bf16 precision,
+    /// else `current`. Ops capture it, so their backward runs the same way.
+    public static var forCurrentPrecision: any ConvBackend {
+        Precision.effective == .bf16 ? onednnBF16 : _current
     }
 }
 

@@ -24,6 +24,10 @@ enum DirectConv {
         _ g: ConvGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
         bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>, general: Bool = false
     ) {
+        if !general && Depthwise3x3.suits(g) {
+            Depthwise3x3.forward(g, input: input, weight: weight, bias: bias, output: output)
+            return
+        }
         if g.strideH == 1 && g.strideW == 1 && !general {
             forwardStride1(g, input: input, weight: weight, bias: bias, output: output)
             return
@@ -64,6 +68,11 @@ enum DirectConv {
         _ g: ConvGeometry, gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
         gradInput: UnsafeMutablePointer<Float>, accumulate: Bool, general: Bool = false
     ) {
+        if !general && Depthwise3x3.suits(g) {
+            Depthwise3x3.backwardInput(
+                g, gradOutput: gradOutput, weight: weight, gradInput: gradInput, accumulate: accumulate)
+            return
+        }
         if g.strideH == 1 && g.strideW == 1 && !general {
             backwardInputStride1(
                 g, gradOutput: gradOutput, weight: weight, gradInput: gradInput,
@@ -107,6 +116,11 @@ enum DirectConv {
         _ g: ConvGeometry, input: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
         gradWeight: UnsafeMutablePointer<Float>, accumulate: Bool, general: Bool = false
     ) {
+        if !general && Depthwise3x3.suits(g) {
+            Depthwise3x3.backwardWeight(
+                g, input: input, gradOutput: gradOutput, gradWeight: gradWeight, accumulate: accumulate)
+            return
+        }
         if g.strideH == 1 && g.strideW == 1 && !general {
             backwardWeightStride1(
                 g, input: input, gradOutput: gradOutput, gradWeight: gradWeight,

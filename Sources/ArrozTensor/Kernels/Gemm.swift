@@ -4,6 +4,9 @@ import CBLAS
 /// C[M,N] = alpha · op(A) · op(B) + beta · C, row-major. op(A) is [M,K], op(B) is [K,N].
 /// `lda`, `ldb`, `ldc` default to the packed row lengths.
 ///
+/// Under `Precision.bf16` (where it can run) products of at least `bf16GemmMinWork` multiply-adds take
+/// oneDNN's bf16 matmul instead (GemmBF16.swift).
+///
 /// OpenBLAS runs single-threaded (see `Threads`); a product of at least `sgemmSplitWork` multiply-adds,
 /// called outside a parallel region, is split into column blocks of C (or row blocks, when C is taller
 /// than wide) that run on our threads, each a serial sgemm. Every element sees the same K loop either way.
@@ -21,6 +24,7 @@ public func sgemm(
         return
     }
     let lda = lda ?? (transA ? m : k), ldb = ldb ?? (transB ? k : n)
+    if bf16SgemmIfRequested(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) { return }
     _ = Threads.serialBLAS
     let workers = Threads.count
     guard workers > 1 && m * n * k >= sgemmSplitWork && max(m, n) >= 2 * sgemmSplitAlign

@@ -62,6 +62,15 @@ public final class MiniLMEncoder: PromptEncoder, @unchecked Sendable {
         }
         return PromptEmbedding(pooled: out)
     }
+
+    /// The last hidden states of one prompt, one row per token: `[T, 384]` with T counting [CLS] and [SEP]
+    /// (what Paella's text conditioning reads). Mean-pooling these rows and normalising gives `encode`'s
+    /// vector for the same prompt.
+    public func tokenStates(_ prompt: String) -> Tensor {
+        let ids = tokenizer.encode(prompt)
+        let (states, _) = model.forward([ids])
+        return states.reshaped([ids.count, dimension])
+    }
 }
 
 /// Where `make encoder` puts the encoders.

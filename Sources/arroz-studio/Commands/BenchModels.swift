@@ -20,10 +20,15 @@ struct BenchModels: ParsableCommand {
     var convBackend = ConvBackends.current.name
     @Flag(help: "Time by this process's CPU seconds ÷ threads, not the wall clock (for a busy machine).")
     var cpuTime = false
+    @Option(help: "Compute precision of convolutions, matmuls and attention products: fp32 or bf16.")
+    var precision = "fp32"
     @Flag(help: "Skip the training measurement (e.g. to profile sampling alone).") var noTrain = false
     @Flag(help: "Skip the sampling measurements (e.g. to profile training alone).") var noSample = false
 
     func validate() throws {
+        guard Precision(rawValue: precision) != nil else {
+            throw ValidationError("unknown precision '\(precision)'; choose fp32 or bf16")
+        }
         guard ConvBackends.all.contains(where: { $0.name == convBackend }) else {
             throw ValidationError(
                 "unknown conv backend '\(convBackend)'; choose one of: "
@@ -33,6 +38,7 @@ struct BenchModels: ParsableCommand {
 
     func run() throws {
         Threads.set(threads)
+        Precision.default = Precision(rawValue: precision)!
         if let backend = ConvBackends.all.first(where: { $0.name == convBackend }) {
             ConvBackends.current = backend
         }

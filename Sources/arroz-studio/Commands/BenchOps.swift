@@ -15,9 +15,14 @@ struct BenchOps: ParsableCommand {
     var cpuTime = false
     @Option(help: "Convolution backend: \(ConvBackends.all.map(\.name).joined(separator: ", ")).")
     var convBackend = ConvBackends.current.name
+    @Option(help: "Compute precision of convolutions, matmuls and attention products: fp32 or bf16.")
+    var precision = "fp32"
     @Option(help: "Batch of the 3×3 convolution rows (2 = one sampling CFG step).") var convBatch = 8
 
     func validate() throws {
+        guard Precision(rawValue: precision) != nil else {
+            throw ValidationError("unknown precision '\(precision)'; choose fp32 or bf16")
+        }
         guard ConvBackends.all.contains(where: { $0.name == convBackend }) else {
             throw ValidationError(
                 "unknown conv backend '\(convBackend)'; choose one of: "
@@ -36,11 +41,20 @@ struct BenchOps: ParsableCommand {
     func run() {
         Threads.set(threads)
         ConvBackends.current = ConvBackends.all.first { $0.name == convBackend }!
+        Precision.default = Precision(rawValue: precision)!
         var rng = ArrozRandom(seed: 0)
-        print("arroz-studio bench ops · \(threads) threads · conv backend \(convBackend)"
+        let conv = Precision.effective == .bf16 ? ConvBackends.onednnBF16.name : convBackend
+        print("arroz-studio bench ops · \(threads) threads · conv backend \(conv) · \(Precision.effective)"
+              + (Precision.default != Precision.effective ? " (bf16 unavailable: \(OneDNN.status))" : "")
               + (cpuTime ? " · CPU-time clock" : ""))
         print("workload                              median    best            ms/call   rounds")
         print(String(repeating: "─", count: 88))
+        if wants("fma peak") {
+            // The ceiling every GFLOP/s row below is read against, measured in this sitting.
+            let (peak, width) = measureFMAPeak(threads: threads, cpuTime: cpuTime)
+            print("fma peak (\(width)-bit fp32 FMA, \(threads) thr)".padding(toLength: 36, withPad: " ", startingAt: 0)
+                  + " \(String(format: "%7.1f", peak)) GFLOP/s")
+        }
         if wants("sgemm 1024³") {
             let n = 1024
             let a = Tensor.randn([n, n], rng: &rng), b = Tensor.randn([n, n], rng: &rng)
