@@ -23,7 +23,20 @@ public struct ImageFolderDataset: Dataset {
     let captions: [String]
 
     public init(path: String, size: Int = 32) throws {
-        precondition(size > 0, "ImageFolderDataset: size \(size) must be positive")
+        guard size > 0 else { throw DatasetError.badFile(path: path, reason: "image size \(size) must be positive") }
+        let pairs = try Self.listing(path: path)
+        let root = URL(fileURLWithPath: path)
+        self.name = root.lastPathComponent
+        self.path = path
+        self.size = size
+        self.files = pairs.map(\.file)
+        self.captions = pairs.map(\.caption)
+        self.images = try pairs.map { try Self.fit(loadPNG($0.file), size: size) }
+    }
+
+    /// The folder's images and captions without decoding them (cheap: for checks before a long load). Throws
+    /// naming the file for a missing folder, a non-PNG file, a bad caption or `metadata.jsonl`, no images.
+    public static func listing(path: String) throws -> [(file: String, caption: String)] {
         let fm = FileManager.default
         var isDirectory: ObjCBool = false
         guard fm.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -36,12 +49,7 @@ public struct ImageFolderDataset: Dataset {
             ? try Self.readMetadata(metadata, root: root)
             : try Self.scanSidecars(root)
         guard !pairs.isEmpty else { throw DatasetError.empty(path: path) }
-        self.name = root.lastPathComponent
-        self.path = path
-        self.size = size
-        self.files = pairs.map(\.file)
-        self.captions = pairs.map(\.caption)
-        self.images = try pairs.map { try Self.fit(loadPNG($0.file), size: size) }
+        return pairs
     }
 
     public func example(_ index: Int) -> Example {
