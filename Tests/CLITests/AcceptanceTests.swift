@@ -36,46 +36,48 @@ final class AcceptanceTests: XCTestCase {
         XCTAssertEqual(try loadPNGText(s["b.png"])["parameters"], params)
     }
 
-    /// A run directory on a tmpfs that holds one checkpoint but not the temporary copy of a second: the write
-    /// fails, `latest.safetensors` still holds step 1, and the one error line says so.
+    /// A run directory on a tmpfs that fills up after the first checkpoint (a filler file leaves room for half
+    /// of the next one): the second write fails, `latest.safetensors` still holds step 1, and the one error
+    /// line says so. One training run; the filler goes in while step 2 runs.
     func testCheckpointWriteFailureKeepsPrevious() throws {
         try encoderPresent()
         let s = try Scratch("tmpfs")
-        let train = ["train", "--recipe", "shapes-ddpm", "--limit", "64", "--batch-size", "4", "--sample-every", "1000",
-                     "--threads", "1"]
-        // 1. The size of one checkpoint of this recipe (on the ordinary disk).
-        let first = try CLI.run(train + ["--runs-dir", s["probe"], "--steps", "1"], cwd: s.path)
-        XCTAssertFalse(first.signalled, first.stderr)
-        XCTAssertEqual(first.status, 0, first.stderr)
-        let ckpt = s["probe/shapes-ddpm/checkpoints/latest.safetensors"]
-        let size = try XCTUnwrap(try FileManager.default.attributesOfItem(atPath: ckpt)[.size] as? Int)
-        // 2. A tmpfs with room for one checkpoint and half of the next.
         let mnt = s["mnt"]
         try FileManager.default.createDirectory(atPath: mnt, withIntermediateDirectories: true)
-        let kb = (size + size / 2) / 1024 + 256
-        let mount = try shell("/bin/mount", ["-t", "tmpfs", "-o", "size=\(kb)k", "tmpfs", mnt])
+        let mount = try shell("/bin/mount", ["-t", "tmpfs", "-o", "size=40m", "tmpfs", mnt])
         guard mount.status == 0 else {
             throw XCTSkip("cannot mount a tmpfs here (\(mount.output.trimmingCharacters(in: .whitespacesAndNewlines))); the disk-full case needs root")
         }
-        defer { _ = try? shell("/bin/umount", [mnt]) }
-        let r = try CLI.run(train + ["--runs-dir", mnt, "--steps", "2", "--checkpoint-every", "1"], cwd: s.path)
+        defer { _ = try? shell("/bin/umount", ["-l", mnt]) }
+        let args = ["train", "--recipe", "shapes-ddpm", "--limit", "64", "--batch-size", "4", "--sample-every", "1000",
+                    "--threads", "1", "--runs-dir", mnt, "--steps", "3", "--checkpoint-every", "1"]  // step 2 is not the last: no preview grid before its checkpoint
+        let ckpt = mnt + "/shapes-ddpm/checkpoints/latest.safetensors"
+        var size = 0
+        let r = try CLI.run(args, cwd: s.path, whileRunning: {
+            // The first checkpoint is in place (renamed: complete): fill the disk up to half a checkpoint.
+            guard size == 0, let n = (try? FileManager.default.attributesOfItem(atPath: ckpt))?[.size] as? Int, n > 0
+            else { return }
+            size = n
+            let free = (try? FileManager.default.attributesOfFileSystem(forPath: mnt)[.systemFreeSize] as? Int) ?? 0
+            FileManager.default.createFile(atPath: mnt + "/filler", contents: Data(count: max(0, free - n / 2)))
+        })
+        XCTAssertGreaterThan(size, 0, "no first checkpoint was written: \(r.stderr.suffix(400))")
         XCTAssertFalse(r.signalled, "crashed: \(r.stderr)")
         XCTAssertNotEqual(r.status, 0, "training on a full disk exited 0")
         let lines = r.messageLines
         XCTAssertEqual(lines.count, 1, lines.joined(separator: "\n"))
         let line = lines.last ?? ""
         XCTAssertTrue(line.hasPrefix("Error: "), line)
-        for word in ["latest.safetensors", "intact", "No space left", "step 1"] {
+        for word in ["latest.safetensors", "intact", "No space left", "step 1", "step 2"] {
             XCTAssertTrue(line.contains(word), "\"\(line)\" does not mention \"\(word)\"")
         }
         // The previous checkpoint is whole: inspect reads it at step 1, and no temporary file is left.
-        let kept = mnt + "/shapes-ddpm/checkpoints/latest.safetensors"
-        let inspect = try CLI.run(["inspect", kept], cwd: s.path)
+        let inspect = try CLI.run(["inspect", ckpt], cwd: s.path)
         XCTAssertEqual(inspect.status, 0, inspect.stderr)
         XCTAssertTrue(inspect.stdout.contains("step 1"), inspect.stdout)
         let left = try FileManager.default.contentsOfDirectory(atPath: mnt + "/shapes-ddpm/checkpoints")
         XCTAssertEqual(left, ["latest.safetensors"])
-        print("tmpfs \(kb) KiB, checkpoint \(size) bytes: \(line)")
+        print("tmpfs 40 MiB filled to half a checkpoint (\(size) bytes) after step 1: \(line)")
     }
 
     func shell(_ tool: String, _ args: [String]) throws -> (status: Int32, output: String) {

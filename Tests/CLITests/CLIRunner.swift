@@ -68,7 +68,9 @@ enum CLI {
     }
 
     /// Runs the binary in `cwd` with `args`; kills it after `timeout` seconds (then `signalled` is true).
-    static func run(_ args: [String], cwd: String, timeout: Double = 180) throws -> CLIResult {
+    static func run(_ args: [String], cwd: String, timeout: Double = 180, whileRunning: (() -> Void)? = nil) throws
+        -> CLIResult
+    {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: binary)
         p.arguments = args
@@ -79,8 +81,8 @@ enum CLI {
         p.environment = env
         let outURL = URL(fileURLWithPath: cwd).appendingPathComponent(".out-\(UUID().uuidString)")
         let errURL = URL(fileURLWithPath: cwd).appendingPathComponent(".err-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
         let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
         defer {
             try? FileManager.default.removeItem(at: outURL)
@@ -96,7 +98,13 @@ enum CLI {
             p.waitUntilExit()
             done.signal()
         }
-        if done.wait(timeout: .now() + timeout) == .timedOut {
+        if let whileRunning {
+            while p.isRunning && Date().timeIntervalSince(start) < timeout {
+                whileRunning()
+                usleep(20_000)
+            }
+        }
+        if done.wait(timeout: .now() + max(1, timeout - Date().timeIntervalSince(start))) == .timedOut {
             p.terminate()
             kill(p.processIdentifier, SIGKILL)
             done.wait()

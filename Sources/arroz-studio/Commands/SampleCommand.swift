@@ -77,11 +77,12 @@ struct SampleCommand: ParsableCommand {
         Threads.set(try InputChecks.threads(threads))
         let (base, checkpointPath, modelName) = try baseRequest()
         let model = try LoadedModel(path: checkpointPath, name: modelName, ema: !noEma, encoder: Encoders.make)
+        let requests = try requestsFor(base, model: model)
+        // (after the checks, so a refused PNG gets one error line, not a warning as well)
         if !base.modelHash.isEmpty && !model.hash.isEmpty && base.modelHash != model.hash {
             FileHandle.standardError.write(Data(
                 "warning: \(from ?? "the PNG") was made with a different model (hash \(base.modelHash)); \(checkpointPath) has hash \(model.hash): the pixels will differ\n".utf8))
         }
-        let requests = try requestsFor(base, model: model)
         let bar = Progress(total: requests[0].steps, label: "sample", json: false)
         let onStep: (PipelineStep) -> Bool = { s in
             bar.total = s.count
@@ -153,7 +154,8 @@ struct SampleCommand: ParsableCommand {
             r.cfg = defaults.cfg
             r.eta = defaults.eta
         }
-        r.size = model.pipeline.outputShape.size
+        // A PNG keeps its own size, so a PNG made by a model of another size is an error, not a silent redraw.
+        if from == nil { r.size = model.pipeline.outputShape.size }
         r.modelHash = model.hash
         r.model = model.name
         if let promptB { r.promptB = promptB }
