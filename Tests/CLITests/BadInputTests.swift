@@ -108,6 +108,8 @@ final class BadInputTests: XCTestCase {
         cases += [
             BadInput(["embed"], ["prompt"]),
             BadInput(["embed", "x", "--encoder", "bogus"], ["--encoder", "bogus"]),
+            // the bundled model is RGB: `eval denoise` fed it grey Fashion-MNIST (a Conv2d precondition)
+            BadInput(["eval", "denoise", "--checkpoint", m, "--n", "2", "--steps", "1"], ["eval denoise", "grey 32×32"]),
             BadInput(["eval", "fashion"], ["--run", "--checkpoint"]),
             BadInput(["eval", "denoise"], ["--run", "--checkpoint"]),
             BadInput(["inspect"], ["path"]),
@@ -125,6 +127,18 @@ final class BadInputTests: XCTestCase {
         try FileManager.default.createDirectory(atPath: s["badrun/checkpoints"], withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: s["random.safetensors"], toPath: s["badrun/checkpoints/latest.safetensors"])
         try FileManager.default.createDirectory(atPath: s["emptyrun"], withIntermediateDirectories: true)
+        // A PNG header claiming 100000×100000 RGBA pixels (with valid CRCs).
+        func chunk(_ type: String, _ body: [UInt8]) -> [UInt8] {
+            let t = Array(type.utf8)
+            let len = UInt32(body.count)
+            let crc = crc32(t + body)
+            return [UInt8(len >> 24), UInt8(len >> 16 & 255), UInt8(len >> 8 & 255), UInt8(len & 255)] + t + body
+                + [UInt8(crc >> 24), UInt8(crc >> 16 & 255), UInt8(crc >> 8 & 255), UInt8(crc & 255)]
+        }
+        let side: [UInt8] = [0, 1, 0x86, 0xA0]  // 100000
+        let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + chunk("IHDR", side + side + [8, 6, 0, 0, 0])
+            + chunk("IDAT", [0x78, 0x9C, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01]) + chunk("IEND", [])
+        FileManager.default.createFile(atPath: s["huge.png"], contents: Data(png))
         // A PNG without a parameters chunk.
         try savePNG(RGBImage(width: 8, height: 8), s["plain.png"])
         let sample = ["sample", "--prompt", "x", "--out", "o.png"]
@@ -177,7 +191,7 @@ final class BadInputTests: XCTestCase {
             cases.append(BadInput(sample + ["--image", s[f], "--invert"], ["--image"] + want))
         }
         cases.append(BadInput(["sample", "--from", s["plain.png"]], ["--from", "plain.png", "parameters"]))
-        let embeddings = [
+        var embeddings = [
             ("missing.npy", ["missing.npy"]),
             ("adir.npy", ["adir.npy", "directory"]),
             ("empty.npy", ["empty.npy", "empty"]),
@@ -188,6 +202,20 @@ final class BadInputTests: XCTestCase {
             ("magic.safetensors", ["magic.safetensors", "safetensors"]),
             ("adir.safetensors", ["adir.safetensors", "directory"]),
         ]
+        // .npy headers that claim an overflowing or negative shape (the first crashed the reader).
+        func npy(_ name: String, _ shape: String) {
+            var h = "{'descr': '<f4', 'fortran_order': False, 'shape': \(shape), }"
+            h += String(repeating: " ", count: (64 - (10 + h.utf8.count + 1) % 64) % 64) + "\n"
+            let n = h.utf8.count
+            let bytes: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 1, 0, UInt8(n & 0xFF), UInt8(n >> 8)] + Array(h.utf8) + [UInt8](repeating: 0, count: 64)
+            FileManager.default.createFile(atPath: s[name], contents: Data(bytes))
+        }
+        npy("huge.npy", "(99999999999, 99999999999)")
+        npy("neg.npy", "(3, -2)")
+        npy("rank3.npy", "(1, 2, 3)")
+        embeddings += [("huge.npy", ["huge.npy", "too large"]), ("neg.npy", ["neg.npy", "shape"]), ("rank3.npy", ["rank3.npy", "shape"])]
+        // PNGs whose header claims 100000×100000 pixels.
+        cases.append(BadInput(sample + ["--image", s["huge.png"]], ["--image", "huge.png"]))
         for (f, want) in embeddings {
             cases.append(BadInput(["sample", "--prompt", "file:" + s[f], "--out", "o.png"], want))
             cases.append(BadInput(["sample", "--prompt", "x", "--prompt-b", "file:" + s[f], "--out", "o.png"], want))
@@ -305,4 +333,14 @@ final class BadInputTests: XCTestCase {
         ]
         CLI.check(cases, cwd: s.path)
     }
+}
+
+/// CRC-32 (PNG chunks).
+func crc32(_ bytes: [UInt8]) -> UInt32 {
+    var c: UInt32 = 0xFFFF_FFFF
+    for b in bytes {
+        c ^= UInt32(b)
+        for _ in 0..<8 { c = c & 1 != 0 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
+    }
+    return ~c
 }

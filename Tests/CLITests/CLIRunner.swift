@@ -126,6 +126,7 @@ enum CLI {
         let lock = NSLock()
         var next = 0
         let group = DispatchGroup()
+        let started = Date()
         for _ in 0..<max(1, parallel) {
             group.enter()
             DispatchQueue.global().async {
@@ -142,6 +143,7 @@ enum CLI {
             }
         }
         group.wait()
+        print(String(format: "CLITests: %d cases in %.1f s", cases.count, Date().timeIntervalSince(started)))
         for (c, r) in zip(cases, results) {
             let shown = "arroz-studio " + c.args.map { $0.contains(" ") || $0.isEmpty ? "'\($0)'" : $0 }.joined(separator: " ")
             guard let r else {

@@ -85,6 +85,10 @@ struct EvalFashion: ParsableCommand {
         let judge: FashionJudge
         do { judge = try FashionJudge(path: classifier) } catch { throw ValidationError("--classifier: \(error)") }
         let model = try LoadedModel(path: ck, encoder: Encoders.make)
+        guard model.pipeline.outputShape.size == 32 else {
+            let n = model.pipeline.outputShape.size
+            throw ValidationError("eval fashion: \(ck) makes \(n)×\(n) images; the judge reads 32×32 Fashion-MNIST-sized images")
+        }
         let classes = FashionMNIST.classes
         var p = model.request(prompt: classes[0], seed: seed)
         p.cfg = cfg

@@ -40,6 +40,12 @@ struct EvalDenoise: ParsableCommand {
         guard let gen = model.pipeline as? GaussianPipeline else {
             throw ValidationError("eval denoise measures Gaussian denoisers (keras, arroz, ddpm); \(ck) is not one")
         }
+        let shape = model.pipeline.outputShape
+        guard shape.channels == 1, shape.size == 32 else {
+            throw ValidationError(
+                "eval denoise: \(ck) makes \(shape.channels)-channel \(shape.size)×\(shape.size) images; it measures models of "
+                    + "grey 32×32 Fashion-MNIST (e.g. a fashion-keras or fashion-ddpm run)")
+        }
         let data = try FashionMNIST(split: .test)
         let examples = (0..<n).map { data.example($0 * 37 % data.count) }
         let x0 = Tensor.stackGrey(examples.map(\.image))                           // [n, 1, 32, 32]
