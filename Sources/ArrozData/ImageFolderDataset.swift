@@ -93,7 +93,8 @@ public struct ImageFolderDataset: Dataset {
             if let sidecar = sidecars[stem] {
                 let captionPath = root.appendingPathComponent(sidecar).path
                 guard let text = try? String(contentsOfFile: captionPath, encoding: .utf8) else {
-                    throw DatasetError.badFile(path: captionPath, reason: "caption is not UTF-8 text")
+                    throw DatasetError.badFolderFile(
+                        path: captionPath, reason: "caption is not UTF-8 text", fix: "re-save it as UTF-8, e.g. `iconv -t UTF-8`")
                 }
                 caption = text.trimmingCharacters(in: .whitespacesAndNewlines)
             }
@@ -108,7 +109,8 @@ public struct ImageFolderDataset: Dataset {
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw DatasetError.badFile(path: path, reason: "not readable as UTF-8 text")
+            throw DatasetError.badFolderFile(
+                path: path, reason: "not readable as UTF-8 text", fix: "re-save it as UTF-8 JSON lines")
         }
         var pairs: [(String, String)] = []
         for (n, line) in text.split(whereSeparator: \.isNewline).enumerated() {
@@ -117,8 +119,9 @@ public struct ImageFolderDataset: Dataset {
             guard let object = try? JSONSerialization.jsonObject(with: Data(trimmed.utf8)) as? [String: Any],
                 let file = object["file_name"] as? String
             else {
-                throw DatasetError.badFile(
-                    path: path, reason: "line \(n + 1) is not a JSON object with \"file_name\" and \"text\"")
+                throw DatasetError.badFolderFile(
+                    path: path, reason: "line \(n + 1) is not a JSON object with \"file_name\" and \"text\"",
+                    fix: "write one {\"file_name\": \"a.png\", \"text\": \"a caption\"} per line")
             }
             let full = root.appendingPathComponent(file).path
             guard file.lowercased().hasSuffix(".png") else { throw DatasetError.unsupportedFile(path: full) }

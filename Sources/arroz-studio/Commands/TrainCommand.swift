@@ -1,6 +1,7 @@
 // TrainCommand: `arroz-studio train` — headless training from a recipe or a run directory, with a progress bar.
 import ArgumentParser
 import ArrozData
+import ArrozImage
 import ArrozNN
 import ArrozTensor
 import ArrozTrain
@@ -179,6 +180,11 @@ struct TrainCommand: ParsableCommand {
             throw ValidationError(
                 "--data: \(missing.file) has no caption (\(n) of \(files.count) images lack one; fix: write its caption in \(stem).txt, "
                     + "or list every image in \(path)/metadata.jsonl as {\"file_name\": …, \"text\": …})")
+        }
+        // Each file is a PNG (signature, chunks and CRCs; pixels decode when training loads them), checked
+        // before the encoder loads and the run folder is made.
+        for f in files {
+            do { _ = try loadPNGText(f.file) } catch { throw ValidationError("--data: \(error)") }
         }
         let count = min(files.count, cfg.data.limit ?? files.count)
         guard count >= b else {
