@@ -76,6 +76,8 @@ let package = Package(
             name: "ArrozModelsTests", dependencies: ["ArrozModels", "ArrozTestSupport"],
             resources: [.copy("Fixtures")]),
         .testTarget(name: "ArrozTrainTests", dependencies: ["ArrozTrain", "ArrozTestSupport"]),
+        // The executable as a subprocess: bad input must end in one error line, never a crash.
+        .testTarget(name: "CLITests", dependencies: ["arroz-studio", "ArrozImage"]),
     ],
     swiftLanguageModes: [.v5]
 )

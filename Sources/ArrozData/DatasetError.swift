@@ -6,6 +6,8 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable {
     case missing(dataset: String, path: String, package: String)
     /// A file exists but is not what the reader expects.
     case badFile(path: String, reason: String)
+    /// A file of the user's own image folder (a caption, `metadata.jsonl`) that cannot be read as it is.
+    case badFolderFile(path: String, reason: String, fix: String)
     /// A folder dataset holds a file that is not a PNG (or a caption with no image).
     case unsupportedFile(path: String)
     /// A folder dataset has no images.
@@ -19,6 +21,8 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable {
             "\(d) not found at \(p) (fix: `sudo apt-get install \(pkg)`)"
         case .badFile(let p, let r):
             "\(p): \(r) (hint: reinstall the package or re-download the file)"
+        case .badFolderFile(let p, let r, let fix):
+            "\(p): \(r) (fix: \(fix))"
         case .unsupportedFile(let p):
             "\(p) is not a PNG image (hint: image folders hold .png files with .txt captions or a "
                 + "metadata.jsonl; convert it with `convert \(p) \(p).png` or move it out of the folder)"

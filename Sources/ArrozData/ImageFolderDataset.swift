@@ -23,7 +23,20 @@ public struct ImageFolderDataset: Dataset {
     let captions: [String]
 
     public init(path: String, size: Int = 32) throws {
-        precondition(size > 0, "ImageFolderDataset: size \(size) must be positive")
+        guard size > 0 else { throw DatasetError.badFile(path: path, reason: "image size \(size) must be positive") }
+        let pairs = try Self.listing(path: path)
+        let root = URL(fileURLWithPath: path)
+        self.name = root.lastPathComponent
+        self.path = path
+        self.size = size
+        self.files = pairs.map(\.file)
+        self.captions = pairs.map(\.caption)
+        self.images = try pairs.map { try Self.fit(loadPNG($0.file), size: size) }
+    }
+
+    /// The folder's images and captions without decoding them (cheap: for checks before a long load). Throws
+    /// naming the file for a missing folder, a non-PNG file, a bad caption or `metadata.jsonl`, no images.
+    public static func listing(path: String) throws -> [(file: String, caption: String)] {
         let fm = FileManager.default
         var isDirectory: ObjCBool = false
         guard fm.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -36,12 +49,7 @@ public struct ImageFolderDataset: Dataset {
             ? try Self.readMetadata(metadata, root: root)
             : try Self.scanSidecars(root)
         guard !pairs.isEmpty else { throw DatasetError.empty(path: path) }
-        self.name = root.lastPathComponent
-        self.path = path
-        self.size = size
-        self.files = pairs.map(\.file)
-        self.captions = pairs.map(\.caption)
-        self.images = try pairs.map { try Self.fit(loadPNG($0.file), size: size) }
+        return pairs
     }
 
     public func example(_ index: Int) -> Example {
@@ -85,7 +93,8 @@ public struct ImageFolderDataset: Dataset {
             if let sidecar = sidecars[stem] {
                 let captionPath = root.appendingPathComponent(sidecar).path
                 guard let text = try? String(contentsOfFile: captionPath, encoding: .utf8) else {
-                    throw DatasetError.badFile(path: captionPath, reason: "caption is not UTF-8 text")
+                    throw DatasetError.badFolderFile(
+                        path: captionPath, reason: "caption is not UTF-8 text", fix: "re-save it as UTF-8, e.g. `iconv -t UTF-8`")
                 }
                 caption = text.trimmingCharacters(in: .whitespacesAndNewlines)
             }
@@ -100,7 +109,8 @@ public struct ImageFolderDataset: Dataset {
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw DatasetError.badFile(path: path, reason: "not readable as UTF-8 text")
+            throw DatasetError.badFolderFile(
+                path: path, reason: "not readable as UTF-8 text", fix: "re-save it as UTF-8 JSON lines")
         }
         var pairs: [(String, String)] = []
         for (n, line) in text.split(whereSeparator: \.isNewline).enumerated() {
@@ -109,8 +119,9 @@ public struct ImageFolderDataset: Dataset {
             guard let object = try? JSONSerialization.jsonObject(with: Data(trimmed.utf8)) as? [String: Any],
                 let file = object["file_name"] as? String
             else {
-                throw DatasetError.badFile(
-                    path: path, reason: "line \(n + 1) is not a JSON object with \"file_name\" and \"text\"")
+                throw DatasetError.badFolderFile(
+                    path: path, reason: "line \(n + 1) is not a JSON object with \"file_name\" and \"text\"",
+                    fix: "write one {\"file_name\": \"a.png\", \"text\": \"a caption\"} per line")
             }
             let full = root.appendingPathComponent(file).path
             guard file.lowercased().hasSuffix(".png") else { throw DatasetError.unsupportedFile(path: full) }

@@ -61,7 +61,13 @@ public enum NpyFile {
         case ">f2": (width, bigEndian) = (2, true)
         default: throw bad("dtype \(dtype); expected float32 or float16 (use a.astype(np.float32))")
         }
-        let count = shape.reduce(1, *)
+        // A header may claim any shape: multiply with overflow checks before trusting it.
+        var count = 1
+        for d in shape {
+            let (p, overflow) = count.multipliedReportingOverflow(by: d)
+            guard !overflow, p <= Int.max / 8 else { throw bad("shape \(shape) is too large") }
+            count = p
+        }
         let start = headerStart + headerLength
         guard bytes.count - start >= count * width else {
             throw bad(

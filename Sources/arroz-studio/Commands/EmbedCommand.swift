@@ -20,11 +20,27 @@ struct EmbedCommand: ParsableCommand {
     @Option(help: "Text encoder: minilm, or clip:DIR (a CLIP text model saved with save_pretrained).")
     var encoder = "minilm"
     @Option(help: "Write the pooled embeddings [N, D] to this .npy file.") var out: String?
-    @Option(help: "Sparkline characters per line.") var width = 64
+    @Option(help: "Sparkline characters per line, 8 to 100000.") var width = 64
 
     func validate() throws {
-        if prompts.isEmpty && promptsFile == nil { throw ValidationError("give at least one prompt") }
-        if width < 8 { throw ValidationError("--width must be at least 8") }
+        if prompts.isEmpty && promptsFile == nil { throw ValidationError("give at least one prompt (or --prompts-file FILE)") }
+        try InputChecks.int(width, "--width", 8...100_000)
+        for p in prompts { try InputChecks.prompt(p, "prompt") }
+        if let promptsFile {
+            try InputChecks.inputFile(promptsFile, "--prompts-file", what: "a UTF-8 text file with one prompt per line")
+            do {
+                let lines = try PromptSource.readPromptFile(promptsFile)
+                for p in lines { try InputChecks.prompt(p, "--prompts-file: a line of \(promptsFile)") }
+            } catch let e as ValidationError {
+                throw e
+            } catch {
+                throw ValidationError("--prompts-file: \(error)")
+            }
+        }
+        if let out { try InputChecks.outputFile(out, "--out") }
+        if encoder != "minilm" && !encoder.hasPrefix("clip:") {
+            throw ValidationError("--encoder: unknown encoder '\(encoder)' (choices: minilm, clip:DIR)")
+        }
     }
 
     func run() throws {

@@ -1,6 +1,7 @@
 // EvalCommand: `arroz-studio eval` — train the Fashion-MNIST judge, and score a model's samples with it.
 import ArgumentParser
 import ArrozData
+import ArrozDiffusion
 import ArrozImage
 import ArrozTensor
 import ArrozTrain
@@ -17,12 +18,22 @@ struct EvalClassifier: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "classifier", abstract: "Train the Fashion-MNIST judge and report its test accuracy.")
 
-    @Option(help: "Epochs over the 60,000 training images.") var epochs = 3
+    @Option(help: "Epochs over the 60,000 training images, 1 to 1000.") var epochs = 3
     @Option(help: "Where to save it.") var out = "runs/fashion-classifier.safetensors"
-    @Option(help: "Threads.") var threads = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: "Threads, 1 to 256.") var threads = ProcessInfo.processInfo.activeProcessorCount
+
+    func validate() throws {
+        _ = try InputChecks.threads(threads)
+        try InputChecks.int(epochs, "--epochs", 1...1000)
+        guard !out.isEmpty else { throw ValidationError("--out: give a file name") }
+        var isDir: ObjCBool = false
+        if FileManager.default.fileExists(atPath: out, isDirectory: &isDir), isDir.boolValue {
+            throw ValidationError("--out: \(out) is a directory (give a file name inside it)")
+        }
+    }
 
     func run() throws {
-        Threads.set(threads)
+        Threads.set(try InputChecks.threads(threads))
         let bar = Progress(total: epochs * (60_000 / 64), label: "classifier", json: false)
         let judge = try FashionJudge.train(epochs: epochs) { step, _, loss in
             bar.update(step, fields: [("loss", String(format: "%.3f", loss))])
@@ -44,31 +55,46 @@ struct EvalFashion: ParsableCommand {
     @Option(name: .customLong("run"), help: "Run directory.") var runDir: String?
     @Option(help: "Checkpoint file.") var checkpoint: String?
     @Option(help: "Classifier (from `eval classifier`).") var classifier = "runs/fashion-classifier.safetensors"
-    @Option(help: "Images in total.") var n = 500
-    @Option(help: "Guidance scale.") var cfg: Float = 3
-    @Option(help: "Sampler (default: the run's).") var sampler: String?
-    @Option(help: "Steps (default: the run's).") var steps: Int?
-    @Option(help: "Seed.") var seed: UInt64 = 1
+    @Option(help: "Images in total, 1 to 1000000.") var n = 500
+    @Option(help: "Guidance scale, 0 to 50.") var cfg: Float = 3
+    @Option(help: "Sampler (default: the run's; \(SamplerKind.choices)).") var sampler: String?
+    @Option(help: "Steps, 1 to 1000 (default: the run's).") var steps: Int?
+    @Option(help: "Seed, \(InputChecks.seedRange).") var seed: UInt64 = 1
     @Option(help: "Save a grid of the first samples here.") var grid: String?
-    @Option(help: "Threads.") var threads = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: "Threads, 1 to 256.") var threads = ProcessInfo.processInfo.activeProcessorCount
     @Flag(help: "Print one JSON line.") var json = false
 
-    func run() throws {
-        Threads.set(threads)
-        guard let ck = checkpoint ?? runDir.map({ RunDirectory(path: $0).latestCheckpoint }) else {
-            throw ValidationError("give --run DIR or --checkpoint FILE")
-        }
+    func validate() throws {
+        _ = try InputChecks.threads(threads)
+        try InputChecks.int(n, "--n", 1...1_000_000)
+        try InputChecks.float(cfg, "--cfg", GenerationRequest.cfgRange)
+        if let steps { try InputChecks.int(steps, "--steps", GenerationRequest.stepRange) }
+        if let sampler { _ = try InputChecks.sampler(sampler) }
+        if let grid { try InputChecks.outputFile(grid, "--grid") }
+        if checkpoint == nil && runDir == nil { throw ValidationError("give --run DIR or --checkpoint FILE") }
+        if checkpoint != nil || runDir != nil { _ = try InputChecks.checkpoint(run: runDir, checkpoint: checkpoint) }
         guard FileManager.default.fileExists(atPath: classifier) else {
-            throw ValidationError("\(classifier) not found (hint: run `arroz-studio eval classifier` first)")
+            throw ValidationError("--classifier: \(classifier) does not exist (hint: run `arroz-studio eval classifier` first)")
         }
-        let judge = try FashionJudge(path: classifier)
+        try InputChecks.checkpointFile(classifier, "--classifier")
+    }
+
+    func run() throws {
+        Threads.set(try InputChecks.threads(threads))
+        let (ck, _) = try InputChecks.checkpoint(run: runDir, checkpoint: checkpoint)
+        let judge: FashionJudge
+        do { judge = try FashionJudge(path: classifier) } catch { throw ValidationError("--classifier: \(error)") }
         let model = try LoadedModel(path: ck, encoder: Encoders.make)
+        guard model.pipeline.outputShape.size == 32 else {
+            let n = model.pipeline.outputShape.size
+            throw ValidationError("eval fashion: \(ck) makes \(n)×\(n) images; the judge reads 32×32 Fashion-MNIST-sized images")
+        }
         let classes = FashionMNIST.classes
         var p = model.request(prompt: classes[0], seed: seed)
         p.cfg = cfg
         if let sampler { p.sampler = try parseSampler(sampler) }
         if let steps { p.steps = steps }
-        try p.validate(for: model.pipeline)
+        do { try p.validate(for: model.pipeline) } catch let e as GenerationError { throw ValidationError("\(e)") }
         var right = [Int](repeating: 0, count: classes.count), asked = right
         let batch = 50
         var done = 0

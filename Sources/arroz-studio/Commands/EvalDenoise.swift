@@ -19,19 +19,32 @@ struct EvalDenoise: ParsableCommand {
     @Option(help: "Checkpoint file.") var checkpoint: String?
     @Flag(help: "Use the live weights instead of the EMA ones.") var noEMA = false
     @Flag(help: "Also measure with batch statistics in BatchNorm.") var batchStats = false
-    @Option(help: "Images.") var n = 64
+    @Option(help: "Images, 1 to 10000.") var n = 64
     @Flag(help: "Do not clip x̂₀ in the part-way runs.") var noClip = false
-    @Option(help: "Sampler steps for the part-way runs.") var steps = 35
-    @Option(help: "Guidance scale for the part-way runs.") var cfg: Float = 1
+    @Option(help: "Sampler steps for the part-way runs, 1 to 1000.") var steps = 35
+    @Option(help: "Guidance scale for the part-way runs, 0 to 50.") var cfg: Float = 1
     @Option(help: "Save clean / noised / x̂₀ rows here (PNG).") var grid: String?
 
+    func validate() throws {
+        try InputChecks.int(n, "--n", 1...10_000)
+        try InputChecks.int(steps, "--steps", GenerationRequest.stepRange)
+        try InputChecks.float(cfg, "--cfg", GenerationRequest.cfgRange)
+        if let grid { try InputChecks.outputFile(grid, "--grid") }
+        if checkpoint == nil && runDir == nil { throw ValidationError("give --run DIR or --checkpoint FILE") }
+        _ = try InputChecks.checkpoint(run: runDir, checkpoint: checkpoint)
+    }
+
     func run() throws {
-        guard let ck = checkpoint ?? runDir.map({ RunDirectory(path: $0).latestCheckpoint }) else {
-            throw ValidationError("give --run or --checkpoint")
-        }
+        let (ck, _) = try InputChecks.checkpoint(run: runDir, checkpoint: checkpoint)
         let model = try LoadedModel(path: ck, ema: !noEMA, encoder: Encoders.make)
         guard let gen = model.pipeline as? GaussianPipeline else {
             throw ValidationError("eval denoise measures Gaussian denoisers (keras, arroz, ddpm); \(ck) is not one")
+        }
+        let shape = model.pipeline.outputShape
+        guard shape.channels == 1, shape.size == 32 else {
+            throw ValidationError(
+                "eval denoise: \(ck) makes \(shape.channels)-channel \(shape.size)×\(shape.size) images; it measures models of "
+                    + "grey 32×32 Fashion-MNIST (e.g. a fashion-keras or fashion-ddpm run)")
         }
         let data = try FashionMNIST(split: .test)
         let examples = (0..<n).map { data.example($0 * 37 % data.count) }

@@ -20,6 +20,9 @@ struct ExportCommand: ParsableCommand {
         guard (source == nil) != (upstream == nil) else {
             throw ValidationError("give either a run directory / checkpoint or --upstream CHECKPOINT, not both or neither")
         }
+        if let source { _ = try InputChecks.checkpointOrRun(source, "source") }
+        if let upstream { try InputChecks.checkpointFile(upstream, "--upstream") }
+        try InputChecks.outputFile(out, "--out")
     }
 
     func run() throws {
@@ -30,11 +33,7 @@ struct ExportCommand: ParsableCommand {
             return
         }
         guard let source else { return }
-        var path = source
-        var isDir: ObjCBool = false
-        if FileManager.default.fileExists(atPath: source, isDirectory: &isDir), isDir.boolValue {
-            path = RunDirectory(path: source).latestCheckpoint
-        }
+        let path = try InputChecks.checkpointOrRun(source, "source")
         let bytes = try Export.samplingCheckpoint(from: path, to: out, ema: !noEma)
         print(String(format: "wrote %@ (%.1f MB) from %@", out, Double(bytes) / 1e6, path))
     }

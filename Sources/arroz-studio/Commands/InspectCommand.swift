@@ -11,12 +11,10 @@ struct InspectCommand: ParsableCommand {
     @Argument(help: "A checkpoint (.safetensors) or a run directory.") var path: String
     @Flag(help: "List every tensor (default: the model's, grouped).") var all = false
 
+    func validate() throws { _ = try InputChecks.checkpointOrRun(path, "path") }
+
     func run() throws {
-        var file = path
-        var isDir: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
-            file = RunDirectory(path: path).latestCheckpoint
-        }
+        let file = try InputChecks.checkpointOrRun(path, "path")
         let st = try SafeTensorsFile(path: file)
         print("file      \(file)")
         if let ck = try? CheckpointFile(path: file), let info = try? CheckpointInfo(ck) {

@@ -24,12 +24,12 @@ struct InterpolateCommand: ParsableCommand {
     @Option(help: "Second prompt, class or embedding file.") var b: String
     @Option(help: "Frames from A to B, 2 to 64.") var frames = 8
     @Option(help: "Embedding mix: \(InterpolationMode.choices).") var mode = "normAwareSlerp"
-    @Option(help: "Sampler.") var sampler: String?
+    @Option(help: "Sampler (\(SamplerKind.choices)).") var sampler: String?
     @Option(help: "Steps, 1 to 1000.") var steps: Int?
     @Option(help: "Guidance scale, 0 to 50.") var cfg: Float?
-    @Option(help: "Seed (shared noise).") var seed: UInt64 = 0
-    @Option(help: "Slerp the noise from --seed to this seed as well.") var noiseSeedB: UInt64?
-    @Option(help: "Columns (default: all frames in one row).") var columns: Int?
+    @Option(help: "Seed (shared noise), \(InputChecks.seedRange).") var seed: UInt64 = 0
+    @Option(help: "Slerp the noise from --seed to this seed as well, \(InputChecks.seedRange).") var noiseSeedB: UInt64?
+    @Option(help: "Columns, 1 to 64 (default: all frames in one row).") var columns: Int?
     @Option(help: "Upscale factor for the saved strip, 1 to 16.") var scale = 2
     @Option(help: "Output PNG.") var out = "interpolation.png"
     @Option(help: "Threads, 1 to 256.") var threads = ProcessInfo.processInfo.activeProcessorCount
@@ -44,6 +44,11 @@ struct InterpolateCommand: ParsableCommand {
         guard InterpolationMode(rawValue: mode) != nil else {
             throw ValidationError("--mode: unknown mode '\(mode)' (choices: \(InterpolationMode.choices))")
         }
+        if let sampler { _ = try InputChecks.sampler(sampler) }
+        try InputChecks.outputFile(out, "--out")
+        try InputChecks.prompt(a, "--a")
+        try InputChecks.prompt(b, "--b")
+        if let checkpoint { try InputChecks.checkpointFile(checkpoint, "--checkpoint") }
     }
 
     func run() throws {
@@ -61,7 +66,7 @@ struct InterpolateCommand: ParsableCommand {
         if let sampler { r.sampler = try InputChecks.sampler(sampler) }
         if let steps { r.steps = steps }
         if let cfg { r.cfg = cfg }
-        try r.validate(for: model.pipeline)
+        do { try r.validate(for: model.pipeline) } catch let e as GenerationError { throw ValidationError("\(e)") }
         let bar = Progress(total: r.steps, label: "interpolate", json: false)
         guard let x = try model.generate([r], onStep: { s in
             bar.total = s.count

@@ -29,13 +29,13 @@ struct SampleCommand: ParsableCommand {
     @Option(help: "A→B conditioning mix, 0 to 1.") var mix: Float?
     @Option(help: "How embeddings mix: \(InterpolationMode.choices).") var mixMode: String?
     @Option(help: "Slerp the starting noise towards --noise-seed-b, 0 to 1.") var noiseMix: Float?
-    @Option(help: "Seed of the noise --noise-mix moves towards.") var noiseSeedB: UInt64?
+    @Option(help: "Seed of the noise --noise-mix moves towards, \(InputChecks.seedRange).") var noiseSeedB: UInt64?
     @Option(help: "Images per prompt (seeds seed, seed+1, …), 1 to 64.") var n: Int?
     @Option(help: "Sampler (\(SamplerKind.choices)).") var sampler: String?
     @Option(help: "Sampling steps, 1 to 1000.") var steps: Int?
     @Option(help: "Classifier-free guidance scale, 0 to 50.") var cfg: Float?
     @Option(help: "DDIM / Euler-ancestral eta, 0 to 1.") var eta: Float?
-    @Option(help: "Seed.") var seed: UInt64?
+    @Option(help: "Seed, \(InputChecks.seedRange).") var seed: UInt64?
     @Option(help: "Init image (PNG) for image-to-image or --invert.") var image: String?
     @Option(help: "Image-to-image strength in (0, 1]: how much of the schedule re-runs.") var strength: Float?
     @Flag(help: "DDIM-invert --image into its starting noise, then sample from that noise.") var invert = false
@@ -56,25 +56,33 @@ struct SampleCommand: ParsableCommand {
         if let noiseMix { try InputChecks.float(noiseMix, "--noise-mix", 0...1) }
         if let strength {
             guard strength.isFinite, strength > 0, strength <= 1 else {
-                throw ValidationError("--strength: \(strength) is not valid (a number above 0, at most 1)")
+                throw ValidationError("--strength: \(InputChecks.number(Double(strength))) is not valid (a number above 0, at most 1)")
             }
         }
+        if let sampler { _ = try InputChecks.sampler(sampler) }
+        if let mixMode, InterpolationMode(rawValue: mixMode) == nil {
+            throw ValidationError("--mix-mode: unknown mode '\(mixMode)' (choices: \(InterpolationMode.choices))")
+        }
         if invert && image == nil { throw ValidationError("--invert needs --image (the PNG to invert)") }
-        if let image { try InputChecks.inputFile(image, "--image", what: "a PNG image") }
-        if let from { try InputChecks.inputFile(from, "--from", what: "a PNG saved by arroz-studio") }
         if from == nil && prompt.isEmpty { throw ValidationError("give at least one --prompt (or --from image.png)") }
-        guard !out.isEmpty else { throw ValidationError("--out: give a file name for the PNG") }
+        try InputChecks.outputFile(out, "--out")
+        for p in prompt { try InputChecks.prompt(p, "--prompt") }
+        if let promptB { try InputChecks.prompt(promptB, "--prompt-b") }
+        if let image { try InputChecks.png(image, "--image", what: "a PNG image") }
+        if let from { try InputChecks.inputFile(from, "--from", what: "a PNG saved by arroz-studio") }
+        if let checkpoint { try InputChecks.checkpointFile(checkpoint, "--checkpoint") }
     }
 
     func run() throws {
         Threads.set(try InputChecks.threads(threads))
         let (base, checkpointPath, modelName) = try baseRequest()
         let model = try LoadedModel(path: checkpointPath, name: modelName, ema: !noEma, encoder: Encoders.make)
+        let requests = try requestsFor(base, model: model)
+        // (after the checks, so a refused PNG gets one error line, not a warning as well)
         if !base.modelHash.isEmpty && !model.hash.isEmpty && base.modelHash != model.hash {
             FileHandle.standardError.write(Data(
                 "warning: \(from ?? "the PNG") was made with a different model (hash \(base.modelHash)); \(checkpointPath) has hash \(model.hash): the pixels will differ\n".utf8))
         }
-        let requests = try requestsFor(base, model: model)
         let bar = Progress(total: requests[0].steps, label: "sample", json: false)
         let onStep: (PipelineStep) -> Bool = { s in
             bar.total = s.count
@@ -106,7 +114,15 @@ struct SampleCommand: ParsableCommand {
         var r: GenerationRequest
         let path: String, name: String
         if let from {
-            do { r = try Reproduce.request(fromPNG: from) } catch { throw ValidationError("--from: \(error)") }
+            do {
+                r = try Reproduce.request(fromPNG: from)
+            } catch ParametersError.badField(let source, let field, let value, let valid) {
+                // A value that does not parse says only "a number": add the field's range.
+                let range = Self.parameterRanges[field].map { valid.contains($0) ? valid : valid + ": " + $0 } ?? valid
+                throw ValidationError("--from: \(ParametersError.badField(source: source, field: field, value: value, valid: range))")
+            } catch {
+                throw ValidationError("--from: \(error)")
+            }
             if runDir != nil || checkpoint != nil {
                 (path, name) = try InputChecks.checkpoint(run: runDir, checkpoint: checkpoint)
             } else {
@@ -114,7 +130,11 @@ struct SampleCommand: ParsableCommand {
                     throw ValidationError(
                         "--from: the model '\(r.model)' named in \(from) is not here (give --run DIR or --checkpoint FILE)")
                 }
+                try InputChecks.checkpointFile(p, "--from: the Model in \(from)")
                 (path, name) = (p, r.model)
+            }
+            if let initImage = r.initImage, image == nil {
+                try InputChecks.png(initImage, "--from: the Init image in \(from)", what: "the init image the PNG names")
             }
             if !prompt.isEmpty { r.promptA = prompt[0] }
         } else {
@@ -134,7 +154,8 @@ struct SampleCommand: ParsableCommand {
             r.cfg = defaults.cfg
             r.eta = defaults.eta
         }
-        r.size = model.pipeline.outputShape.size
+        // A PNG keeps its own size, so a PNG made by a model of another size is an error, not a silent redraw.
+        if from == nil { r.size = model.pipeline.outputShape.size }
         r.modelHash = model.hash
         r.model = model.name
         if let promptB { r.promptB = promptB }
@@ -160,9 +181,15 @@ struct SampleCommand: ParsableCommand {
         }
         if let strength { r.strength = strength }
         if invert, r.initImage != nil { r.strength = 1 }
-        try r.validate(for: model.pipeline)
-        if let from, let initImage = r.initImage, image == nil {
-            try InputChecks.inputFile(initImage, "Init image in \(from)", what: "the init image the PNG names")
+        do {
+            if let from {
+                try r.validate(for: model.pipeline, naming: { $0.key })
+                _ = from
+            } else {
+                try r.validate(for: model.pipeline)
+            }
+        } catch let e as GenerationError {
+            throw ValidationError(from.map { "--from: \($0): parameter \(e)" } ?? "\(e)")
         }
         let prompts = prompt.isEmpty ? [r.promptA] : prompt
         return prompts.map { p in
@@ -171,6 +198,16 @@ struct SampleCommand: ParsableCommand {
             return q
         }
     }
+}
+
+extension SampleCommand {
+    /// The valid range of each numeric `parameters` field, for messages about a value that does not parse.
+    static let parameterRanges: [String: String] = [
+        "Mix": "0 to 1", "Noise mix": "0 to 1", "Eta": "0 to 1", "Strength": "above 0, at most 1",
+        "Steps": "1 to \(GenerationRequest.stepRange.upperBound)", "CFG scale": "0 to 50",
+        "Count": "1 to \(GenerationRequest.countRange.upperBound)", "Frames": "1 to \(GenerationRequest.framesRange.upperBound)",
+        "Seed": InputChecks.seedRange, "Noise seed B": InputChecks.seedRange,
+    ]
 }
 
 /// A sampler option, for the commands that take one.

@@ -1,5 +1,8 @@
 // TrainCommand: `arroz-studio train` — headless training from a recipe or a run directory, with a progress bar.
 import ArgumentParser
+import ArrozData
+import ArrozImage
+import ArrozNN
 import ArrozTensor
 import ArrozTrain
 import Foundation
@@ -20,15 +23,15 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .customLong("run"), help: "Run directory to continue (or to create, with --recipe).") var runDir: String?
     @Option(help: "Run name under --runs-dir (default: the recipe name).") var name: String?
     @Option(help: "Folder that holds runs.") var runsDir = "runs"
-    @Option(help: "Stop after this many optimizer steps in total.") var steps: Int?
-    @Option(help: "Stop after this many minutes of training.") var minutes: Double?
-    @Option(help: "Override the batch size.") var batchSize: Int?
-    @Option(help: "Override the seed.") var seed: UInt64?
-    @Option(help: "Override the dataset size limit.") var limit: Int?
-    @Option(help: "Steps between sample grids.") var sampleEvery: Int?
-    @Option(help: "Steps between checkpoints.") var checkpointEvery: Int?
+    @Option(help: "Stop after this many optimizer steps in total, 1 to 100000000.") var steps: Int?
+    @Option(help: "Stop after this many minutes of training, 0.01 to 10000.") var minutes: Double?
+    @Option(help: "Override the batch size, 1 to 4096.") var batchSize: Int?
+    @Option(help: "Override the seed, \(InputChecks.seedRange).") var seed: UInt64?
+    @Option(help: "Override the dataset size limit, 1 to 100000000 (at least the batch size).") var limit: Int?
+    @Option(help: "Steps between sample grids, 1 to 100000000.") var sampleEvery: Int?
+    @Option(help: "Steps between checkpoints, 1 to 100000000.") var checkpointEvery: Int?
     @Option(help: "Train the recipe's model on your own folder of PNGs (.txt captions or metadata.jsonl).") var data: String?
-    @Option(help: "Threads for our loops and split sgemms.") var threads = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: "Threads for our loops and split sgemms, 1 to 256.") var threads = ProcessInfo.processInfo.activeProcessorCount
     @Flag(help: "List the recipes.") var list = false
     @Flag(help: "Print machine-readable JSON progress lines.") var json = false
 
@@ -70,6 +73,9 @@ struct TrainCommand: ParsableCommand {
                         if json { emit(["event": "checkpoint", "path": path, "step": step]) }
                     }
                 })
+        } catch TrainError.checkpointWriteFailed(let path, let reason, let previous) {
+            bar.finish()
+            throw ValidationError(Self.checkpointFailure(path: path, reason: reason, previous: previous, step: session.step))
         } catch let e as TrainError {
             bar.finish()
             throw ValidationError(e.description)
@@ -96,12 +102,30 @@ struct TrainCommand: ParsableCommand {
         if let recipe, !Recipes.names.contains(recipe) {
             throw ValidationError("--recipe: unknown recipe '\(recipe)' (choices: \(Recipes.names.joined(separator: ", ")))")
         }
+        if list { return }
+        if runDir == nil && recipe == nil {
+            throw ValidationError("give --recipe NAME to start (see --list) or --run DIR to continue")
+        }
+        if let limit, let recipe, let cfg = try? Recipes.make(recipe) {
+            let batch = batchSize ?? cfg.batchSize
+            guard limit >= batch else {
+                throw ValidationError(
+                    "--limit: \(limit) is below the batch size \(batch) (give --limit \(batch) or more, or a smaller --batch-size)")
+            }
+        }
         if let data {
             var isDir: ObjCBool = false
             guard FileManager.default.fileExists(atPath: data, isDirectory: &isDir), isDir.boolValue else {
                 throw ValidationError("--data: \(data) is not a folder (give a folder of PNGs with .txt captions or a metadata.jsonl)")
             }
             guard recipe != nil else { throw ValidationError("--data needs --recipe NAME (the model to train on it)") }
+        }
+        if let runDir, FileManager.default.fileExists(atPath: runDir) {
+            var isDir: ObjCBool = false
+            FileManager.default.fileExists(atPath: runDir, isDirectory: &isDir)
+            guard isDir.boolValue else {
+                throw ValidationError("--run: \(runDir) is a file, not a run directory (give a folder made by `arroz-studio train`)")
+            }
         }
     }
 
@@ -115,7 +139,13 @@ struct TrainCommand: ParsableCommand {
             throw ValidationError("give --recipe NAME to start (see --list) or --run DIR to continue")
         }
         if dir.exists {
+            let cfg: RunConfig
+            do { cfg = try RunConfig.load(dir.configPath) } catch { throw ValidationError("--run: \(error)") }
+            try Self.checkData(cfg, option: "\(dir.configPath)")
             return try TrainingSession(resuming: dir, encoder: Encoders.make)
+        }
+        if runDir != nil && recipe == nil {
+            throw ValidationError("--run: \(dir.path) has no run.json (start a run there with --recipe NAME)")
         }
         guard let recipe else { throw ValidationError("\(dir.path) has no run.json; start it with --recipe NAME") }
         var cfg = try Recipes.make(recipe, runName: dir.name)
@@ -126,7 +156,57 @@ struct TrainCommand: ParsableCommand {
         if let sampleEvery { cfg.sampleEvery = sampleEvery }
         if let checkpointEvery { cfg.checkpointEvery = checkpointEvery }
         if let data { cfg = try Self.onFolder(cfg, data) }
+        try Self.checkData(cfg, option: data != nil ? "--data" : "--limit")
         return try TrainingSession(config: cfg, run: dir, encoder: Encoders.make)
+    }
+
+    /// The batch must fit the data (an engine precondition otherwise): the limit, and a folder's images,
+    /// each of which needs a caption for a text-conditioned recipe.
+    static func checkData(_ cfg: RunConfig, option: String) throws {
+        let b = cfg.batchSize
+        guard (1...4096).contains(b) else {
+            throw ValidationError("\(option): batch size \(b) is not valid (a whole number from 1 to 4096)")
+        }
+        if let limit = cfg.data.limit, limit < b {
+            throw ValidationError(
+                "\(option): the dataset limit \(limit) is below the batch size \(b) (give a limit of \(b) or more, or a smaller --batch-size)")
+        }
+        guard cfg.data.dataset == "folder", let path = cfg.data.path else { return }
+        let files: [(file: String, caption: String)]
+        do { files = try ImageFolderDataset.listing(path: path) } catch { throw ValidationError("--data: \(error)") }
+        if cfg.conditioning.kind == .text, let missing = files.first(where: { $0.caption.isEmpty }) {
+            let n = files.filter { $0.caption.isEmpty }.count
+            let stem = (missing.file as NSString).deletingPathExtension
+            throw ValidationError(
+                "--data: \(missing.file) has no caption (\(n) of \(files.count) images lack one; fix: write its caption in \(stem).txt, "
+                    + "or list every image in \(path)/metadata.jsonl as {\"file_name\": …, \"text\": …})")
+        }
+        // Each file is a PNG (signature, chunks and CRCs; pixels decode when training loads them), checked
+        // before the encoder loads and the run folder is made.
+        for f in files {
+            do { _ = try loadPNGText(f.file) } catch { throw ValidationError("--data: \(error)") }
+        }
+        let count = min(files.count, cfg.data.limit ?? files.count)
+        guard count >= b else {
+            throw ValidationError(
+                "--data: \(path) has \(count) images, fewer than the batch size \(b) (add images or give --batch-size \(count) or less)")
+        }
+    }
+
+    /// The disk-full line: which write failed, why, and that the previous checkpoint (its step) is intact.
+    static func checkpointFailure(path: String, reason: String, previous: String?, step: Int) -> String {
+        var why = reason
+        if let r = reason.range(of: "write failed (") ?? reason.range(of: "(") {
+            let rest = reason[r.upperBound...]
+            if let close = rest.firstIndex(of: ")") { why = String(rest[..<close]) }
+        }
+        var kept = "no earlier checkpoint exists"
+        if let previous {
+            let prevStep = (try? CheckpointFile(path: previous)).map { " (step \($0.step))" } ?? ""
+            kept = "the previous checkpoint \(previous)\(prevStep) is intact"
+        }
+        return "could not write the checkpoint of step \(step) to \(path): \(why); \(kept) "
+            + "(hint: free disk space, then resume with `arroz-studio train --run \((path as NSString).deletingLastPathComponent.replacingOccurrences(of: "/checkpoints", with: ""))`)"
     }
 
     /// A recipe's model on the user's own folder: the recipe's size and channels, its text encoder on the
