@@ -123,6 +123,8 @@ public struct TrainingState: Sendable {
     public var ema: Double = 0
     public var learningRate: Float = 0
     public var gradNorm: Float = 0
+    /// The family's own log fields of the latest step (`psnr`, `codebook_usage`, `d_loss`, …).
+    public var fields: [String: Float] = [:]
     public var itemsPerSecond = 0.0
     public var etaSeconds: Double?
     public var samples: RGBImage?

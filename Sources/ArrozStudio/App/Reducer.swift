@@ -341,6 +341,7 @@ extension AppState {
             training.smoothed.append(Float(training.ema / (1 - Foundation.pow(TrainingState.emaBeta, n))))
             training.learningRate = p.learningRate
             training.gradNorm = p.gradNorm
+            training.fields = p.fields
             training.itemsPerSecond = p.itemsPerSecond
             training.etaSeconds = p.etaSeconds
             if let s = p.samples {

@@ -61,9 +61,11 @@ public enum TrainingPane {
         // Last line: lr, grad, progress bar.
         let footY = body.maxY - 1
         if body.height >= 3 {
+            // The family's own fields (PSNR, codebook usage, D loss, token accuracy…) after lr and grad.
+            let extra = tr.fields.keys.sorted().map { "\($0) " + TextLayout.number(Double(tr.fields[$0] ?? 0)) }
             let foot =
-                "lr " + TextLayout.number(Double(tr.learningRate)) + "  grad "
-                + TextLayout.number(Double(tr.gradNorm)) + "  "
+                (["lr " + TextLayout.number(Double(tr.learningRate)), "grad " + TextLayout.number(Double(tr.gradNorm))]
+                    + extra).joined(separator: "  ") + "  "
             let x =
                 body.x
                 + canvas.text(TextLayout.truncate(foot, body.width), x: body.x, y: footY, t.style(.graphText))
