@@ -159,6 +159,20 @@ final class BadInputTests: XCTestCase {
             cases.append(BadInput(["eval", "denoise", "--checkpoint", s[f]], want))
             cases.append(BadInput(["eval", "fashion", "--checkpoint", m, "--classifier", s[f]], ["--classifier"] + want))
         }
+        for (f, want) in checkpoints {
+            cases.append(BadInput(["import", s[f], "--class", "arroz.VQModel", "--out", s["imp.safetensors"]], want))
+            cases.append(BadInput(["forward", "--checkpoint", s[f], "--inputs", m, "--out", s["fw.safetensors"]], ["--checkpoint"] + want))
+            cases.append(BadInput(["forward", "--checkpoint", m, "--inputs", s[f], "--out", s["fw.safetensors"]], ["--inputs"] + want))
+            cases.append(BadInput(["export", "--upstream", s[f], "--out", s["up.safetensors"]], ["--upstream"] + want))
+        }
+        cases += [
+            BadInput(["import", m, "--class", "bogus.Model", "--out", s["imp.safetensors"]], ["--class", "bogus.Model", "arroz.VQModel"]),
+            BadInput(["import", m, "--class", "arroz.VQModel", "--kwargs", "{not json", "--out", s["imp.safetensors"]], ["--kwargs"]),
+            BadInput(["import", m, "--class", "arroz.VQModel", "--out", s["adir"]], ["--out", "directory"]),
+            BadInput(["import", m, "--class", "arroz.DiffusionModel", "--kwargs", #"{"c_hidden": -5}"#, "--out", s["imp.safetensors"]], ["c_hidden", "≥ 1"]),
+            BadInput(["import", m, "--class", "arroz.DiffusionModel", "--kwargs", #"{"c_hidden": 1e30}"#, "--out", s["imp.safetensors"]], ["c_hidden"]),
+            BadInput(["import", m, "--class", "arroz.DiffusionModel", "--kwargs", #"{"down_levels": []}"#, "--out", s["imp.safetensors"]], ["down_levels"]),
+        ]
         let runs = [
             ("missing-run", ["--run", "missing-run"]),
             ("emptyrun", ["--run", "emptyrun", "no checkpoint"]),

@@ -17,6 +17,12 @@ struct ForwardCommand: ParsableCommand {
     @Option(help: "Input tensors (.safetensors).") var inputs: String
     @Option(help: "Output tensors (.safetensors).") var out: String
 
+    func validate() throws {
+        try InputChecks.checkpointFile(checkpoint, "--checkpoint")
+        try InputChecks.checkpointFile(inputs, "--inputs")
+        try InputChecks.outputFile(out, "--out")
+    }
+
     func run() throws {
         let outputs = try UpstreamIO.forward(checkpoint: checkpoint, method: method, inputs: inputs, out: out)
         for o in outputs {

@@ -20,6 +20,16 @@ struct ImportCommand: ParsableCommand {
     var kwargs: String = "{}"
     @Option(help: "Output checkpoint (.safetensors).") var out: String
 
+    func validate() throws {
+        try InputChecks.checkpointFile(weights, "weights")
+        let known = UpstreamRegistry.classes.map { $0.upstreamClass }
+        guard known.contains(className) else {
+            throw ValidationError("--class: unknown class '\(className)' (choices: \(known.joined(separator: ", ")))")
+        }
+        do { _ = try UpstreamIO.parseKwargs(kwargs) } catch { throw ValidationError("--kwargs: \(error)") }
+        try InputChecks.outputFile(out, "--out")
+    }
+
     func run() throws {
         let kw = try UpstreamIO.parseKwargs(kwargs)
         let model = try UpstreamIO.importWeights(from: weights, className: className, kwargs: kw, to: out)
