@@ -65,7 +65,9 @@ extension GenerationRequest {
             guard p.count == 2, let w = p[0], let h = p[1], w == h else { return nil }
             return w
         }!
-        let samplerName = values["Sampler"] ?? ""
+        guard let samplerName = values["Sampler"] else {
+            throw bad("Sampler", "", "missing; one of \(SamplerKind.choices)")
+        }
         guard let kind = SamplerKind(name: samplerName) else {
             throw bad("Sampler", samplerName, "one of \(SamplerKind.allCases.map(\.rawValue).joined(separator: ", "))")
         }
