@@ -75,7 +75,12 @@ public struct OneDNNConvBackend: ConvBackend {
         self.filter = filter
     }
 
-    public var name: String { "onednn" + (bf16 ? "-bf16" : "") + (plainLayout ? "-nchw" : "") }
+    /// A name for benchmarks: "auto" is the default mix (a filter and the Winograd fallback).
+    public var displayName: String?
+
+    public var name: String {
+        displayName ?? ("onednn" + (bf16 ? "-bf16" : "") + (plainLayout ? "-nchw" : ""))
+    }
 
     /// Smallest output plane whose weight gradient runs on oneDNN in bf16. oneDNN 2.6's bf16 weight-gradient
     /// kernel on small planes collapsed with two threads (256→256 at 8×8: 40 ms on one thread, 386 ms on two;
