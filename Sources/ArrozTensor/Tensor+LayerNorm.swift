@@ -85,24 +85,29 @@ func layerNormBackwardRow(
     weight w: UnsafePointer<Float>?, dx: UnsafeMutablePointer<Float>?, dw: UnsafeMutablePointer<Float>?,
     db: UnsafeMutablePointer<Float>?
 ) {
-    var sumG: Float = 0, sumGX: Float = 0
-    switch (w, dw, db) {
-    case let (w?, dw?, db?):
-        for j in 0..<D {
-            let xh = (x[j] - m) * rs, gh = dy[j] * w[j]
-            sumG += gh
-            sumGX += gh * xh
-            dw[j] += dy[j] * xh
-            db[j] += dy[j]
-        }
-    default:
-        for j in 0..<D {
-            let xh = (x[j] - m) * rs, gh = dy[j] * (w?[j] ?? 1)
-            sumG += gh
-            sumGX += gh * xh
-            dw?[j] += dy[j] * xh
-            db?[j] += dy[j]
-        }
+    // The sums in SIMD8 lanes (a scalar float reduction would not vectorise), dw and db alongside.
+    var sg = SIMD8<Float>(), sgx = SIMD8<Float>()
+    let vm = SIMD8<Float>(repeating: m), vrs = SIMD8<Float>(repeating: rs)
+    var j = 0
+    while j + 8 <= D {
+        let xv = UnsafeRawPointer(x + j).loadUnaligned(as: SIMD8<Float>.self)
+        let g = UnsafeRawPointer(dy + j).loadUnaligned(as: SIMD8<Float>.self)
+        let xh = (xv - vm) * vrs
+        let gh = w.map { g * UnsafeRawPointer($0 + j).loadUnaligned(as: SIMD8<Float>.self) } ?? g
+        sg += gh
+        sgx += gh * xh
+        if let dw { store(UnsafeRawPointer(dw + j).loadUnaligned(as: SIMD8<Float>.self) + g * xh, dw + j) }
+        if let db { store(UnsafeRawPointer(db + j).loadUnaligned(as: SIMD8<Float>.self) + g, db + j) }
+        j += 8
+    }
+    var sumG = sg.sum(), sumGX = sgx.sum()
+    while j < D {
+        let xh = (x[j] - m) * rs, gh = dy[j] * (w?[j] ?? 1)
+        sumG += gh
+        sumGX += gh * xh
+        dw?[j] += dy[j] * xh
+        db?[j] += dy[j]
+        j += 1
     }
     guard let dx else { return }
     let a = sumG / Float(D), b = sumGX / Float(D)

@@ -37,7 +37,7 @@ public protocol ConvBackend: Sendable {
 /// The registry of convolution backends and the one in use.
 public enum ConvBackends {
     /// Winograd F(2×2, 3×3) for 3×3 stride-1 convolutions with at least 64 tiles per call, `gemm` for the
-    /// rest. The default. (pix32-add at batch 2 runs its 8×8 level on im2col: 59–61 → 53–58 ms per CFG
+    /// rest; the default without oneDNN. (pix32-add at batch 2 runs its 8×8 level on im2col: 59–61 → 53–58 ms per CFG
     /// step at 1 thread.)
     public static let winograd: any ConvBackend = WinogradConvBackend(minCallTiles: 64)
     /// im2col + sgemm, with 1×1 convolutions as plain sgemm and small-group (depthwise) convolutions on a
@@ -46,7 +46,20 @@ public enum ConvBackends {
     /// The loop-nest reference (Double accumulation); slow, for tests.
     public static let naive: any ConvBackend = NaiveConvBackend()
 
-    nonisolated(unsafe) private static var _current: any ConvBackend = winograd
+    /// The default: oneDNN (when it loads) for strided, ungrouped convolutions — conv4x4 s2 and the
+    /// transposed convT4x4 s2, whose products are strided convolutions — and `winograd` for everything else.
+    /// bench ops, 2 threads, CPU time, medians of 3 alternating rounds (issue 13 note): conv4x4 s2 b8 64→128
+    /// 32×32 fwd 3.10 vs 5.02 ms, fwd+bwd 9.77 vs 15.74; convT4x4 s2 fwd 3.16 vs 5.54, fwd+bwd 13.45 vs
+    /// 16.31; the 3×3 stride-1 rows were a tie or slower on oneDNN, so they stay on Winograd. Without
+    /// oneDNN this is exactly `winograd`.
+    public static let auto: any ConvBackend = {
+        var b = OneDNNConvBackend(
+            fallback: winograd, filter: { $0.groups == 1 && ($0.strideH > 1 || $0.strideW > 1) })
+        b.displayName = "auto"
+        return b
+    }()
+
+    nonisolated(unsafe) private static var _current: any ConvBackend = OneDNN.isAvailable ? auto : winograd
 
     /// The backend every conv op uses. Set it once at start-up (benchmarks, tests), not while ops run.
     public static var current: any ConvBackend {
@@ -57,12 +70,14 @@ public enum ConvBackends {
     /// oneDNN in fp32 (every geometry it can run; the rest on `winograd`). Present only with libdnnl.so.2.
     public static let onednn: any ConvBackend = OneDNNConvBackend()
     /// oneDNN with bf16 inputs and fp32 accumulation: what convolutions run on under `Precision.bf16`.
-    public static let onednnBF16: any ConvBackend = OneDNNConvBackend(bf16: true)
+    /// Thin grouped convolutions (depthwise, Paella's 2-in-1-out) stay on our fp32 direct kernels: oneDNN's
+    /// bf16 path ran the 2→1 grouped 3×3 at 13.2 ms against 1.75 ms fp32 (bench ops, 1 thread, CPU time).
+    public static let onednnBF16: any ConvBackend = OneDNNConvBackend(bf16: true, filter: { !DirectConv.suits($0) })
 
     /// All backends, for benchmarks and backend-vs-reference tests (oneDNN's only when it loads).
     public static var all: [any ConvBackend] {
         [winograd, WinogradConvBackend(parallelGemms: false), gemm, naive]
-            + (OneDNN.isAvailable ? [onednn, OneDNNConvBackend(plainLayout: true)] : [])
+            + (OneDNN.isAvailable ? [auto, onednn, OneDNNConvBackend(plainLayout: true)] : [])
     }
 
     /// The backend a convolution started now runs on: `onednnBF16` under an effective bf16 precision,

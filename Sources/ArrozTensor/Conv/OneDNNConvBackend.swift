@@ -75,7 +75,18 @@ public struct OneDNNConvBackend: ConvBackend {
         self.filter = filter
     }
 
-    public var name: String { "onednn" + (bf16 ? "-bf16" : "") + (plainLayout ? "-nchw" : "") }
+    /// A name for benchmarks: "auto" is the default mix (a filter and the Winograd fallback).
+    public var displayName: String?
+
+    public var name: String {
+        displayName ?? ("onednn" + (bf16 ? "-bf16" : "") + (plainLayout ? "-nchw" : ""))
+    }
+
+    /// Smallest output plane whose weight gradient runs on oneDNN in bf16. oneDNN 2.6's bf16 weight-gradient
+    /// kernel on small planes collapsed with two threads (256→256 at 8×8: 40 ms on one thread, 386 ms on two;
+    /// `bench ops --precision bf16` had the 8×8 and 16×16 fwd+bwd rows at 35 ms against 1.6–1.9 ms forward),
+    /// so those weight gradients run on `fallback` in fp32.
+    public static let bf16WeightGradMinPlane = 1024
 
     /// The primitive for one product of `geo`, or nil (then the fallback runs).
     private func primitive(_ kind: Int32, _ geo: ConvGeometry, bias: Bool) -> OpaquePointer? {
@@ -124,7 +135,8 @@ public struct OneDNNConvBackend: ConvBackend {
         _ geo: ConvGeometry, input: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
         gradWeight: UnsafeMutablePointer<Float>, accumulate: Bool
     ) {
-        if let p = primitive(Int32(ARROZ_DNNL_BACKWARD_WEIGHTS), geo, bias: false),
+        if !bf16 || geo.outPlane >= Self.bf16WeightGradMinPlane,
+            let p = primitive(Int32(ARROZ_DNNL_BACKWARD_WEIGHTS), geo, bias: false),
             arroz_dnnl_conv_run(p, input, gradOutput, nil, gradWeight, accumulate ? 1 : 0, threads) == 0
         {
             return

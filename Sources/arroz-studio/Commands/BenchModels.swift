@@ -50,7 +50,9 @@ struct BenchModels: ParsableCommand {
         }
         if !only.isEmpty { configs = configs.filter { only.contains($0.0) } }
         print(
-            "arroz-studio bench models · \(threads) threads · fp32" + (cpuTime ? " · CPU-time clock" : ""))
+            "arroz-studio bench models · \(threads) threads · \(Precision.effective)"
+                + (Precision.default != Precision.effective ? " (bf16 unavailable: \(OneDNN.status))" : "")
+                + " · conv backend \(ConvBackends.current.name)" + (cpuTime ? " · CPU-time clock" : ""))
         print("config          params     train img/s (b\(batch))   sample ms/step (b2)   fwd ms (b1)")
         print(String(repeating: "─", count: 86))
         for (name, cfg) in configs {
