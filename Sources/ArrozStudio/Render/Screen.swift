@@ -17,6 +17,17 @@ public final class Screen {
     public private(set) var lastImageBytes = 0
     /// Wrap image escape codes for tmux (`allow-passthrough`).
     public var passthrough = false
+    /// Sixel / iTerm2 encodings of recent images and cell sizes: a thumbnail sliding along the strip is written
+    /// again at its new cells but not encoded again.
+    private var encoded: [EncodedKey: [UInt8]] = [:]
+    private var encodedOrder: [EncodedKey] = []
+    private static let encodedCapacity = 48
+
+    private struct EncodedKey: Hashable {
+        let image: RGBImage
+        let size: [Int]
+        let graphics: GraphicsMode
+    }
 
     public init(terminal: Terminal) { self.terminal = terminal }
 
@@ -138,12 +149,23 @@ public final class Screen {
         var bytes = Array("\u{1b}[?2026h".utf8)
         for p in placements {
             do {
-                let encoded =
-                    graphics == .sixel
-                    ? try Sixel.encode(p.image, colors: 256, diffusion: .none)
-                    : ITermImages.inline(
-                        Self.padded(p, cellWidth: terminal.size.cellWidth, cellHeight: terminal.size.cellHeight),
-                        columns: p.rect.width, rows: p.rect.height)
+                let key = EncodedKey(
+                    image: p.image,
+                    size: p.rect.size + [terminal.size.cellWidth, terminal.size.cellHeight], graphics: graphics)
+                let encoded: [UInt8]
+                if let cached = self.encoded[key] {
+                    encoded = cached
+                } else {
+                    encoded =
+                        graphics == .sixel
+                        ? try Sixel.encode(p.image, colors: 256, diffusion: .none)
+                        : ITermImages.inline(
+                            Self.padded(p, cellWidth: terminal.size.cellWidth, cellHeight: terminal.size.cellHeight),
+                            columns: p.rect.width, rows: p.rect.height)
+                    self.encoded[key] = encoded
+                    encodedOrder.append(key)
+                    if encodedOrder.count > Self.encodedCapacity { self.encoded[encodedOrder.removeFirst()] = nil }
+                }
                 bytes += Array("\u{1b}7\u{1b}[\(p.rect.y + 1);\(p.rect.x + 1)H".utf8)
                 bytes += graphics == .iterm ? wrap(encoded) : encoded
                 bytes += Array("\u{1b}8".utf8)
