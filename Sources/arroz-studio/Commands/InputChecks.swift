@@ -149,4 +149,18 @@ enum InputChecks {
         }
         return (d, DefaultModel.name)
     }
+
+    /// `--precision fp32|bf16`: sets the process-wide compute precision (bf16: convolutions, matmuls and
+    /// attention products in bf16 with fp32 accumulation on oneDNN; norms, softmax, losses, samplers fp32).
+    static func precision(_ name: String?) throws {
+        guard let name else { return }
+        guard let p = Precision(rawValue: name) else {
+            throw ValidationError("--precision: unknown precision '\(name)' (choices: fp32, bf16)")
+        }
+        if p == .bf16 && !Precision.bf16Available {
+            throw ValidationError(
+                "--precision: bf16 needs oneDNN (libdnnl) on a CPU with AVX512-BF16 or AMX (\(OneDNN.status)); use fp32")
+        }
+        Precision.default = p
+    }
 }

@@ -33,6 +33,8 @@ struct InterpolateCommand: ParsableCommand {
     @Option(help: "Upscale factor for the saved strip, 1 to 16.") var scale = 2
     @Option(help: "Output PNG.") var out = "interpolation.png"
     @Option(help: "Threads, 1 to 256.") var threads = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: "Compute precision: fp32 (default) or bf16 (convolutions, matmuls, attention; needs oneDNN).")
+    var precision: String?
 
     func validate() throws {
         _ = try InputChecks.threads(threads)
@@ -53,6 +55,7 @@ struct InterpolateCommand: ParsableCommand {
 
     func run() throws {
         Threads.set(try InputChecks.threads(threads))
+        try InputChecks.precision(precision)
         let (path, name) = try InputChecks.checkpoint(run: runDir, checkpoint: checkpoint)
         let model = try LoadedModel(path: path, name: name, encoder: Encoders.make)
         var r = model.request(prompt: a, seed: seed)

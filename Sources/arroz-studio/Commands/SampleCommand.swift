@@ -44,6 +44,8 @@ struct SampleCommand: ParsableCommand {
     @Option(help: "Reproduce the image whose PNG parameters are in this file.") var from: String?
     @Flag(help: "Use the live weights instead of the EMA weights.") var noEma = false
     @Option(help: "Threads, 1 to 256.") var threads = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: "Compute precision: fp32 (default) or bf16 (convolutions, matmuls, attention; needs oneDNN).")
+    var precision: String?
 
     func validate() throws {
         _ = try InputChecks.threads(threads)
@@ -75,6 +77,7 @@ struct SampleCommand: ParsableCommand {
 
     func run() throws {
         Threads.set(try InputChecks.threads(threads))
+        try InputChecks.precision(precision)
         let (base, checkpointPath, modelName) = try baseRequest()
         let model = try LoadedModel(path: checkpointPath, name: modelName, ema: !noEma, encoder: Encoders.make)
         let requests = try requestsFor(base, model: model)

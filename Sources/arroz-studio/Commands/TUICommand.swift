@@ -24,6 +24,8 @@ struct TUICommand: ParsableCommand {
     @Option(help: "Where `s` saves PNGs (with their settings embedded).")
     var output: String = "outputs"
 
+    @Option(help: "Compute precision: fp32 (default) or bf16 (convolutions, matmuls, attention; needs oneDNN).")
+    var precision: String?
     @Flag(help: "Leave the mouse to the terminal (text selection) instead of clickable panes.")
     var noMouse = false
 
@@ -47,6 +49,7 @@ struct TUICommand: ParsableCommand {
     }
 
     func run() throws {
+        try InputChecks.precision(precision)
         // Probe before curses owns the tty: one round of queries, then GraphicsDetection picks the protocol.
         let (choice, caps) = GraphicsProbe.detect(
             requested: GraphicsMode(rawValue: graphics), environment: ProcessInfo.processInfo.environment)

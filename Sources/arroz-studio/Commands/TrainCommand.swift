@@ -32,6 +32,8 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Steps between checkpoints, 1 to 100000000.") var checkpointEvery: Int?
     @Option(help: "Train the recipe's model on your own folder of PNGs (.txt captions or metadata.jsonl).") var data: String?
     @Option(help: "Threads for our loops and split sgemms, 1 to 256.") var threads = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: "Compute precision: fp32 (default) or bf16 (convolutions, matmuls, attention; needs oneDNN).")
+    var precision: String?
     @Flag(help: "List the recipes.") var list = false
     @Flag(help: "Print machine-readable JSON progress lines.") var json = false
 
@@ -41,6 +43,7 @@ struct TrainCommand: ParsableCommand {
             return
         }
         Threads.set(try InputChecks.threads(threads))
+        try InputChecks.precision(precision)
         let session = try openSession()
         let cfg = session.config
         let target = steps ?? cfg.steps
