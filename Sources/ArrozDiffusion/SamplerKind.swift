@@ -14,6 +14,8 @@ public enum SamplerKind: String, Choice, Sendable {
     case keras
     case paella
     case heun
+    /// cclddg's few-step GAN sampler (DDGSampler); its pipelines build it themselves.
+    case ddg
 
     public var displayName: String {
         switch self {
@@ -25,6 +27,7 @@ public enum SamplerKind: String, Choice, Sendable {
         case .keras: "Keras σ-DDIM"
         case .paella: "Paella tokens"
         case .heun: "Heun"
+        case .ddg: "DDG (GAN)"
         }
     }
 
@@ -53,6 +56,7 @@ public enum SamplerKind: String, Choice, Sendable {
         case .keras: "x̂₀ DDIM on σ with dynamic thresholding; guided-diffusion-keras reverse_diffusion"
         case .paella: "token resampling with temperature and renoise; Paella v3 src/utils.py sample"
         case .heun: "probability-flow ODE, second order, 2 evaluations a step; k-diffusion sample_heun"
+        case .ddg: "few-step GAN: x̂₀ from the generator, re-noised by the marginal; cclddg DDG_Context.examples"
         }
     }
 
@@ -62,12 +66,13 @@ public enum SamplerKind: String, Choice, Sendable {
         switch self {
         case .keras: 35
         case .paella: 12
+        case .ddg: 4
         default: 20
         }
     }
 
     /// Whether this sampler draws fresh noise (and so depends on the generator) at η's default.
-    public var isStochastic: Bool { self == .ddpm || self == .eulerAncestral || self == .paella }
+    public var isStochastic: Bool { self == .ddpm || self == .eulerAncestral || self == .paella || self == .ddg }
 
     /// True when this sampler can run on `process`.
     public func supports(_ process: any GaussianProcess) -> Bool {
@@ -75,7 +80,7 @@ public enum SamplerKind: String, Choice, Sendable {
         case .ddpm, .ddim: process is any VariancePreservingProcess
         case .euler, .eulerAncestral, .dpmpp2m, .heun: true
         case .keras: process is KerasProcess
-        case .paella: false
+        case .paella, .ddg: false
         }
     }
 
@@ -160,7 +165,7 @@ public func makeSampler(
     case .keras:
         guard let keras = process as? KerasProcess else { throw unsupported }
         return KerasSampler(process: keras, grid: g, thresholdPercentile: settings.thresholdPercentile)
-    case .paella: throw unsupported
+    case .paella, .ddg: throw unsupported
     }
 }
 

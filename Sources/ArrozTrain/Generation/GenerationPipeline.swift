@@ -21,6 +21,11 @@ public struct GenerationPlan {
     /// Image-to-image: clean inputs `[N] + outputShape` in [−1, 1], and the SDEdit strength in (0, 1].
     public var initImages: Tensor?
     public var strength: Float = 1
+    /// Inpainting / outpainting: `[N, 1, S, S]`, 1 where the model repaints and 0 where `initImages` stay
+    /// (outpainting: the border around the shrunk init image). Only with `.inpainting`.
+    public var mask: Tensor?
+    /// Structural variation: the init images noised this far (0, 1] and resampled. Only with `.variation`.
+    public var variation: Float?
 
     public init(cond: Tensor, noise: Tensor, sampler: SamplerSettings, cfg: Float, samplerSeed: UInt64) {
         (self.cond, self.noise, self.sampler, self.cfg, self.samplerSeed) = (cond, noise, sampler, cfg, samplerSeed)
@@ -47,6 +52,10 @@ public struct PipelineCapabilities: OptionSet, Sendable {
     public static let imageToImage = PipelineCapabilities(rawValue: 1)
     /// DDIM inversion of an image into its starting noise (`sample --image x.png --invert`).
     public static let inversion = PipelineCapabilities(rawValue: 2)
+    /// Repaint only a masked region of an init image (`sample --image x.png --mask m.png`, `--outpaint l,t,r,b`).
+    public static let inpainting = PipelineCapabilities(rawValue: 4)
+    /// Structural variation of an init image (`sample --image x.png --variation 0.5`).
+    public static let variation = PipelineCapabilities(rawValue: 8)
 }
 
 /// A family's generation pipeline over loaded weights.

@@ -26,16 +26,21 @@ public enum GenerationPlanner {
                 throw TrainError.badSetting("requests in one batch must share sampler, steps, CFG and eta")
             }
             guard r.invert == first.invert, (r.initImage == nil) == (first.initImage == nil),
-                r.strength == first.strength
+                r.strength == first.strength, r.mask == first.mask, r.outpaint == first.outpaint,
+                r.variation == first.variation
             else { throw TrainError.badSetting("requests in one batch must share the image-to-image settings") }
         }
         var condRows: [Tensor] = []
         var noiseRows: [Tensor] = []
         var initRows: [Tensor] = []
+        var maskRows: [Tensor] = []
         for r in requests {
             let a = try model.conditioning(for: [r.promptA])
             let b = r.promptB.isEmpty ? a : try model.conditioning(for: [r.promptB])
-            let initImage = try r.initImage.map { try loadInitImage($0, shape: pipeline.outputShape) }
+            var initImage = try r.initImage.map { try loadInitImage($0, shape: pipeline.outputShape) }
+            var mask: Tensor?
+            if let path = r.mask { mask = try loadMask(path, size: pipeline.outputShape.size) }
+            if let box = r.outpaint, let image = initImage { (initImage, mask) = outpaintCanvas(image, box) }
             for k in 0..<r.count {
                 for f in 0..<r.frames {
                     let w = r.mix(frame: f)
@@ -44,6 +49,7 @@ public enum GenerationPlanner {
                     noiseRows.append(noiseRow(r, k: k, mix: r.frames > 1 ? w * r.noiseMix : r.noiseMix,
                                               shape: pipeline.noiseShape))
                     if let initImage { initRows.append(initImage) }
+                    if let mask { maskRows.append(mask) }
                 }
             }
         }
@@ -62,9 +68,38 @@ public enum GenerationPlanner {
             } else {
                 plan.initImages = images
                 plan.strength = first.strength
+                plan.variation = first.variation
+                if !maskRows.isEmpty { plan.mask = concat(maskRows, axis: 0) }
             }
         }
         return plan
+    }
+
+    /// The repaint mask `[1, 1, S, S]` from a PNG: 1 where the pixel's mean over RGB is above ½ (white = repaint).
+    static func loadMask(_ path: String, size: Int) throws -> Tensor {
+        let m = RGBImage.batch([ImageFolderDataset.fit(try loadPNG(path), size: size)], channels: 3)  // [1, 3, S, S]
+        let out = Tensor.zeros([1, 1, size, size])
+        let v = m.data, o = out.mutableData, P = size * size
+        for p in 0..<P { o[p] = (v[p] + v[P + p] + v[2 * P + p]) / 3 > 0 ? 1 : 0 }
+        return out
+    }
+
+    /// Outpainting: the init image `[1, C, S, S]` shrunk (bilinear) into the box inside the `left, top, right,
+    /// bottom` margins of a mid-grey canvas, and the mask (1 = repaint) of those margins.
+    static func outpaintCanvas(_ image: Tensor, _ m: [Int]) -> (Tensor, Tensor) {
+        let (_, C, S, _) = image.shape4
+        let (l, t, r, b) = (m[0], m[1], m[2], m[3])
+        let (w, h) = (S - l - r, S - t - b)
+        let inner = withNoGrad { upsampleBilinear(image, size: (h, w)) }  // [1, C, h, w]
+        let canvas = Tensor.zeros([1, C, S, S]), mask = Tensor(shape: [1, 1, S, S], repeating: 1)
+        let src = inner.data, o = canvas.mutableData, mo = mask.mutableData
+        for y in 0..<h {
+            for x in 0..<w {
+                for c in 0..<C { o[(c * S + y + t) * S + x + l] = src[(c * h + y) * w + x] }
+                mo[(y + t) * S + x + l] = 0
+            }
+        }
+        return (canvas, mask)
     }
 
     /// Starting noise of image k: N(0, I) from seed + k, slerped towards seed B + k by `mix` (the request's

@@ -35,6 +35,9 @@ extension GenerationRequest {
         if let initImage {
             fields += ["Init image: \(quoted(initImage))", "Strength: \(strength)", "Invert: \(invert)"]
         }
+        if let mask { fields.append("Mask: \(quoted(mask))") }
+        if let outpaint { fields.append("Outpaint: \(outpaint.map(String.init).joined(separator: ","))") }
+        if let variation { fields.append("Variation: \(variation)") }
         if !modelHash.isEmpty { fields.append("Model hash: \(modelHash)") }
         fields.append("Model: \(model)")
         return oneLine(promptA) + "\nPrompt B: " + oneLine(promptB) + "\n" + fields.joined(separator: ", ")
@@ -91,6 +94,12 @@ extension GenerationRequest {
         initImage = try get("Init image", required: false, valid: "a quoted path") { unquoted($0) }
         strength = try get("Strength", required: false, valid: float) { Float($0) } ?? 0.6
         invert = try get("Invert", required: false, valid: "true or false") { Bool($0) } ?? false
+        mask = try get("Mask", required: false, valid: "a quoted path") { unquoted($0) }
+        outpaint = try get("Outpaint", required: false, valid: "left,top,right,bottom whole numbers") { s -> [Int]? in
+            let p = s.split(separator: ",", omittingEmptySubsequences: false).map { Int($0) }
+            return p.count == 4 && p.allSatisfy { $0 != nil } ? p.map { $0! } : nil
+        }
+        variation = try get("Variation", required: false, valid: float) { Float($0) }
         modelHash = values["Model hash"] ?? ""
         do {
             try validate(naming: { $0.key })

@@ -4,7 +4,7 @@ import ArrozDiffusion
 
 /// The request's fields, with the names the CLI and the PNG `parameters` chunk use for them.
 public enum RequestField: String, CaseIterable, Sendable {
-    case mix, noiseMix, steps, cfg, eta, count, frames, strength, size, sampler, initImage
+    case mix, noiseMix, steps, cfg, eta, count, frames, strength, size, sampler, initImage, mask, outpaint, variation
 
     /// The `sample` option.
     public var option: String {
@@ -20,6 +20,9 @@ public enum RequestField: String, CaseIterable, Sendable {
         case .size: "--size"
         case .sampler: "--sampler"
         case .initImage: "--image"
+        case .mask: "--mask"
+        case .outpaint: "--outpaint"
+        case .variation: "--variation"
         }
     }
 
@@ -37,6 +40,9 @@ public enum RequestField: String, CaseIterable, Sendable {
         case .size: "Size"
         case .sampler: "Sampler"
         case .initImage: "Init image"
+        case .mask: "Mask"
+        case .outpaint: "Outpaint"
+        case .variation: "Variation"
         }
     }
 }
@@ -80,6 +86,35 @@ extension GenerationRequest {
             "a number above 0, at most 1")
         try check(size >= 1 && size <= 4096, .size, "\(size)", "the model's image side, e.g. 32")
         try check(rows <= 256, .count, "\(count) × \(frames) frames", "at most 256 images in one request")
+        try validateEdits(check)
+    }
+
+    /// Mask, outpaint and variation: each needs the init image, one at a time, within the image.
+    func validateEdits(_ check: (Bool, RequestField, String, String) throws -> Void) throws {
+        let edits: [(RequestField, String)] = [
+            mask.map { (.mask, $0) }, outpaint.map { (.outpaint, $0.map(String.init).joined(separator: ",")) },
+            variation.map { (.variation, "\($0)") },
+        ].compactMap { $0 }
+        for (f, v) in edits {
+            try check(initImage != nil, f, v, "it edits an init image: give --image too")
+            try check(!invert, f, v, "it cannot be combined with --invert")
+        }
+        if edits.count > 1 {
+            try check(false, edits[1].0, edits[1].1, "one of --mask, --outpaint, --variation at a time")
+        }
+        if let outpaint {
+            let text = outpaint.map(String.init).joined(separator: ",")
+            try check(
+                outpaint.count == 4 && outpaint.allSatisfy { $0 >= 0 } && outpaint.contains { $0 > 0 }, .outpaint, text,
+                "left,top,right,bottom: four whole numbers ≥ 0, not all 0")
+            try check(
+                outpaint[0] + outpaint[2] < size && outpaint[1] + outpaint[3] < size, .outpaint, text,
+                "left + right and top + bottom must stay below the image side \(size)")
+        }
+        if let variation {
+            try check(variation.isFinite && variation > 0 && variation <= 1, .variation, "\(variation)",
+                      "a number above 0, at most 1")
+        }
     }
 
     /// Checks the request against the pipeline that will run it: sampler, size, image-to-image support.
@@ -98,10 +133,18 @@ extension GenerationRequest {
         }
         if initImage != nil {
             let need: PipelineCapabilities = invert ? .inversion : .imageToImage
-            guard pipeline.capabilities.contains(need) else {
+            let editing = mask != nil || outpaint != nil || variation != nil
+            guard editing || pipeline.capabilities.contains(need) else {
                 throw GenerationError(
                     field: name(.initImage), value: initImage ?? "",
                     valid: invert ? "this model cannot invert images" : "this model has no image-to-image")
+            }
+            let edit: (PipelineCapabilities, RequestField, String)? =
+                mask != nil ? (.inpainting, .mask, "this model cannot inpaint") :
+                outpaint != nil ? (.inpainting, .outpaint, "this model cannot outpaint") :
+                variation != nil ? (.variation, .variation, "this model makes no structural variations") : nil
+            if let (cap, field, why) = edit, !pipeline.capabilities.contains(cap) {
+                throw GenerationError(field: name(field), value: initImage ?? "", valid: why)
             }
             if invert && sampler != .ddim {
                 throw GenerationError(

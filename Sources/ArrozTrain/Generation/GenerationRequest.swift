@@ -37,6 +37,12 @@ public struct GenerationRequest: Hashable, Sendable, Codable {
     public var initImage: String?
     public var strength: Float = 0.6
     public var invert = false
+    /// Inpainting: a PNG path whose light pixels (mean > ½) mark what to repaint in the init image.
+    public var mask: String?
+    /// Outpainting: pixels added on the left, top, right and bottom; the init image shrinks into the rest.
+    public var outpaint: [Int]?
+    /// Structural variation of the init image: how far (0, 1] its tokens are noised before resampling.
+    public var variation: Float?
 
     public init(
         promptA: String, promptB: String = "", mix: Float = 0, model: String, sampler: SamplerKind, steps: Int,

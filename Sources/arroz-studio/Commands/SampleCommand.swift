@@ -20,6 +20,9 @@ struct SampleCommand: ParsableCommand {
               arroz-studio sample --from boots.png                      # reproduce an image from its parameters
               arroz-studio sample --image apple.png --strength 0.6 --prompt "green apple"   # image to image
               arroz-studio sample --image apple.png --invert --prompt "red apple"           # DDIM inversion
+              arroz-studio sample --image a.png --mask m.png --prompt "red apple"   # inpaint (token models)
+              arroz-studio sample --image a.png --outpaint 8,0,0,0 --prompt "red apple"       # outpaint left
+              arroz-studio sample --image a.png --variation 0.5 --prompt "red apple"          # variation
             """)
 
     @Option(name: .customLong("run"), help: "Run directory (uses its latest checkpoint).") var runDir: String?
@@ -39,6 +42,10 @@ struct SampleCommand: ParsableCommand {
     @Option(help: "Init image (PNG) for image-to-image or --invert.") var image: String?
     @Option(help: "Image-to-image strength in (0, 1]: how much of the schedule re-runs.") var strength: Float?
     @Flag(help: "DDIM-invert --image into its starting noise, then sample from that noise.") var invert = false
+    @Option(help: "Inpainting: a PNG whose white pixels mark what to repaint in --image.") var mask: String?
+    @Option(help: "Outpainting: left,top,right,bottom pixels to add around --image (it shrinks into the rest).")
+    var outpaint: String?
+    @Option(help: "Structural variation of --image: how far its tokens are noised, above 0, at most 1.") var variation: Float?
     @Option(help: "Output PNG.") var out = "sample.png"
     @Option(help: "Upscale the saved image by this integer factor (nearest), 1 to 16.") var scale = 1
     @Option(help: "Reproduce the image whose PNG parameters are in this file.") var from: String?
@@ -66,6 +73,17 @@ struct SampleCommand: ParsableCommand {
             throw ValidationError("--mix-mode: unknown mode '\(mixMode)' (choices: \(InterpolationMode.choices))")
         }
         if invert && image == nil { throw ValidationError("--invert needs --image (the PNG to invert)") }
+        if let variation {
+            guard variation.isFinite, variation > 0, variation <= 1 else {
+                throw ValidationError("--variation: \(InputChecks.number(Double(variation))) is not valid (a number above 0, at most 1)")
+            }
+        }
+        _ = try outpaintMargins()
+        for (flag, given) in [("--mask", mask != nil), ("--outpaint", outpaint != nil), ("--variation", variation != nil)]
+        where given && image == nil {
+            throw ValidationError("\(flag) needs --image (the PNG to edit)")
+        }
+        if let mask { try InputChecks.png(mask, "--mask", what: "a PNG mask (white = repaint)") }
         if from == nil && prompt.isEmpty { throw ValidationError("give at least one --prompt (or --from image.png)") }
         try InputChecks.outputFile(out, "--out")
         for p in prompt { try InputChecks.prompt(p, "--prompt") }
@@ -110,6 +128,17 @@ struct SampleCommand: ParsableCommand {
         let text = requests[0].parametersText
         try savePNG(grid, out, text: ["parameters": text])
         print("wrote \(out) (\(grid.width)x\(grid.height))\n\(text)")
+    }
+
+    /// `--outpaint left,top,right,bottom` as four whole numbers ≥ 0 (nil without the option); the image side is
+    /// checked against the model later, in the request's validation.
+    func outpaintMargins() throws -> [Int]? {
+        guard let outpaint else { return nil }
+        let parts = outpaint.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard parts.count == 4, parts.allSatisfy({ ($0 ?? -1) >= 0 }), parts.contains(where: { $0! > 0 }) else {
+            throw ValidationError("--outpaint: '\(outpaint)' is not valid (left,top,right,bottom: four whole numbers ≥ 0, not all 0)")
+        }
+        return parts.map { $0! }
     }
 
     /// The request the PNG (`--from`) or the flags describe, and the checkpoint it runs on.
@@ -184,6 +213,9 @@ struct SampleCommand: ParsableCommand {
         }
         if let strength { r.strength = strength }
         if invert, r.initImage != nil { r.strength = 1 }
+        if let mask { r.mask = mask }
+        if let m = try outpaintMargins() { r.outpaint = m }
+        if let variation { r.variation = variation }
         do {
             if let from {
                 try r.validate(for: model.pipeline, naming: { $0.key })
