@@ -17,7 +17,8 @@ enum DDGRecipes {
         var g = DDGConfig.smallGenerator
         g.imageChannels = (try? FrozenVQ(AutoencoderRef(path: autoencoder)))?.latentChannels ?? 4
         g.nGroups = 8
-        let spec = DDGSpec(generator: g, autoencoder: AutoencoderRef(path: autoencoder), imageSize: 32)
+        var spec = DDGSpec(generator: g, autoencoder: AutoencoderRef(path: autoencoder), imageSize: 32)
+        spec.warmupSteps = 150  // ≈ 5 CPU minutes of reconstruction alone; 12-minute runs then see ~200 adversarial steps
         var c = RunConfig(name: run, recipe: name, model: try spec.spec)
         c.data.dataset = "emoji"
         c.data.channels = 3
