@@ -142,6 +142,12 @@ import Testing
                 return sampler.sample(GuidedDenoiser(net, prediction: .x0), from: start, rng: &rng)!.sample
                     .scalars
             }
+            if kind == .ddg {  // built by the DDG pipeline itself, not by makeSampler
+                let sampler = DDGSampler(schedule: DiscreteSchedule(.linear(start: 0.3, end: 0.9), steps: 5))
+                let net: Denoiser = { x, _, _ in x * 0.5 }
+                let start = Tensor.randn([2, 4], rng: &rng)
+                return sampler.sample(GuidedDenoiser(net, prediction: .x0), from: start, rng: &rng)!.sample.scalars
+            }
             let process: any GaussianProcess = kind == .keras ? KerasProcess() : Diffuzz()
             let oracle = GaussianOracle(
                 process, mean: 0.1, std: 0.4, prediction: kind == .keras ? .x0 : .epsilon)
