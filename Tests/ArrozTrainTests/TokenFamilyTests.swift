@@ -208,6 +208,29 @@ func savedSample(_ model: LoadedModel, _ request: GenerationRequest, root: Strin
         #expect(try model.generate([request])?.shape == [1, 3, 16, 16])
     }
 
+    /// Paella v1 (the paper's DenoiseUNet, cosine rate, r 0 → 1) as a config: trains, samples, varies.
+    @Test func v1TrainsAndSamples() throws {
+        let root = tempRoot()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let (vq, _) = try tinyVQCheckpoint(root)
+        var v1 = PaellaV1Config()
+        (v1.numLabels, v1.cHidden, v1.cClip, v1.cR, v1.downLevels, v1.upLevels) = (16, 16, 6, 8, [1, 1], [1, 1])
+        var cfg = try tinyPaellaRun(vq)
+        cfg.model = try PaellaSpec(v1: v1, autoencoder: AutoencoderRef(path: vq), imageSize: 16).spec
+        let dir = RunDirectory(root: root, name: "v1")
+        try dir.create()
+        let t = try Trainer(config: cfg, run: dir, encoder: hashEncoder)
+        for _ in 0..<3 { #expect(try t.trainStep().loss.isFinite) }
+        try t.save(to: dir.latestCheckpoint)
+        let model = try LoadedModel(path: dir.latestCheckpoint, encoder: hashEncoder)
+        var r = model.request(prompt: "a red circle", seed: 1)
+        #expect(try model.generate([r])?.shape == [1, 3, 16, 16])
+        let (png, _) = try savedSample(model, r, root: root)
+        r.initImage = png
+        r.variation = 0.4
+        #expect(try model.generate([r])?.shape == [1, 3, 16, 16])
+    }
+
     @Test func editOptionsAreValidated() throws {
         var r = GenerationRequest(promptA: "x", model: "m", sampler: .paella, steps: 4, cfg: 2, seed: 0, size: 16)
         r.variation = 0.5
