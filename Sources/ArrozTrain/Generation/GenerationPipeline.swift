@@ -21,6 +21,9 @@ public struct GenerationPlan {
     /// Image-to-image: clean inputs `[N] + outputShape` in [−1, 1], and the SDEdit strength in (0, 1].
     public var initImages: Tensor?
     public var strength: Float = 1
+    /// The rows are image embeddings from ``GenerationPipeline/conditioning(forImage:)`` (`sample --variations`),
+    /// not text: a pipeline that maps text through a prior leaves them as they are.
+    public var imageConditioned = false
 
     public init(cond: Tensor, noise: Tensor, sampler: SamplerSettings, cfg: Float, samplerSeed: UInt64) {
         (self.cond, self.noise, self.sampler, self.cfg, self.samplerSeed) = (cond, noise, sampler, cfg, samplerSeed)
@@ -47,6 +50,8 @@ public struct PipelineCapabilities: OptionSet, Sendable {
     public static let imageToImage = PipelineCapabilities(rawValue: 1)
     /// DDIM inversion of an image into its starting noise (`sample --image x.png --invert`).
     public static let inversion = PipelineCapabilities(rawValue: 2)
+    /// Variations of an image: conditioning rows from an image (`sample --variations x.png`).
+    public static let variations = PipelineCapabilities(rawValue: 4)
 }
 
 /// A family's generation pipeline over loaded weights.
@@ -66,8 +71,14 @@ public protocol GenerationPipeline: AnyObject {
     /// DDIM inversion: the starting noise (`[N] + noiseShape`) from which DDIM on `plan`'s settings draws
     /// `images` back (nil when cancelled). Only with `.inversion`.
     func invert(_ images: Tensor, plan: GenerationPlan, controls: SamplerControls) throws -> Tensor?
+    /// One conditioning row `[1, ...]` from the image at `path` (only with `.variations`). Default: throws.
+    func conditioning(forImage path: String) throws -> Tensor
 }
 
 extension GenerationPipeline {
+    public func conditioning(forImage path: String) throws -> Tensor {
+        throw TrainError.badSetting("this model cannot condition on an image (no --variations)")
+    }
+
     public var defaultSampler: SamplerKind { samplers.first ?? .ddim }
 }

@@ -25,6 +25,9 @@ public enum GenerationPlanner {
             guard r.sampler == first.sampler, r.steps == first.steps, r.cfg == first.cfg, r.eta == first.eta else {
                 throw TrainError.badSetting("requests in one batch must share sampler, steps, CFG and eta")
             }
+            guard (r.variationsOf == nil) == (first.variationsOf == nil) else {
+                throw TrainError.badSetting("requests in one batch must all or none be --variations")
+            }
             guard r.invert == first.invert, (r.initImage == nil) == (first.initImage == nil),
                 r.strength == first.strength
             else { throw TrainError.badSetting("requests in one batch must share the image-to-image settings") }
@@ -33,7 +36,8 @@ public enum GenerationPlanner {
         var noiseRows: [Tensor] = []
         var initRows: [Tensor] = []
         for r in requests {
-            let a = try model.conditioning(for: [r.promptA])
+            let a = try r.variationsOf.map { try pipeline.conditioning(forImage: $0) }
+                ?? model.conditioning(for: [r.promptA])
             let b = r.promptB.isEmpty ? a : try model.conditioning(for: [r.promptB])
             let initImage = try r.initImage.map { try loadInitImage($0, shape: pipeline.outputShape) }
             for k in 0..<r.count {
@@ -51,6 +55,7 @@ public enum GenerationPlanner {
             cond: concat(condRows, axis: 0), noise: concat(noiseRows, axis: 0),
             sampler: SamplerSettings(kind: first.sampler, steps: first.steps, eta: first.eta), cfg: first.cfg,
             samplerSeed: first.seed)
+        plan.imageConditioned = first.variationsOf != nil
         if !initRows.isEmpty {
             let images = concat(initRows, axis: 0)
             if first.invert {

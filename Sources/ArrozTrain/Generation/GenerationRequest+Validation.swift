@@ -4,7 +4,7 @@ import ArrozDiffusion
 
 /// The request's fields, with the names the CLI and the PNG `parameters` chunk use for them.
 public enum RequestField: String, CaseIterable, Sendable {
-    case mix, noiseMix, steps, cfg, eta, count, frames, strength, size, sampler, initImage
+    case mix, noiseMix, steps, cfg, eta, count, frames, strength, size, sampler, initImage, variations
 
     /// The `sample` option.
     public var option: String {
@@ -20,6 +20,7 @@ public enum RequestField: String, CaseIterable, Sendable {
         case .size: "--size"
         case .sampler: "--sampler"
         case .initImage: "--image"
+        case .variations: "--variations"
         }
     }
 
@@ -37,6 +38,7 @@ public enum RequestField: String, CaseIterable, Sendable {
         case .size: "Size"
         case .sampler: "Sampler"
         case .initImage: "Init image"
+        case .variations: "Variations of"
         }
     }
 }
@@ -107,6 +109,10 @@ extension GenerationRequest {
                 throw GenerationError(
                     field: name(.sampler), value: sampler.rawValue, valid: "inversion runs with ddim")
             }
+        }
+        if let variationsOf, !pipeline.capabilities.contains(.variations) {
+            throw GenerationError(
+                field: name(.variations), value: variationsOf, valid: "this model makes no image variations")
         }
     }
 }

@@ -37,6 +37,8 @@ public struct GenerationRequest: Hashable, Sendable, Codable {
     public var initImage: String?
     public var strength: Float = 0.6
     public var invert = false
+    /// Variations: condition on this PNG's image embedding instead of prompt A (pipelines with `.variations`).
+    public var variationsOf: String?
 
     public init(
         promptA: String, promptB: String = "", mix: Float = 0, model: String, sampler: SamplerKind, steps: Int,

@@ -95,6 +95,7 @@ struct BenchModels: ParsableCommand {
                 + column(oneSec.map { $0.median * 1000 }, width: 8, pad: 8))
         }
         print("PyTorch reference on this machine (shared/bench/README.md): pix32-add 13.9 img/s training, 55 ms per CFG step.")
+        if only.isEmpty || only.contains("chain") { try benchChain() }
     }
 
     /// Per-call timing of `body` in rounds of `round` seconds, with this command's clock.

@@ -39,6 +39,8 @@ struct SampleCommand: ParsableCommand {
     @Option(help: "Init image (PNG) for image-to-image or --invert.") var image: String?
     @Option(help: "Image-to-image strength in (0, 1]: how much of the schedule re-runs.") var strength: Float?
     @Flag(help: "DDIM-invert --image into its starting noise, then sample from that noise.") var invert = false
+    @Option(help: "Variations of this PNG: condition on its image embedding instead of a prompt (latent models with an image encoder).")
+    var variations: String?
     @Option(help: "Output PNG.") var out = "sample.png"
     @Option(help: "Upscale the saved image by this integer factor (nearest), 1 to 16.") var scale = 1
     @Option(help: "Reproduce the image whose PNG parameters are in this file.") var from: String?
@@ -66,7 +68,8 @@ struct SampleCommand: ParsableCommand {
             throw ValidationError("--mix-mode: unknown mode '\(mixMode)' (choices: \(InterpolationMode.choices))")
         }
         if invert && image == nil { throw ValidationError("--invert needs --image (the PNG to invert)") }
-        if from == nil && prompt.isEmpty { throw ValidationError("give at least one --prompt (or --from image.png)") }
+        if let variations { try InputChecks.png(variations, "--variations", what: "a PNG image") }
+        if from == nil && prompt.isEmpty && variations == nil { throw ValidationError("give at least one --prompt (or --from image.png)") }
         try InputChecks.outputFile(out, "--out")
         for p in prompt { try InputChecks.prompt(p, "--prompt") }
         if let promptB { try InputChecks.prompt(promptB, "--prompt-b") }
@@ -142,7 +145,7 @@ struct SampleCommand: ParsableCommand {
             if !prompt.isEmpty { r.promptA = prompt[0] }
         } else {
             (path, name) = try InputChecks.checkpoint(run: runDir, checkpoint: checkpoint)
-            r = GenerationRequest(promptA: prompt[0], model: name, sampler: .ddim, steps: 0, cfg: -1, seed: 0, size: 0)
+            r = GenerationRequest(promptA: prompt.first ?? "", model: name, sampler: .ddim, steps: 0, cfg: -1, seed: 0, size: 0)
         }
         return (r, path, name)
     }
@@ -183,6 +186,7 @@ struct SampleCommand: ParsableCommand {
             if invert && sampler == nil { r.sampler = .ddim }
         }
         if let strength { r.strength = strength }
+        if let variations { r.variationsOf = variations }
         if invert, r.initImage != nil { r.strength = 1 }
         do {
             if let from {
