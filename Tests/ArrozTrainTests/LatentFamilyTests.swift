@@ -238,6 +238,34 @@ final class VQWithPreview: Layer {
         #expect(plan.imageConditioned && plan.cond.shape == [1, 6])
     }
 
+    /// `interpolate`: the planner mixes the TEXT rows, the prior maps each mixed row; the strip's ends are the two
+    /// prompts' own images (same seed), and the middle frame's image embedding is neither end's.
+    @Test func interpolationMixesTextBeforeThePrior() throws {
+        let f = try LatentFixture()
+        defer { try? FileManager.default.removeItem(atPath: f.root) }
+        let cfg = f.latentRun("i", prior: try trainPrior(f))
+        let dir = RunDirectory(root: f.root, name: "i")
+        try dir.create()
+        try Trainer(config: cfg, run: dir, encoder: hashEncoder).save(to: dir.latestCheckpoint)
+        let model = try LoadedModel(path: dir.latestCheckpoint, encoder: hashEncoder)
+        var strip = model.request(prompt: "a red circle", seed: 8)
+        strip.promptB = "a blue square"
+        strip.frames = 3
+        let x = try #require(try model.generate([strip]))
+        let a = try #require(try model.generate([model.request(prompt: "a red circle", seed: 8)]))
+        let b = try #require(try model.generate([model.request(prompt: "a blue square", seed: 8)]))
+        let n = a.count
+        #expect(x.shape == [3, 3, 16, 16])
+        #expect(Array(x.data[0..<n]) == Array(a.data) && Array(x.data[(2 * n)...]) == Array(b.data))
+        // The middle frame's image embedding (prior of the mixed text row) is neither end's.
+        let pipe = try #require(model.pipeline as? LatentPipeline)
+        let rows = try strip.singleRows().map { try pipe.imageEmbeddings(GenerationPlanner.plan([$0], model: model)) }
+        let ea = try pipe.imageEmbeddings(GenerationPlanner.plan([model.request(prompt: "a red circle", seed: 8)], model: model))
+        let eb = try pipe.imageEmbeddings(GenerationPlanner.plan([model.request(prompt: "a blue square", seed: 8)], model: model))
+        #expect(Array(rows[0].data) == Array(ea.data) && Array(rows[2].data) == Array(eb.data))
+        #expect(Array(rows[1].data) != Array(ea.data) && Array(rows[1].data) != Array(eb.data))
+    }
+
     /// A few steps of the prior family on the fixture's encoder; its checkpoint path.
     func trainPrior(_ f: LatentFixture) throws -> String {
         let dir = RunDirectory(root: f.root, name: "prior")
