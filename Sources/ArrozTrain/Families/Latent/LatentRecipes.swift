@@ -7,7 +7,7 @@ enum LatentRecipes {
     static let all: [Recipe] = [
         Recipe(
             "emoji-latent",
-            "Arroz generator (§6, 1.6M) on emoji-vq latents 8²×4, conditioned on emoji-clip IMAGE embeddings "
+            "Arroz generator (§6 at c_embd 384, 2.0M) on emoji-vq latents 8²×4, conditioned on emoji-clip IMAGE embeddings "
                 + "(prompts via emoji-prior); needs emoji-vq and emoji-clip trained first"
         ) { try make(runName: $0) },
     ]

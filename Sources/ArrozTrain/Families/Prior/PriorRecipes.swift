@@ -6,7 +6,7 @@ enum PriorRecipes {
     static let all: [Recipe] = [
         Recipe(
             "emoji-prior",
-            "Arroz prior (PriorModel §6, 0.7M): MiniLM caption → emoji-clip image embedding; needs emoji-clip trained first"
+            "Arroz prior (PriorModel §6 at clip_r 384, 1.45M): MiniLM caption → emoji-clip image embedding; needs emoji-clip trained first"
         ) { try make(runName: $0) },
     ]
 
