@@ -69,6 +69,8 @@ public enum FamilyRegistry {
         GaussianFamily.self,
         PaellaFamily.self,
         DDGFamily.self,
+        LatentFamily.self,
+        PriorFamily.self,
     ]
 
     /// Every family name a checkpoint may carry.

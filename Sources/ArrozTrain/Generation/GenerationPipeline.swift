@@ -26,6 +26,9 @@ public struct GenerationPlan {
     public var mask: Tensor?
     /// Structural variation: the init images noised this far (0, 1] and resampled. Only with `.variation`.
     public var variation: Float?
+    /// The rows are image embeddings from ``GenerationPipeline/conditioning(forImage:)`` (`sample --variations`),
+    /// not text: a pipeline that maps text through a prior leaves them as they are.
+    public var imageConditioned = false
 
     public init(cond: Tensor, noise: Tensor, sampler: SamplerSettings, cfg: Float, samplerSeed: UInt64) {
         (self.cond, self.noise, self.sampler, self.cfg, self.samplerSeed) = (cond, noise, sampler, cfg, samplerSeed)
@@ -56,6 +59,8 @@ public struct PipelineCapabilities: OptionSet, Sendable {
     public static let inpainting = PipelineCapabilities(rawValue: 4)
     /// Structural variation of an init image (`sample --image x.png --variation 0.5`).
     public static let variation = PipelineCapabilities(rawValue: 8)
+    /// Variations of an image: conditioning rows from an image (`sample --variations x.png`).
+    public static let variations = PipelineCapabilities(rawValue: 16)
 }
 
 /// A family's generation pipeline over loaded weights.
@@ -75,8 +80,14 @@ public protocol GenerationPipeline: AnyObject {
     /// DDIM inversion: the starting noise (`[N] + noiseShape`) from which DDIM on `plan`'s settings draws
     /// `images` back (nil when cancelled). Only with `.inversion`.
     func invert(_ images: Tensor, plan: GenerationPlan, controls: SamplerControls) throws -> Tensor?
+    /// One conditioning row `[1, ...]` from the image at `path` (only with `.variations`). Default: throws.
+    func conditioning(forImage path: String) throws -> Tensor
 }
 
 extension GenerationPipeline {
+    public func conditioning(forImage path: String) throws -> Tensor {
+        throw TrainError.badSetting("this model cannot condition on an image (no --variations)")
+    }
+
     public var defaultSampler: SamplerKind { samplers.first ?? .ddim }
 }

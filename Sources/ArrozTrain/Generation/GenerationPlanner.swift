@@ -25,6 +25,9 @@ public enum GenerationPlanner {
             guard r.sampler == first.sampler, r.steps == first.steps, r.cfg == first.cfg, r.eta == first.eta else {
                 throw TrainError.badSetting("requests in one batch must share sampler, steps, CFG and eta")
             }
+            guard (r.variationsOf == nil) == (first.variationsOf == nil) else {
+                throw TrainError.badSetting("requests in one batch must all or none be --variations")
+            }
             guard r.invert == first.invert, (r.initImage == nil) == (first.initImage == nil),
                 r.strength == first.strength, r.mask == first.mask, r.outpaint == first.outpaint,
                 r.variation == first.variation
@@ -35,7 +38,8 @@ public enum GenerationPlanner {
         var initRows: [Tensor] = []
         var maskRows: [Tensor] = []
         for r in requests {
-            let a = try model.conditioning(for: [r.promptA])
+            let a = try r.variationsOf.map { try pipeline.conditioning(forImage: $0) }
+                ?? model.conditioning(for: [r.promptA])
             let b = r.promptB.isEmpty ? a : try model.conditioning(for: [r.promptB])
             var initImage = try r.initImage.map { try loadInitImage($0, shape: pipeline.outputShape) }
             var mask: Tensor?
@@ -57,6 +61,7 @@ public enum GenerationPlanner {
             cond: concat(condRows, axis: 0), noise: concat(noiseRows, axis: 0),
             sampler: SamplerSettings(kind: first.sampler, steps: first.steps, eta: first.eta), cfg: first.cfg,
             samplerSeed: first.seed)
+        plan.imageConditioned = first.variationsOf != nil
         if !initRows.isEmpty {
             let images = concat(initRows, axis: 0)
             if first.invert {

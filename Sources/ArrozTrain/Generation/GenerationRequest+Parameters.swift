@@ -38,6 +38,7 @@ extension GenerationRequest {
         if let mask { fields.append("Mask: \(quoted(mask))") }
         if let outpaint { fields.append("Outpaint: \(outpaint.map(String.init).joined(separator: ","))") }
         if let variation { fields.append("Variation: \(variation)") }
+        if let variationsOf { fields.append("Variations of: \(quoted(variationsOf))") }
         if !modelHash.isEmpty { fields.append("Model hash: \(modelHash)") }
         fields.append("Model: \(model)")
         return oneLine(promptA) + "\nPrompt B: " + oneLine(promptB) + "\n" + fields.joined(separator: ", ")
@@ -93,6 +94,7 @@ extension GenerationRequest {
         noiseSeedB = try get("Noise seed B", required: false, valid: "a whole number") { UInt64($0) }
         initImage = try get("Init image", required: false, valid: "a quoted path") { unquoted($0) }
         strength = try get("Strength", required: false, valid: float) { Float($0) } ?? 0.6
+        variationsOf = try get("Variations of", required: false, valid: "a quoted path") { unquoted($0) }
         invert = try get("Invert", required: false, valid: "true or false") { Bool($0) } ?? false
         mask = try get("Mask", required: false, valid: "a quoted path") { unquoted($0) }
         outpaint = try get("Outpaint", required: false, valid: "left,top,right,bottom whole numbers") { s -> [Int]? in

@@ -4,7 +4,8 @@ import ArrozDiffusion
 
 /// The request's fields, with the names the CLI and the PNG `parameters` chunk use for them.
 public enum RequestField: String, CaseIterable, Sendable {
-    case mix, noiseMix, steps, cfg, eta, count, frames, strength, size, sampler, initImage, mask, outpaint, variation
+    case mix, noiseMix, steps, cfg, eta, count, frames, strength, size, sampler, initImage, mask, outpaint, variation,
+        variations
 
     /// The `sample` option.
     public var option: String {
@@ -23,6 +24,7 @@ public enum RequestField: String, CaseIterable, Sendable {
         case .mask: "--mask"
         case .outpaint: "--outpaint"
         case .variation: "--variation"
+        case .variations: "--variations"
         }
     }
 
@@ -43,6 +45,7 @@ public enum RequestField: String, CaseIterable, Sendable {
         case .mask: "Mask"
         case .outpaint: "Outpaint"
         case .variation: "Variation"
+        case .variations: "Variations of"
         }
     }
 }
@@ -150,6 +153,10 @@ extension GenerationRequest {
                 throw GenerationError(
                     field: name(.sampler), value: sampler.rawValue, valid: "inversion runs with ddim")
             }
+        }
+        if let variationsOf, !pipeline.capabilities.contains(.variations) {
+            throw GenerationError(
+                field: name(.variations), value: variationsOf, valid: "this model makes no image variations")
         }
     }
 }

@@ -43,6 +43,8 @@ public struct GenerationRequest: Hashable, Sendable, Codable {
     public var outpaint: [Int]?
     /// Structural variation of the init image: how far (0, 1] its tokens are noised before resampling.
     public var variation: Float?
+    /// Variations: condition on this PNG's image embedding instead of prompt A (pipelines with `.variations`).
+    public var variationsOf: String?
 
     public init(
         promptA: String, promptB: String = "", mix: Float = 0, model: String, sampler: SamplerKind, steps: Int,

@@ -98,6 +98,7 @@ struct BenchModels: ParsableCommand {
         }
         print("PyTorch reference on this machine (shared/bench/README.md): pix32-add 13.9 img/s training, 55 ms per CFG step.")
         try tokenFamilyRows()
+        if only.isEmpty || only.contains("chain") { try benchChain() }
     }
 
     /// Per-call timing of `body` in rounds of `round` seconds, with this command's clock.

@@ -46,6 +46,8 @@ struct SampleCommand: ParsableCommand {
     @Option(help: "Outpainting: left,top,right,bottom pixels to add around --image (it shrinks into the rest).")
     var outpaint: String?
     @Option(help: "Structural variation of --image: how far its tokens are noised, above 0, at most 1.") var variation: Float?
+    @Option(help: "Variations of this PNG: condition on its image embedding instead of a prompt (latent models with an image encoder).")
+    var variations: String?
     @Option(help: "Output PNG.") var out = "sample.png"
     @Option(help: "Upscale the saved image by this integer factor (nearest), 1 to 16.") var scale = 1
     @Option(help: "Reproduce the image whose PNG parameters are in this file.") var from: String?
@@ -84,7 +86,8 @@ struct SampleCommand: ParsableCommand {
             throw ValidationError("\(flag) needs --image (the PNG to edit)")
         }
         if let mask { try InputChecks.png(mask, "--mask", what: "a PNG mask (white = repaint)") }
-        if from == nil && prompt.isEmpty { throw ValidationError("give at least one --prompt (or --from image.png)") }
+        if let variations { try InputChecks.png(variations, "--variations", what: "a PNG image") }
+        if from == nil && prompt.isEmpty && variations == nil { throw ValidationError("give at least one --prompt (or --from image.png)") }
         try InputChecks.outputFile(out, "--out")
         for p in prompt { try InputChecks.prompt(p, "--prompt") }
         if let promptB { try InputChecks.prompt(promptB, "--prompt-b") }
@@ -171,7 +174,7 @@ struct SampleCommand: ParsableCommand {
             if !prompt.isEmpty { r.promptA = prompt[0] }
         } else {
             (path, name) = try InputChecks.checkpoint(run: runDir, checkpoint: checkpoint)
-            r = GenerationRequest(promptA: prompt[0], model: name, sampler: .ddim, steps: 0, cfg: -1, seed: 0, size: 0)
+            r = GenerationRequest(promptA: prompt.first ?? "", model: name, sampler: .ddim, steps: 0, cfg: -1, seed: 0, size: 0)
         }
         return (r, path, name)
     }
@@ -212,6 +215,7 @@ struct SampleCommand: ParsableCommand {
             if invert && sampler == nil { r.sampler = .ddim }
         }
         if let strength { r.strength = strength }
+        if let variations { r.variationsOf = variations }
         if invert, r.initImage != nil { r.strength = 1 }
         if let mask { r.mask = mask }
         if let m = try outpaintMargins() { r.outpaint = m }
