@@ -67,6 +67,8 @@ public struct Recipe: Sendable {
 public enum FamilyRegistry {
     public static let families: [any Family.Type] = [
         GaussianFamily.self,
+        VQFamily.self,
+        ContrastiveFamily.self,
     ]
 
     /// Every family name a checkpoint may carry.
