@@ -39,6 +39,7 @@ public struct LatentToRGB: Codable, Hashable, Sendable {
                 }
             }
         }
+        withExtendedLifetime(target) {}  // t points into target's storage
         for i in 0..<D { ata[i * D + i] += ridge * Double(N * h * w) }
         let x = solve(ata, atb, n: D, rhs: 3)                                   // [D, 3]
         var weight = [Float](repeating: 0, count: 3 * C)
@@ -85,11 +86,17 @@ public struct LatentToRGB: Codable, Hashable, Sendable {
 public struct CodeToRGB: Codable, Hashable, Sendable {
     public var table: [Float]  // [K, 3]
 
+    public init(table: [Float]) {
+        precondition(table.count % 3 == 0, "CodeToRGB: table [K, 3]")
+        self.table = table
+    }
+
     /// `indices` `[N, h, w]`, `images` `[N, 3, H, W]` (pooled to h × w).
     public static func fit(indices: Tensor, images: Tensor, codebookSize K: Int) -> CodeToRGB {
         let (N, h, w) = indices.shape3
         let f = images.shape[2] / h
-        let t = (f > 1 ? withNoGrad { avgPool2d(images, kernel: f) } : images).data
+        let pooled = f > 1 ? withNoGrad { avgPool2d(images, kernel: f) } : images
+        let t = pooled.data
         var sum = [Double](repeating: 0, count: K * 3), count = [Double](repeating: 0, count: K)
         var all = [Double](repeating: 0, count: 3)
         for n in 0..<N {
@@ -103,6 +110,7 @@ public struct CodeToRGB: Codable, Hashable, Sendable {
                 }
             }
         }
+        withExtendedLifetime(pooled) {}  // t points into pooled's storage
         let total = Double(N * h * w)
         var table = [Float](repeating: 0, count: K * 3)
         for k in 0..<K {

@@ -71,6 +71,8 @@ public enum FamilyRegistry {
         DDGFamily.self,
         LatentFamily.self,
         PriorFamily.self,
+        VQFamily.self,
+        ContrastiveFamily.self,
     ]
 
     /// Every family name a checkpoint may carry.

@@ -11,7 +11,7 @@ struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
         abstract: "Measure sample quality: a Fashion-MNIST classifier trained with our engine judges generated images.",
-        subcommands: [EvalClassifier.self, EvalFashion.self, EvalDenoise.self])
+        subcommands: [EvalClassifier.self, EvalFashion.self, EvalDenoise.self, EvalPrompts.self])
 }
 
 struct EvalClassifier: ParsableCommand {
