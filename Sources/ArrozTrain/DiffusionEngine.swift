@@ -109,7 +109,8 @@ public final class DiffusionEngine: StudioEngine {
             session = try TrainingSession(resuming: dir, encoder: Encoders.make)
         } else {
             if dir.exists { try? FileManager.default.removeItem(atPath: dir.path) }
-            let cfg = try Recipes.make(request.recipe, runName: request.runName)
+            var cfg = try Recipes.make(request.recipe, runName: request.runName)
+            if let data = request.data { cfg = try cfg.onFolder(data) }
             session = try TrainingSession(config: cfg, run: dir, encoder: Encoders.make)
         }
         let total = session.config.steps

@@ -234,3 +234,20 @@ func loadedState() -> AppState {
         #expect(!s.training.paused && !s.training.running)
     }
 }
+
+@Suite struct TrainingDataFieldTests {
+    @Test func aFolderTypedInTheTrainingPaneReachesTheTrainRequest() {
+        var s = AppState()
+        _ = s.apply(.engine(models: ["m"], samplers: ["ddim"], recipes: ["emoji-ddpm", "fashion-ddpm"]))
+        _ = s.apply(.focus(.training, field: 1))
+        _ = s.apply(.beginEdit)
+        #expect(s.editing?.field == .dataFolder)
+        for c in "/data/pets" { _ = s.apply(.editInsert(c)) }
+        _ = s.apply(.commitEdit)
+        #expect(s.training.dataFolder == "/data/pets")
+        _ = s.apply(.change(1))  // ←/→ on the data field does not change the recipe
+        #expect(s.training.recipeName == "emoji-ddpm")
+        let e = s.apply(.train)
+        #expect(e == [.train(TrainRequest(recipe: "emoji-ddpm", runName: "emoji-ddpm-pets", data: "/data/pets"))])
+    }
+}

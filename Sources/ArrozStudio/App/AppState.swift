@@ -22,7 +22,7 @@ public enum PaneID: Int, CaseIterable, Sendable {
         case .prompts: PromptField.allCases.count
         case .sampler: SamplerField.allCases.count
         case .preview: 1
-        case .training: 1
+        case .training: 2
         }
     }
 }
@@ -35,7 +35,7 @@ public enum SamplerField: Int, CaseIterable, Sendable { case model, sampler, ste
 
 /// What an edit buffer edits: a prompt, or the init image path of the Sampler pane.
 public enum EditField: Equatable, Sendable {
-    case a, b, initImage
+    case a, b, initImage, dataFolder
 
     init(_ p: PromptField) { self = p == .a ? .a : .b }
 }
@@ -110,6 +110,9 @@ public struct PreviewState: Sendable {
 public struct TrainingState: Sendable {
     public var recipes: [String] = []
     public var recipe = 0
+    /// Your own folder of PNGs (captions in .txt sidecars or metadata.jsonl) to train the recipe's model on;
+    /// empty = the recipe's own data.
+    public var dataFolder = ""
     public var job: JobID?
     public var running = false
     /// Waiting between steps at the user's request (`p`).

@@ -32,6 +32,11 @@ extension AppState {
             preview.selectedFrame = i.flatMap { $0 >= 0 && $0 < n ? $0 : nil }
             if !preview.showingStrip, preview.selectedFrame == n - 1 { preview.selectedFrame = nil }
         case .beginEdit:
+            if focus == .training, field(.training) == 1, !training.running {
+                let text = Array(training.dataFolder)
+                editing = EditBuffer(field: .dataFolder, text: text, cursor: text.count)
+                return []
+            }
             if focus == .sampler, SamplerField(rawValue: field(.sampler)) == .image {
                 let text = Array(sampler.initImage)
                 editing = EditBuffer(field: .initImage, text: text, cursor: text.count)
@@ -50,6 +55,13 @@ extension AppState {
             switch e.field {
             case .a: promptA = text
             case .b: promptB = text
+            case .dataFolder:
+                training.dataFolder = text.trimmingCharacters(in: .whitespaces)
+                status = StatusMessage(
+                    text: training.dataFolder.isEmpty
+                        ? "training data: the recipe's own" : "training data: \(training.dataFolder) (t starts)",
+                    isError: false)
+                return []
             case .initImage:
                 sampler.initImage = text.trimmingCharacters(in: .whitespaces)
                 status = StatusMessage(
@@ -232,7 +244,7 @@ extension AppState {
                 preview.selectedFrame = next == n - 1 ? nil : next
             }
         case .training:
-            guard !training.running else { return [] }
+            guard !training.running, field(.training) == 0 else { return [] }
             training.recipe = Self.cycle(training.recipe, d, training.recipes.count)
         }
         return []
@@ -253,14 +265,16 @@ extension AppState {
             status = StatusMessage(text: "no training recipes available", isError: true)
             return []
         }
-        training.runName = recipe
+        let folder = training.dataFolder.isEmpty ? nil : training.dataFolder
+        let name = folder.map { recipe + "-" + (($0 as NSString).lastPathComponent) } ?? recipe
+        training.runName = name
         training.losses = []
         training.smoothed = []
         training.ema = 0
         training.step = 0
         training.samples = nil
-        status = StatusMessage(text: "training \(recipe)", isError: false)
-        return [.train(TrainRequest(recipe: recipe, runName: recipe))]
+        status = StatusMessage(text: "training \(name)", isError: false)
+        return [.train(TrainRequest(recipe: recipe, runName: name, data: folder))]
     }
 
     private mutating func noModel() -> [Effect] {

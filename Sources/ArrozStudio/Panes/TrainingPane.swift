@@ -17,6 +17,7 @@ public enum TrainingPane {
             let lines = [
                 tr.running ? "starting \(tr.runName)…" : "no training run",
                 "recipe  ◀ \(recipe) ▶",
+                "data    " + (tr.dataFolder.isEmpty ? "the recipe's · enter: a folder of PNGs" : tr.dataFolder),
                 "t starts it · ←/→ picks a recipe",
             ]
             if inner.height > 1 {
@@ -28,7 +29,11 @@ public enum TrainingPane {
                 canvas.hotspot(Rect(x: right, y: inner.y + 1, width: 1, height: 1), [focus, .change(1)])
             }
             for (i, line) in lines.enumerated() where i < inner.height {
-                let style = i == 1 ? ctx.label(state, .training, 0) : t.inactive
+                if i == 2, let e = state.editing, e.field == .dataFolder {
+                    EditLine.render(e, x: inner.x + 8, y: inner.y + i, width: inner.width - 8, into: &canvas, ctx)
+                    continue
+                }
+                let style = i == 1 ? ctx.label(state, .training, 0) : i == 2 ? ctx.label(state, .training, 1) : t.inactive
                 canvas.text(TextLayout.truncate(line, inner.width), x: inner.x, y: inner.y + i, style)
             }
             return

@@ -9,11 +9,14 @@ public struct TrainRequest: Hashable, Sendable {
     public var runName: String
     /// Resume from the run's latest checkpoint when it exists.
     public var resume: Bool
+    /// Train the recipe's model on this folder of images instead of the recipe's data (nil = the recipe's).
+    public var data: String?
 
-    public init(recipe: String, runName: String, resume: Bool = true) {
+    public init(recipe: String, runName: String, resume: Bool = true, data: String? = nil) {
         self.recipe = recipe
         self.runName = runName
         self.resume = resume
+        self.data = data
     }
 }
 

@@ -212,20 +212,11 @@ struct TrainCommand: ParsableCommand {
             + "(hint: free disk space, then resume with `arroz-studio train --run \((path as NSString).deletingLastPathComponent.replacingOccurrences(of: "/checkpoints", with: ""))`)"
     }
 
-    /// A recipe's model on the user's own folder: the recipe's size and channels, its text encoder on the
-    /// folder's captions, previews of the folder's own captions.
+    /// A recipe's model on the user's own folder (`RunConfig.onFolder`), its error as one line naming --data.
     static func onFolder(_ recipe: RunConfig, _ folder: String) throws -> RunConfig {
-        guard recipe.conditioning.kind == .text else {
-            throw ValidationError(
-                "--data: recipe \(recipe.recipe) is class-conditional; pick a text-conditioned recipe for captioned images "
-                    + "(e.g. emoji-ddpm, emoji-arroz, fashion-ddpm)")
+        do { return try recipe.onFolder(folder) } catch let e as TrainError {
+            throw ValidationError("--\(e.description.replacingOccurrences(of: "bad setting: ", with: ""))")
         }
-        var cfg = recipe
-        cfg.data.dataset = "folder"
-        cfg.data.path = folder
-        cfg.conditioning.captionTemplate = nil
-        cfg.previewPrompts = []
-        return cfg
     }
 }
 
