@@ -43,3 +43,22 @@ extension Conditioner {
         }
     }
 }
+
+/// One optimizer step on `loss`, the sequence every objective shares: a NaN or infinite loss is refused with the
+/// weights untouched (`TrainError.nonFiniteLoss`; the trainer names the last good checkpoint), then backward,
+/// global-norm clipping when `clip` is set (torch.nn.utils.clip_grad_norm_), the step, zeroed gradients.
+/// Returns the loss value and the (pre-clip) gradient norm.
+public func optimizerStep(_ loss: Tensor, _ optimizer: any AdamFamilyOptimizer, clip: Float?, step: Int) throws
+    -> (loss: Float, gradNorm: Float)
+{
+    let value = loss.item
+    guard value.isFinite else {
+        optimizer.zeroGrad()
+        throw TrainError.nonFiniteLoss(step: step, loss: value, checkpoint: nil)
+    }
+    loss.backward()
+    let norm = gradientNorm(optimizer.parameters.map(\.tensor), clip: clip)
+    optimizer.step()
+    optimizer.zeroGrad()
+    return (value, norm)
+}

@@ -51,15 +51,7 @@ final class ContrastiveObjective: TrainingObjective {
         optimizer.zeroGrad()
         let img = encoder(batch.images)                                         // [B, D]
         let loss = clipContrastiveLoss(image: img, text: t, logitScale: encoder.logitScale)
-        let value = loss.item
-        guard value.isFinite else {
-            optimizer.zeroGrad()
-            throw TrainError.nonFiniteLoss(step: step, loss: value, checkpoint: nil)
-        }
-        loss.backward()
-        let norm = gradientNorm(optimizer.parameters.map(\.tensor), clip: run.optimizer.gradClip)
-        optimizer.step()
-        optimizer.zeroGrad()
+        let (value, norm) = try optimizerStep(loss, optimizer, clip: run.optimizer.gradClip, step: step)
         let ranks = retrievalRanks(image: img.detached(), text: t)
         var fields = topK(ranks)
         fields["temperature"] = Float(1 / Foundation.exp(Double(min(encoder.logitScale.item, 4.60517))))

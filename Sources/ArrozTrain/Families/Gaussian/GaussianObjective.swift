@@ -40,15 +40,7 @@ final class GaussianObjective: TrainingObjective {
         optimizer.zeroGrad()
         let out = model.predict(noised, t: t, cond: cond)
         let loss = prediction == .x0 ? l1Loss(out, target) : mseLoss(out, target)
-        let value = loss.item
-        guard value.isFinite else {
-            optimizer.zeroGrad()
-            throw TrainError.nonFiniteLoss(step: step, loss: value, checkpoint: nil)
-        }
-        loss.backward()
-        let norm = gradientNorm(optimizer.parameters.map(\.tensor), clip: run.optimizer.gradClip)
-        optimizer.step()
-        optimizer.zeroGrad()
+        let (value, norm) = try optimizerStep(loss, optimizer, clip: run.optimizer.gradClip, step: step)
         ema?.update(model, step: step + 1)
         return ObjectiveStep(loss: value, gradNorm: norm)
     }

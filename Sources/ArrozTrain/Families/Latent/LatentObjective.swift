@@ -61,15 +61,7 @@ final class LatentObjective: TrainingObjective {
         optimizer.zeroGrad()
         let out = generator(noised, r: t, c: cond)
         let loss = mseLoss(out, eps)
-        let value = loss.item
-        guard value.isFinite else {
-            optimizer.zeroGrad()
-            throw TrainError.nonFiniteLoss(step: step, loss: value, checkpoint: nil)
-        }
-        loss.backward()
-        let norm = gradientNorm(optimizer.parameters.map(\.tensor), clip: run.optimizer.gradClip)
-        optimizer.step()
-        optimizer.zeroGrad()
+        let (value, norm) = try optimizerStep(loss, optimizer, clip: run.optimizer.gradClip, step: step)
         ema?.update(generator, step: step + 1)
         return ObjectiveStep(loss: value, gradNorm: norm)
     }

@@ -50,16 +50,8 @@ final class PaellaObjective: TrainingObjective {
         let logits = net.logits(noised, t: t, cond: cond)  // [B, K, h, w]
         let w = spec.lossWeightMin.map { process.lossWeight(mask: mask, t: t, minValue: $0) }
         let loss = paellaLoss(logits: logits, targets: tokens, weights: w, labelSmoothing: spec.labelSmoothing)
-        let value = loss.item
-        guard value.isFinite else {
-            optimizer.zeroGrad()
-            throw TrainError.nonFiniteLoss(step: step, loss: value, checkpoint: nil)
-        }
+        let (value, norm) = try optimizerStep(loss, optimizer, clip: run.optimizer.gradClip, step: step)
         let accuracy = tokenAccuracy(logits: logits.detached(), targets: tokens)
-        loss.backward()
-        let norm = gradientNorm(optimizer.parameters.map(\.tensor), clip: run.optimizer.gradClip)
-        optimizer.step()
-        optimizer.zeroGrad()
         ema?.update(net.layer, step: step + 1)
         return ObjectiveStep(loss: value, gradNorm: norm, fields: ["token_accuracy": accuracy])
     }

@@ -50,15 +50,7 @@ final class PriorObjective: TrainingObjective {
         optimizer.zeroGrad()
         let out = prior(noised, r: t, c: text)
         let loss = mseLoss(out, eps)
-        let value = loss.item
-        guard value.isFinite else {
-            optimizer.zeroGrad()
-            throw TrainError.nonFiniteLoss(step: step, loss: value, checkpoint: nil)
-        }
-        loss.backward()
-        let norm = gradientNorm(optimizer.parameters.map(\.tensor), clip: run.optimizer.gradClip)
-        optimizer.step()
-        optimizer.zeroGrad()
+        let (value, norm) = try optimizerStep(loss, optimizer, clip: run.optimizer.gradClip, step: step)
         ema?.update(prior, step: step + 1)
         return ObjectiveStep(loss: value, gradNorm: norm, fields: ["cos_x0": cosineOfEstimate(noised, out, t, x0)])
     }

@@ -70,15 +70,7 @@ final class VQObjective: TrainingObjective {
         optimizer.lr = lr
         optimizer.zeroGrad()
         let (loss, y, enc) = self.loss(batch.images, rng: &rng)
-        let value = loss.item
-        guard value.isFinite else {
-            optimizer.zeroGrad()
-            throw TrainError.nonFiniteLoss(step: step, loss: value, checkpoint: nil)
-        }
-        loss.backward()
-        let norm = gradientNorm(optimizer.parameters.map(\.tensor), clip: run.optimizer.gradClip)
-        optimizer.step()
-        optimizer.zeroGrad()
+        let (value, norm) = try optimizerStep(loss, optimizer, clip: run.optimizer.gradClip, step: step)
         var fields: [String: Float] = [
             "psnr": psnr(y, (batch.images + 1) * 0.5),
             "codebook_usage": network.quantizer.usedFraction,
