@@ -56,13 +56,16 @@ let package = Package(
             swiftSettings: release),
 
         // MARK: Tests
-        .target(name: "ArrozTestSupport", dependencies: ["ArrozTensor"], path: "Tests/ArrozTestSupport"),
+        .target(name: "ArrozTestSupport", dependencies: ["ArrozTensor", "ArrozText"], path: "Tests/ArrozTestSupport"),
         .testTarget(
             name: "ArrozTensorTests", dependencies: ["ArrozTensor", "ArrozTestSupport"],
             resources: [.copy("Fixtures")]),
         .testTarget(
             name: "ArrozStudioTests",
-            dependencies: ["ArrozStudio", "ArrozTrain", "ArrozDiffusion", "ArrozModels", "ArrozData", "ArrozText", "ArrozTensor"]),
+            dependencies: [
+                "ArrozStudio", "ArrozTrain", "ArrozDiffusion", "ArrozModels", "ArrozData", "ArrozText", "ArrozTensor",
+                "ArrozTestSupport",
+            ]),
         .testTarget(name: "ArrozDiffusionTests", dependencies: ["ArrozDiffusion", "ArrozTestSupport"]),
         .testTarget(
             name: "ArrozImageTests", dependencies: ["ArrozImage", "CSixel"], resources: [.copy("Fixtures")]),

@@ -6,6 +6,7 @@ import ArrozDiffusion
 import ArrozImage
 import ArrozModels
 import ArrozTensor
+import ArrozTestSupport
 import ArrozText
 import ArrozTrain
 import Foundation
@@ -13,27 +14,8 @@ import Testing
 
 @testable import ArrozStudio
 
-/// Words hashed into 6 dimensions: a stand-in encoder so the test does not depend on the MiniLM download.
-final class WordHashEncoder: PromptEncoder {
-    let name = "hash"
-    let dimension = 6
-    func encode(_ prompts: [String]) throws -> PromptEmbedding {
-        var out: [Float] = []
-        for p in prompts {
-            var v = [Float](repeating: 0, count: dimension)
-            for w in p.split(separator: " ") {
-                var h: UInt64 = 1_469_598_103_934_665_603
-                for b in w.utf8 { h = (h ^ UInt64(b)) &* 1_099_511_628_211 }
-                v[Int(h % UInt64(dimension))] += 1
-            }
-            out += v
-        }
-        return PromptEmbedding(pooled: Tensor(out, shape: [prompts.count, dimension]))
-    }
-}
-
 @Suite(.serialized) struct RoundTripTests {
-    static let encoder: (String) throws -> PromptEncoder = { _ in WordHashEncoder() }
+    static let encoder: (String) throws -> PromptEncoder = { _ in HashEncoder() }
 
     /// Two tiny runs trained a few steps on shapes 8²: `txt` (Arroz generator, cosine process, text) and `cls`
     /// (Keras U-Net, its σ process, classes).
@@ -84,7 +66,7 @@ final class WordHashEncoder: PromptEncoder {
             root = NSTemporaryDirectory() + "arroz-roundtrip-\(UUID().uuidString)"
             out = root + "/outputs"
             try RoundTripTests.trainModels(root: root)
-            engine = DiffusionEngine(defaultModel: nil, runsRoot: root, encoder: { WordHashEncoder() })
+            engine = DiffusionEngine(defaultModel: nil, runsRoot: root, encoder: { HashEncoder() })
             queue = JobQueue(engine: engine)
             app = StudioApp(
                 terminal: MemoryTerminal(cols: 120, rows: 36), queue: queue, engine: engine,

@@ -3,6 +3,7 @@
 import ArrozModels
 import ArrozNN
 import ArrozTensor
+import ArrozTestSupport
 import ArrozTrain
 import Foundation
 import Testing

@@ -7,6 +7,7 @@ import ArrozImage
 import ArrozModels
 import ArrozNN
 import ArrozTensor
+import ArrozTestSupport
 @testable import ArrozTrain
 import Foundation
 import Testing

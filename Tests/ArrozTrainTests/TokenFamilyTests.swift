@@ -6,6 +6,7 @@ import ArrozImage
 import ArrozModels
 import ArrozNN
 import ArrozTensor
+import ArrozTestSupport
 import ArrozTrain
 import Foundation
 import Testing

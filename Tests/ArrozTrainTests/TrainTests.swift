@@ -8,26 +8,6 @@ import ArrozTrain
 import Foundation
 import Testing
 
-/// A deterministic stand-in text encoder for loop tests that must not depend on the MiniLM weights:
-/// it hashes words into a fixed-width vector. (The real encoder has its own tests in ArrozTextTests.)
-final class HashEncoder: PromptEncoder {
-    let name = "hash"
-    let dimension = 6
-    func encode(_ prompts: [String]) throws -> PromptEmbedding {
-        var out: [Float] = []
-        for p in prompts {
-            var v = [Float](repeating: 0, count: dimension)
-            for w in p.split(separator: " ") {
-                var h: UInt64 = 1_469_598_103_934_665_603
-                for b in w.utf8 { h = (h ^ UInt64(b)) &* 1_099_511_628_211 }
-                v[Int(h % UInt64(dimension))] += 1
-            }
-            out += v
-        }
-        return PromptEmbedding(pooled: Tensor(out, shape: [prompts.count, dimension]))
-    }
-}
-
 func tinyRun(_ name: String, root: String, process: NoiseProcessKind = .cosine) -> RunConfig {
     var a = ArrozConfig()
     a.imageSize = 8

@@ -4,6 +4,7 @@ import ArrozModels
 import ArrozNN
 import ArrozImage
 import ArrozTensor
+import ArrozTestSupport
 import ArrozTrain
 import Foundation
 import Testing

@@ -62,3 +62,17 @@ public func optimizerStep(_ loss: Tensor, _ optimizer: any AdamFamilyOptimizer, 
     optimizer.zeroGrad()
     return (value, norm)
 }
+
+extension RunConfig {
+    /// The checks every family on a frozen VQ autoencoder makes: RGB data of the model's side, text conditioning.
+    func requireRGBText(imageSize: Int, family: String) throws {
+        guard data.channels == 3, data.imageSize == imageSize else {
+            throw TrainError.badSetting(
+                "model.image_size is \(imageSize) (RGB) but data gives \(data.channels)×\(data.imageSize)² "
+                    + "(set data.channels 3 and data.imageSize \(imageSize))")
+        }
+        guard conditioning.kind == .text else {
+            throw TrainError.badSetting("conditioning.kind: \(family) is text-conditioned (set it to text)")
+        }
+    }
+}

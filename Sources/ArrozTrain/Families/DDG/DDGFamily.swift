@@ -14,14 +14,7 @@ public enum DDGFamily: Family {
     public static func validate(_ run: RunConfig) throws {
         let spec = try decode(run.model)
         try spec.validate()
-        guard run.data.channels == 3, run.data.imageSize == spec.imageSize else {
-            throw TrainError.badSetting(
-                "model.image_size is \(spec.imageSize) (RGB) but data gives \(run.data.channels)×\(run.data.imageSize)² "
-                    + "(set data.channels 3 and data.imageSize \(spec.imageSize))")
-        }
-        guard run.conditioning.kind == .text else {
-            throw TrainError.badSetting("conditioning.kind: ddg is text-conditioned (set it to text)")
-        }
+        try run.requireRGBText(imageSize: spec.imageSize, family: name)
         guard run.sampling.sampler == .ddg, (1...spec.nSteps).contains(run.sampling.steps) else {
             throw TrainError.badSetting(
                 "sampling: ddg samples with sampler ddg and 1 to \(spec.nSteps) steps (got \(run.sampling.sampler.rawValue), \(run.sampling.steps))")

@@ -14,14 +14,7 @@ public enum PaellaFamily: Family {
     public static func validate(_ run: RunConfig) throws {
         let spec = try decode(run.model)
         try spec.validate()
-        guard run.data.channels == 3, run.data.imageSize == spec.imageSize else {
-            throw TrainError.badSetting(
-                "model.image_size is \(spec.imageSize) (RGB) but data gives \(run.data.channels)×\(run.data.imageSize)² "
-                    + "(set data.channels 3 and data.imageSize \(spec.imageSize))")
-        }
-        guard run.conditioning.kind == .text else {
-            throw TrainError.badSetting("conditioning.kind: paella is text-conditioned (set it to text)")
-        }
+        try run.requireRGBText(imageSize: spec.imageSize, family: name)
         guard run.sampling.sampler == .paella else {
             throw TrainError.badSetting("sampling.sampler is \(run.sampling.sampler.rawValue) (paella samples with: paella)")
         }
