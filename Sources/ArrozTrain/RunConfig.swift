@@ -54,6 +54,15 @@ public enum OptimizerKind: String, Choice, Sendable {
     case adamKeras = "adam-keras"
 }
 
+/// What the learning rate does after the warmup.
+public enum LRDecayKind: String, Choice, Sendable {
+    /// Stays at `lr` (the seeds' GradualWarmupScheduler).
+    case constant
+    /// Cosine from `lr` down to `minLR` at the run's last step (`transformers.get_cosine_schedule_with_warmup`
+    /// with a floor); stretching `steps` on resume stretches the curve.
+    case cosine
+}
+
 /// Optimizer settings (PyTorch names and defaults).
 public struct OptimizerConfig: Codable, Hashable, Sendable {
     public var kind = OptimizerKind.adamw
@@ -62,8 +71,12 @@ public struct OptimizerConfig: Codable, Hashable, Sendable {
     public var beta2: Float = 0.999
     public var eps: Float = 1e-8
     public var weightDecay: Float = 0.01
-    /// Linear warmup steps, then constant.
+    /// Linear warmup steps, then constant or `decay`.
     public var warmupSteps = 0
+    /// After the warmup: constant (nil, as runs written before this field) or cosine to `minLR`.
+    public var decay: LRDecayKind?
+    /// The floor of the cosine decay (default lr / 100).
+    public var minLR: Float?
     /// Global-norm gradient clipping (nil = off).
     public var gradClip: Float?
     /// EMA decay of weights (nil = no EMA) and the step it starts at (weights copied before).
@@ -154,6 +167,12 @@ public struct RunConfig: Hashable, Sendable {
         try need(o.eps.isFinite && o.eps > 0, "optimizer.eps", o.eps, "a number above 0")
         try need(o.weightDecay.isFinite && o.weightDecay >= 0, "optimizer.weightDecay", o.weightDecay, "≥ 0")
         try need(o.warmupSteps >= 0, "optimizer.warmupSteps", o.warmupSteps, "≥ 0")
+        if o.decay == .cosine {
+            try need(steps > o.warmupSteps, "steps", steps, "more than optimizer.warmupSteps (\(o.warmupSteps)) for a cosine decay")
+        }
+        if let m = o.minLR {
+            try need(m.isFinite && m >= 0 && m <= o.lr, "optimizer.minLR", m, "0 to optimizer.lr (\(o.lr))")
+        }
         if let c = o.gradClip { try need(c.isFinite && c > 0, "optimizer.gradClip", c, "a number above 0") }
         if let d = o.emaDecay { try need(d.isFinite && d > 0 && d < 1, "optimizer.emaDecay", d, "0 < decay < 1") }
         let p = conditioning.dropout

@@ -69,7 +69,7 @@ public final class Trainer {
             context: ObjectiveContext(
                 classNames: dataset.classNames, encoder: encoder, initRNG: ArrozRandom(seed: config.seed)))
         rng = ArrozRandom(seed: config.seed &+ 0x5eed)
-        schedule = WarmupSchedule(baseLR: config.optimizer.lr, warmupSteps: config.optimizer.warmupSteps)
+        schedule = config.optimizer.schedule(totalSteps: config.steps)
         objective.train()
     }
 

@@ -175,6 +175,34 @@ let hashEncoder: (String) throws -> PromptEncoder = { _ in HashEncoder() }
         #expect(throws: TrainError.self) { _ = try Recipes.make("no-such-recipe") }
     }
 
+    @Test func cosineDecayFollowsTheRunLength() throws {
+        var o = OptimizerConfig()
+        o.lr = 1e-3
+        o.warmupSteps = 10
+        // Runs written before `decay` existed decode as constant.
+        let old = try JSONDecoder().decode(
+            OptimizerConfig.self,
+            from: Data(#"{"kind":"adamw","lr":0.001,"beta1":0.9,"beta2":0.999,"eps":1e-8,"weightDecay":0,"warmupSteps":10,"emaStart":0}"#.utf8))
+        #expect(old.decay == nil)
+        #expect(old.schedule(totalSteps: 100).lr(at: 99) == 1e-3)
+        o.decay = .cosine
+        let s = o.schedule(totalSteps: 110)
+        #expect(s.lr(at: 5) == 5e-4)  // warmup
+        #expect(abs(s.lr(at: 60) - (1e-5 + (1e-3 - 1e-5) * 0.5)) < 1e-9)  // halfway down, floor lr/100
+        #expect(abs(s.lr(at: 110) - 1e-5) < 1e-9)
+        var run = tinyRun("cos", root: tempRoot())
+        run.optimizer.decay = .cosine
+        run.optimizer.warmupSteps = 6
+        #expect(throws: TrainError.self) { try run.validate() }  // steps 6 ≤ warmup 6
+        run.optimizer.warmupSteps = 0
+        run.optimizer.minLR = 1
+        #expect(throws: TrainError.self) { try run.validate() }  // floor above lr
+        run.optimizer.minLR = nil
+        try run.validate()
+        let decoded = try JSONDecoder().decode(RunConfig.self, from: JSONEncoder().encode(run))
+        #expect(decoded.optimizer.decay == .cosine)
+    }
+
     @Test func everyRecipeValidates() throws {
         for name in Recipes.names {
             let c = try Recipes.make(name)

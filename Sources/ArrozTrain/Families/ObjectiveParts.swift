@@ -18,6 +18,19 @@ extension OptimizerConfig {
         }
     }
 
+    /// The learning-rate curve of a run of `totalSteps` optimizer steps: linear warmup, then constant or cosine
+    /// to `minLR` (lr / 100 when unset).
+    public func schedule(totalSteps: Int) -> WarmupSchedule {
+        switch decay ?? .constant {
+        case .constant:
+            return WarmupSchedule(baseLR: lr, warmupSteps: warmupSteps)
+        case .cosine:
+            return WarmupSchedule(
+                baseLR: lr, warmupSteps: warmupSteps,
+                decay: .cosine(totalSteps: max(totalSteps, warmupSteps + 1), minLR: minLR ?? lr / 100))
+        }
+    }
+
     /// The EMA this config asks for over `model` (nil without `emaDecay`).
     public func makeEMA(_ model: any Layer) -> EMA? { emaDecay.map { EMA(model, decay: $0, startStep: emaStart) } }
 }
