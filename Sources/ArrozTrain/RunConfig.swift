@@ -167,9 +167,6 @@ public struct RunConfig: Hashable, Sendable {
         try need(o.eps.isFinite && o.eps > 0, "optimizer.eps", o.eps, "a number above 0")
         try need(o.weightDecay.isFinite && o.weightDecay >= 0, "optimizer.weightDecay", o.weightDecay, "≥ 0")
         try need(o.warmupSteps >= 0, "optimizer.warmupSteps", o.warmupSteps, "≥ 0")
-        if o.decay == .cosine {
-            try need(steps > o.warmupSteps, "steps", steps, "more than optimizer.warmupSteps (\(o.warmupSteps)) for a cosine decay")
-        }
         if let m = o.minLR {
             try need(m.isFinite && m >= 0 && m <= o.lr, "optimizer.minLR", m, "0 to optimizer.lr (\(o.lr))")
         }

@@ -36,6 +36,29 @@ final class AcceptanceTests: XCTestCase {
         XCTAssertEqual(try loadPNGText(s["b.png"])["parameters"], params)
     }
 
+    /// A continued run takes new --steps/--checkpoint-every (written to run.json) and refuses settings that would
+    /// make it another run.
+    func testContinuedRunTakesNewScheduleOptions() throws {
+        try encoderPresent()
+        let s = try Scratch("resume")
+        let start = ["train", "--recipe", "shapes-ddpm", "--limit", "64", "--batch-size", "4", "--sample-every", "1000",
+                     "--threads", "1", "--steps", "2"]
+        let a = try CLI.run(start, cwd: s.path)
+        XCTAssertEqual(a.status, 0, a.stderr)
+        let b = try CLI.run(["train", "--run", "runs/shapes-ddpm", "--steps", "4", "--checkpoint-every", "1",
+                             "--sample-every", "1000", "--threads", "1", "--json"], cwd: s.path)
+        XCTAssertEqual(b.status, 0, b.stderr)
+        // A checkpoint after every step now: steps 3 and 4.
+        XCTAssertEqual(b.stdout.components(separatedBy: "\"event\":\"checkpoint\"").count - 1, 2, b.stdout)
+        let run = try String(contentsOfFile: s["runs/shapes-ddpm/run.json"], encoding: .utf8)
+        XCTAssertTrue(run.contains("\"checkpointEvery\" : 1") || run.contains("\"checkpointEvery\":1"), run)
+        let c = try CLI.run(["train", "--run", "runs/shapes-ddpm", "--batch-size", "8"], cwd: s.path)
+        XCTAssertNotEqual(c.status, 0)
+        XCTAssertFalse(c.signalled, c.stderr)
+        XCTAssertEqual(c.messageLines.count, 1, c.stderr)
+        XCTAssertTrue(c.stderr.contains("--batch-size") && c.stderr.contains("--name NEW"), c.stderr)
+    }
+
     /// A run directory on a tmpfs that fills up after the first checkpoint (a filler file leaves room for half
     /// of the next one): the second write fails, `latest.safetensors` still holds step 1, and the one error
     /// line says so. One training run; the filler goes in while step 2 runs.

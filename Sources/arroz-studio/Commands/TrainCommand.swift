@@ -142,10 +142,11 @@ struct TrainCommand: ParsableCommand {
             throw ValidationError("give --recipe NAME to start (see --list) or --run DIR to continue")
         }
         if dir.exists {
-            let cfg: RunConfig
+            var cfg: RunConfig
             do { cfg = try RunConfig.load(dir.configPath) } catch { throw ValidationError("--run: \(error)") }
+            try continuing(&cfg, at: dir)
             try Self.checkData(cfg, option: "\(dir.configPath)")
-            return try TrainingSession(resuming: dir, encoder: Encoders.make)
+            return try TrainingSession(config: cfg, run: dir, encoder: Encoders.make)
         }
         if runDir != nil && recipe == nil {
             throw ValidationError("--run: \(dir.path) has no run.json (start a run there with --recipe NAME)")
@@ -161,6 +162,33 @@ struct TrainCommand: ParsableCommand {
         if let data { cfg = try Self.onFolder(cfg, data) }
         try Self.checkData(cfg, option: data != nil ? "--data" : "--limit")
         return try TrainingSession(config: cfg, run: dir, encoder: Encoders.make)
+    }
+
+    /// A continued run takes new `--steps`, `--sample-every` and `--checkpoint-every` (written back to its
+    /// run.json, so the run's record and a cosine decay follow them); settings that would make it a different
+    /// run are refused with the way to start one.
+    func continuing(_ cfg: inout RunConfig, at dir: RunDirectory) throws {
+        let fixed: [(String, Bool)] = [
+            ("--batch-size", batchSize != nil), ("--seed", seed != nil), ("--limit", limit != nil),
+            ("--data", data != nil),
+        ]
+        if let (option, _) = fixed.first(where: { $0.1 }) {
+            throw ValidationError(
+                "\(option): \(dir.path) is an existing run and keeps its own setting (start a new run with "
+                    + "--recipe \(cfg.recipe) --name NEW \(option) …)")
+        }
+        if let recipe, recipe != cfg.recipe {
+            throw ValidationError(
+                "--recipe: \(dir.path) is a run of recipe \(cfg.recipe), not \(recipe) (give --name NEW to start a \(recipe) run)")
+        }
+        var changed = cfg
+        if let steps { changed.steps = max(cfg.steps, steps) }
+        if let sampleEvery { changed.sampleEvery = sampleEvery }
+        if let checkpointEvery { changed.checkpointEvery = checkpointEvery }
+        guard changed != cfg else { return }
+        do { try changed.validate() } catch { throw ValidationError("\(error)") }
+        do { try changed.save(dir.configPath) } catch { throw ValidationError("--run: cannot update \(dir.configPath): \(error)") }
+        cfg = changed
     }
 
     /// The batch must fit the data (an engine precondition otherwise): the limit, and a folder's images,
