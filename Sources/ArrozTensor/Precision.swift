@@ -8,7 +8,7 @@ import Foundation
 ///
 /// Where bf16 cannot run (no oneDNN, or no bf16 arithmetic on this CPU) products quietly stay fp32:
 /// `Precision.effective` says what actually runs.
-public enum Precision: String, Sendable, CaseIterable, CustomStringConvertible {
+public enum Precision: String, Sendable, CaseIterable, Codable, CustomStringConvertible {
     case fp32
     case bf16
 

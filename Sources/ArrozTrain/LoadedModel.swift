@@ -115,20 +115,25 @@ public final class LoadedModel {
         let c = controls ?? SamplerControls(guidanceScale: requests.first?.cfg ?? 1)
         switch batching {
         case .batched:
-            let plan = try GenerationPlanner.plan(requests, model: self, controls: c)
-            return try pipeline.run(plan, controls: c, onStep: onStep)
+            let precision = requests.first?.precision ?? .fp32
+            return try withPrecision(precision) {
+                let plan = try GenerationPlanner.plan(requests, model: self, controls: c)
+                return try pipeline.run(plan, controls: c, onStep: onStep)
+            }
         case .perImage:
             for r in requests { try r.validate(for: pipeline) }
             let rows = requests.flatMap { $0.singleRows() }
             var out: [Tensor] = []
             for (i, row) in rows.enumerated() {
-                let plan = try GenerationPlanner.plan([row], model: self, controls: c)
                 let step = onStep.map { f in
                     { (s: PipelineStep) -> Bool in
                         f(PipelineStep(index: i * s.count + s.index, count: rows.count * s.count, preview: s.preview))
                     }
                 }
-                guard let x = try pipeline.run(plan, controls: c, onStep: step) else { return nil }
+                let x = try withPrecision(row.precision) {
+                    try pipeline.run(try GenerationPlanner.plan([row], model: self, controls: c), controls: c, onStep: step)
+                }
+                guard let x else { return nil }
                 out.append(x)
             }
             return concat(out, axis: 0)

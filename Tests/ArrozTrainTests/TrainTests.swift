@@ -278,5 +278,16 @@ let hashEncoder: (String) throws -> PromptEncoder = { _ in HashEncoder() }
         #expect(throws: ParametersError.self) {
             _ = try GenerationRequest(parametersText: "Steps: 20, Sampler: Euler", source: "x.png")
         }
+        // fp32 is not written (older PNGs read as fp32); bf16 is, and comes back where it can run.
+        #expect(!r.parametersText.contains("Precision"))
+        r.precision = .bf16
+        #expect(r.parametersText.contains("Precision: bf16"))
+        if Precision.bf16Available {
+            #expect(try GenerationRequest(parametersText: r.parametersText, source: "x.png") == r)
+        } else {
+            #expect(throws: ParametersError.self) { try GenerationRequest(parametersText: r.parametersText, source: "x.png") }
+        }
+        let bogus = r.parametersText.replacingOccurrences(of: "Precision: bf16", with: "Precision: fp8")
+        #expect(throws: ParametersError.self) { try GenerationRequest(parametersText: bogus, source: "x.png") }
     }
 }

@@ -118,6 +118,23 @@ final class BadInputTests: XCTestCase {
         CLI.check(cases, cwd: s.path)
     }
 
+    /// The studio's own options are checked before curses takes the terminal (the tests run with no tty).
+    func testStudioOptions() throws {
+        let s = try Scratch("tui")
+        FileManager.default.createFile(atPath: s["afile"], contents: Data("x".utf8))
+        let cases = [
+            BadInput(["tui", "--graphics", "bogus"], ["--graphics", "bogus", "sixel"]),
+            BadInput(["tui", "--colors", "bogus"], ["--colors", "bogus", "truecolor"]),
+            BadInput(["tui", "--theme", "bogus"], ["--theme", "bogus", "arroz-dark"]),
+            BadInput(["tui", "--themes-dir", s["no-such-dir"]], ["--themes-dir", "no-such-dir", "not a directory"]),
+            BadInput(["tui", "--themes-dir", s["afile"]], ["--themes-dir", "afile", "not a directory"]),
+            BadInput(["tui", "--output", s["afile"]], ["--output", "afile", "is a file"]),
+            BadInput(["tui", "--output", ""], ["--output", "empty"]),
+            BadInput(["tui", "--precision", "fp8"], ["--precision", "fp8", "fp32"]),
+        ]
+        CLI.check(cases, cwd: s.path)
+    }
+
     /// Every file option at a missing file, a directory, an empty file and random bytes (plain, and behind the
     /// format's own magic so the parser gets past its first check).
     func testFileOptions() throws {
@@ -258,7 +275,7 @@ final class BadInputTests: XCTestCase {
             ("Mix", "0.0"), ("Mix mode", "normAwareSlerp"), ("Steps", "1"), ("Sampler", "ddim"), ("CFG scale", "3.0"),
             ("Seed", "42"), ("Size", "32x32"), ("Eta", "0.0"), ("Count", "1"), ("Frames", "1"), ("Noise mix", "0.0"),
             ("Noise seed B", "43"), ("Init image", "\"\(s["init.png"])\""), ("Strength", "0.6"), ("Invert", "false"),
-            ("Model hash", "0"), ("Model", m),
+            ("Precision", "fp32"), ("Model hash", "0"), ("Model", m),
         ]
         try savePNG(RGBImage(width: 32, height: 32, fill: (200, 30, 30)), s["init.png"])
         func text(_ replace: String? = nil, _ value: String = "", drop: Bool = false) -> String {
@@ -284,6 +301,7 @@ final class BadInputTests: XCTestCase {
             ("Init image", ["unquoted.png", "\"\(s["missing.png"])\"", "\"\(s["random.png"])\"", "\"\(s["adir.png"])\""], ["init"]),
             ("Strength", ["0", "nan", "inf", "-1", "2", "abc"], ["at most 1"]),
             ("Invert", ["maybe", ""], ["true or false"]),
+            ("Precision", ["fp8", "", "FP32"], ["fp32 or bf16"]),
             ("Model", ["", s["missing.safetensors"], s["random.safetensors"]], ["model"]),
         ]
         var cases: [BadInput] = []

@@ -22,8 +22,10 @@ public enum GenerationPlanner {
         let pipeline = model.pipeline
         for r in requests {
             try r.validate(for: pipeline)
-            guard r.sampler == first.sampler, r.steps == first.steps, r.cfg == first.cfg, r.eta == first.eta else {
-                throw TrainError.badSetting("requests in one batch must share sampler, steps, CFG and eta")
+            guard r.sampler == first.sampler, r.steps == first.steps, r.cfg == first.cfg, r.eta == first.eta,
+                r.precision == first.precision
+            else {
+                throw TrainError.badSetting("requests in one batch must share sampler, steps, CFG, eta and precision")
             }
             guard (r.variationsOf == nil) == (first.variationsOf == nil) else {
                 throw TrainError.badSetting("requests in one batch must all or none be --variations")

@@ -1,6 +1,7 @@
 // GenerationRequest+Parameters: the PNG `parameters` text chunk — written from the request on save, parsed back
 // into the same request by `sample --from` and the studio's `l`, every field included.
 import ArrozDiffusion
+import ArrozTensor
 
 /// Errors reading a `parameters` text: which field, its value, what is valid.
 public enum ParametersError: Error, CustomStringConvertible, Equatable {
@@ -39,6 +40,7 @@ extension GenerationRequest {
         if let outpaint { fields.append("Outpaint: \(outpaint.map(String.init).joined(separator: ","))") }
         if let variation { fields.append("Variation: \(variation)") }
         if let variationsOf { fields.append("Variations of: \(quoted(variationsOf))") }
+        if precision != .fp32 { fields.append("Precision: \(precision)") }
         if !modelHash.isEmpty { fields.append("Model hash: \(modelHash)") }
         fields.append("Model: \(model)")
         return oneLine(promptA) + "\nPrompt B: " + oneLine(promptB) + "\n" + fields.joined(separator: ", ")
@@ -103,6 +105,12 @@ extension GenerationRequest {
         }
         variation = try get("Variation", required: false, valid: float) { Float($0) }
         modelHash = values["Model hash"] ?? ""
+        precision = try get("Precision", required: false, valid: "fp32 or bf16") { Precision(rawValue: $0) } ?? .fp32
+        if precision == .bf16 && !Precision.bf16Available {
+            throw bad(
+                "Precision", "bf16",
+                "bf16 products need oneDNN on a CPU with AVX512-BF16 or AMX, which this machine lacks: its pixels cannot be redrawn here")
+        }
         do {
             try validate(naming: { $0.key })
         } catch let e as GenerationError {

@@ -1,6 +1,7 @@
 // GenerationRequest: the one description of a generation — what the studio asks for, what `sample` builds from
 // its flags, what a PNG's `parameters` chunk stores and `sample --from` reads back.
 import ArrozDiffusion
+import ArrozTensor
 
 /// Everything that determines the generated pixels. Hashable, so the studio caches finished runs by it.
 ///
@@ -45,6 +46,9 @@ public struct GenerationRequest: Hashable, Sendable, Codable {
     public var variation: Float?
     /// Variations: condition on this PNG's image embedding instead of prompt A (pipelines with `.variations`).
     public var variationsOf: String?
+    /// The products' arithmetic (bf16 rounds conv/matmul/attention inputs, so its pixels differ from fp32's):
+    /// what actually ran where the request was made (`Precision.effective`), stored so `--from` redraws in it.
+    public var precision: Precision = Precision.effective
 
     public init(
         promptA: String, promptB: String = "", mix: Float = 0, model: String, sampler: SamplerKind, steps: Int,

@@ -193,6 +193,7 @@ struct SampleCommand: ParsableCommand {
         if from == nil { r.size = model.pipeline.outputShape.size }
         r.modelHash = model.hash
         r.model = model.name
+        if precision != nil { r.precision = Precision.effective }  // the flag over a PNG's own Precision
         if let promptB { r.promptB = promptB }
         if let mix { r.mix = mix }
         if let mixMode {

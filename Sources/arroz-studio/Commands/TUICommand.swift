@@ -36,6 +36,23 @@ struct TUICommand: ParsableCommand {
         guard colorMode != nil || colors == "auto" else {
             throw ValidationError("--colors must be auto, truecolor, 256, 8 or mono (got \(colors))")
         }
+        var isDirectory: ObjCBool = false
+        if let themesDir {
+            guard FileManager.default.fileExists(atPath: themesDir, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw ValidationError("--themes-dir: \(themesDir) is not a directory (give a folder of .theme files)")
+            }
+        }
+        let catalog = ThemeCatalog(extraDirectory: themesDir)
+        guard catalog.names.contains(theme) else {
+            throw ValidationError(
+                "--theme: unknown theme '\(theme)' (choices: \(catalog.names.joined(separator: ", ")))")
+        }
+        do { _ = try catalog.load(theme) } catch { throw ValidationError("--theme: \(theme): \(error)") }
+        if FileManager.default.fileExists(atPath: output, isDirectory: &isDirectory), !isDirectory.boolValue {
+            throw ValidationError("--output: \(output) is a file, not a directory (give a folder for saved PNGs)")
+        }
+        guard !output.isEmpty else { throw ValidationError("--output: empty path (give a folder for saved PNGs)") }
+        try InputChecks.precision(precision)
     }
 
     private var colorMode: ColorMode? {
@@ -49,7 +66,6 @@ struct TUICommand: ParsableCommand {
     }
 
     func run() throws {
-        try InputChecks.precision(precision)
         // Probe before curses owns the tty: one round of queries, then GraphicsDetection picks the protocol.
         let (choice, caps) = GraphicsProbe.detect(
             requested: GraphicsMode(rawValue: graphics), environment: ProcessInfo.processInfo.environment)
