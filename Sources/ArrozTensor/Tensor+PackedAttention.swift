@@ -1,0 +1,70 @@
+// Tensor+PackedAttention: multi-head self-attention over sequences packed end to end without padding, for
+// inference (the frozen text encoders). No backward: training goes through `multiHeadAttention` /
+// `scaledDotProductAttention`.
+//
+// Matches the attention core of HF `BertSelfAttention` and `CLIPAttention` (eval, no dropout) run on each
+// sequence alone, i.e. on a padded batch with an attention mask that removes the padded keys: the mask only
+// ever removes keys, so dropping the padding changes nothing.
+
+// MARK: - packedSelfAttention
+// Sequence s owns rows t₀ = Σ_{s'<s} L_s' ..< t₀ + L_s of qkv [T, 3E] (query | key | value, each E = H·d
+// wide; head h in columns h·d ..< (h+1)·d of each third). For each sequence and head:
+//   ctx_h[i] = Σ_j P[i, j] · v_h[j],   P[i, ·] = softmax_j(q_h[i]·k_h[j] / √d + M[i, j])
+//   M[i, j] = −∞ for j > i when causal (a query sees itself and earlier tokens), else 0
+// out [T, E] = concat_h ctx_h, in the layout the output projection reads.
+
+/// Self-attention of `qkv` `[T, 3·E]` (query | key | value rows, `heads` heads of E/heads) over sequences of
+/// `lengths` packed one after another (Σ lengths = T) → `[T, E]`. Inference only: `qkv` must not be
+/// recording a graph (encoders run frozen, under `withNoGrad` or with weights that do not require grad).
+///
+/// One work item per (sequence, head); the scores of one query live in a scratch row, dotted 8 lanes at a
+/// time (`rowDot`), softmaxed with `softmaxRowInPlace`.
+public func packedSelfAttention(_ qkv: Tensor, lengths: [Int], heads H: Int, causal: Bool = false) -> Tensor {
+    let op = "packedSelfAttention"
+    precondition(qkv.rank == 2 && qkv.shape[1] % 3 == 0, "\(op): qkv \(qkv.shape) must be [T, 3·E]")
+    let T = qkv.shape[0], E = qkv.shape[1] / 3
+    precondition(H > 0 && E % H == 0, "\(op): width \(E) does not split into \(H) heads")
+    precondition(
+        lengths.allSatisfy { $0 >= 0 } && lengths.reduce(0, +) == T,
+        "\(op): \(lengths.count) sequence lengths (Σ \(lengths.reduce(0, +))) must be ≥ 0 and sum to T = \(T)"
+    )
+    precondition(
+        !(GradMode.isEnabled && qkv.requiresGrad),
+        "\(op): has no backward; train with multiHeadAttention or scaledDotProductAttention")
+    let d = E / H, rowStride = 3 * E
+    let scale = 1 / Float(d).squareRoot()
+    var starts: [Int] = []
+    starts.reserveCapacity(lengths.count)
+    var t0 = 0
+    for L in lengths {
+        starts.append(t0)
+        t0 += L
+    }
+    let maxL = lengths.max() ?? 0
+    let out = Storage(uninitializedCount: T * E)
+    let pqkv = UnsafePointer(qkv.storage.pointer), po = out.pointer
+    parallelFor(lengths.count * H, grain: 4) { items in
+        Scratch.with(maxL) { scores in
+            for item in items {
+                let s = item / H, h = item % H
+                let first = pqkv + starts[s] * rowStride + h * d  // q_h of the sequence's first token
+                let L = lengths[s]
+                for i in 0..<L {
+                    let q = first + i * rowStride
+                    let keys = causal ? i + 1 : L
+                    // scores[j] = q·k_j / √d
+                    for j in 0..<keys { scores[j] = rowDot(q, first + j * rowStride + E, d) * scale }
+                    softmaxRowInPlace(scores, keys)
+                    // ctx[i] = Σ_j P[i, j]·v_j
+                    let o = po + (starts[s] + i) * E + h * d
+                    o.update(repeating: 0, count: d)
+                    for j in 0..<keys {
+                        let v = first + j * rowStride + 2 * E, p = scores[j]
+                        for c in 0..<d { o[c] += p * v[c] }
+                    }
+                }
+            }
+        }
+    }
+    return Tensor.result(op, shape: [T, E], storage: out, inputs: []) { _ in }
+}
