@@ -33,12 +33,10 @@ public func packedSelfAttention(_ qkv: Tensor, lengths: [Int], heads H: Int, cau
         "\(op): has no backward; train with multiHeadAttention or scaledDotProductAttention")
     let d = E / H, rowStride = 3 * E
     let scale = 1 / Float(d).squareRoot()
-    var starts: [Int] = []
-    starts.reserveCapacity(lengths.count)
-    var t0 = 0
-    for L in lengths {
-        starts.append(t0)
-        t0 += L
+    var next = 0
+    let starts = lengths.map { L in  // row of each sequence's first token, Σ of the lengths before it
+        defer { next += L }
+        return next
     }
     let maxL = lengths.max() ?? 0
     let out = Storage(uninitializedCount: T * E)
@@ -60,7 +58,7 @@ public func packedSelfAttention(_ qkv: Tensor, lengths: [Int], heads H: Int, cau
                     o.update(repeating: 0, count: d)
                     for j in 0..<keys {
                         let v = first + j * rowStride + 2 * E, p = scores[j]
-                        for c in 0..<d { o[c] += p * v[c] }
+                        for c in 0..<d { o[c] = muladd(p, v[c], o[c]) }
                     }
                 }
             }
