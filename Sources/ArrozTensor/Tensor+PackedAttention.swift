@@ -41,7 +41,13 @@ public func packedSelfAttention(_ qkv: Tensor, lengths: [Int], heads H: Int, cau
     let maxL = lengths.max() ?? 0
     let out = Storage(uninitializedCount: T * E)
     let pqkv = UnsafePointer(qkv.storage.pointer), po = out.pointer
-    parallelFor(lengths.count * H, grain: 4) { items in
+    // Multiply-adds: L² per head for the scores and as many for the sum, d wide. Items go to a thread in
+    // chunks of at least `packedAttentionSplitWork`, so one short prompt (10 tokens: 77k) runs on the
+    // calling thread instead of paying a worker's wake-up for microseconds of work.
+    let items = lengths.count * H
+    let work = 2 * E * lengths.reduce(0) { $0 + $1 * $1 }
+    let grain = work == 0 ? items : max(1, Int(Double(items) * Double(packedAttentionSplitWork) / Double(work)))
+    parallelFor(items, grain: grain) { items in
         Scratch.with(maxL) { scores in
             for item in items {
                 let s = item / H, h = item % H
@@ -76,3 +82,6 @@ public func packedSelfAttention(_ qkv: Tensor, lengths: [Int], heads H: Int, cau
     }
     return Tensor.result(op, shape: [T, E], storage: out, inputs: []) { _ in }
 }
+
+/// Fewest multiply-adds of packedSelfAttention worth handing to another thread.
+public let packedAttentionSplitWork = 1 << 16
