@@ -46,7 +46,7 @@ extension Tensor {
     /// MiniLM's "gelu"; the text encoders run this same op).
     ///
     /// Both loops are straight-line float code over `fastErf` (a rational form, no exp) with explicit FMAs,
-    /// which LLVM turns into 8-lane AVX2 code in release builds; the backward adds one `vexp` for the density.
+    /// which LLVM turns into 8-lane AVX2 code in release builds; the backward adds one `vexp` (the density).
     public func gelu() -> Tensor {
         let invSqrt2: Float = 0.70710678118654752
         let invSqrt2Pi: Float = 0.39894228040143268

@@ -46,10 +46,11 @@ public func packedSelfAttention(_ qkv: Tensor, lengths: [Int], heads H: Int, cau
     // calling thread instead of paying a worker's wake-up for microseconds of work.
     let items = lengths.count * H
     let work = 2 * E * lengths.reduce(0) { $0 + $1 * $1 }
-    let grain = work == 0 ? items : max(1, Int(Double(items) * Double(packedAttentionSplitWork) / Double(work)))
-    parallelFor(items, grain: grain) { items in
+    let grain =
+        work == 0 ? items : max(1, Int(Double(items) * Double(packedAttentionSplitWork) / Double(work)))
+    parallelFor(items, grain: grain) { range in
         Scratch.with(maxL) { scores in
-            for item in items {
+            for item in range {
                 let s = item / H, h = item % H
                 let first = pqkv + starts[s] * rowStride + h * d  // q_h of the sequence's first token
                 let L = lengths[s]

@@ -56,7 +56,8 @@ func naivePackedAttention(_ qkv: [Float], lengths: [Int], E: Int, heads H: Int, 
         }
     }
 
-    /// Each sequence alone through the engine's general attention op ([1, H, L, d] heads) gives the same rows.
+    /// Each sequence alone through the engine's general attention op ([1, H, L, d] heads) gives the same
+    /// rows.
     @Test func equalsScaledDotProductAttentionPerSequence() {
         var rng = ArrozRandom(seed: 5)
         let (H, d) = (4, 8)
