@@ -20,7 +20,10 @@ public func layerNorm(_ x: Tensor, weight: Tensor? = nil, bias: Tensor? = nil, e
     if let weight { precondition(weight.count == D, "layerNorm: weight \(weight.shape) for x \(x.shape)") }
     if let bias { precondition(bias.count == D, "layerNorm: bias \(bias.shape) for x \(x.shape)") }
     let out = Storage(uninitializedCount: x.count)
-    let mean = Storage(uninitializedCount: rows), rstd = Storage(uninitializedCount: rows)
+    // Without a backward to come (inference, frozen encoders) the per-row statistics are not kept.
+    let keep = GradMode.isEnabled && [x, weight, bias].contains { $0?.requiresGrad == true }
+    let kept = keep ? rows : 0
+    let mean = Storage(uninitializedCount: kept), rstd = Storage(uninitializedCount: kept)
     let px = x.storage.pointer, py = out.pointer
     let pw = weight?.storage.pointer, pb = bias?.storage.pointer
     let pm = mean.pointer, pr = rstd.pointer
@@ -29,8 +32,10 @@ public func layerNorm(_ x: Tensor, weight: Tensor? = nil, bias: Tensor? = nil, e
             let xr = px + r * D, yr = py + r * D
             let m = rowSum(xr, D) / Float(D)
             let rs = 1 / (rowSumSquaredDeviation(xr, D, mean: m) / Float(D) + eps).squareRoot()
-            pm[r] = m
-            pr[r] = rs
+            if keep {
+                pm[r] = m
+                pr[r] = rs
+            }
             switch (pw, pb) {
             case let (w?, b?): for j in 0..<D { yr[j] = (xr[j] - m) * rs * w[j] + b[j] }
             case let (w?, nil): for j in 0..<D { yr[j] = (xr[j] - m) * rs * w[j] }

@@ -77,22 +77,45 @@ public func bmm(_ a: Tensor, _ b: Tensor, transA: Bool = false, transB: Bool = f
 }
 
 // MARK: - linear
-// y = x·Wᵀ + b     dx = dy·W,  dW = dyᵀ·x,  db = Σ dy
+// y = x·Wᵀ + b (+ r)     dx = dy·W,  dW = dyᵀ·x,  db = Σ dy,  dr = dy
+// With a residual r the sum is formed in the output before the product (C = r + b, then C += x·Wᵀ through
+// sgemm's β = 1), so a transformer's `x + proj(h)` costs no pass of its own: torch.addmm(r + b, x, Wᵀ).
 
-/// PyTorch `F.linear`: `x` `[..., in]`, `weight` `[out, in]`, `bias` `[out]` → `[..., out]`.
-public func linear(_ x: Tensor, weight: Tensor, bias: Tensor? = nil) -> Tensor {
+/// PyTorch `F.linear`: `x` `[..., in]`, `weight` `[out, in]`, `bias` `[out]` → `[..., out]`; with
+/// `adding: r` (shaped like the output), `r + F.linear(x, weight, bias)` in one op (a residual connection).
+public func linear(
+    _ x: Tensor, weight: Tensor, bias: Tensor? = nil, adding residual: Tensor? = nil
+) -> Tensor {
+    precondition(weight.rank == 2, "linear: weight \(weight.shape) must be [out, in]")
     let inF = weight.shape[1], outF = weight.shape[0]
     precondition(x.shape.last == inF, "linear: x \(x.shape) vs weight \(weight.shape)")
     let rows = x.count / inF
-    let s = Storage(uninitializedCount: rows * outF)
+    let outShape = Array(x.shape.dropLast()) + [outF]
     if let bias {
         precondition(bias.shape == [outF], "linear: bias \(bias.shape) for weight \(weight.shape)")
-        for r in 0..<rows { (s.pointer + r * outF).update(from: bias.storage.pointer, count: outF) }
+    }
+    if let residual {
+        precondition(residual.shape == outShape, "linear: residual \(residual.shape) for output \(outShape)")
+    }
+    let s = Storage(uninitializedCount: rows * outF)
+    let pc = s.pointer
+    switch (bias?.storage.pointer, residual?.storage.pointer) {
+    case let (pb?, pr?):
+        for r in 0..<rows {
+            let cr = pc + r * outF, rr = pr + r * outF
+            for j in 0..<outF { cr[j] = rr[j] + pb[j] }
+        }
+    case let (pb?, nil):
+        for r in 0..<rows { (pc + r * outF).update(from: pb, count: outF) }
+    case let (nil, pr?):
+        pc.update(from: pr, count: rows * outF)
+    case (nil, nil):
+        break
     }
     sgemm(transB: true, m: rows, n: outF, k: inF, a: x.storage.pointer, b: weight.storage.pointer,
-          beta: bias == nil ? 0 : 1, c: s.pointer)
-    let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
-    return Tensor.result("linear", shape: Array(x.shape.dropLast()) + [outF], storage: s, inputs: inputs) { g in
+          beta: bias == nil && residual == nil ? 0 : 1, c: pc)
+    let inputs = [x, weight] + [bias, residual].compactMap { $0 }
+    return Tensor.result("linear", shape: outShape, storage: s, inputs: inputs) { g in
         let pg = g.storage.pointer
         x.accumulateGrad { dst in
             sgemm(m: rows, n: inF, k: outF, a: pg, b: weight.storage.pointer, beta: 1, c: dst.baseAddress!)
@@ -106,5 +129,6 @@ public func linear(_ x: Tensor, weight: Tensor, bias: Tensor? = nil) -> Tensor {
                 for j in 0..<outF { dst[j] += pg[r * outF + j] }
             }
         }
+        residual?.accumulateGrad(g)
     }
 }

@@ -4,12 +4,14 @@ import ArrozTestSupport
 import Testing
 
 /// (x − mean)/√(var + ε) over `axes`, written with core ops only (the reference the fused kernels replace).
+///
+/// Differentiable all the way through: 1/√(var + ε) is an op on `v`, not a constant made from its values
+/// (built from `v.scalars`, the reference's gradient lacked the −x̂·mean(ĝ·x̂) term of the true one).
 func referenceNormalize(_ x: Tensor, axes: [Int], eps: Float) -> Tensor {
     let m = x.mean(axes: axes, keepDims: true)
     let d = x - m
     let v = (d * d).mean(axes: axes, keepDims: true)
-    let rstd = Tensor(v.scalars.map { 1 / ($0 + eps).squareRoot() }, shape: v.shape)
-    return d * rstd
+    return d * (v + eps).pow(-0.5)
 }
 
 @Suite struct NormTests {
@@ -29,6 +31,26 @@ func referenceNormalize(_ x: Tensor, axes: [Int], eps: Float) -> Tensor {
         expectGradientsMatch([x, w, b]) { t in layerNorm(t[0], weight: t[1], bias: t[2]) }
         expectGradientsMatch([x]) { t in layerNorm(t[0], eps: 1e-3) }
         expectGradientsMatch([x, w]) { t in layerNorm(t[0], weight: t[1]) }
+    }
+
+    /// The fused backward against autograd through the core-op composition (mean, square, pow(−½)).
+    @Test func layerNormGradientsMatchTheComposition() {
+        var rng = ArrozRandom(seed: 20)
+        let x = Tensor.randn([3, 2, 13], rng: &rng) * 2 + 0.5
+        let w = Tensor.randn([13], rng: &rng), b = Tensor.randn([13], rng: &rng)
+        let dy = Tensor.randn([3, 2, 13], rng: &rng)
+        func grads(_ f: (Tensor, Tensor, Tensor) -> Tensor) -> [Tensor] {
+            let leaves = [x, w, b].map { $0.detached() }
+            for t in leaves { t.requiresGrad = true }
+            f(leaves[0], leaves[1], leaves[2]).backward(gradient: dy)
+            return leaves.compactMap(\.grad)
+        }
+        let fused = grads { layerNorm($0, weight: $1, bias: $2, eps: 1e-5) }
+        let composed = grads { referenceNormalize($0, axes: [2], eps: 1e-5) * $1 + $2 }
+        #expect(fused.count == 3 && composed.count == 3)
+        for (i, name) in ["dx", "dw", "db"].enumerated() {
+            expectClose(fused[i], composed[i], rtol: 1e-4, atol: 1e-5, name)
+        }
     }
 
     /// Rows × width large enough that the backward splits over two workers (partial dw/db sums added up),

@@ -40,23 +40,29 @@
 @inline(__always) public func fastSigmoid(_ x: Float) -> Float { 1 / (1 + vexp(-x)) }
 
 // MARK: - erf
-// erf x = sign(x)·(1 − (a₁t + a₂t² + a₃t³ + a₄t⁴ + a₅t⁵)·e^(−x²)),  t = 1/(1 + p|x|)
-// (Abramowitz & Stegun 7.1.26, |error| ≤ 1.5e−7)
+// erf x ≈ x·P(x²)/Q(x²) on x clamped to [−4, 4] (erf(±4) rounds to ±1 in Float), P of degree 6 and Q of
+// degree 4 in x²: the odd rational minimax form Eigen and XLA use for float erf. No exp and no branch, so a
+// loop over it vectorises; 10 fused multiply-adds (`muladd`: Swift does not contract a·b + c on its own) and
+// one divide, against ≈ 30 operations for Abramowitz & Stegun 7.1.26 with an exp, which the engine used
+// before (a GELU loop over 885k floats: 1.08 → 0.35 ms on one core).
 
-/// erf(x) given `expNegSq` = e^(−x²) already computed (GELU's backward shares it with the density).
-@inline(__always) func erfWithExp(_ x: Float, _ expNegSq: Float) -> Float {
-    let a = x < 0 ? -x : x
-    let t = 1 / (1 + 0.3275911 * a)
-    var poly: Float = 1.061405429
-    poly = poly * t - 1.453152027
-    poly = poly * t + 1.421413741
-    poly = poly * t - 0.284496736
-    poly = poly * t + 0.254829592
-    let e = 1 - poly * t * expNegSq
-    return x < 0 ? -e : e
+/// erf(x) to 4.2e−7 absolute error (3.1e−7 relative below 1) in Float arithmetic, vectorisable; ±1 at ±∞,
+/// NaN kept, erf(−0) = −0. The engine's one erf: GELU's forward and backward both use it.
+@inline(__always) public func fastErf(_ a: Float) -> Float {
+    let x = a < -4 ? -4 : (a > 4 ? 4 : a)  // written with compares so NaN stays NaN
+    let x2 = x * x
+    var p = muladd(x2, -2.72614225801306e-10, 2.77068142495902e-08)
+    p = muladd(x2, p, -2.10102402082508e-06)
+    p = muladd(x2, p, -5.69250639462346e-05)
+    p = muladd(x2, p, -7.34990630326855e-04)
+    p = muladd(x2, p, -2.95459980854025e-03)
+    p = muladd(x2, p, -1.60960333262415e-02)
+    var q = muladd(x2, -1.45660718464996e-05, -2.13374055278905e-04)
+    q = muladd(x2, q, -1.68282697438203e-03)
+    q = muladd(x2, q, -7.37332916720468e-03)
+    q = muladd(x2, q, -1.42647390514189e-02)
+    return x * p / q
 }
 
-/// erf(x) to 5e−7 absolute error in Float arithmetic (1.5e−7 in exact arithmetic), vectorisable.
-@inline(__always) public func fastErf(_ x: Float) -> Float {
-    erfWithExp(x, vexp(-x * x))
-}
+/// a·b + c in one rounding (FMA). Vectorises to `vfmadd` in release builds (haswell target).
+@inline(__always) public func muladd(_ a: Float, _ b: Float, _ c: Float) -> Float { c.addingProduct(a, b) }

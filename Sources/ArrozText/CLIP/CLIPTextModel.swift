@@ -1,6 +1,7 @@
 // CLIPTextModel: HF `CLIPTextModel` (and the projection of `CLIPTextModelWithProjection`) for inference —
 // token + position embeddings, pre-LN layers with causal self-attention and a quick-GELU MLP, a final
-// LayerNorm, the pooled state at the end token, optional `text_projection`. Matches modeling_clip.py.
+// LayerNorm, the pooled state at the end token, optional `text_projection`, all on ArrozTensor's ops. Matches
+// modeling_clip.py.
 import ArrozTensor
 import Foundation
 
@@ -77,7 +78,6 @@ public final class CLIPTextModel: @unchecked Sendable {
     /// end token `[N, D]`, and the projected pooled state `[N, E]` (equal to pooled without a projection).
     public func forward(_ ids: [[Int]]) -> (states: Tensor, starts: [Int], pooled: Tensor, projected: Tensor)
     {
-        let D = config.hiddenSize, F = config.intermediateSize, H = config.numAttentionHeads
         let lengths = ids.map(\.count)
         var starts: [Int] = []
         var T = 0
@@ -94,7 +94,15 @@ public final class CLIPTextModel: @unchecked Sendable {
                 seq.allSatisfy { (0..<config.vocabSize).contains($0) },
                 "CLIPTextModel.forward: sequence \(s) has an id outside 0..<\(config.vocabSize)")
         }
-        let x = Tensor.zeros([T, D])  // [T, D] the residual stream
+        return withNoGrad { encode(ids, lengths: lengths, starts: starts, T: T) }
+    }
+
+    /// The body of `forward` (ids already checked), without a graph.
+    private func encode(_ ids: [[Int]], lengths: [Int], starts: [Int], T: Int)
+        -> (states: Tensor, starts: [Int], pooled: Tensor, projected: Tensor)
+    {
+        let D = config.hiddenSize, H = config.numAttentionHeads
+        var x = Tensor.zeros([T, D])  // [T, D] the residual stream
         let xp = x.mutableData.baseAddress!
         let (tok, pos) = (tokenEmbedding.data.baseAddress!, positionEmbedding.data.baseAddress!)
         // x = token[id] + position[p]
@@ -104,49 +112,21 @@ public final class CLIPTextModel: @unchecked Sendable {
                 for i in 0..<D { row[i] = tok[id * D + i] + pos[p * D + i] }
             }
         }
-        let h = Storage(uninitializedCount: T * D)  // [T, D] normed input of each block
-        let qkv = Storage(uninitializedCount: T * 3 * D)  // [T, 3D]
-        let ctx = Storage(uninitializedCount: T * D)  // [T, D]
-        let hidden = Storage(uninitializedCount: T * F)  // [T, F]
         let eps = config.layerNormEps
         for layer in layers {
             // x = x + out_proj(attention(layer_norm1(x)))      (causal)
-            h.pointer.update(from: xp, count: T * D)
-            InferenceKernels.layerNorm(
-                h.pointer, adding: nil, rows: T, width: D,
-                gamma: layer.norm1Weight.data.baseAddress!, beta: layer.norm1Bias.data.baseAddress!, eps: eps)
-            InferenceKernels.linear(
-                h.pointer, rows: T, inFeatures: D, weight: layer.qkvWeight.data.baseAddress!,
-                bias: layer.qkvBias.data.baseAddress!, outFeatures: 3 * D, into: qkv.pointer)
-            InferenceKernels.attention(
-                qkv: qkv.pointer, into: ctx.pointer, starts: starts, lengths: lengths,
-                heads: H, headDim: D / H, causal: true)
-            sgemm(
-                transB: true, m: T, n: D, k: D, a: ctx.pointer, b: layer.outWeight.data.baseAddress!, beta: 1,
-                c: xp)
-            addRows(layer.outBias, to: xp, rows: T)
+            var h = layerNorm(x, weight: layer.norm1Weight, bias: layer.norm1Bias, eps: eps)  // [T, D]
+            let qkv = linear(h, weight: layer.qkvWeight, bias: layer.qkvBias)  // [T, 3D]
+            let ctx = packedSelfAttention(qkv, lengths: lengths, heads: H, causal: true)  // [T, D]
+            x = linear(ctx, weight: layer.outWeight, bias: layer.outBias, adding: x)  // [T, D]
             // x = x + fc2(act(fc1(layer_norm2(x))))
-            h.pointer.update(from: xp, count: T * D)
-            InferenceKernels.layerNorm(
-                h.pointer, adding: nil, rows: T, width: D,
-                gamma: layer.norm2Weight.data.baseAddress!, beta: layer.norm2Bias.data.baseAddress!, eps: eps)
-            InferenceKernels.linear(
-                h.pointer, rows: T, inFeatures: D, weight: layer.fc1Weight.data.baseAddress!,
-                bias: layer.fc1Bias.data.baseAddress!, outFeatures: F, into: hidden.pointer)
-            if config.hiddenAct == "gelu" {
-                InferenceKernels.geluErf(hidden.pointer, count: T * F)
-            } else {
-                InferenceKernels.quickGelu(hidden.pointer, count: T * F)
-            }
-            sgemm(
-                transB: true, m: T, n: D, k: F, a: hidden.pointer, b: layer.fc2Weight.data.baseAddress!,
-                beta: 1,
-                c: xp)
-            addRows(layer.fc2Bias, to: xp, rows: T)
+            h = layerNorm(x, weight: layer.norm2Weight, bias: layer.norm2Bias, eps: eps)  // [T, D]
+            let pre = linear(h, weight: layer.fc1Weight, bias: layer.fc1Bias)  // [T, F]
+            let hidden = config.hiddenAct == "gelu" ? pre.gelu() : pre.quickGelu()  // [T, F]
+            x = linear(hidden, weight: layer.fc2Weight, bias: layer.fc2Bias, adding: x)  // [T, D]
         }
-        InferenceKernels.layerNorm(
-            xp, adding: nil, rows: T, width: D, gamma: finalNormWeight.data.baseAddress!,
-            beta: finalNormBias.data.baseAddress!, eps: eps)
+        x = layerNorm(x, weight: finalNormWeight, bias: finalNormBias, eps: eps)  // [T, D]
+        let xs = x.data.baseAddress!
 
         // pooled[s] = x[end position of s]: the largest id (legacy eos_token_id == 2), else the first eos id.
         let pooled = Tensor.zeros([ids.count, D])
@@ -157,24 +137,9 @@ public final class CLIPTextModel: @unchecked Sendable {
             } else {
                 end = seq.firstIndex(of: config.eosTokenID) ?? 0
             }
-            (pooled.mutableData.baseAddress! + s * D).update(from: xp + (starts[s] + end) * D, count: D)
+            (pooled.mutableData.baseAddress! + s * D).update(from: xs + (starts[s] + end) * D, count: D)
         }
         guard let projection else { return (x, starts, pooled, pooled) }
-        let E = projection.shape[0]
-        let projected = Tensor.zeros([ids.count, E])
-        sgemm(
-            transB: true, m: ids.count, n: E, k: D, a: pooled.data.baseAddress!,
-            b: projection.data.baseAddress!,
-            c: projected.mutableData.baseAddress!)
-        return (x, starts, pooled, projected)
-    }
-
-    /// rows[t] += bias for each of `rows` rows.
-    private func addRows(_ bias: Tensor, to x: UnsafeMutablePointer<Float>, rows: Int) {
-        let D = bias.count
-        let b = bias.data.baseAddress!
-        for t in 0..<rows {
-            for i in 0..<D { x[t * D + i] += b[i] }
-        }
+        return (x, starts, pooled, linear(pooled, weight: projection))  // projected [N, E]
     }
 }

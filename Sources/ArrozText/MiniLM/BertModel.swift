@@ -1,5 +1,6 @@
 // BertModel: HF `BertModel`'s encoder for inference — embeddings (word + absolute position + token type 0,
-// LayerNorm), then post-LN layers of self-attention and a GELU(erf) MLP. Parameters under HF state_dict names
+// LayerNorm), then post-LN layers of self-attention and a GELU(erf) MLP, all on ArrozTensor's ops (linear
+// with the residual summed in, packedSelfAttention, layerNorm, gelu). Parameters under HF state_dict names
 // (no "bert." prefix, as sentence-transformers saves them). Matches transformers' modeling_bert.py (eval).
 import ArrozTensor
 import Foundation
@@ -65,7 +66,7 @@ public final class BertModel: @unchecked Sendable {
     /// `starts[s] ..< starts[s] + ids[s].count`). Equal to HF with padding and an attention mask, because the
     /// mask only ever removes padded keys.
     public func forward(_ ids: [[Int]]) -> (states: Tensor, starts: [Int]) {
-        let D = config.hiddenSize, F = config.intermediateSize, H = config.numAttentionHeads
+        let D = config.hiddenSize, H = config.numAttentionHeads
         let lengths = ids.map(\.count)
         var starts: [Int] = []
         var T = 0
@@ -82,55 +83,34 @@ public final class BertModel: @unchecked Sendable {
                 seq.allSatisfy { (0..<config.vocabSize).contains($0) },
                 "BertModel.forward: sequence \(s) has an id outside 0..<\(config.vocabSize)")
         }
-        let x = Tensor.zeros([T, D])  // [T, D]
-        let (xp, word, pos, type) = (
-            x.mutableData.baseAddress!, wordEmbeddings.data.baseAddress!,
-            positionEmbeddings.data.baseAddress!, tokenTypeEmbeddings.data.baseAddress!
-        )
-        // x = word[id] + position[p] + tokenType[0]
-        for (s, seq) in ids.enumerated() {
-            for (p, id) in seq.enumerated() {
-                let row = xp + (starts[s] + p) * D
-                for i in 0..<D { row[i] = word[id * D + i] + pos[p * D + i] + type[i] }
+        return withNoGrad {
+            let embedded = Tensor.zeros([T, D])  // [T, D]
+            let (xp, word, pos, type) = (
+                embedded.mutableData.baseAddress!, wordEmbeddings.data.baseAddress!,
+                positionEmbeddings.data.baseAddress!, tokenTypeEmbeddings.data.baseAddress!
+            )
+            // x = word[id] + position[p] + tokenType[0]
+            for (s, seq) in ids.enumerated() {
+                for (p, id) in seq.enumerated() {
+                    let row = xp + (starts[s] + p) * D
+                    for i in 0..<D { row[i] = word[id * D + i] + pos[p * D + i] + type[i] }
+                }
             }
+            let eps = config.layerNormEps
+            var x = layerNorm(
+                embedded, weight: embeddingNormWeight, bias: embeddingNormBias, eps: eps)  // [T, D]
+            for layer in layers {
+                let qkv = linear(x, weight: layer.qkvWeight, bias: layer.qkvBias)  // [T, 3D]
+                let ctx = packedSelfAttention(qkv, lengths: lengths, heads: H)  // [T, D]
+                // x = LN(x + attention.output.dense(ctx)), the residual summed inside the linear
+                let attn = linear(ctx, weight: layer.outWeight, bias: layer.outBias, adding: x)  // [T, D]
+                x = layerNorm(attn, weight: layer.norm1Weight, bias: layer.norm1Bias, eps: eps)  // [T, D]
+                // x = LN(x + output.dense(gelu(intermediate.dense(x))))
+                let hidden = linear(x, weight: layer.upWeight, bias: layer.upBias).gelu()  // [T, F]
+                let mlp = linear(hidden, weight: layer.downWeight, bias: layer.downBias, adding: x)  // [T, D]
+                x = layerNorm(mlp, weight: layer.norm2Weight, bias: layer.norm2Bias, eps: eps)  // [T, D]
+            }
+            return (x, starts)
         }
-        InferenceKernels.layerNorm(
-            xp, adding: nil, rows: T, width: D, gamma: embeddingNormWeight.data.baseAddress!,
-            beta: embeddingNormBias.data.baseAddress!, eps: config.layerNormEps)
-
-        let qkv = Storage(uninitializedCount: T * 3 * D)  // [T, 3D]
-        let ctx = Storage(uninitializedCount: T * D)  // [T, D]
-        let attn = Storage(uninitializedCount: T * D)  // [T, D]
-        let hidden = Storage(uninitializedCount: T * F)  // [T, F]
-        for layer in layers {
-            InferenceKernels.linear(
-                xp, rows: T, inFeatures: D, weight: layer.qkvWeight.data.baseAddress!,
-                bias: layer.qkvBias.data.baseAddress!, outFeatures: 3 * D, into: qkv.pointer)
-            InferenceKernels.attention(
-                qkv: qkv.pointer, into: ctx.pointer, starts: starts, lengths: lengths,
-                heads: H, headDim: D / H, causal: false)
-            InferenceKernels.linear(
-                ctx.pointer, rows: T, inFeatures: D, weight: layer.outWeight.data.baseAddress!,
-                bias: layer.outBias.data.baseAddress!, outFeatures: D, into: attn.pointer)
-            // x = LN(x + attn)
-            InferenceKernels.layerNorm(
-                xp, adding: attn.pointer, rows: T, width: D,
-                gamma: layer.norm1Weight.data.baseAddress!, beta: layer.norm1Bias.data.baseAddress!,
-                eps: config.layerNormEps)
-            InferenceKernels.linear(
-                xp, rows: T, inFeatures: D, weight: layer.upWeight.data.baseAddress!,
-                bias: layer.upBias.data.baseAddress!, outFeatures: F, into: hidden.pointer)
-            InferenceKernels.geluErf(hidden.pointer, count: T * F)
-            InferenceKernels.linear(
-                hidden.pointer, rows: T, inFeatures: F,
-                weight: layer.downWeight.data.baseAddress!, bias: layer.downBias.data.baseAddress!,
-                outFeatures: D, into: attn.pointer)
-            // x = LN(x + mlp)
-            InferenceKernels.layerNorm(
-                xp, adding: attn.pointer, rows: T, width: D,
-                gamma: layer.norm2Weight.data.baseAddress!, beta: layer.norm2Bias.data.baseAddress!,
-                eps: config.layerNormEps)
-        }
-        return (x, starts)
     }
 }
