@@ -97,6 +97,9 @@ public final class DiffusionEngine: StudioEngine {
         return r
     }
 
+    /// The model's own samplers, step range and image edits (the Sampler pane and the edit keys follow them).
+    public func traits(for model: String) throws -> ModelTraits { ModelTraits(try self.model(named: model)) }
+
     /// Sampler names `model` can run (the Sampler pane offers only these).
     public func samplers(for model: String) -> [String] {
         ((try? self.model(named: model))?.pipeline.samplers ?? SamplerKind.allCases).map(\.rawValue)
