@@ -48,7 +48,7 @@ public final class StudioApp {
     /// Clickable regions of the frame on screen.
     private var hotspots: [Hotspot] = []
     /// Where the mark mode's image is on screen (nil when not marking).
-    private var markArea: MarkGeometry?
+    public private(set) var markArea: MarkGeometry?
     /// A left press landed on the marked image: drags and the release go to the mark grid.
     private var markDragging = false
 
