@@ -99,6 +99,7 @@ public struct LatentFixture {
     /// Saves the networks under `root` (a fresh temporary folder by default).
     public init(root: String = TinyModels.tempRoot()) throws {
         self.root = root
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         vqPath = root + "/vq.safetensors"
         encoderPath = root + "/clip.safetensors"
         var rng = ArrozRandom(seed: 11)
