@@ -18,7 +18,7 @@ static int have_saved_termios = 0;
 
 // MARK: - Fatal signals: restore the tty with async-signal-safe calls only, then die with the same signal.
 static void cc_fatal(int sig) {
-    static const char reset[] = "\033[?1002l\033[?1000l\033[?2026l\033[0m\033[?25h\033[?1049l\r\n";
+    static const char reset[] = "\033[?1002l\033[?1006l\033[?1000l\033[?2026l\033[0m\033[?25h\033[?1049l\r\n";
     if (have_saved_termios) tcsetattr(STDIN_FILENO, TCSANOW, &saved_termios);
     ssize_t ignored = write(STDOUT_FILENO, reset, sizeof(reset) - 1);
     (void)ignored;
