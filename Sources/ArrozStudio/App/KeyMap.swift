@@ -36,22 +36,22 @@ public struct KeyMap: Sendable {
         KeyBinding(keys: [.down], action: .moveField(1), label: "", help: "next field", inBar: false),
         KeyBinding(
             keys: [.enter], action: .beginEdit, label: "edit",
-            help: "edit the prompt (enter saves, esc cancels)", inBar: true),
+            help: "edit a prompt (enter saves, esc cancels)", inBar: true),
         KeyBinding(
             keys: [.char("t")], action: .train, label: "train",
-            help: "start training the selected recipe / stop it", inBar: true),
+            help: "start / stop training the recipe", inBar: true),
         KeyBinding(
             keys: [.char("p")], action: .pause, label: "pause",
-            help: "pause / resume training (sampling keeps working)", inBar: false),
+            help: "pause / resume training", inBar: false),
         KeyBinding(
             keys: [.char("c")], action: .checkpoint, label: "checkpoint",
-            help: "save a training checkpoint now, keep training", inBar: false),
+            help: "checkpoint the training run now", inBar: false),
         KeyBinding(
             keys: [.char("i")], action: .interpolate, label: "interpolate",
             help: "strip of images from prompt A to B", inBar: true),
         KeyBinding(
             keys: [.char("s")], action: .save, label: "save",
-            help: "save the shown image as PNG with its settings", inBar: true),
+            help: "save the shown image as PNG + settings", inBar: true),
         KeyBinding(keys: [.char("r")], action: .reseed, label: "reseed", help: "new seed", inBar: true),
         KeyBinding(
             keys: [.char("l")], action: .reload, label: "load", help: "load settings from the last saved PNG",
@@ -59,16 +59,16 @@ public struct KeyMap: Sendable {
         KeyBinding(keys: [.char("T")], action: .cycleTheme, label: "theme", help: "next theme", inBar: false),
         KeyBinding(
             keys: [.char("m")], action: .toggleSmoothScaling, label: "scale",
-            help: "enlarge images nearest (whole factors) / smooth", inBar: false),
+            help: "enlarge images: whole factors / smooth", inBar: false),
         KeyBinding(
             keys: [.char("v")], action: .variations, label: "vary",
             help: "variations of the shown image",
             inBar: true),
         KeyBinding(
-            keys: [.char("[")], action: .adjustEdit(-1), label: "", help: "less strength (outpaint: fewer tokens)",
+            keys: [.char("[")], action: .adjustEdit(-1), label: "", help: "strength − (outpaint: fewer tokens)",
             inBar: false),
         KeyBinding(
-            keys: [.char("]")], action: .adjustEdit(1), label: "", help: "more strength (outpaint: more tokens)",
+            keys: [.char("]")], action: .adjustEdit(1), label: "", help: "strength + (outpaint: more tokens)",
             inBar: false),
         KeyBinding(
             keys: [.char("M")], action: .markMode, label: "mark",
@@ -105,7 +105,7 @@ public struct KeyMap: Sendable {
             inBar: true),
         KeyBinding(
             keys: [.char("M")], action: .markMode, label: "",
-            help: "mark on the shown image, keeping marks", inBar: false),
+            help: "mark on the shown image (marks kept)", inBar: false),
         KeyBinding(keys: [.escape], action: .leaveEdit, label: "leave", help: "leave the mark mode", inBar: true),
     ]
 
@@ -154,11 +154,11 @@ public struct KeyMap: Sendable {
     public var markHelpLines: [(keys: String, help: String)] {
         Self.mark.filter { !$0.help.isEmpty }.map { b in
             switch b.action {
-            case .markMove(_, _, let extend): (extend ? "S-arrows HJKL" : "arrows hjkl", b.help)
+            case .markMove(_, _, let extend): (extend ? "S-←↓↑→ HJKL" : "←↓↑→ hjkl", b.help)
             default: (b.keys.map(\.description).joined(separator: " "), b.help)
             }
         }
-            + [("mouse", "click toggles a cell, drag marks a box"), ("o ←↑→↓", "outpaint that side by k tokens")]
+            + [("mouse", "click: a cell · drag: a box"), ("o ←↑→↓", "outpaint that side by k tokens")]
     }
 
     /// The key bar while marking.
