@@ -123,6 +123,11 @@ import Testing
 
     @Test func inpaintKeepsEveryUnmarkedTokenAndOutpaintReproduces() throws {
         let studio = try Studio()
+        // A request with a sampler the model cannot run runs with its own, at its own steps.
+        var other = request("p · ema", .ddpm, size: 16)
+        other.steps = 20
+        let prepared = try studio.engine.prepare(other)
+        #expect(prepared.sampler == .paella && prepared.steps == 4)
         studio.show(request("p · ema", .paella, size: 16))
         #expect(studio.app.state.sampler.samplers == ["paella"], "Paella's own sampler menu")
         #expect(studio.app.state.traits?.tokenGrid == 4)
