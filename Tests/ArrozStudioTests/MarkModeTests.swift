@@ -131,6 +131,10 @@ func points(_ xy: [(Int, Int)]) -> [GridPoint] { xy.map { GridPoint($0.0, $0.1) 
         for (x, y) in [(7, 12), (16, 12), (2, 2), (31, 31), (12, 7)] {
             #expect(image[x, y] == Self.grey, "outside the marks at \(x),\(y)")
         }
+        // Untinted (the repaint of these marks is shown): only the outline.
+        var plain = RGBImage(width: 32, height: 32, fill: Self.grey)
+        MarkOverlay.apply(g, to: &plain, showCursor: false, tinted: false)
+        #expect(plain[12, 12] == Self.grey && plain[8, 12] != Self.grey)
     }
 
     @Test func theCursorCellIsOutlinedInCyan() {

@@ -185,6 +185,8 @@ public struct AppState: Sendable {
     public var edit: SeedEdit?
     /// The mark mode's cells over the preview (`M`); nil when not marking.
     public var mark: MarkGrid?
+    /// The marks the shown image repainted (its cells are shown untinted while the marks stay the same).
+    public var repaintedMarks: [Bool]?
     /// `o` was pressed: the next arrow outpaints that side.
     public var pendingOutpaint = false
     /// Tokens one `o` + arrow adds on a side (`[` / `]` while outpainting or marking).

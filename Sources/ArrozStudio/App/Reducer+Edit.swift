@@ -81,6 +81,7 @@ extension AppState {
                 guard let side = traits?.tokenGrid else { return [] }
                 // A new source keeps the marks made so far (M again marks on the repainted image).
                 if mark?.side != side { mark = MarkGrid(side: side) }
+                repaintedMarks = nil
                 var e = SeedEdit(kind: .inpaint, source: path)
                 e.mask = nil
                 edit = e
@@ -96,6 +97,7 @@ extension AppState {
             guard var e = edit, e.kind == .inpaint else { return [] }
             e.mask = path
             edit = e
+            repaintedMarks = mark?.cells
             status = StatusMessage(text: "repainting \(mark?.count ?? 0) marked cell(s)", isError: false)
             return sampleEffects()
         default:

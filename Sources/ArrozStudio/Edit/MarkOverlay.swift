@@ -10,8 +10,9 @@ public enum MarkOverlay {
     public static let antDark: (UInt8, UInt8, UInt8) = (0, 0, 0)
     public static let cursor: (UInt8, UInt8, UInt8) = (0, 230, 255)
 
-    /// Draws `grid` over `image` (the image as shown, any size): `showCursor` adds the cursor / box outline.
-    public static func apply(_ grid: MarkGrid, to image: inout RGBImage, showCursor: Bool = true) {
+    /// Draws `grid` over `image` (the image as shown, any size): `showCursor` adds the cursor / box outline,
+    /// `tinted` the tint inside the marks (off on an image that repainted exactly these marks, so it shows).
+    public static func apply(_ grid: MarkGrid, to image: inout RGBImage, showCursor: Bool = true, tinted: Bool = true) {
         let (W, H) = (image.width, image.height)
         guard W > 0, H > 0 else { return }
         // Line width in shown pixels: 1 up to 128 px, then one more per 128.
@@ -43,7 +44,7 @@ public enum MarkOverlay {
                     c = cursor
                 } else if m && edge(marked) {
                     c = ((x + y) / (2 * t)) % 2 == 0 ? antLight : antDark
-                } else if m {
+                } else if m && tinted {
                     let p = source.pixels
                     func mix(_ v: UInt8, _ to: Int) -> UInt8 {
                         UInt8(clamping: Int((Double(v) * (1 - tintAmount) + Double(to) * tintAmount).rounded()))

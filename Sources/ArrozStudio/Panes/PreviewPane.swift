@@ -17,7 +17,7 @@ public enum PreviewPane {
         let (imageArea, stripArea) = inner.splitTop(inner.height - (thumbRows > 0 ? thumbRows + 1 : 1))
         if let image = p.shownImage, let mark = state.mark, !p.showingStrip {
             canvas.markArea = ImageView.draw(image, in: imageArea, &canvas, ctx, slot: imageSlot) {
-                MarkOverlay.apply(mark, to: &$0)
+                MarkOverlay.apply(mark, to: &$0, tinted: state.repaintedMarks != mark.cells || p.running)
             }
         } else if let image = p.shownImage {
             ImageView.draw(image, in: imageArea, &canvas, ctx, slot: imageSlot)
