@@ -92,6 +92,29 @@ import Testing
             promptA: "a red circle", model: model, sampler: sampler, steps: 4, cfg: 2, seed: 5, size: size)
     }
 
+    @Test func eachModelReportsItsOwnSamplersAndEdits() throws {
+        let studio = try Studio()
+        let p = try studio.engine.traits(for: "p · ema")
+        #expect(p.samplers == ["paella"] && p.tokenGrid == 4 && p.imageSize == 16 && p.maxSteps == nil)
+        #expect(p.capabilities.contains(.inpainting) && p.capabilities.contains(.variation))
+        let lat = try studio.engine.traits(for: "lat · ema")
+        #expect(lat.capabilities.contains(.variations) && lat.tokenGrid == nil && !lat.samplers.contains("paella"))
+        let txt = try studio.engine.traits(for: "txt · ema")
+        #expect(txt.capabilities.contains(.imageToImage) && !txt.capabilities.contains(.variations))
+        #expect(!txt.samplers.contains("paella") && !txt.samplers.contains("ddg") && txt.samplers.contains("ddim"))
+        let cls = try studio.engine.traits(for: "cls · ema")
+        #expect(cls.samplers.first == "keras" && cls.defaultSteps == 3)
+        // `l` on an edited PNG brings the edit back (its source and mask as the PNG names them).
+        studio.show(request("p · ema", .paella, size: 16))
+        studio.press(.char("v"))
+        let path = try studio.save()
+        studio.press(.escape)
+        #expect(studio.app.state.edit == nil)
+        studio.app.dispatch(.settingsLoaded(try Reproduce.request(fromPNG: path)))
+        #expect(studio.app.state.edit?.kind == .structural && studio.app.state.edit?.strength == 0.5)
+        #expect(studio.app.state.sampler.initImage.isEmpty, "an edit's source is not the Sampler pane's init image")
+    }
+
     @Test func variationsOfTheShownImageReproduceFromTheSavedPNG() throws {
         let studio = try Studio()
         let cases: [(String, SamplerKind, Int, EditKind)] = [
