@@ -14,7 +14,9 @@ func marked(_ g: MarkGrid) -> [GridPoint] {
     (0..<g.side).flatMap { y in (0..<g.side).compactMap { x in g[GridPoint(x, y)] ? GridPoint(x, y) : nil } }
 }
 
-func points(_ xy: [(Int, Int)]) -> [GridPoint] { xy.map { GridPoint($0.0, $0.1) }.sorted { ($0.y, $0.x) < ($1.y, $1.x) } }
+func points(_ xy: [(Int, Int)]) -> [GridPoint] {
+    xy.map { GridPoint($0.0, $0.1) }.sorted { ($0.y, $0.x) < ($1.y, $1.x) }
+}
 
 @Suite struct MarkGridTests {
     @Test func cursorMovesAndStaysOnTheGrid() {
@@ -96,7 +98,8 @@ func points(_ xy: [(Int, Int)]) -> [GridPoint] { xy.map { GridPoint($0.0, $0.1) 
         let g = MarkGrid(side: 8)
         // Half-blocks: 32 columns × 16 rows show 32 × 32 pixels, 4 columns × 2 rows per token.
         let hb = MarkGeometry(
-            rect: Rect(x: 10, y: 3, width: 32, height: 16), pixelWidth: 32, pixelHeight: 32, cellWidth: 1, cellHeight: 2)
+            rect: Rect(x: 10, y: 3, width: 32, height: 16), pixelWidth: 32, pixelHeight: 32, cellWidth: 1,
+            cellHeight: 2)
         #expect(hb.cell(x: 10, y: 3, grid: g) == GridPoint(0, 0))
         #expect(hb.cell(x: 13, y: 4, grid: g) == GridPoint(0, 0), "rows 0–1 are token row 0")
         #expect(hb.cell(x: 13, y: 5, grid: g) == GridPoint(0, 1))
@@ -168,7 +171,8 @@ func points(_ xy: [(Int, Int)]) -> [GridPoint] { xy.map { GridPoint($0.0, $0.1) 
 
     @Test func sixelPreviewHasTheOutlineInImagePixels() throws {
         var canvas = Canvas(width: 120, height: 40)
-        let ctx = PaneContext(theme: .arrozDark, focus: .preview, graphics: .sixel, cellWidth: 10, cellHeight: 20)
+        let ctx = PaneContext(
+            theme: .arrozDark, focus: .preview, graphics: .sixel, cellWidth: 10, cellHeight: 20)
         StudioView.render(markedState(), keyMap: KeyMap(), into: &canvas, ctx)
         let placed = try #require(canvas.images.first { $0.slot == PreviewPane.imageSlot })
         let geo = try #require(canvas.markArea)
@@ -185,14 +189,16 @@ func points(_ xy: [(Int, Int)]) -> [GridPoint] { xy.map { GridPoint($0.0, $0.1) 
 
 @Suite struct MarkModeAppTests {
     static let tokens = ModelTraits(
-        samplers: ["ddim"], capabilities: [.imageToImage, .inpainting, .variation], imageSize: 32, tokenGrid: 4)
+        samplers: ["ddim"], capabilities: [.imageToImage, .inpainting, .variation], imageSize: 32,
+        tokenGrid: 4)
 
     func makeApp(_ engine: TestEngine, out: String) -> (StudioApp, JobQueue, MemoryTerminal) {
         engine.traitsByModel["toy-a"] = Self.tokens
         let term = MemoryTerminal(cols: 100, rows: 32)
         let queue = JobQueue(engine: engine)
         let app = StudioApp(
-            terminal: term, queue: queue, engine: engine, catalog: ThemeCatalog(directories: [themesDirectory]),
+            terminal: term, queue: queue, engine: engine,
+            catalog: ThemeCatalog(directories: [themesDirectory]),
             options: StudioApp.Options(graphics: .halfblock, outputDirectory: out))
         queue.runUntilIdle()
         app.tick(key: nil)
@@ -250,7 +256,8 @@ func points(_ xy: [(Int, Int)]) -> [GridPoint] { xy.map { GridPoint($0.0, $0.1) 
         }
         // s saves the edit's image with a request naming the source and the mask.
         app.tick(key: .char("s"))
-        let saved = try #require(try FileManager.default.contentsOfDirectory(atPath: out).first { $0.hasSuffix(".png") })
+        let saved = try #require(
+            try FileManager.default.contentsOfDirectory(atPath: out).first { $0.hasSuffix(".png") })
         let back = try Reproduce.request(fromPNG: out + "/" + saved)
         #expect(back.initImage == source && back.mask == maskPath)
         // esc: back to the prompts' own image.
@@ -303,9 +310,12 @@ func points(_ xy: [(Int, Int)]) -> [GridPoint] { xy.map { GridPoint($0.0, $0.1) 
     @Test func theSamplerMenuFollowsEachModel() {
         var s = loadedState()
         #expect(s.sampler.samplers == ["ddim", "ddpm"])
-        let paella = ModelTraits(samplers: ["paella"], defaultSteps: 12, capabilities: [.inpainting], imageSize: 32, tokenGrid: 8)
-        let e = s.apply(.job(JobEvent(job: JobID(1), kind: .sample, update: .modelTraits(model: "toy-a", paella))))
-        #expect(s.sampler.samplers == ["paella"] && s.sampler.samplerName == "paella" && s.sampler.steps == 12)
+        let paella = ModelTraits(
+            samplers: ["paella"], defaultSteps: 12, capabilities: [.inpainting], imageSize: 32, tokenGrid: 8)
+        let e = s.apply(
+            .job(JobEvent(job: JobID(1), kind: .sample, update: .modelTraits(model: "toy-a", paella))))
+        #expect(
+            s.sampler.samplers == ["paella"] && s.sampler.samplerName == "paella" && s.sampler.steps == 12)
         #expect(e == [.sample(s.sampleRequest!)], "the run restarts with the model's own sampler")
         // Another model not run yet: the whole menu again; a GAN: its own sampler, steps at most its table's.
         s.focus = .sampler

@@ -74,8 +74,9 @@ import Testing
             app.tick(key: .char("s"))
             let new = Set(try FileManager.default.contentsOfDirectory(atPath: out)).subtracting(before)
                 .filter { $0.hasSuffix(".png") }
-            try #require(new.count == 1, "s saved \(new.count) files; status: \(app.state.status?.text ?? "")")
-            return out + "/" + new.first!
+            try #require(
+                new.count == 1, "s saved \(new.count) files; status: \(app.state.status?.text ?? "")")
+            return out + "/" + (try #require(new.first))
         }
 
         /// `sample --from path` on a freshly loaded model.
@@ -98,10 +99,14 @@ import Testing
         #expect(p.samplers == ["paella"] && p.tokenGrid == 4 && p.imageSize == 16 && p.maxSteps == nil)
         #expect(p.capabilities.contains(.inpainting) && p.capabilities.contains(.variation))
         let lat = try studio.engine.traits(for: "lat · ema")
-        #expect(lat.capabilities.contains(.variations) && lat.tokenGrid == nil && !lat.samplers.contains("paella"))
+        #expect(
+            lat.capabilities.contains(.variations) && lat.tokenGrid == nil && !lat.samplers.contains("paella")
+        )
         let txt = try studio.engine.traits(for: "txt · ema")
         #expect(txt.capabilities.contains(.imageToImage) && !txt.capabilities.contains(.variations))
-        #expect(!txt.samplers.contains("paella") && !txt.samplers.contains("ddg") && txt.samplers.contains("ddim"))
+        #expect(
+            !txt.samplers.contains("paella") && !txt.samplers.contains("ddg") && txt.samplers.contains("ddim")
+        )
         let cls = try studio.engine.traits(for: "cls · ema")
         #expect(cls.samplers.first == "keras" && cls.defaultSteps == 3)
         // `l` on an edited PNG brings the edit back (its source and mask as the PNG names them).
@@ -112,7 +117,9 @@ import Testing
         #expect(studio.app.state.edit == nil)
         studio.app.dispatch(.settingsLoaded(try Reproduce.request(fromPNG: path)))
         #expect(studio.app.state.edit?.kind == .structural && studio.app.state.edit?.strength == 0.5)
-        #expect(studio.app.state.sampler.initImage.isEmpty, "an edit's source is not the Sampler pane's init image")
+        #expect(
+            studio.app.state.sampler.initImage.isEmpty,
+            "an edit's source is not the Sampler pane's init image")
     }
 
     @Test func variationsOfTheShownImageReproduceFromTheSavedPNG() throws {
@@ -137,7 +144,9 @@ import Testing
             case .variations: #expect(saved.variationsOf == edit.source && saved.initImage == nil)
             default: #expect(saved.initImage == edit.source && saved.strength == 0.55)
             }
-            #expect(try studio.reproduce(path) == (try loadPNG(path)), "\(model) \(kind): sample --from redraws it")
+            #expect(
+                try studio.reproduce(path) == (try loadPNG(path)),
+                "\(model) \(kind): sample --from redraws it")
             // esc: the prompts' own image again.
             studio.press(.escape)
             #expect(studio.app.state.edit == nil && studio.app.state.preview.image == shown, "\(model)")
@@ -156,8 +165,9 @@ import Testing
         #expect(studio.app.state.traits?.tokenGrid == 4)
         studio.press(.char("M"))
         // Cursor (2, 2): mark it and the box to (3, 3), plus (0, 0) by keys.
-        studio.press(.char(" "), .char("L"), .char("J"), .char("h"), .char("h"), .char("h"), .char("k"), .char("k"),
-                     .char("k"), .char(" "))
+        studio.press(
+            .char(" "), .char("L"), .char("J"), .char("h"), .char("h"), .char("h"), .char("k"), .char("k"),
+            .char("k"), .char(" "))
         let grid = try #require(studio.app.state.mark)
         let marks = Set(marked(grid))
         #expect(marks == Set(points([(0, 0), (2, 2), (3, 2), (2, 3), (3, 3)])))
@@ -171,10 +181,12 @@ import Testing
         let model = try studio.engine.model(named: "p · ema")
         let pipe = try #require(model.pipeline as? PaellaPipeline)
         let plan = try GenerationPlanner.plan([ran], model: model)
-        let tokens = try #require(try pipe.runTokens(plan, controls: SamplerControls(guidanceScale: ran.cfg), onStep: nil))
+        let tokens = try #require(
+            try pipe.runTokens(plan, controls: SamplerControls(guidanceScale: ran.cfg), onStep: nil))
         #expect(RGBImage.images(fromBatch: pipe.vq.decode(indices: tokens))[0] == shown)
         // (copied out while the tensors live: `.data` points into their storage)
-        let originalT = pipe.vq.indices(try #require(plan.initImages)), maskT = pipe.tokenMask(try #require(plan.mask))
+        let originalT = pipe.vq.indices(try #require(plan.initImages)),
+            maskT = pipe.tokenMask(try #require(plan.mask))
         let (original, mask, t) = withExtendedLifetime((originalT, maskT, tokens)) {
             (Array(originalT.data), Array(maskT.data), Array(tokens.data))
         }
@@ -182,7 +194,9 @@ import Testing
         for y in 0..<4 {
             for x in 0..<4 {
                 let i = y * 4 + x
-                #expect((mask[i] == 1) == marks.contains(GridPoint(x, y)), "the mask is the marked cells at \(x),\(y)")
+                #expect(
+                    (mask[i] == 1) == marks.contains(GridPoint(x, y)),
+                    "the mask is the marked cells at \(x),\(y)")
                 if mask[i] == 0 { #expect(t[i] == original[i], "unmarked token \(x),\(y) kept") }
                 if t[i] != original[i] { changed += 1 }
             }

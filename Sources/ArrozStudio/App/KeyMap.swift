@@ -65,7 +65,8 @@ public struct KeyMap: Sendable {
             help: "variations of the shown image",
             inBar: true),
         KeyBinding(
-            keys: [.char("[")], action: .adjustEdit(-1), label: "", help: "strength − (outpaint: fewer tokens)",
+            keys: [.char("[")], action: .adjustEdit(-1), label: "",
+            help: "strength − (outpaint: fewer tokens)",
             inBar: false),
         KeyBinding(
             keys: [.char("]")], action: .adjustEdit(1), label: "", help: "strength + (outpaint: more tokens)",
@@ -84,29 +85,46 @@ public struct KeyMap: Sendable {
 
     /// Keys of the mark mode (`M`); keys not listed keep their usual meaning.
     public static let mark: [KeyBinding] = [
-        KeyBinding(keys: [.left, .char("h")], action: .markMove(dx: -1, dy: 0, extend: false), label: "", help: "", inBar: false),
-        KeyBinding(keys: [.right, .char("l")], action: .markMove(dx: 1, dy: 0, extend: false), label: "", help: "", inBar: false),
-        KeyBinding(keys: [.up, .char("k")], action: .markMove(dx: 0, dy: -1, extend: false), label: "", help: "", inBar: false),
+        KeyBinding(
+            keys: [.left, .char("h")], action: .markMove(dx: -1, dy: 0, extend: false), label: "", help: "",
+            inBar: false),
+        KeyBinding(
+            keys: [.right, .char("l")], action: .markMove(dx: 1, dy: 0, extend: false), label: "", help: "",
+            inBar: false),
+        KeyBinding(
+            keys: [.up, .char("k")], action: .markMove(dx: 0, dy: -1, extend: false), label: "", help: "",
+            inBar: false),
         KeyBinding(
             keys: [.down, .char("j")], action: .markMove(dx: 0, dy: 1, extend: false), label: "move",
             help: "move the cell cursor", inBar: true),
-        KeyBinding(keys: [.shiftLeft, .char("H")], action: .markMove(dx: -1, dy: 0, extend: true), label: "", help: "", inBar: false),
-        KeyBinding(keys: [.shiftRight, .char("L")], action: .markMove(dx: 1, dy: 0, extend: true), label: "", help: "", inBar: false),
-        KeyBinding(keys: [.shiftUp, .char("K")], action: .markMove(dx: 0, dy: -1, extend: true), label: "", help: "", inBar: false),
+        KeyBinding(
+            keys: [.shiftLeft, .char("H")], action: .markMove(dx: -1, dy: 0, extend: true), label: "",
+            help: "", inBar: false),
+        KeyBinding(
+            keys: [.shiftRight, .char("L")], action: .markMove(dx: 1, dy: 0, extend: true), label: "",
+            help: "", inBar: false),
+        KeyBinding(
+            keys: [.shiftUp, .char("K")], action: .markMove(dx: 0, dy: -1, extend: true), label: "", help: "",
+            inBar: false),
         KeyBinding(
             keys: [.shiftDown, .char("J")], action: .markMove(dx: 0, dy: 1, extend: true), label: "box",
             help: "stretch a box that marks its cells", inBar: true),
-        KeyBinding(keys: [.char(" ")], action: .markToggle, label: "cell", help: "mark / unmark the cursor's cell", inBar: true),
+        KeyBinding(
+            keys: [.char(" ")], action: .markToggle, label: "cell", help: "mark / unmark the cursor's cell",
+            inBar: true),
         KeyBinding(keys: [.char("a")], action: .markAll, label: "all", help: "mark every cell", inBar: true),
-        KeyBinding(keys: [.char("x")], action: .markClear, label: "clear", help: "clear the marks", inBar: true),
-        KeyBinding(keys: [.char("n")], action: .markInvert, label: "invert", help: "invert the marks", inBar: true),
+        KeyBinding(
+            keys: [.char("x")], action: .markClear, label: "clear", help: "clear the marks", inBar: true),
+        KeyBinding(
+            keys: [.char("n")], action: .markInvert, label: "invert", help: "invert the marks", inBar: true),
         KeyBinding(
             keys: [.enter], action: .markApply, label: "repaint", help: "repaint only the marked cells",
             inBar: true),
         KeyBinding(
             keys: [.char("M")], action: .markMode, label: "",
             help: "mark on the shown image (marks kept)", inBar: false),
-        KeyBinding(keys: [.escape], action: .leaveEdit, label: "leave", help: "leave the mark mode", inBar: true),
+        KeyBinding(
+            keys: [.escape], action: .leaveEdit, label: "leave", help: "leave the mark mode", inBar: true),
     ]
 
     /// The action for `key` in `state` (nil when the key means nothing there).

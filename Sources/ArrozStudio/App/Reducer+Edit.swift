@@ -17,7 +17,8 @@ extension AppState {
         case .adjustEdit(let d):
             if pendingOutpaint || mark != nil || edit?.kind == .outpaint {
                 outpaintTokens = min(max(outpaintTokens + d, 1), max(1, (traits?.tokenGrid ?? 8) / 2))
-                status = StatusMessage(text: "outpaint step \(outpaintTokens) token(s) a side", isError: false)
+                status = StatusMessage(
+                    text: "outpaint step \(outpaintTokens) token(s) a side", isError: false)
                 return []
             }
             guard var e = edit else { return error("[ ] change the strength of a variation (v first)") }
@@ -55,11 +56,13 @@ extension AppState {
         case .beginOutpaint:
             guard finishedImage() != nil || edit?.kind == .outpaint else { return [] }
             guard let t = traits, t.capabilities.contains(.inpainting), t.tokenGrid != nil else {
-                return error("\(sampler.modelName ?? "this model") cannot outpaint (a Paella token model can)")
+                return error(
+                    "\(sampler.modelName ?? "this model") cannot outpaint (a Paella token model can)")
             }
             pendingOutpaint = true
             status = StatusMessage(
-                text: "outpaint: ← ↑ → ↓ adds \(outpaintTokens) token(s) on that side ([ ] change, esc cancels)",
+                text:
+                    "outpaint: ← ↑ → ↓ adds \(outpaintTokens) token(s) on that side ([ ] change, esc cancels)",
                 isError: false)
         case .cancelOutpaint:
             pendingOutpaint = false
@@ -72,9 +75,10 @@ extension AppState {
         case .sourceStored(let purpose, let path):
             switch purpose {
             case .variation(let kind):
-                (edit, mark) = (SeedEdit(kind: kind, source: path), nil)
+                let e = SeedEdit(kind: kind, source: path)
+                (edit, mark) = (e, nil)
                 status = StatusMessage(
-                    text: edit!.summary + (kind.hasStrength ? " · [ ] strength" : "") + " · r another · esc back",
+                    text: e.summary + (kind.hasStrength ? " · [ ] strength" : "") + " · r another · esc back",
                     isError: false)
                 return sampleEffects()
             case .mark:
@@ -86,7 +90,8 @@ extension AppState {
                 e.mask = nil
                 edit = e
                 status = StatusMessage(
-                    text: "mark: arrows/hjkl move · HJKL box · space cell · a/x/n all/clear/invert · drag · enter repaints",
+                    text:
+                        "mark: arrows/hjkl move · HJKL box · space cell · a/x/n all/clear/invert · drag · enter repaints",
                     isError: false)
                 return []
             case .outpaint(let side):
@@ -108,7 +113,9 @@ extension AppState {
 
     /// Outpainting: `outpaintTokens` more tokens on `side`, in pixels, while the source keeps some room.
     private mutating func grow(_ side: ImageSide) -> [Effect] {
-        guard var e = edit, e.kind == .outpaint, let t = traits, let grid = t.tokenGrid, grid > 0 else { return [] }
+        guard var e = edit, e.kind == .outpaint, let t = traits, let grid = t.tokenGrid, grid > 0 else {
+            return []
+        }
         let f = t.imageSize / grid
         var m = e.margins
         m[side.rawValue] += outpaintTokens * f
@@ -124,7 +131,8 @@ extension AppState {
 
     /// The finished image on screen (what `v`, `M` and `o` start from), or nil with a status saying why.
     private mutating func finishedImage() -> RGBImage? {
-        guard !preview.showingStrip, !preview.running, let image = preview.image, preview.request != nil else {
+        guard !preview.showingStrip, !preview.running, let image = preview.image, preview.request != nil
+        else {
             status = StatusMessage(
                 text: preview.running ? "wait for the image to finish" : "no finished image to start from",
                 isError: true)

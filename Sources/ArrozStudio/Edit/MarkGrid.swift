@@ -44,7 +44,10 @@ public struct MarkGrid: Equatable, Sendable {
     /// The box between the anchor and the cursor (inclusive), when one is being stretched.
     public var box: (min: GridPoint, max: GridPoint)? {
         anchor.map { a in
-            (GridPoint(min(a.x, cursor.x), min(a.y, cursor.y)), GridPoint(max(a.x, cursor.x), max(a.y, cursor.y)))
+            (
+                GridPoint(min(a.x, cursor.x), min(a.y, cursor.y)),
+                GridPoint(max(a.x, cursor.x), max(a.y, cursor.y))
+            )
         }
     }
 

@@ -12,7 +12,9 @@ public enum MarkOverlay {
 
     /// Draws `grid` over `image` (the image as shown, any size): `showCursor` adds the cursor / box outline,
     /// `tinted` the tint inside the marks (off on an image that repainted exactly these marks, so it shows).
-    public static func apply(_ grid: MarkGrid, to image: inout RGBImage, showCursor: Bool = true, tinted: Bool = true) {
+    public static func apply(
+        _ grid: MarkGrid, to image: inout RGBImage, showCursor: Bool = true, tinted: Bool = true
+    ) {
         let (W, H) = (image.width, image.height)
         guard W > 0, H > 0 else { return }
         // Line width in shown pixels: 1 up to 128 px, then one more per 128.
@@ -47,7 +49,8 @@ public enum MarkOverlay {
                 } else if m && tinted {
                     let p = source.pixels
                     func mix(_ v: UInt8, _ to: Int) -> UInt8 {
-                        UInt8(clamping: Int((Double(v) * (1 - tintAmount) + Double(to) * tintAmount).rounded()))
+                        UInt8(
+                            clamping: Int((Double(v) * (1 - tintAmount) + Double(to) * tintAmount).rounded()))
                     }
                     c = (mix(p[i], tint.r), mix(p[i + 1], tint.g), mix(p[i + 2], tint.b))
                 } else {

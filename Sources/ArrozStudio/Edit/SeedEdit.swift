@@ -64,7 +64,9 @@ public struct SeedEdit: Equatable, Sendable {
     /// The edit's request on top of `base` (nil while there is nothing to run: inpainting before a mask).
     public func request(from base: GenerationRequest) -> GenerationRequest? {
         var r = base
-        (r.initImage, r.mask, r.outpaint, r.variation, r.variationsOf, r.invert) = (nil, nil, nil, nil, nil, false)
+        (r.initImage, r.mask, r.outpaint, r.variation, r.variationsOf, r.invert) = (
+            nil, nil, nil, nil, nil, false
+        )
         switch kind {
         case .variations:
             r.variationsOf = source

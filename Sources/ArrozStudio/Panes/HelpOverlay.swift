@@ -22,11 +22,16 @@ public enum HelpOverlay {
         let columns = max(1, (entries.count + rowsAvailable - 1) / rowsAvailable)
         let rows = (entries.count + columns - 1) / columns
         // Column-major; each column sized to its own keys and words.
-        let cols: [[Entry]] = (0..<columns).map { c in Array(entries[(c * rows)..<min(entries.count, (c + 1) * rows)]) }
+        let cols: [[Entry]] = (0..<columns).map { c in
+            Array(entries[(c * rows)..<min(entries.count, (c + 1) * rows)])
+        }
         let keyWidths = cols.map { ($0.map { TextLayout.width($0.keys) }.max() ?? 4) + 2 }
-        let colWidths = zip(cols, keyWidths).map { col, k in k + (col.map { TextLayout.width($0.help) }.max() ?? 20) + 2 }
+        let colWidths = zip(cols, keyWidths).map { col, k in
+            k + (col.map { TextLayout.width($0.help) }.max() ?? 20) + 2
+        }
         let width = min(
-            canvas.width - 4, max(44, colWidths.reduce(0, +) + 2, (extra.map { TextLayout.width($0) }.max() ?? 0) + 4))
+            canvas.width - 4,
+            max(44, colWidths.reduce(0, +) + 2, (extra.map { TextLayout.width($0) }.max() ?? 0) + 4))
         let height = min(maxHeight, rows + extra.count + 2)
         guard width > 10, height > 3 else { return }
         canvas.hotspot(canvas.bounds, [.toggleHelp])  // any click closes the help
@@ -49,17 +54,21 @@ public enum HelpOverlay {
         let total = max(1, colWidths.reduce(0, +))
         var x = inner.x + 1
         for (c, col) in cols.enumerated() {
-            let fair = total <= inner.width - 1 ? colWidths[c] : max(10, (inner.width - 1) * colWidths[c] / total)
+            let fair =
+                total <= inner.width - 1 ? colWidths[c] : max(10, (inner.width - 1) * colWidths[c] / total)
             let w = c == cols.count - 1 ? inner.maxX - x : fair
             var y = inner.y
             for (keys, help) in col.prefix(keyRows) where y < inner.maxY {
                 if keys.isEmpty {
-                    canvas.text(TextLayout.truncate(help, w - 1), x: x, y: y, base.with(fg: t[.title]).adding(.bold))
+                    canvas.text(
+                        TextLayout.truncate(help, w - 1), x: x, y: y, base.with(fg: t[.title]).adding(.bold))
                 } else {
                     canvas.text(
-                        TextLayout.truncate(keys, keyWidths[c] - 1), x: x, y: y, base.with(fg: t[.hiFg]).adding(.bold))
+                        TextLayout.truncate(keys, keyWidths[c] - 1), x: x, y: y,
+                        base.with(fg: t[.hiFg]).adding(.bold))
                     canvas.text(
-                        TextLayout.truncate(help, max(0, w - keyWidths[c] - 1)), x: x + keyWidths[c], y: y, base)
+                        TextLayout.truncate(help, max(0, w - keyWidths[c] - 1)), x: x + keyWidths[c], y: y,
+                        base)
                 }
                 y += 1
             }
