@@ -31,7 +31,9 @@ public enum PaneID: Int, CaseIterable, Sendable {
 public enum PromptField: Int, CaseIterable, Sendable { case a, b, mix }
 
 /// Fields of the Sampler pane.
-public enum SamplerField: Int, CaseIterable, Sendable { case model, sampler, steps, cfg, seed, size, eta, image, strength }
+public enum SamplerField: Int, CaseIterable, Sendable {
+    case model, sampler, steps, cfg, seed, size, eta, image, strength
+}
 
 /// What an edit buffer edits: a prompt, or the init image path of the Sampler pane.
 public enum EditField: Equatable, Sendable {
@@ -216,7 +218,9 @@ public struct AppState: Sendable {
 
     /// The plain generation request of the Prompts and Sampler panes (no edit).
     public var baseRequest: GenerationRequest? {
-        guard let model = sampler.modelName, let name = sampler.samplerName, let kind = SamplerKind(name: name) else {
+        guard let model = sampler.modelName, let name = sampler.samplerName,
+            let kind = SamplerKind(name: name)
+        else {
             return nil
         }
         var r = GenerationRequest(

@@ -59,7 +59,8 @@ extension AppState {
                 training.dataFolder = text.trimmingCharacters(in: .whitespaces)
                 status = StatusMessage(
                     text: training.dataFolder.isEmpty
-                        ? "training data: the recipe's own" : "training data: \(training.dataFolder) (t starts)",
+                        ? "training data: the recipe's own"
+                        : "training data: \(training.dataFolder) (t starts)",
                     isError: false)
                 return []
             case .initImage:
@@ -126,7 +127,8 @@ extension AppState {
         case .save:
             // What is saved is what its parameters redraw: the finished image, or the whole finished strip.
             if preview.showingStrip {
-                guard let r = preview.stripRequest, preview.strip.count == preview.stripCount, !preview.strip.isEmpty
+                guard let r = preview.stripRequest, preview.strip.count == preview.stripCount,
+                    !preview.strip.isEmpty
                 else {
                     status = StatusMessage(text: "the interpolation strip is not finished yet", isError: true)
                     return []
@@ -240,7 +242,8 @@ extension AppState {
                 status = StatusMessage(text: "enter edits the init image path (empty: none)", isError: false)
                 return []
             case .strength:
-                sampler.strength = min(max(((sampler.strength + 0.05 * Float(d)) * 20).rounded() / 20, 0.05), 1)
+                sampler.strength = min(
+                    max(((sampler.strength + 0.05 * Float(d)) * 20).rounded() / 20, 0.05), 1)
                 if sampler.initImage.isEmpty { return [] }
             }
             return sampleEffects()

@@ -253,7 +253,8 @@ public final class StudioApp {
             if !FileManager.default.fileExists(atPath: path) { try savePNG(image, path) }
             return path
         } catch {
-            state.status = StatusMessage(text: "could not save the source image \(path): \(error)", isError: true)
+            state.status = StatusMessage(
+                text: "could not save the source image \(path): \(error)", isError: true)
             return nil
         }
     }

@@ -55,7 +55,9 @@ public enum PreviewPane {
     }
 
     /// x̂₀ thumbnails (square in pixels) with their step under each, a window around the selected one.
-    static func thumbnails(_ state: AppState, _ canvas: inout Canvas, _ area: Rect, rows: Int, _ ctx: PaneContext) {
+    static func thumbnails(
+        _ state: AppState, _ canvas: inout Canvas, _ area: Rect, rows: Int, _ ctx: PaneContext
+    ) {
         let p = state.preview
         let t = ctx.theme
         let items = entries(p)

@@ -49,12 +49,14 @@ public enum StatusBars {
                 ("home/end", "jump", nil),
             ]
             : state.pendingOutpaint
-                ? [("←↑→↓", "outpaint that side", nil), ("[ ]", "tokens \(state.outpaintTokens)", nil),
-                   ("esc", "cancel", .cancelOutpaint)]
-            : state.mark != nil
-                ? [("M", "mark", nil)] + keyMap.markBarEntries.map { ($0.keys, $0.label, nil) }
-                    + [("o", "outpaint", .beginOutpaint), ("?", "help", .toggleHelp)]
-            : keyMap.barItems
+                ? [
+                    ("←↑→↓", "outpaint that side", nil), ("[ ]", "tokens \(state.outpaintTokens)", nil),
+                    ("esc", "cancel", .cancelOutpaint),
+                ]
+                : state.mark != nil
+                    ? [("M", "mark", nil)] + keyMap.markBarEntries.map { ($0.keys, $0.label, nil) }
+                        + [("o", "outpaint", .beginOutpaint), ("?", "help", .toggleHelp)]
+                    : keyMap.barItems
         var x = 1
         for (keys, label, action) in entries {
             let w = TextLayout.width(keys) + 1 + TextLayout.width(label) + 2

@@ -21,7 +21,8 @@ public enum ImageView {
     /// Pixel size and cell footprint for a `w × h` image inside `rect`: a whole enlarging factor (or the
     /// largest fit when `smooth`), any factor when shrinking.
     public static func sixelFit(
-        width w: Int, height h: Int, in rect: Rect, cellWidth cw: Int, cellHeight ch: Int, smooth: Bool = false
+        width w: Int, height h: Int, in rect: Rect, cellWidth cw: Int, cellHeight ch: Int,
+        smooth: Bool = false
     ) -> (pixelWidth: Int, pixelHeight: Int, cols: Int, rows: Int) {
         guard w > 0, h > 0, rect.width > 0, rect.height > 0, cw > 0, ch > 0 else { return (0, 0, 0, 0) }
         let boxW = rect.width * cw, boxH = rect.height * ch
@@ -47,7 +48,9 @@ public enum ImageView {
         _ image: RGBImage, in rect: Rect, _ canvas: inout Canvas, _ context: PaneContext, slot: UInt32 = 0,
         overlay: (inout RGBImage) -> Void
     ) -> MarkGeometry? {
-        withoutActuallyEscaping(overlay) { place(image, in: rect, &canvas, context, slot: slot, overlay: $0).geometry }
+        withoutActuallyEscaping(overlay) {
+            place(image, in: rect, &canvas, context, slot: slot, overlay: $0).geometry
+        }
     }
 
     static func place(
@@ -80,7 +83,8 @@ public enum ImageView {
             return (
                 r,
                 MarkGeometry(
-                    rect: r, pixelWidth: fit.pixelWidth, pixelHeight: fit.pixelHeight, cellWidth: cw, cellHeight: ch)
+                    rect: r, pixelWidth: fit.pixelWidth, pixelHeight: fit.pixelHeight, cellWidth: cw,
+                    cellHeight: ch)
             )
         case .sixel, .halfblock:
             let fit = halfBlockFit(width: image.width, height: image.height, in: rect, smooth: context.smooth)
@@ -102,7 +106,11 @@ public enum ImageView {
                 }
             }
             let r = Rect(x: x0, y: y0, width: fit.cols, height: fit.rows)
-            return (r, MarkGeometry(rect: r, pixelWidth: fit.cols, pixelHeight: 2 * fit.rows, cellWidth: 1, cellHeight: 2))
+            return (
+                r,
+                MarkGeometry(
+                    rect: r, pixelWidth: fit.cols, pixelHeight: 2 * fit.rows, cellWidth: 1, cellHeight: 2)
+            )
         case .none:
             let text = "image \(image.width)×\(image.height) (graphics off)"
             canvas.text(
