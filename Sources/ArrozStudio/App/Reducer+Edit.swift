@@ -62,7 +62,7 @@ extension AppState {
             pendingOutpaint = true
             status = StatusMessage(
                 text:
-                    "outpaint: ← ↑ → ↓ adds \(outpaintTokens) token(s) on that side ([ ] change, esc cancels)",
+                    "outpaint: an arrow adds \(outpaintTokens) token(s) on that side",
                 isError: false)
         case .cancelOutpaint:
             pendingOutpaint = false
@@ -91,7 +91,7 @@ extension AppState {
                 edit = e
                 status = StatusMessage(
                     text:
-                        "mark: arrows/hjkl move · HJKL box · space cell · a/x/n all/clear/invert · drag · enter repaints",
+                        "marking: click or drag on the image, or the keys below; enter repaints the marks",
                     isError: false)
                 return []
             case .outpaint(let side):
