@@ -56,7 +56,9 @@ let package = Package(
             swiftSettings: release),
 
         // MARK: Tests
-        .target(name: "ArrozTestSupport", dependencies: ["ArrozTensor", "ArrozText"], path: "Tests/ArrozTestSupport"),
+        .target(
+            name: "ArrozTestSupport", dependencies: ["ArrozTensor", "ArrozText", "ArrozNN", "ArrozModels", "ArrozTrain"],
+            path: "Tests/ArrozTestSupport"),
         .testTarget(
             name: "ArrozTensorTests", dependencies: ["ArrozTensor", "ArrozTestSupport"],
             resources: [.copy("Fixtures")]),

@@ -27,6 +27,12 @@ start() {  # start COLS ROWS ARGS...
         "cd $OUT && $BIN $* ; echo EXIT=\$? ; stty -a | grep -o -- '-\?icanon' ; sleep 30"
 }
 pid() { pgrep -P "$(tmux list-panes -t $S -F '#{pane_pid}')" -f arroz-studio; }
+# The pane's xterm mouse modes (button-event tracking 1002, SGR 1006, clicks 1000): the studio turns them on,
+# every exit path must turn them off again.
+mouse_modes() { tmux display -p -t $S '#{mouse_button_flag}#{mouse_sgr_flag}#{mouse_standard_flag}'; }
+mouse_off() {  # mouse_off WHEN
+    [ "$(mouse_modes)" = "000" ] || fail "mouse reporting left on after $1 ($(mouse_modes))"
+}
 
 # 1. Layout at 80x24 and 160x48, help overlay, field changes, quit with q.
 for size in "80 24" "160 48"; do
@@ -42,8 +48,10 @@ for size in "80 24" "160 48"; do
         wait_for "step 22/22" 60   # the re-sampled preview finished all 22 steps at CFG 4.0
         screen | grep -qF "no model loaded" && fail "preview says no model although $MODEL is bundled"
     fi
+    [ "$(mouse_modes)" = "000" ] && fail "no mouse reporting while the studio runs"
     tmux send-keys -t $S q; wait_for "EXIT=0"; wait_for "icanon"
     screen | grep -q -- "-icanon" && fail "terminal left in raw mode after q"
+    mouse_off q
 done
 
 # 2. Too small.
@@ -60,5 +68,6 @@ for sig in TERM HUP INT SEGV; do
     kill -s $sig "$(pid)"
     wait_for "EXIT="; wait_for "icanon"
     screen | grep -q -- "-icanon" && fail "terminal left in raw mode after SIG$sig"
+    mouse_off SIG$sig
 done
 echo "tmux-e2e: all checks passed"

@@ -86,16 +86,25 @@ public final class DiffusionEngine: StudioEngine {
         return result.map { request.sheet(RGBImage.images(fromBatch: $0)) }
     }
 
-    /// The request the studio's settings describe, completed for the model: its hash, a sampler it can run, its
-    /// image size.
+    /// The request the studio's settings describe, completed for the model: its hash, a sampler it can run (and
+    /// then that sampler's steps), steps its sampler can take, its image size.
     public func prepare(_ request: GenerationRequest) throws -> GenerationRequest {
         let m = try model(named: request.model)
         var r = request
         r.modelHash = m.hash
-        if !m.pipeline.samplers.contains(r.sampler) { r.sampler = m.pipeline.defaultSampler }
+        // A sampler the model cannot run gives way to its own, at its own steps (Paella 12, the GAN's 4 of 5).
+        let traits = ModelTraits(m)
+        if !m.pipeline.samplers.contains(r.sampler) {
+            r.sampler = SamplerKind(name: traits.defaultSampler) ?? m.pipeline.defaultSampler
+            r.steps = traits.defaultSteps
+        }
+        if let most = traits.maxSteps { r.steps = min(r.steps, most) }
         r.size = m.pipeline.outputShape.size
         return r
     }
+
+    /// The model's own samplers, step range and image edits (the Sampler pane and the edit keys follow them).
+    public func traits(for model: String) throws -> ModelTraits { ModelTraits(try self.model(named: model)) }
 
     /// Sampler names `model` can run (the Sampler pane offers only these).
     public func samplers(for model: String) -> [String] {

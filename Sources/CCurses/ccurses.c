@@ -18,7 +18,7 @@ static int have_saved_termios = 0;
 
 // MARK: - Fatal signals: restore the tty with async-signal-safe calls only, then die with the same signal.
 static void cc_fatal(int sig) {
-    static const char reset[] = "\033[?2026l\033[0m\033[?25h\033[?1049l\r\n";
+    static const char reset[] = "\033[?1002l\033[?1006l\033[?1000l\033[?2026l\033[0m\033[?25h\033[?1049l\r\n";
     if (have_saved_termios) tcsetattr(STDIN_FILENO, TCSANOW, &saved_termios);
     ssize_t ignored = write(STDOUT_FILENO, reset, sizeof(reset) - 1);
     (void)ignored;
@@ -58,8 +58,22 @@ int cc_start(void) {
     return 0;
 }
 
+static int mouse_motion = 0;
+
+// Button-event tracking off (ncurses itself only undoes the ESC[?1000h it sent).
+static void cc_mouse_motion_off(void) {
+    if (!mouse_motion) return;
+    static const char off[] = "\033[?1002l";
+    fflush(stdout);
+    ssize_t ignored = write(STDOUT_FILENO, off, sizeof(off) - 1);
+    (void)ignored;
+    mouse_motion = 0;
+}
+
 void cc_stop(void) {
     if (!started) return;
+    cc_mouse_motion_off();
+    mousemask(0, NULL);
     curs_set(1);
     endwin();
     started = 0;
@@ -115,6 +129,10 @@ static int map_key(int k) {
     case KEY_RESIZE: return CC_KEY_RESIZE;
     case KEY_F(1): return CC_KEY_F1;
     case KEY_MOUSE: return CC_KEY_MOUSE;
+    case KEY_SR: return CC_KEY_SHIFT_UP;
+    case KEY_SF: return CC_KEY_SHIFT_DOWN;
+    case KEY_SLEFT: return CC_KEY_SHIFT_LEFT;
+    case KEY_SRIGHT: return CC_KEY_SHIFT_RIGHT;
     default: return CC_KEY_OTHER;
     }
 }
@@ -138,9 +156,20 @@ static MEVENT last_mouse;
 
 int cc_enable_mouse(int on) {
     if (!started) return -1;
-    mmask_t want = on ? (BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED) : 0;
+    mmask_t want =
+        on ? (BUTTON1_PRESSED | BUTTON1_RELEASED | BUTTON4_PRESSED | BUTTON5_PRESSED | REPORT_MOUSE_POSITION) : 0;
     mmask_t got = mousemask(want, NULL);
     mouseinterval(0);
+    if (on && got != 0) {
+        // After mousemask (which sends ESC[?1000h): report motion while a button is held, too.
+        static const char motion[] = "\033[?1002h";
+        fflush(stdout);
+        ssize_t ignored = write(STDOUT_FILENO, motion, sizeof(motion) - 1);
+        (void)ignored;
+        mouse_motion = 1;
+    } else if (!on) {
+        cc_mouse_motion_off();
+    }
     return (on && got == 0) ? -1 : 0;
 }
 
@@ -148,7 +177,10 @@ int cc_mouse(int *x, int *y, int *button) {
     if (getmouse(&last_mouse) != OK) return -1;
     *x = last_mouse.x;
     *y = last_mouse.y;
-    if (last_mouse.bstate & BUTTON1_PRESSED) *button = CC_MOUSE_LEFT;
+    // Motion first: a drag report can carry the held button's bits as well.
+    if (last_mouse.bstate & REPORT_MOUSE_POSITION) *button = CC_MOUSE_LEFT_DRAG;
+    else if (last_mouse.bstate & BUTTON1_RELEASED) *button = CC_MOUSE_LEFT_RELEASE;
+    else if (last_mouse.bstate & BUTTON1_PRESSED) *button = CC_MOUSE_LEFT;
     else if (last_mouse.bstate & BUTTON4_PRESSED) *button = CC_MOUSE_WHEEL_UP;
 #ifdef BUTTON5_PRESSED
     else if (last_mouse.bstate & BUTTON5_PRESSED) *button = CC_MOUSE_WHEEL_DOWN;

@@ -36,6 +36,11 @@ final class TestEngine: StudioEngine {
         var description: String { "toy engine asked to fail" }
     }
 
+    /// Traits per model (default: every sampler of the menu, no image edits).
+    var traitsByModel: [String: ModelTraits] = [:]
+
+    func traits(for model: String) throws -> ModelTraits { traitsByModel[model] ?? ModelTraits(samplers: samplers) }
+
     func prepare(_ request: GenerationRequest) throws -> GenerationRequest { request }
 
     func summarize(promptA: String, promptB: String) throws -> PromptPairSummary {

@@ -18,6 +18,19 @@ public enum Action: Sendable {
     // Commands
     case train, checkpoint, pause, interpolate, save, reseed, reload, cycleTheme, toggleHelp, quit
     case toggleSmoothScaling
+    // Seed-image edits: variations of the shown image, their strength, back to plain generation.
+    case variations, adjustEdit(Int), leaveEdit
+    // Mark mode (inpainting): enter it on the shown image, move / stretch the cursor, toggle, all / clear /
+    // invert, a mouse event on grid cell (x, y), repaint the marked cells.
+    case markMode
+    case markMove(dx: Int, dy: Int, extend: Bool)
+    case markToggle, markAll, markClear, markInvert, markApply
+    case markPointer(PointerPhase, x: Int, y: Int)
+    // Outpainting: `o`, then the side; any other key cancels.
+    case beginOutpaint, outpaint(ImageSide), cancelOutpaint
+    // The app saved a source image (what for) or a mask, at an absolute path.
+    case sourceStored(SourcePurpose, path: String)
+    case maskStored(path: String)
     // From the app / queue
     case job(JobEvent)
     case jobs([JobSummary], cachedRuns: Int)
@@ -41,9 +54,23 @@ public enum Effect: Equatable, Sendable {
     case pauseTraining(Bool)
     /// Save the shown image as PNG with these settings embedded.
     case save(RGBImage, GenerationRequest)
+    /// Save the shown image as a source for an edit (outputs/sources/<hash>.png), then `.sourceStored`.
+    case storeSource(RGBImage, SourcePurpose)
+    /// Save the mark mode's mask PNG (outputs/sources/mask-<hash>.png), then `.maskStored`.
+    case storeMask(RGBImage)
     /// Read settings back from the most recently saved PNG.
     case reloadSettings
     /// Load and show the theme after `current` in the catalog.
     case cycleTheme(current: String)
     case quit
+}
+
+/// What a stored source image is for.
+public enum SourcePurpose: Equatable, Sendable {
+    /// `v`: variations of it, of this kind.
+    case variation(EditKind)
+    /// `M`: marking cells on it to repaint.
+    case mark
+    /// `o` + arrow: outpainting this side.
+    case outpaint(ImageSide)
 }

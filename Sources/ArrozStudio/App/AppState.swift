@@ -31,7 +31,9 @@ public enum PaneID: Int, CaseIterable, Sendable {
 public enum PromptField: Int, CaseIterable, Sendable { case a, b, mix }
 
 /// Fields of the Sampler pane.
-public enum SamplerField: Int, CaseIterable, Sendable { case model, sampler, steps, cfg, seed, size, eta, image, strength }
+public enum SamplerField: Int, CaseIterable, Sendable {
+    case model, sampler, steps, cfg, seed, size, eta, image, strength
+}
 
 /// What an edit buffer edits: a prompt, or the init image path of the Sampler pane.
 public enum EditField: Equatable, Sendable {
@@ -44,7 +46,10 @@ public enum EditField: Equatable, Sendable {
 public struct SamplerSettings: Equatable, Sendable {
     public var models: [String] = []
     public var model = 0
+    /// The samplers on the menu: the selected model's own once it is known, else ``allSamplers``.
     public var samplers: [String] = []
+    /// Every sampler the engine has (the menu of a model not run yet).
+    public var allSamplers: [String] = []
     public var sampler = 0
     public var steps = 20
     public var cfg: Float = 3.5
@@ -176,6 +181,18 @@ public struct AppState: Sendable {
     public var quitting = false
     /// Frames in an interpolation strip (`i`).
     public var stripFrames = 7
+    /// Each model's own samplers, step range and image edits, as its first sampling run reported them.
+    public var modelTraits: [String: ModelTraits] = [:]
+    /// The edit of a saved source image in force (`v`, `M`, `o`); nil = plain generation (`esc`).
+    public var edit: SeedEdit?
+    /// The mark mode's cells over the preview (`M`); nil when not marking.
+    public var mark: MarkGrid?
+    /// The marks the shown image repainted (its cells are shown untinted while the marks stay the same).
+    public var repaintedMarks: [Bool]?
+    /// `o` was pressed: the next arrow outpaints that side.
+    public var pendingOutpaint = false
+    /// Tokens one `o` + arrow adds on a side (`[` / `]` while outpainting or marking).
+    public var outpaintTokens = 2
 
     public init() {}
 
@@ -188,9 +205,22 @@ public struct AppState: Sendable {
     /// The focused field of `pane`.
     public func field(_ pane: PaneID) -> Int { fields[pane] ?? 0 }
 
-    /// The request the current settings describe (nil without a model).
+    /// The selected model's traits, once a run of it reported them.
+    public var traits: ModelTraits? { sampler.modelName.flatMap { modelTraits[$0] } }
+
+    /// The request the current settings describe, with the edit in force on top (nil without a model, or while
+    /// an inpaint has no marked mask yet).
     public var sampleRequest: GenerationRequest? {
-        guard let model = sampler.modelName, let name = sampler.samplerName, let kind = SamplerKind(name: name) else {
+        guard let base = baseRequest else { return nil }
+        guard let edit else { return base }
+        return edit.request(from: base)
+    }
+
+    /// The plain generation request of the Prompts and Sampler panes (no edit).
+    public var baseRequest: GenerationRequest? {
+        guard let model = sampler.modelName, let name = sampler.samplerName,
+            let kind = SamplerKind(name: name)
+        else {
             return nil
         }
         var r = GenerationRequest(

@@ -59,7 +59,8 @@ extension AppState {
                 training.dataFolder = text.trimmingCharacters(in: .whitespaces)
                 status = StatusMessage(
                     text: training.dataFolder.isEmpty
-                        ? "training data: the recipe's own" : "training data: \(training.dataFolder) (t starts)",
+                        ? "training data: the recipe's own"
+                        : "training data: \(training.dataFolder) (t starts)",
                     isError: false)
                 return []
             case .initImage:
@@ -113,6 +114,8 @@ extension AppState {
             status = StatusMessage(text: "checkpoint after the current step…", isError: false)
             return [.checkpointNow]
         case .interpolate:
+            // The strip moves the prompts' conditioning: it leaves any image edit.
+            (edit, mark, pendingOutpaint) = (nil, nil, false)
             guard let r = sampleRequest else { return noModel() }
             preview.strip = []
             preview.stripSheet = nil
@@ -124,7 +127,8 @@ extension AppState {
         case .save:
             // What is saved is what its parameters redraw: the finished image, or the whole finished strip.
             if preview.showingStrip {
-                guard let r = preview.stripRequest, preview.strip.count == preview.stripCount, !preview.strip.isEmpty
+                guard let r = preview.stripRequest, preview.strip.count == preview.stripCount,
+                    !preview.strip.isEmpty
                 else {
                     status = StatusMessage(text: "the interpolation strip is not finished yet", isError: true)
                     return []
@@ -149,6 +153,10 @@ extension AppState {
             showHelp.toggle()
         case .toggleSmoothScaling:
             smoothImages.toggle()
+        case .variations, .adjustEdit, .leaveEdit, .markMode, .markMove, .markToggle, .markAll, .markClear,
+            .markInvert, .markApply, .markPointer, .beginOutpaint, .outpaint, .cancelOutpaint, .sourceStored,
+            .maskStored:
+            return applyEdit(action)
         case .quit:
             quitting = true
             return [.quit]
@@ -162,6 +170,7 @@ extension AppState {
             let (model, samplerName, recipe) = (sampler.modelName, sampler.samplerName, training.recipeName)
             sampler.models = models
             sampler.samplers = samplers
+            sampler.allSamplers = samplers
             sampler.model =
                 model.flatMap(models.firstIndex(of:)) ?? min(sampler.model, max(0, models.count - 1))
             sampler.sampler =
@@ -170,6 +179,7 @@ extension AppState {
             training.recipes = recipes
             training.recipe =
                 recipe.flatMap(recipes.firstIndex(of:)) ?? min(training.recipe, max(0, recipes.count - 1))
+            followTraits()
             return [.encode(promptA: promptA, promptB: promptB)] + sampleEffects()
         case .themeChanged(let name):
             themeName = name
@@ -181,13 +191,16 @@ extension AppState {
             promptB = r.promptB
             mix = r.mix
             if let i = sampler.models.firstIndex(of: r.model) { sampler.model = i }
+            followTraits()
             if let i = sampler.samplers.firstIndex(of: r.sampler.rawValue) { sampler.sampler = i }
             sampler.steps = r.steps
             sampler.cfg = r.cfg
             sampler.seed = r.seed
             sampler.size = r.size
             sampler.eta = r.eta
-            sampler.initImage = r.initImage ?? ""
+            // An edit's PNG loads as that edit (its source and mask stay where the PNG names them).
+            (edit, mark, pendingOutpaint) = (SeedEdit(request: r), nil, false)
+            sampler.initImage = edit == nil ? r.initImage ?? "" : ""
             sampler.strength = r.strength
             status = StatusMessage(text: "settings loaded (seed \(r.seed))", isError: false)
             return [.encode(promptA: promptA, promptB: promptB)] + sampleEffects()
@@ -205,12 +218,16 @@ extension AppState {
             return sampleEffects()
         case .sampler:
             switch SamplerField(rawValue: field(.sampler)) ?? .model {
-            case .model: sampler.model = Self.cycle(sampler.model, d, sampler.models.count)
+            case .model:
+                sampler.model = Self.cycle(sampler.model, d, sampler.models.count)
+                // Another model: its own samplers (when known); an edit of the old model's image ends.
+                (edit, mark, pendingOutpaint) = (nil, nil, false)
+                followTraits()
             case .sampler: sampler.sampler = Self.cycle(sampler.sampler, d, sampler.samplers.count)
             case .steps:
                 sampler.steps = min(
                     max(sampler.steps + d, SamplerSettings.stepRange.lowerBound),
-                    SamplerSettings.stepRange.upperBound)
+                    traits?.maxSteps ?? SamplerSettings.stepRange.upperBound)
             case .cfg:
                 sampler.cfg = min(
                     max(((sampler.cfg + 0.5 * Float(d)) * 2).rounded() / 2, 0),
@@ -225,7 +242,8 @@ extension AppState {
                 status = StatusMessage(text: "enter edits the init image path (empty: none)", isError: false)
                 return []
             case .strength:
-                sampler.strength = min(max(((sampler.strength + 0.05 * Float(d)) * 20).rounded() / 20, 0.05), 1)
+                sampler.strength = min(
+                    max(((sampler.strength + 0.05 * Float(d)) * 20).rounded() / 20, 0.05), 1)
                 if sampler.initImage.isEmpty { return [] }
             }
             return sampleEffects()
@@ -250,7 +268,7 @@ extension AppState {
         return []
     }
 
-    private mutating func sampleEffects() -> [Effect] {
+    mutating func sampleEffects() -> [Effect] {
         guard let r = sampleRequest else { return [] }
         preview.showingStrip = false
         return [.sample(r)]
@@ -337,6 +355,14 @@ extension AppState {
                 status = StatusMessage(
                     text: p ? "training paused (p resumes)" : "training resumed", isError: false)
             }
+        case .modelTraits(let model, let t):
+            let known = modelTraits[model]
+            modelTraits[model] = t
+            guard known != t, model == sampler.modelName else { return [] }
+            // The menu becomes the model's own; a sampler it cannot run gives way to its default.
+            let before = sampleRequest
+            followTraits()
+            return sampleRequest != before && !preview.showingStrip ? sampleEffects() : []
         case .catalog(let c):
             if c.models != sampler.models || c.samplers != sampler.samplers || c.recipes != training.recipes {
                 return apply(.engine(models: c.models, samplers: c.samplers, recipes: c.recipes))
@@ -395,6 +421,29 @@ extension AppState {
     }
 
     // MARK: - Helpers
+
+    /// Makes the Sampler pane offer the selected model's own samplers once its traits are known: the sampler
+    /// kept by name when it can run it, else the model's default sampler at its default steps; steps clamped
+    /// to what its sampler can take.
+    mutating func followTraits() {
+        let name = sampler.samplerName
+        guard let t = traits, !t.samplers.isEmpty else {
+            // Not run yet: the whole menu, the sampler kept by name.
+            if !sampler.allSamplers.isEmpty, sampler.samplers != sampler.allSamplers {
+                sampler.samplers = sampler.allSamplers
+                sampler.sampler = name.flatMap(sampler.samplers.firstIndex(of:)) ?? 0
+            }
+            return
+        }
+        if sampler.samplers != t.samplers { sampler.samplers = t.samplers }
+        if let name, let i = t.samplers.firstIndex(of: name) {
+            sampler.sampler = i
+        } else {
+            sampler.sampler = t.samplers.firstIndex(of: t.defaultSampler) ?? 0
+            sampler.steps = t.defaultSteps
+        }
+        if let m = t.maxSteps { sampler.steps = min(sampler.steps, m) }
+    }
 
     static func cycle(_ i: Int, _ d: Int, _ n: Int) -> Int { n == 0 ? 0 : ((i + d) % n + n) % n }
 

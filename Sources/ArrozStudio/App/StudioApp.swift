@@ -47,6 +47,10 @@ public final class StudioApp {
     private var lastSize: TermSize?
     /// Clickable regions of the frame on screen.
     private var hotspots: [Hotspot] = []
+    /// Where the mark mode's image is on screen (nil when not marking).
+    public private(set) var markArea: MarkGeometry?
+    /// A left press landed on the marked image: drags and the release go to the mark grid.
+    private var markDragging = false
 
     public init(
         terminal: Terminal, queue: JobQueue, engine: StudioEngine?, catalog: ThemeCatalog, options: Options,
@@ -140,12 +144,15 @@ public final class StudioApp {
             cellWidth: size.cellWidth, cellHeight: size.cellHeight, smooth: state.smoothImages)
         StudioView.render(state, keyMap: keyMap, into: &canvas, ctx)
         hotspots = canvas.hotspots
+        markArea = canvas.markArea
         screen.present(canvas, graphics: options.graphics)
     }
 
     /// A click runs the actions of the hotspot under it; the wheel focuses what is under the pointer and
     /// changes it (↑ = +1). Ignored while a prompt is being edited.
     private func click(x: Int, y: Int, _ button: MouseButton) {
+        if markPointer(x: x, y: y, button) { return }
+        guard button != .leftDrag, button != .leftRelease else { return }
         guard state.editing == nil,
             let actions = hotspots.last(where: {
                 x >= $0.rect.x && x < $0.rect.maxX && y >= $0.rect.y && y < $0.rect.maxY
@@ -154,11 +161,35 @@ public final class StudioApp {
         switch button {
         case .left:
             actions.forEach(dispatch)
+        case .leftDrag, .leftRelease:
+            break
         case .wheelUp, .wheelDown:
             guard !state.showHelp else { return dispatch(.toggleHelp) }
             for case .focus(let pane, let field) in actions { dispatch(.focus(pane, field: field)) }
             dispatch(.change(button == .wheelUp ? 1 : -1))
         }
+    }
+
+    /// The mouse in the mark mode: a press on the image starts a click or a drag on the grid; the drag and the
+    /// release follow it anywhere (clamped to the image's edge). True when the event was the grid's.
+    private func markPointer(x: Int, y: Int, _ button: MouseButton) -> Bool {
+        guard let grid = state.mark, let area = markArea, state.editing == nil, !state.showHelp else {
+            markDragging = false
+            return false
+        }
+        switch button {
+        case .left:
+            guard let c = area.cell(x: x, y: y, grid: grid) else { return false }
+            markDragging = true
+            dispatch(.markPointer(.press, x: c.x, y: c.y))
+        case .leftDrag, .leftRelease:
+            guard markDragging, let c = area.cell(x: x, y: y, grid: grid, clamp: true) else { return false }
+            if button == .leftRelease { markDragging = false }
+            dispatch(.markPointer(button == .leftDrag ? .drag : .release, x: c.x, y: c.y))
+        case .wheelUp, .wheelDown:
+            return false
+        }
+        return true
     }
 
     /// Applies an action and runs its effects.
@@ -179,6 +210,10 @@ public final class StudioApp {
             case .checkpointNow: queue.saveTrainingNow()
             case .pauseTraining(let paused): queue.setTrainingPaused(paused)
             case .save(let image, let request): save(image, request)
+            case .storeSource(let image, let purpose):
+                if let path = storeInput(image, prefix: "") { dispatch(.sourceStored(purpose, path: path)) }
+            case .storeMask(let image):
+                if let path = storeInput(image, prefix: "mask-") { dispatch(.maskStored(path: path)) }
             case .reloadSettings: reload()
             case .cycleTheme(let current): cycleTheme(current)
             case .quit: break
@@ -204,6 +239,33 @@ public final class StudioApp {
         } catch {
             state.status = StatusMessage(text: "save failed: \(error)", isError: true)
         }
+    }
+
+    /// Saves an edit's input (a source image or a mask) as `<output>/sources/<prefix><hash>.png` and returns
+    /// its absolute path, which the request — and so every PNG saved from it — names: `sample --from` reads the
+    /// same pixels back. The hash is of the pixels, so the same image is written once.
+    private func storeInput(_ image: RGBImage, prefix: String) -> String? {
+        var dir = options.outputDirectory + "/sources"
+        if !dir.hasPrefix("/") { dir = FileManager.default.currentDirectoryPath + "/" + dir }
+        let path = dir + "/" + prefix + Self.pixelHash(image) + ".png"
+        do {
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            if !FileManager.default.fileExists(atPath: path) { try savePNG(image, path) }
+            return path
+        } catch {
+            state.status = StatusMessage(
+                text: "could not save the source image \(path): \(error)", isError: true)
+            return nil
+        }
+    }
+
+    /// FNV-1a (64-bit) of the size and pixels, 12 hex digits.
+    static func pixelHash(_ image: RGBImage) -> String {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for v in [UInt64(image.width), UInt64(image.height)] { h = (h ^ v) &* 0x100_0000_01b3 }
+        for b in image.pixels { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        let s = String(h, radix: 16)
+        return String((String(repeating: "0", count: max(0, 16 - s.count)) + s).prefix(12))
     }
 
     private func reload() {

@@ -15,7 +15,11 @@ public enum PreviewPane {
         let t = ctx.theme
         let thumbRows = thumbnailRows(state, inner)
         let (imageArea, stripArea) = inner.splitTop(inner.height - (thumbRows > 0 ? thumbRows + 1 : 1))
-        if let image = p.shownImage {
+        if let image = p.shownImage, let mark = state.mark, !p.showingStrip {
+            canvas.markArea = ImageView.draw(image, in: imageArea, &canvas, ctx, slot: imageSlot) {
+                MarkOverlay.apply(mark, to: &$0, tinted: state.repaintedMarks != mark.cells || p.running)
+            }
+        } else if let image = p.shownImage {
             ImageView.draw(image, in: imageArea, &canvas, ctx, slot: imageSlot)
         } else {
             let msg =
@@ -51,7 +55,9 @@ public enum PreviewPane {
     }
 
     /// x̂₀ thumbnails (square in pixels) with their step under each, a window around the selected one.
-    static func thumbnails(_ state: AppState, _ canvas: inout Canvas, _ area: Rect, rows: Int, _ ctx: PaneContext) {
+    static func thumbnails(
+        _ state: AppState, _ canvas: inout Canvas, _ area: Rect, rows: Int, _ ctx: PaneContext
+    ) {
         let p = state.preview
         let t = ctx.theme
         let items = entries(p)
@@ -94,7 +100,15 @@ public enum PreviewPane {
         if p.showingStrip {
             return "interpolate A→B · \(p.strip.count)/\(p.stripCount)"
         }
-        guard p.total > 0 else { return "" }
+        // An edit says what it does: `mark 5/64 · cursor 3,4` or `variation 0.50`.
+        var edit: [String] = []
+        if let m = state.mark {
+            edit.append("mark \(m.count)/\(m.side * m.side) · cell \(m.cursor.x),\(m.cursor.y)")
+            if state.edit?.mask != nil { edit.append("inpainted") }
+        } else if let e = state.edit {
+            edit.append(e.summary)
+        }
+        guard p.total > 0 else { return edit.joined(separator: " · ") }
         var parts = ["step \(shownStep(p))/\(p.total)"]
         if let s = p.request?.sampler.rawValue ?? state.sampler.samplerName { parts.append(s) }
         if p.secondsPerStep > 0 { parts.append(TextLayout.seconds(p.secondsPerStep)) }
@@ -102,7 +116,7 @@ public enum PreviewPane {
         if let m = p.cfgMarks.last {
             parts.append("cfg→" + TextLayout.fixed(Double(m.cfg), 1) + " after \(m.step)")
         }
-        return parts.joined(separator: " · ")
+        return (edit + parts).joined(separator: " · ")
     }
 
     static func shownStep(_ p: PreviewState) -> Int {

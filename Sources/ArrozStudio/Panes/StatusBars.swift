@@ -48,7 +48,15 @@ public enum StatusBars {
                 ("enter", "save prompt", .commitEdit), ("esc", "cancel", .cancelEdit), ("←→", "move", nil),
                 ("home/end", "jump", nil),
             ]
-            : keyMap.barItems
+            : state.pendingOutpaint
+                ? [
+                    ("←↑→↓", "outpaint that side", nil), ("[ ]", "tokens \(state.outpaintTokens)", nil),
+                    ("esc", "cancel", .cancelOutpaint),
+                ]
+                : state.mark != nil
+                    ? [("M", "mark", nil)] + keyMap.markBarEntries.map { ($0.keys, $0.label, nil) }
+                        + [("o", "outpaint", .beginOutpaint), ("?", "help", .toggleHelp)]
+                    : keyMap.barItems
         var x = 1
         for (keys, label, action) in entries {
             let w = TextLayout.width(keys) + 1 + TextLayout.width(label) + 2

@@ -79,6 +79,8 @@ public struct Canvas {
     public var images: [ImagePlacement] = []
     /// Clickable regions, in drawing order (a later, smaller one wins over the pane behind it).
     public var hotspots: [Hotspot] = []
+    /// Where the mark mode's image is (the app maps mouse cells to grid cells through it).
+    public var markArea: MarkGeometry?
 
     public init(width: Int, height: Int, fill: Cell = .blank) {
         self.width = max(0, width)

@@ -21,7 +21,8 @@ public enum ImageView {
     /// Pixel size and cell footprint for a `w × h` image inside `rect`: a whole enlarging factor (or the
     /// largest fit when `smooth`), any factor when shrinking.
     public static func sixelFit(
-        width w: Int, height h: Int, in rect: Rect, cellWidth cw: Int, cellHeight ch: Int, smooth: Bool = false
+        width w: Int, height h: Int, in rect: Rect, cellWidth cw: Int, cellHeight ch: Int,
+        smooth: Bool = false
     ) -> (pixelWidth: Int, pixelHeight: Int, cols: Int, rows: Int) {
         guard w > 0, h > 0, rect.width > 0, rect.height > 0, cw > 0, ch > 0 else { return (0, 0, 0, 0) }
         let boxW = rect.width * cw, boxH = rect.height * ch
@@ -37,8 +38,27 @@ public enum ImageView {
     public static func draw(
         _ image: RGBImage, in rect: Rect, _ canvas: inout Canvas, _ context: PaneContext, slot: UInt32 = 0
     ) -> Rect {
+        place(image, in: rect, &canvas, context, slot: slot, overlay: nil).rect
+    }
+
+    /// Draws `image` like ``draw(_:in:_:_:slot:)`` with `overlay` painted into its pixels at the size they are
+    /// shown (half-block pixels, or the scaled sixel / kitty image). Returns where it went, in cells and screen
+    /// pixels (nil with graphics off).
+    public static func draw(
+        _ image: RGBImage, in rect: Rect, _ canvas: inout Canvas, _ context: PaneContext, slot: UInt32 = 0,
+        overlay: (inout RGBImage) -> Void
+    ) -> MarkGeometry? {
+        withoutActuallyEscaping(overlay) {
+            place(image, in: rect, &canvas, context, slot: slot, overlay: $0).geometry
+        }
+    }
+
+    static func place(
+        _ image: RGBImage, in rect: Rect, _ canvas: inout Canvas, _ context: PaneContext, slot: UInt32,
+        overlay: ((inout RGBImage) -> Void)?
+    ) -> (rect: Rect, geometry: MarkGeometry?) {
         guard !rect.isEmpty, image.width > 0, image.height > 0 else {
-            return Rect(x: rect.x, y: rect.y, width: 0, height: 0)
+            return (Rect(x: rect.x, y: rect.y, width: 0, height: 0), nil)
         }
         let known = context.cellWidth > 0 && context.cellHeight > 0
         switch context.graphics {
@@ -52,30 +72,51 @@ public enum ImageView {
                 width: fit.cols, height: fit.rows)
             canvas.fill(r, Cell(" ", context.theme.text))
             let enlarging = fit.pixelWidth >= image.width
-            let scaled =
+            var scaled =
                 (fit.pixelWidth, fit.pixelHeight) == (image.width, image.height)
                 ? image
                 : image.resized(
                     width: fit.pixelWidth, height: fit.pixelHeight,
                     filter: enlarging ? (context.smooth ? .bilinear : .nearest) : .area)
+            overlay?(&scaled)
             canvas.images.append(ImagePlacement(rect: r, image: scaled, slot: slot))
-            return r
+            return (
+                r,
+                MarkGeometry(
+                    rect: r, pixelWidth: fit.pixelWidth, pixelHeight: fit.pixelHeight, cellWidth: cw,
+                    cellHeight: ch)
+            )
         case .sixel, .halfblock:
             let fit = halfBlockFit(width: image.width, height: image.height, in: rect, smooth: context.smooth)
             let x0 = rect.x + (rect.width - fit.cols) / 2, y0 = rect.y + (rect.height - fit.rows) / 2
-            let cells = HalfBlock.render(image, columns: fit.cols, rows: fit.rows)
+            var shown = image
+            if let overlay {
+                // The overlay goes on the half-block pixels themselves (columns × 2·rows), as HalfBlock fits them.
+                let (W, H) = (fit.cols, 2 * fit.rows)
+                if (W, H) != (image.width, image.height) {
+                    let shrinking = W <= image.width && H <= image.height
+                    shown = image.resized(width: W, height: H, filter: shrinking ? .area : .nearest)
+                }
+                overlay(&shown)
+            }
+            let cells = HalfBlock.render(shown, columns: fit.cols, rows: fit.rows)
             for (r, row) in cells.enumerated() {
                 for (c, cell) in row.enumerated() {
                     canvas.put("▀", x: x0 + c, y: y0 + r, Style(fg: cell.fg, bg: cell.bg))
                 }
             }
-            return Rect(x: x0, y: y0, width: fit.cols, height: fit.rows)
+            let r = Rect(x: x0, y: y0, width: fit.cols, height: fit.rows)
+            return (
+                r,
+                MarkGeometry(
+                    rect: r, pixelWidth: fit.cols, pixelHeight: 2 * fit.rows, cellWidth: 1, cellHeight: 2)
+            )
         case .none:
             let text = "image \(image.width)×\(image.height) (graphics off)"
             canvas.text(
                 TextLayout.truncate(text, rect.width), x: rect.x, y: rect.y + rect.height / 2,
                 context.theme.inactive)
-            return rect
+            return (rect, nil)
         }
     }
 }

@@ -132,6 +132,8 @@ public final class CursesTerminal: Terminal {
         case CC_MOUSE_LEFT: button = .left
         case CC_MOUSE_WHEEL_UP: button = .wheelUp
         case CC_MOUSE_WHEEL_DOWN: button = .wheelDown
+        case CC_MOUSE_LEFT_DRAG: button = .leftDrag
+        case CC_MOUSE_LEFT_RELEASE: button = .leftRelease
         default: return nil
         }
         return .mouse(x: Int(x), y: Int(y), button: button)
@@ -154,6 +156,10 @@ public final class CursesTerminal: Terminal {
         case CC_KEY_RESIZE: .resize
         case CC_KEY_F1: .function(1)
         case CC_KEY_MOUSE: Self.mouse()
+        case CC_KEY_SHIFT_UP: .shiftUp
+        case CC_KEY_SHIFT_DOWN: .shiftDown
+        case CC_KEY_SHIFT_LEFT: .shiftLeft
+        case CC_KEY_SHIFT_RIGHT: .shiftRight
         default: nil
         }
     }

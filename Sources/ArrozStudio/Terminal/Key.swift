@@ -3,6 +3,10 @@
 /// Mouse buttons the studio reacts to.
 public enum MouseButton: String, Hashable, Sendable {
     case left, wheelUp, wheelDown
+    /// The pointer moved with the left button held (xterm button-event tracking, `ESC[?1002h`).
+    case leftDrag
+    /// The left button was let go.
+    case leftRelease
 }
 
 /// A key press.
@@ -11,6 +15,8 @@ public enum Key: Hashable, Sendable, CustomStringConvertible {
     /// Ctrl plus a letter (lower-case), e.g. `.ctrl("c")`.
     case ctrl(Character)
     case up, down, left, right, home, end, pageUp, pageDown
+    /// Shift + an arrow (xterm `ESC[1;2A` …; terminfo kri / kind / kLFT / kRIT).
+    case shiftUp, shiftDown, shiftLeft, shiftRight
     case enter, tab, backTab, backspace, delete, escape
     case function(Int)
     /// The terminal changed size.
@@ -42,6 +48,10 @@ public enum Key: Hashable, Sendable, CustomStringConvertible {
         case .down: "↓"
         case .left: "←"
         case .right: "→"
+        case .shiftUp: "S-↑"
+        case .shiftDown: "S-↓"
+        case .shiftLeft: "S-←"
+        case .shiftRight: "S-→"
         case .home: "home"
         case .end: "end"
         case .pageUp: "pgup"

@@ -58,6 +58,8 @@ public struct JobEvent: Sendable {
         case paused(Bool)
         /// The engine's menus, read on the compute thread (sent after a training job, which can add models).
         case catalog(EngineCatalog)
+        /// The menus and abilities of the model a sampling job is about to run (sent before its first step).
+        case modelTraits(model: String, ModelTraits)
     }
 }
 

@@ -14,6 +14,9 @@ extension JobQueue {
             let controls = run.controls ?? SamplerControls(guidanceScale: request.cfg)
             // What actually runs: the model's hash, a sampler it can use, its size — what a saved PNG records.
             let prepared = try engine.prepare(request)
+            if let traits = try? engine.traits(for: request.model) {
+                locked { emit(id, .sample, .modelTraits(model: request.model, traits)) }
+            }
             let image = try engine.sample(prepared, controls: controls) { step in
                 seconds += step.seconds
                 total = step.total

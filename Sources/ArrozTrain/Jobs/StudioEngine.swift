@@ -15,6 +15,8 @@ import ArrozImage
 /// - ``train(_:control:onProgress:)`` runs a training job. Call `control.betweenSteps()` after every step and
 ///   obey its directive (the queue runs waiting sampling jobs inside that call). `.saveAndStop` must write a
 ///   checkpoint before returning: it is how quitting the studio preserves a run.
+/// - ``traits(for:)`` describes a model (its samplers, step range, image edits, token grid); the queue sends it
+///   to the UI before each sampling run, so the Sampler pane offers that model's own samplers.
 /// - Errors are thrown with a message a user can act on; the studio shows them on its status line.
 public protocol StudioEngine: AnyObject {
     /// Models / checkpoints the Sampler pane cycles through (display names, e.g. "emoji-arroz · ema").
@@ -35,4 +37,12 @@ public protocol StudioEngine: AnyObject {
 
     func train(_ request: TrainRequest, control: TrainingControl, onProgress: (TrainingProgress) -> Void)
         throws
+
+    /// The menus and abilities of the model named `model` (loads it when needed).
+    func traits(for model: String) throws -> ModelTraits
+}
+
+extension StudioEngine {
+    /// Default: every sampler of the menu, no image edits.
+    public func traits(for model: String) throws -> ModelTraits { ModelTraits(samplers: samplers) }
 }

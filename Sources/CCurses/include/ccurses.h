@@ -18,7 +18,8 @@ enum {
 enum {
     CC_KEY_UP = 1, CC_KEY_DOWN, CC_KEY_LEFT, CC_KEY_RIGHT, CC_KEY_HOME, CC_KEY_END,
     CC_KEY_PAGE_UP, CC_KEY_PAGE_DOWN, CC_KEY_BACKSPACE, CC_KEY_DELETE, CC_KEY_ENTER,
-    CC_KEY_BACKTAB, CC_KEY_RESIZE, CC_KEY_F1, CC_KEY_MOUSE, CC_KEY_OTHER
+    CC_KEY_BACKTAB, CC_KEY_RESIZE, CC_KEY_F1, CC_KEY_MOUSE, CC_KEY_OTHER,
+    CC_KEY_SHIFT_UP, CC_KEY_SHIFT_DOWN, CC_KEY_SHIFT_LEFT, CC_KEY_SHIFT_RIGHT
 };
 
 /// What cc_read found.
@@ -52,9 +53,14 @@ void cc_force_redraw(void);
 int cc_read(int timeout_ms, uint32_t *value);
 
 /// Mouse buttons reported by cc_mouse.
-enum { CC_MOUSE_LEFT = 1, CC_MOUSE_WHEEL_UP = 4, CC_MOUSE_WHEEL_DOWN = 5, CC_MOUSE_OTHER = 0 };
+enum {
+    CC_MOUSE_LEFT = 1, CC_MOUSE_WHEEL_UP = 4, CC_MOUSE_WHEEL_DOWN = 5, CC_MOUSE_OTHER = 0,
+    CC_MOUSE_LEFT_DRAG = 6, CC_MOUSE_LEFT_RELEASE = 7
+};
 
-/// Turns mouse reporting on (clicks and wheel) or off. Returns 0 when the terminal supports it.
+/// Turns mouse reporting on (presses, releases, the wheel, and motion while a button is held: xterm's
+/// button-event tracking ESC[?1002h, so a drag reports where it goes) or off. Returns 0 when the terminal
+/// supports it. cc_stop and the fatal-signal handler switch the motion reporting off again.
 int cc_enable_mouse(int on);
 /// After cc_read returned CC_KEY_MOUSE: the cell and button of that event. 0 on success.
 int cc_mouse(int *x, int *y, int *button);
