@@ -47,6 +47,8 @@ public final class StudioApp {
     private var lastSize: TermSize?
     /// Clickable regions of the frame on screen.
     private var hotspots: [Hotspot] = []
+    /// Scaled previews, thumbnails and grids of recent frames.
+    private let resizeCache = ResizeCache()
 
     public init(
         terminal: Terminal, queue: JobQueue, engine: StudioEngine?, catalog: ThemeCatalog, options: Options,
@@ -137,7 +139,8 @@ public final class StudioApp {
         var canvas = Canvas(width: size.cols, height: size.rows)
         let ctx = PaneContext(
             theme: theme, focus: state.focus, graphics: options.graphics,
-            cellWidth: size.cellWidth, cellHeight: size.cellHeight, smooth: state.smoothImages)
+            cellWidth: size.cellWidth, cellHeight: size.cellHeight, smooth: state.smoothImages,
+            resizeCache: resizeCache)
         StudioView.render(state, keyMap: keyMap, into: &canvas, ctx)
         hotspots = canvas.hotspots
         screen.present(canvas, graphics: options.graphics)

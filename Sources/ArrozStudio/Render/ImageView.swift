@@ -52,13 +52,18 @@ public enum ImageView {
                 width: fit.cols, height: fit.rows)
             canvas.fill(r, Cell(" ", context.theme.text))
             let enlarging = fit.pixelWidth >= image.width
+            let filter: ResizeFilter = enlarging ? (context.smooth ? .bilinear : .nearest) : .area
             let scaled =
-                (fit.pixelWidth, fit.pixelHeight) == (image.width, image.height)
-                ? image
-                : image.resized(
-                    width: fit.pixelWidth, height: fit.pixelHeight,
-                    filter: enlarging ? (context.smooth ? .bilinear : .nearest) : .area)
-            canvas.images.append(ImagePlacement(rect: r, image: scaled, slot: slot))
+                context.resizeCache?.resized(image, width: fit.pixelWidth, height: fit.pixelHeight, filter: filter)
+                ?? image.resized(width: fit.pixelWidth, height: fit.pixelHeight, filter: filter)
+            // A whole nearest factor: the Screen can encode sixel from the small picture.
+            let factor = fit.pixelWidth / image.width
+            let whole =
+                filter == .nearest && factor >= 2 && fit.pixelWidth == factor * image.width
+                && fit.pixelHeight == factor * image.height
+            canvas.images.append(
+                ImagePlacement(
+                    rect: r, image: scaled, slot: slot, source: whole ? image : nil, scale: whole ? factor : 1))
             return r
         case .sixel, .halfblock:
             let fit = halfBlockFit(width: image.width, height: image.height, in: rect, smooth: context.smooth)
