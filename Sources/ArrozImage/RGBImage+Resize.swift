@@ -17,6 +17,7 @@ extension RGBImage {
     public func resized(width outW: Int, height outH: Int, filter: ResizeFilter = .bilinear) -> RGBImage {
         precondition(outW > 0 && outH > 0, "resized: target \(outW)x\(outH) must be positive")
         if outW == width && outH == height { return self }
+        if filter == .nearest { return nearest(width: outW, height: outH) }
         // Separable: each axis is a list of (source index, weight) taps per output index.
         let tx = Self.taps(inCount: width, outCount: outW, filter: filter)
         let ty = Self.taps(inCount: height, outCount: outH, filter: filter)
@@ -47,6 +48,30 @@ extension RGBImage {
                     var acc: Float = 0
                     for (i, w) in ty[y] { acc += w * mid[3 * (i * outW + x) + c] }
                     out[3 * (y * outW + x) + c] = UInt8(Swift.min(Swift.max(acc.rounded(), 0), 255))
+                }
+            }
+        }
+        return RGBImage(width: outW, height: outH, pixels: out)
+    }
+
+    /// Nearest neighbour as a gather (one tap of weight 1 per axis: the separable passes would give the same
+    /// bytes through floats).
+    func nearest(width outW: Int, height outH: Int) -> RGBImage {
+        let xs = Self.taps(inCount: width, outCount: outW, filter: .nearest).map { 3 * $0[0].0 }
+        let ys = Self.taps(inCount: height, outCount: outH, filter: .nearest).map { $0[0].0 }
+        var out = [UInt8](repeating: 0, count: outH * outW * 3)
+        pixels.withUnsafeBufferPointer { src in
+            out.withUnsafeMutableBufferPointer { dst in
+                var d = 0
+                for y in 0..<outH {
+                    let row = 3 * ys[y] * width
+                    for x in 0..<outW {
+                        let s = row + xs[x]
+                        dst[d] = src[s]
+                        dst[d + 1] = src[s + 1]
+                        dst[d + 2] = src[s + 2]
+                        d += 3
+                    }
                 }
             }
         }

@@ -1,6 +1,10 @@
 // RGBImage: an 8-bit RGB picture as a Sendable value — what goes to PNG, sixel and half-blocks.
 
 /// Width × height pixels, row-major, 3 bytes (R, G, B) each.
+///
+/// Hashing reads the size and at most ``hashedWords`` evenly spaced 8-byte words of the pixels (equality still
+/// compares every byte): a 448² preview used as a dictionary key (the Screen's encoding cache, the resize
+/// cache) cost 600 KB of `Hasher.combine` per look-up, most of the studio's UI-thread time in `perf`.
 public struct RGBImage: Sendable, Hashable {
     public let width: Int
     public let height: Int
@@ -38,6 +42,30 @@ public struct RGBImage: Sendable, Hashable {
             pixels[i] = newValue.r
             pixels[i + 1] = newValue.g
             pixels[i + 2] = newValue.b
+        }
+    }
+}
+
+extension RGBImage {
+    /// 8-byte words of the pixels a hash reads (all of them for images up to 2 KB).
+    public static let hashedWords = 256
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(width)
+        hasher.combine(height)
+        pixels.withUnsafeBytes { raw in
+            let n = raw.count
+            if n <= 8 * Self.hashedWords {
+                hasher.combine(bytes: raw)
+                return
+            }
+            // Word i starts at byte floor(i · (n − 8) / (k − 1)): the first and the last 8 bytes included.
+            let k = Self.hashedWords
+            var words = [UInt64](repeating: 0, count: k)
+            for i in 0..<k {
+                words[i] = raw.loadUnaligned(fromByteOffset: i * (n - 8) / (k - 1), as: UInt64.self)
+            }
+            words.withUnsafeBytes { hasher.combine(bytes: $0) }
         }
     }
 }

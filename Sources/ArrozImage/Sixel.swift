@@ -104,7 +104,7 @@ public enum Sixel {
         return RGBImage(width: Int(width), height: Int(height), pixels: px)
     }
 
-    private static func check(_ status: SIXELSTATUS, _ operation: String) throws {
+    static func check(_ status: SIXELSTATUS, _ operation: String) throws {
         // SIXEL_FAILED(status): bit 0x1000 set.
         if status & 0x1000 != 0 { throw ImageError.sixel(operation: operation, status: status) }
     }

@@ -64,7 +64,10 @@ import Testing
             #expect(log.maxY == rows - 2 && log.y == layout.sampler.maxY)
             #expect(text.contains("│line 39") && text.contains("│line \(40 - (log.height - 2))"))
         }
-        #expect((rows >= 36) == (layout.log != nil))
+        // Every size here has a Log (at 80×24 too: the Sampler is as tall as its fields).
+        let log = try #require(layout.log)
+        #expect(log.height >= StudioLayout.minLogRows)
+        #expect(text.contains("┌ Log") && text.contains("│line 39"))
         // Half-block thumbnails with their steps under them at 120×36 and up, the one-line strip below.
         let inner = layout.preview.inset(1)
         let labels = term.line(inner.maxY - 1)
@@ -73,6 +76,29 @@ import Testing
             #expect(["1", "2", "3", "4"].allSatisfy { labels.contains(" \($0) ") })
             #expect((inner.x..<inner.maxX).contains { term.cell(x: $0, y: inner.maxY - 2).glyph == "▀" })
         }
+    }
+
+    @Test(arguments: sizes) func samplerHeightFollowsItsFields(cols: Int, rows: Int) throws {
+        let layout = try #require(StudioLayout(cols: cols, rows: rows))
+        let fields = SamplerField.allCases.count
+        // Borders and one row per field; the gap and two info lines when the Log still gets a box.
+        #expect(layout.sampler.height == (rows >= 36 ? fields + 5 : fields + 2))
+        #expect(layout.prompts.maxY == layout.sampler.y && layout.log?.y == layout.sampler.maxY)
+        let term = render(populatedState(), cols: cols, rows: rows)
+        let inner = layout.sampler.inset(1)
+        // The last field (strength) is on screen, and the info lines only when there is room for them.
+        #expect(term.line(inner.y + fields - 1).contains("strength"))
+        #expect((0..<inner.height).contains { term.line(inner.y + $0).contains("last run") } == (rows >= 36))
+        if (cols, rows) == (80, 24) { #expect(layout.log?.height == 22 - 6 - (fields + 2)) }
+    }
+
+    @Test func noLogWhenTheSamplerNeedsTheRows() throws {
+        // 64×20: 12 rows under the Prompts, the Sampler's 11 leave no room for a Log box.
+        let small = try #require(StudioLayout(cols: StudioLayout.minCols, rows: StudioLayout.minRows))
+        #expect(small.log == nil && small.sampler.maxY == StudioLayout.minRows - 2)
+        // Three more rows: a Log of the minimum height.
+        let tall = try #require(StudioLayout(cols: 64, rows: 23))
+        #expect(tall.log?.height == StudioLayout.minLogRows)
     }
 
     @Test(arguments: sizes) func helpFooterSaysWhichProtocolAndWhy(cols: Int, rows: Int) {

@@ -118,3 +118,38 @@ import Testing
         #expect(sx.pixelWidth == 192 && sx.pixelHeight == 192 && sx.cols == 20 && sx.rows == 10)
     }
 }
+
+@Suite struct ResizeCacheTests {
+    @Test func sameImageAndSizeIsResampledOnce() {
+        let cache = ResizeCache(capacity: 2)
+        let a = RGBImage(width: 8, height: 8, fill: (10, 20, 30))
+        let b = RGBImage(width: 8, height: 8, fill: (40, 50, 60))
+        let a2 = cache.resized(a, width: 16, height: 16, filter: .nearest)
+        #expect(a2 == a.resized(width: 16, height: 16, filter: .nearest))
+        _ = cache.resized(a, width: 16, height: 16, filter: .nearest)
+        #expect(cache.hits == 1 && cache.misses == 1)
+        // Another filter or size is another entry; the oldest goes when full.
+        _ = cache.resized(a, width: 16, height: 16, filter: .bilinear)
+        _ = cache.resized(b, width: 4, height: 4, filter: .area)
+        _ = cache.resized(a, width: 16, height: 16, filter: .nearest)
+        #expect(cache.misses == 4)
+        // The own size is the image itself, not counted.
+        #expect(cache.resized(a, width: 8, height: 8, filter: .area) == a && cache.hits == 1)
+    }
+
+    @Test func sixelPlacementsAtAWholeFactorCarryTheirSource() throws {
+        var canvas = Canvas(width: 40, height: 20)
+        let ctx = PaneContext(
+            theme: .arrozDark, focus: .preview, graphics: .sixel, cellWidth: 10, cellHeight: 20,
+            resizeCache: ResizeCache())
+        let image = RGBImage(width: 32, height: 32, fill: (200, 10, 10))
+        ImageView.draw(image, in: Rect(x: 0, y: 0, width: 40, height: 20), &canvas, ctx)
+        let p = try #require(canvas.images.first)
+        #expect(p.source == image && p.scale == p.image.width / 32 && p.scale >= 2)
+        var smooth = ctx
+        smooth.smooth = true
+        canvas.images = []
+        ImageView.draw(image, in: Rect(x: 0, y: 0, width: 40, height: 20), &canvas, smooth)
+        #expect(canvas.images.first?.source == nil && canvas.images.first?.scale == 1)
+    }
+}

@@ -51,6 +51,8 @@ public final class StudioApp {
     public private(set) var markArea: MarkGeometry?
     /// A left press landed on the marked image: drags and the release go to the mark grid.
     private var markDragging = false
+    /// Scaled previews, thumbnails and grids of recent frames.
+    private let resizeCache = ResizeCache()
 
     public init(
         terminal: Terminal, queue: JobQueue, engine: StudioEngine?, catalog: ThemeCatalog, options: Options,
@@ -141,7 +143,8 @@ public final class StudioApp {
         var canvas = Canvas(width: size.cols, height: size.rows)
         let ctx = PaneContext(
             theme: theme, focus: state.focus, graphics: options.graphics,
-            cellWidth: size.cellWidth, cellHeight: size.cellHeight, smooth: state.smoothImages)
+            cellWidth: size.cellWidth, cellHeight: size.cellHeight, smooth: state.smoothImages,
+            resizeCache: resizeCache)
         StudioView.render(state, keyMap: keyMap, into: &canvas, ctx)
         hotspots = canvas.hotspots
         markArea = canvas.markArea

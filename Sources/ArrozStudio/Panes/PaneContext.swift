@@ -10,10 +10,12 @@ public struct PaneContext {
     public var cellHeight: Int
     /// Enlarge images smoothly to fill their box instead of by whole nearest-neighbour factors.
     public var smooth: Bool
+    /// Scaled copies of recent images (nil: resample every frame).
+    public var resizeCache: ResizeCache?
 
     public init(
         theme: Theme, focus: PaneID, graphics: GraphicsMode, cellWidth: Int = 0, cellHeight: Int = 0,
-        smooth: Bool = false
+        smooth: Bool = false, resizeCache: ResizeCache? = nil
     ) {
         self.theme = theme
         self.focus = focus
@@ -21,6 +23,7 @@ public struct PaneContext {
         self.cellWidth = cellWidth
         self.cellHeight = cellHeight
         self.smooth = smooth
+        self.resizeCache = resizeCache
     }
 
     /// Draws the pane's box: active border when focused, the pane's accent colour on the title.

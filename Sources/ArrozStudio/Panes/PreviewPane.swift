@@ -110,9 +110,10 @@ public enum PreviewPane {
         }
         guard p.total > 0 else { return edit.joined(separator: " · ") }
         var parts = ["step \(shownStep(p))/\(p.total)"]
+        // "cached" right after the step: at 80×24 the Sampler has no room for its "last run … (cached)" line.
+        if p.fromCache { parts.append("cached") }
         if let s = p.request?.sampler.rawValue ?? state.sampler.samplerName { parts.append(s) }
         if p.secondsPerStep > 0 { parts.append(TextLayout.seconds(p.secondsPerStep)) }
-        if p.fromCache { parts.append("cached") }
         if let m = p.cfgMarks.last {
             parts.append("cfg→" + TextLayout.fixed(Double(m.cfg), 1) + " after \(m.step)")
         }

@@ -5,6 +5,8 @@
 public struct StudioLayout: Equatable {
     public static let minCols = 64
     public static let minRows = 20
+    /// The smallest Log box: borders and two lines.
+    public static let minLogRows = 4
 
     public let prompts: Rect
     public let sampler: Rect
@@ -23,16 +25,14 @@ public struct StudioLayout: Equatable {
         let (left, right) = main.splitLeft(leftWidth)
         let (p, rest) = left.splitTop(6)
         prompts = p
-        // The Sampler needs 12 rows (7 fields, a gap, 2 info lines, borders); a Log takes what is left
-        // when that is at least 6 rows.
-        if rest.height - 12 >= 6 {
-            let (s, l) = rest.splitTop(12)
-            sampler = s
-            log = l
-        } else {
-            sampler = rest
-            log = nil
-        }
+        // The Sampler's height follows its fields: one row each plus borders, and a gap and its two info lines
+        // when there is room for them and a Log; the Log takes the rows left when they are at least ``minLogRows``.
+        let fields = SamplerField.allCases.count + 2, full = fields + 3
+        let samplerRows =
+            rest.height >= full + Self.minLogRows ? full : rest.height >= fields + Self.minLogRows ? fields : rest.height
+        let (s, l) = rest.splitTop(samplerRows)
+        sampler = s
+        log = l.isEmpty ? nil : l
         let previewHeight = max(8, right.height * 11 / 20)
         let (pv, tr) = right.splitTop(previewHeight)
         preview = pv

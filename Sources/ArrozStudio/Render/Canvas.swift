@@ -51,11 +51,17 @@ public struct ImagePlacement: Equatable, Sendable {
     /// Which image this is across frames (the kitty image id): the same slot is replaced in place. 0 lets the
     /// Screen number it by position.
     public var slot: UInt32
+    /// When `image` is `source` enlarged by the whole factor `scale` (nearest neighbour): sixel is encoded from
+    /// the small picture (``Sixel/encode(_:scale:colors:)``).
+    public var source: RGBImage?
+    public var scale: Int
 
-    public init(rect: Rect, image: RGBImage, slot: UInt32 = 0) {
+    public init(rect: Rect, image: RGBImage, slot: UInt32 = 0, source: RGBImage? = nil, scale: Int = 1) {
         self.rect = rect
         self.image = image
         self.slot = slot
+        self.source = source
+        self.scale = scale
     }
 }
 

@@ -72,14 +72,22 @@ public enum ImageView {
                 width: fit.cols, height: fit.rows)
             canvas.fill(r, Cell(" ", context.theme.text))
             let enlarging = fit.pixelWidth >= image.width
+            let filter: ResizeFilter = enlarging ? (context.smooth ? .bilinear : .nearest) : .area
             var scaled =
                 (fit.pixelWidth, fit.pixelHeight) == (image.width, image.height)
                 ? image
-                : image.resized(
-                    width: fit.pixelWidth, height: fit.pixelHeight,
-                    filter: enlarging ? (context.smooth ? .bilinear : .nearest) : .area)
+                : (context.resizeCache?.resized(image, width: fit.pixelWidth, height: fit.pixelHeight, filter: filter)
+                    ?? image.resized(width: fit.pixelWidth, height: fit.pixelHeight, filter: filter))
+            // A whole nearest factor: the Screen can encode sixel from the small picture (not when an overlay
+            // draws into the enlarged pixels).
+            let factor = fit.pixelWidth / image.width
+            let whole =
+                overlay == nil && filter == .nearest && factor >= 2 && fit.pixelWidth == factor * image.width
+                && fit.pixelHeight == factor * image.height
             overlay?(&scaled)
-            canvas.images.append(ImagePlacement(rect: r, image: scaled, slot: slot))
+            canvas.images.append(
+                ImagePlacement(
+                    rect: r, image: scaled, slot: slot, source: whole ? image : nil, scale: whole ? factor : 1))
             return (
                 r,
                 MarkGeometry(

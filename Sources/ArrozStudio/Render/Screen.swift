@@ -158,7 +158,8 @@ public final class Screen {
                 } else {
                     encoded =
                         graphics == .sixel
-                        ? try Sixel.encode(p.image, colors: 256, diffusion: .none)
+                        ? try p.source.map { try Sixel.encode($0, scale: p.scale, colors: 256) }
+                            ?? Sixel.encode(p.image, colors: 256, diffusion: .none)
                         : ITermImages.inline(
                             Self.padded(p, cellWidth: terminal.size.cellWidth, cellHeight: terminal.size.cellHeight),
                             columns: p.rect.width, rows: p.rect.height)

@@ -12,7 +12,8 @@ struct BenchStudio: ParsableCommand {
         abstract: "Latency of a CFG key press: first preview on screen, finished image, longest UI frame.",
         discussion: """
             Drives the real studio (StudioApp over an in-memory 160×48 terminal with 10×20-pixel cells, the job
-            queue, the compute thread and the DiffusionEngine on the default model, 20 steps) and presses → on the
+            queue, the compute thread and the DiffusionEngine on the default model or --run's, --steps 20) and
+            presses → on the
             CFG field, once per image protocol (--graphics, default kitty,iterm,sixel,halfblock): first preview on
             screen, bytes of image escape codes per preview frame, longest UI frame. The last pass does the same in
             sixel while a training run (emoji-ddpm by default, the recipe the default model was trained with) goes
@@ -25,6 +26,26 @@ struct BenchStudio: ParsableCommand {
     @Option(help: "Recipe trained during the second pass.") var trainRecipe = "emoji-ddpm"
     @Option(help: "Image protocols to measure, comma-separated (kitty, iterm, sixel, halfblock).")
     var graphics = "kitty,iterm,sixel,halfblock"
+    @Option(
+        name: .customLong("run"),
+        help: ArgumentHelp(
+            "A run directory whose model to sample instead of the default one (e.g. runs/emoji-ddg).",
+            discussion: "Paths a run's config names (a frozen autoencoder) are relative to the current folder."))
+    var runDirectory: String?
+
+    @Option(help: "Sampling steps per image (a DDG run samples in 1 to 5).") var steps = 20
+
+    func validate() throws {
+        guard (1...1000).contains(steps) else { throw ValidationError("--steps: 1 to 1000, not \(steps)") }
+        guard (1...1000).contains(presses) else { throw ValidationError("--presses: 1 to 1000, not \(presses)") }
+        guard (1...256).contains(threads) else { throw ValidationError("--threads: 1 to 256, not \(threads)") }
+        if let run = runDirectory {
+            var isDir: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: run, isDirectory: &isDir), isDir.boolValue,
+                FileManager.default.fileExists(atPath: run + "/checkpoints/latest.safetensors")
+            else { throw ValidationError("--run: \(run) is not a run directory with checkpoints/latest.safetensors") }
+        }
+    }
 
     func run() throws {
         setvbuf(stdout, nil, _IOLBF, 0)
@@ -32,7 +53,19 @@ struct BenchStudio: ParsableCommand {
         guard let model = DefaultModel.path else { throw ValidationError("no bundled default model") }
         let runs = NSTemporaryDirectory() + "arroz-bench-studio-\(getpid())"
         defer { try? FileManager.default.removeItem(atPath: runs) }
+        // --run: linked into the bench's own runs folder (the training pass writes there, never into yours).
+        var wanted = ModelReference.bundledDefault
+        if let run = runDirectory {
+            let dir = URL(fileURLWithPath: run).standardizedFileURL
+            try FileManager.default.createDirectory(atPath: runs, withIntermediateDirectories: true)
+            try FileManager.default.createSymbolicLink(
+                atPath: runs + "/" + dir.lastPathComponent, withDestinationPath: dir.path)
+            wanted = ModelReference.run(dir.lastPathComponent)
+        }
         let engine = DiffusionEngine(defaultModel: model, runsRoot: runs)
+        guard engine.models.contains(wanted) else {
+            throw ValidationError("--run: \(runDirectory ?? "") does not hold a model that makes images")
+        }
         let queue = JobQueue(engine: engine)
         let thread = ComputeThread(queue: queue)
         thread.start()
@@ -43,8 +76,9 @@ struct BenchStudio: ParsableCommand {
             return m
         }
         guard !modes.isEmpty else { throw ValidationError("--graphics: no protocol given") }
-        print("arroz-studio bench studio · default model (\(model.split(separator: "/").last ?? "")) · "
-            + "\(threads) threads · 20 steps · 160×48 cells of 10×20 px")
+        print("arroz-studio bench studio · "
+            + (runDirectory == nil ? "default model (\(model.split(separator: "/").last ?? ""))" : "model \(wanted)") + " · "
+            + "\(threads) threads · \(steps) steps · 160×48 cells of 10×20 px")
         print("pass              first preview (median / max)   finished image (median / max)   longest UI frame"
             + "         image bytes/frame (median / max)")
         print(String(repeating: "─", count: 140))
@@ -56,7 +90,15 @@ struct BenchStudio: ParsableCommand {
             // A seed of its own per pass (no cache hits from an earlier pass), then focus the CFG field: Sampler
             // pane, third field down.
             for _ in 0..<reseeds { app.tick(key: .char("r")) }
-            for k in [Key.tab, .down, .down, .down] { app.tick(key: k) }
+            app.tick(key: .tab)  // Sampler pane, model field
+            for _ in 0..<app.state.sampler.models.count where app.state.sampler.modelName != wanted {
+                app.tick(key: .right)
+            }
+            for k in [Key.down, .down] { app.tick(key: k) }  // steps
+            for _ in 0..<1000 where app.state.sampler.steps != steps {
+                app.tick(key: app.state.sampler.steps > steps ? .left : .right)
+            }
+            app.tick(key: .down)  // CFG
             _ = settle(app, timeout: 60)
             return app
         }
@@ -130,6 +172,10 @@ struct BenchStudio: ParsableCommand {
                 Thread.sleep(forTimeInterval: 0.001)
             }
             if let first { pass.first.append(first) }
+            if pass.done.count < pass.first.count || first == nil {
+                // Say why a press never finished (a failed job puts its error on the status line).
+                print("  press timed out after 30 s: \(app.state.status?.text ?? "no status")")
+            }
         }
         return pass
     }
