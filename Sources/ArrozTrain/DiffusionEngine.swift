@@ -93,12 +93,11 @@ public final class DiffusionEngine: StudioEngine {
         var r = request
         r.modelHash = m.hash
         // A sampler the model cannot run gives way to its own, at its own steps (Paella 12, the GAN's 4 of 5).
-        let traits = ModelTraits(m)
         if !m.pipeline.samplers.contains(r.sampler) {
-            r.sampler = SamplerKind(name: traits.defaultSampler) ?? m.pipeline.defaultSampler
-            r.steps = traits.defaultSteps
+            let defaults = m.request(prompt: "")
+            (r.sampler, r.steps) = (defaults.sampler, defaults.steps)
         }
-        if let most = traits.maxSteps { r.steps = min(r.steps, most) }
+        if let most = m.pipeline.maxSteps { r.steps = min(r.steps, most) }
         r.size = m.pipeline.outputShape.size
         return r
     }

@@ -257,6 +257,9 @@ func savedSample(_ model: LoadedModel, _ request: GenerationRequest, root: Strin
         #expect(again.pixels == sheet.pixels && sheet.width == 16)
         var bad = request
         bad.steps = 6
+        #expect(pipeline.maxSteps == 5 && pipeline.tokenGrid == nil)
+        let tooMany = #expect(throws: GenerationError.self) { try bad.validate(for: pipeline) }
+        #expect(tooMany?.field == "--steps" && tooMany?.valid.contains("1 to 5") == true)
         #expect(throws: (any Error).self) { try model.generate([bad]) }
         var edit = request
         edit.initImage = png

@@ -74,6 +74,10 @@ public protocol GenerationPipeline: AnyObject {
     /// Samplers it can run, in menu order; the first is its default.
     var samplers: [SamplerKind] { get }
     var capabilities: PipelineCapabilities { get }
+    /// The most steps its sampler can take (the GAN: its table's steps); nil when any count is fine.
+    var maxSteps: Int? { get }
+    /// Token families: tokens per side of the latent grid (a studio mark cell is one token); nil for others.
+    var tokenGrid: Int? { get }
     /// Runs the plan: images `[N] + outputShape` in [−1, 1], or nil when `controls` cancelled it or `onStep`
     /// returned false.
     func run(_ plan: GenerationPlan, controls: SamplerControls, onStep: ((PipelineStep) -> Bool)?) throws -> Tensor?
@@ -90,4 +94,6 @@ extension GenerationPipeline {
     }
 
     public var defaultSampler: SamplerKind { samplers.first ?? .ddim }
+    public var maxSteps: Int? { nil }
+    public var tokenGrid: Int? { nil }
 }

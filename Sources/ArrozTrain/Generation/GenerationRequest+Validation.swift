@@ -130,6 +130,9 @@ extension GenerationRequest {
                 field: name(.sampler), value: sampler.rawValue,
                 valid: "this model samples with \(pipeline.samplers.map(\.rawValue).joined(separator: ", "))")
         }
+        if let most = pipeline.maxSteps, steps > most {
+            throw GenerationError(field: name(.steps), value: "\(steps)", valid: "this model samples in 1 to \(most) steps")
+        }
         let s = pipeline.outputShape.size
         guard size == s else {
             throw GenerationError(field: name(.size), value: "\(size)", valid: "this model makes \(s)×\(s) images")

@@ -37,13 +37,9 @@ extension ModelTraits {
     public init(_ model: LoadedModel) {
         let p = model.pipeline
         let defaults = model.request(prompt: "")
-        var grid: Int?
-        var maxSteps: Int?
-        if let paella = p as? PaellaPipeline { grid = paella.side }
-        if let ddg = p as? DDGPipeline { maxSteps = ddg.spec.nSteps }
         self.init(
             samplers: p.samplers.map(\.rawValue), defaultSampler: defaults.sampler.rawValue,
-            defaultSteps: min(defaults.steps, maxSteps ?? defaults.steps), maxSteps: maxSteps,
-            capabilities: p.capabilities, imageSize: p.outputShape.size, tokenGrid: grid)
+            defaultSteps: min(defaults.steps, p.maxSteps ?? defaults.steps), maxSteps: p.maxSteps,
+            capabilities: p.capabilities, imageSize: p.outputShape.size, tokenGrid: p.tokenGrid)
     }
 }

@@ -21,6 +21,7 @@ public final class DDGPipeline: GenerationPipeline {
     public var noiseShape: [Int] { [spec.generator.imageChannels, side, side] }
     public var samplers: [SamplerKind] { [.ddg] }
     public var capabilities: PipelineCapabilities { [] }
+    public var maxSteps: Int? { spec.nSteps }
 
     static func samplerRNG(_ plan: GenerationPlan) -> ArrozRandom {
         ArrozRandom(seed: plan.samplerSeed ^ 0x0DD6_A11E_5EED_0042)

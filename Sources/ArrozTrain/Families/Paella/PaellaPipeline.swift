@@ -25,6 +25,7 @@ public final class PaellaPipeline: GenerationPipeline {
     public var outputShape: (channels: Int, size: Int) { (3, spec.imageSize) }
     /// Gaussian rows, turned into uniform tokens by Φ (so the planner's per-row seeds fix the initial tokens).
     public var noiseShape: [Int] { [side, side] }
+    public var tokenGrid: Int? { side }
     public var samplers: [SamplerKind] { [.paella] }
     public var capabilities: PipelineCapabilities { [.imageToImage, .inpainting, .variation] }
 
