@@ -262,13 +262,15 @@ public final class StudioApp {
         }
     }
 
-    /// FNV-1a (64-bit) of the size and pixels, 12 hex digits.
+    /// ``ModelHash/of(bytes:)`` of the width, the height (32-bit each) and the pixels.
     static func pixelHash(_ image: RGBImage) -> String {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for v in [UInt64(image.width), UInt64(image.height)] { h = (h ^ v) &* 0x100_0000_01b3 }
-        for b in image.pixels { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
-        let s = String(h, radix: 16)
-        return String((String(repeating: "0", count: max(0, 16 - s.count)) + s).prefix(12))
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(8 + image.pixels.count)
+        for v in [UInt32(image.width), UInt32(image.height)] {
+            withUnsafeBytes(of: v.littleEndian) { bytes += $0 }
+        }
+        bytes += image.pixels
+        return bytes.withUnsafeBytes { ModelHash.of(bytes: $0) }
     }
 
     private func reload() {
