@@ -26,67 +26,18 @@ extension Sixel {
             indices: indices, width: image.width, height: image.height, scale: scale, palette: palette)
     }
 
-    /// Pixels below which libsixel 1.10's histogram samples only every 6th pixel (quant.c, `max_sample` of
-    /// `SIXEL_QUALITY_HIGH`).
-    static let histogramSampleLimit = 18383
-
-    /// Palette (RGB triplets) by libsixel's median cut refined to the pixels' means, and each pixel's nearest
-    /// entry (looked up once per 15-bit colour bucket, as ``refinePalette(_:pixels:)`` does).
-    ///
-    /// libsixel 1.10 builds its histogram from every 6th pixel of a picture under ``histogramSampleLimit``
-    /// pixels (a 64² preview: 683 of 4096, so rare colours vanish from the palette); such pictures go to it
-    /// with each pixel repeated 6 times, which makes every pixel count equally.
+    /// Palette (RGB triplets) from ``initializePalette(_:for:)`` and each pixel's nearest entry.
     static func quantize(_ image: RGBImage, colors: Int) throws -> (palette: [UInt8], indices: [UInt8]) {
         var dither: OpaquePointer?
         try check(sixel_dither_new(&dither, Int32(colors), nil), "sixel_dither_new")
         defer { sixel_dither_unref(dither) }
-        let pixels = image.pixels
-        let count = image.width * image.height
-        let repeats = count < Self.histogramSampleLimit ? 6 : 1
-        var histogramInput = pixels
-        if repeats > 1 {
-            histogramInput = [UInt8](repeating: 0, count: pixels.count * repeats)
-            for i in 0..<count {
-                for r in 0..<repeats {
-                    let o = 3 * (i * repeats + r)
-                    histogramInput[o] = pixels[3 * i]
-                    histogramInput[o + 1] = pixels[3 * i + 1]
-                    histogramInput[o + 2] = pixels[3 * i + 2]
-                }
-            }
+        try initializePalette(dither, for: image)
+        let n = Int(sixel_dither_get_num_of_palette_colors(dither))
+        guard n > 0, let p = sixel_dither_get_palette(dither) else {
+            throw ImageError.sixel(operation: "sixel_dither_get_palette", status: -1)
         }
-        let palette: [UInt8] = try histogramInput.withUnsafeMutableBufferPointer { px in
-            try check(
-                sixel_dither_initialize(
-                    dither, px.baseAddress, Int32(image.width * repeats), Int32(image.height),
-                    SIXEL_PIXELFORMAT_RGB888, SIXEL_LARGE_AUTO, SIXEL_REP_AUTO, SIXEL_QUALITY_HIGH),
-                "sixel_dither_initialize")
-            pixels.withUnsafeBufferPointer { refinePalette(dither, pixels: $0) }
-            let n = Int(sixel_dither_get_num_of_palette_colors(dither))
-            guard n > 0, let p = sixel_dither_get_palette(dither) else {
-                throw ImageError.sixel(operation: "sixel_dither_get_palette", status: -1)
-            }
-            return Array(UnsafeBufferPointer(start: p, count: 3 * n))
-        }
-        let n = palette.count / 3
-        var nearest = [Int16](repeating: -1, count: 1 << 15)
-        var indices = [UInt8](repeating: 0, count: image.width * image.height)
-        for i in 0..<indices.count {
-            let (r, g, b) = (Int(pixels[3 * i]), Int(pixels[3 * i + 1]), Int(pixels[3 * i + 2]))
-            let key = (r >> 3) << 10 | (g >> 3) << 5 | (b >> 3)
-            var k = Int(nearest[key])
-            if k < 0 {
-                var best = Int.max
-                for j in 0..<n {
-                    let (dr, dg, db) = (Int(palette[3 * j]) - r, Int(palette[3 * j + 1]) - g, Int(palette[3 * j + 2]) - b)
-                    let d = dr * dr + dg * dg + db * db
-                    if d < best { (best, k) = (d, j) }
-                }
-                nearest[key] = Int16(k)
-            }
-            indices[i] = UInt8(k)
-        }
-        return (palette, indices)
+        let palette = Array(UnsafeBufferPointer(start: p, count: 3 * n))
+        return (palette, image.pixels.withUnsafeBufferPointer { nearestEntries($0, palette: palette) })
     }
 
     /// The sixel string for palette indices `indices` (`width × height`, row-major) enlarged `scale` times.

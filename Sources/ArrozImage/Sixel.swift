@@ -4,7 +4,8 @@ import CSixel
 /// Sixel encoding and decoding via libsixel.
 ///
 /// Encoding follows libsixel's own `img2sixel` path: `sixel_dither_new` + `sixel_dither_initialize` build a
-/// median-cut palette of at most `colors` entries from the image, `sixel_dither_set_diffusion_type` picks the
+/// median-cut palette of at most `colors` entries from the image (see ``initializePalette(_:for:)`` for our
+/// corrections), `sixel_dither_set_diffusion_type` picks the
 /// error diffusion, and `sixel_encode` writes through a `sixel_output_new` callback that collects the bytes.
 /// The result is one DCS string (`ESC P … q … ESC \`) ready to write to a terminal after positioning the
 /// cursor.
@@ -52,16 +53,11 @@ public enum Sixel {
         try check(sixel_dither_new(&dither, Int32(colors), nil), "sixel_dither_new")
         defer { sixel_dither_unref(dither) }
 
+        try initializePalette(dither, for: image)
+        sixel_dither_set_diffusion_type(dither, diffusion.code)
         // libsixel may dither in place: give it a copy.
         var pixels = image.pixels
         try pixels.withUnsafeMutableBufferPointer { px in
-            try check(
-                sixel_dither_initialize(
-                    dither, px.baseAddress, Int32(image.width), Int32(image.height), SIXEL_PIXELFORMAT_RGB888,
-                    SIXEL_LARGE_AUTO, SIXEL_REP_AUTO, SIXEL_QUALITY_HIGH),
-                "sixel_dither_initialize")
-            refinePalette(dither, pixels: UnsafeBufferPointer(px))
-            sixel_dither_set_diffusion_type(dither, diffusion.code)
             try check(
                 sixel_encode(px.baseAddress, Int32(image.width), Int32(image.height), 3, dither, output),
                 "sixel_encode")
