@@ -214,7 +214,7 @@ extension AppState {
         switch focus {
         case .prompts:
             guard PromptField(rawValue: field(.prompts)) == .mix else { return [] }
-            mix = min(max(((mix + 0.05 * Float(d)) * 20).rounded() / 20, 0), 1)
+            mix = mix.stepped(by: d, perUnit: 20, in: 0...1)
             return sampleEffects()
         case .sampler:
             switch SamplerField(rawValue: field(.sampler)) ?? .model {
@@ -229,21 +229,19 @@ extension AppState {
                     max(sampler.steps + d, SamplerSettings.stepRange.lowerBound),
                     traits?.maxSteps ?? SamplerSettings.stepRange.upperBound)
             case .cfg:
-                sampler.cfg = min(
-                    max(((sampler.cfg + 0.5 * Float(d)) * 2).rounded() / 2, 0),
-                    SamplerSettings.cfgRange.upperBound)
+                sampler.cfg = sampler.cfg.stepped(
+                    by: d, perUnit: 2, in: 0...SamplerSettings.cfgRange.upperBound)
             case .seed: sampler.seed = d < 0 && sampler.seed == 0 ? 0 : UInt64(Int64(sampler.seed) + Int64(d))
             case .size:
                 let sizes = SamplerSettings.sizes
                 let i = sizes.firstIndex(of: sampler.size) ?? 2
                 sampler.size = sizes[min(max(i + d, 0), sizes.count - 1)]
-            case .eta: sampler.eta = min(max(((sampler.eta + 0.1 * Float(d)) * 10).rounded() / 10, 0), 1)
+            case .eta: sampler.eta = sampler.eta.stepped(by: d, perUnit: 10, in: 0...1)
             case .image:
                 status = StatusMessage(text: "enter edits the init image path (empty: none)", isError: false)
                 return []
             case .strength:
-                sampler.strength = min(
-                    max(((sampler.strength + 0.05 * Float(d)) * 20).rounded() / 20, 0.05), 1)
+                sampler.strength = sampler.strength.stepped(by: d, perUnit: 20, in: SeedEdit.strengthRange)
                 if sampler.initImage.isEmpty { return [] }
             }
             return sampleEffects()

@@ -54,11 +54,12 @@ public struct SeedEdit: Equatable, Sendable {
         self.strength = strength ?? kind.defaultStrength
     }
 
-    public static let strengthStep: Float = 0.05
+    /// Strengths `[` and `]` (and ←/→ on the Sampler pane's strength) step through, by 0.05.
+    public static let strengthRange: ClosedRange<Float> = 0.05...1
 
-    /// `strength` moved by `d` steps of 0.05 within [0.05, 1].
+    /// `strength` moved by `d` steps of 0.05 within ``strengthRange``.
     public mutating func adjustStrength(_ d: Int) {
-        strength = min(max(((strength + Self.strengthStep * Float(d)) * 20).rounded() / 20, 0.05), 1)
+        strength = strength.stepped(by: d, perUnit: 20, in: Self.strengthRange)
     }
 
     /// The edit's request on top of `base` (nil while there is nothing to run: inpainting before a mask).
