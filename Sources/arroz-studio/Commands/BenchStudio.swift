@@ -36,15 +36,10 @@ struct BenchStudio: ParsableCommand {
     @Option(help: "Sampling steps per image (a DDG run samples in 1 to 5).") var steps = 20
 
     func validate() throws {
-        guard (1...1000).contains(steps) else { throw ValidationError("--steps: 1 to 1000, not \(steps)") }
-        guard (1...1000).contains(presses) else { throw ValidationError("--presses: 1 to 1000, not \(presses)") }
-        guard (1...256).contains(threads) else { throw ValidationError("--threads: 1 to 256, not \(threads)") }
-        if let run = runDirectory {
-            var isDir: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: run, isDirectory: &isDir), isDir.boolValue,
-                FileManager.default.fileExists(atPath: run + "/checkpoints/latest.safetensors")
-            else { throw ValidationError("--run: \(run) is not a run directory with checkpoints/latest.safetensors") }
-        }
+        try InputChecks.int(steps, "--steps", 1...1000)
+        try InputChecks.int(presses, "--presses", 1...1000)
+        _ = try InputChecks.threads(threads)
+        if let runDirectory { _ = try InputChecks.trainedRun(runDirectory) }
     }
 
     func run() throws {

@@ -133,21 +133,27 @@ enum InputChecks {
             return (checkpoint, checkpoint)
         }
         if let run {
-            var isDir: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: run, isDirectory: &isDir), isDir.boolValue else {
-                throw ValidationError("--run: \(run) is not a run directory (give one made by `arroz-studio train`)")
-            }
-            let dir = RunDirectory(path: run)
-            guard dir.hasCheckpoint else {
-                throw ValidationError("--run: \(run) has no checkpoint yet (train it first: arroz-studio train --run \(run))")
-            }
-            try checkpointFile(dir.latestCheckpoint, "--run")
+            let dir = try trainedRun(run)
             return (dir.latestCheckpoint, "\(dir.name) · ema")
         }
         guard let d = DefaultModel.path else {
             throw ValidationError("no --run or --checkpoint, and this build has no bundled default model")
         }
         return (d, DefaultModel.name)
+    }
+
+    /// `--run DIR`: a run directory made by `train` with a readable latest checkpoint.
+    static func trainedRun(_ run: String) throws -> RunDirectory {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: run, isDirectory: &isDir), isDir.boolValue else {
+            throw ValidationError("--run: \(run) is not a run directory (give one made by `arroz-studio train`)")
+        }
+        let dir = RunDirectory(path: run)
+        guard dir.hasCheckpoint else {
+            throw ValidationError("--run: \(run) has no checkpoint yet (train it first: arroz-studio train --run \(run))")
+        }
+        try checkpointFile(dir.latestCheckpoint, "--run")
+        return dir
     }
 
     /// `--precision fp32|bf16`: sets the process-wide compute precision (bf16: convolutions, matmuls and
