@@ -13,6 +13,7 @@ enum VQRecipes {
 
     static func make(_ name: String, runName run: String) throws -> RunConfig {
         var spec: VQSpec
+        var (size, steps, cosine) = (32, 3000, false)
         switch name {
         case "emoji-vq":
             // Wider than §6's tiny config: at 750 steps c_hidden 64/512 codes reached 19.4 dB held-out PSNR,
@@ -21,6 +22,7 @@ enum VQRecipes {
             (a.hidden, a.codebookSize) = (128, 2048)
             spec = VQSpec(flavour: .arroz)
             spec.arroz = arroz(a)
+            (steps, cosine) = (4000, true)
         case "fashion-vq":
             spec = VQSpec(flavour: .arroz)
             spec.arroz = arroz(.tiny32)
@@ -29,6 +31,7 @@ enum VQRecipes {
             (a.levels, a.hidden) = (3, 96)
             spec = VQSpec(flavour: .arroz)
             spec.arroz = arroz(a)
+            size = 64
         case "emoji-vq-paella":
             var p = PaellaVQConfig.tiny32
             p.quantizer.deadCodeThreshold = 1  // unused in the batch → restarted from a batch vector
@@ -42,7 +45,7 @@ enum VQRecipes {
         var c = RunConfig(name: run, recipe: name, model: try spec.spec)
         c.data.dataset = fashion ? "fashion-mnist" : "emoji"
         c.data.channels = 3
-        c.data.imageSize = name == "emoji-vq64" ? 64 : 32
+        c.data.imageSize = size
         c.conditioning.kind = .text  // captions are only carried along (the autoencoder is unconditional)
         c.conditioning.dropout = 0
         var o = OptimizerConfig()
@@ -52,12 +55,12 @@ enum VQRecipes {
         o.warmupSteps = 100
         o.gradClip = 1
         c.optimizer = o
-        if name == "emoji-vq" {
+        if cosine {
             c.optimizer.decay = .cosine
             c.optimizer.minLR = 1e-5
         }
         c.batchSize = 32
-        c.steps = name == "emoji-vq" ? 4000 : 3000
+        c.steps = steps
         c.sampleEvery = 250
         c.checkpointEvery = 250
         return c
