@@ -67,16 +67,24 @@ public func tinyDDGRun(_ vq: String, warmup: Int) throws -> RunConfig {
     return c
 }
 
-public func tinyData(_ c: inout RunConfig) {
+/// A tiny run's data and schedule: the first `limit` RGB shapes at `size`², with their captions as text
+/// conditioning (dropped at rate `dropout`), batches of 4, `steps` steps when given, and no samples or
+/// checkpoints on the way (every 1000 steps).
+public func shapesData(_ c: inout RunConfig, size: Int, limit: Int, dropout: Float, steps: Int? = nil) {
     c.data.dataset = "shapes"
-    c.data.imageSize = 16
+    c.data.imageSize = size
     c.data.channels = 3
-    c.data.limit = 32
+    c.data.limit = limit
     c.conditioning.kind = .text
-    c.conditioning.dropout = 0.1
+    c.conditioning.dropout = dropout
     c.batchSize = 4
+    if let steps { c.steps = steps }
     c.sampleEvery = 1000
     c.checkpointEvery = 1000
+}
+
+public func tinyData(_ c: inout RunConfig) {
+    shapesData(&c, size: 16, limit: 32, dropout: 0.1)
     c.logEvery = 1
     c.optimizer.kind = .adamw
     c.optimizer.lr = 3e-3
@@ -121,17 +129,8 @@ public struct LatentFixture {
         (g.downLevels, g.upLevels) = ([1, 1], [1, 1])
         let spec = LatentSpec(generator: g, autoencoder: vqPath, imageEncoder: encoder ? encoderPath : nil, prior: prior)
         var c = RunConfig(name: name, recipe: "test", model: try! spec.spec)
-        c.data.dataset = "shapes"
-        c.data.imageSize = 16
-        c.data.channels = 3
-        c.data.limit = 64
-        c.conditioning.kind = .text
-        c.conditioning.dropout = 0.1
+        shapesData(&c, size: 16, limit: 64, dropout: 0.1, steps: 6)
         c.conditioning.perBatch = true
-        c.batchSize = 4
-        c.steps = 6
-        c.sampleEvery = 1000
-        c.checkpointEvery = 1000
         c.logEvery = 1
         c.optimizer.lr = 2e-3
         c.optimizer.emaDecay = 0.9

@@ -12,16 +12,7 @@ func tinyClipRun(_ name: String) -> RunConfig {
     var e = ImageEncoderConfig()
     (e.imageSize, e.widths, e.blocksPerStage, e.embeddingDimension) = (8, [8, 16], 1, 6)
     var c = RunConfig(name: name, recipe: "test", model: try! ContrastiveSpec(encoder: e).spec)
-    c.data.dataset = "shapes"
-    c.data.imageSize = 8
-    c.data.channels = 3
-    c.data.limit = 64
-    c.conditioning.kind = .text
-    c.conditioning.dropout = 0
-    c.batchSize = 4
-    c.steps = 6
-    c.sampleEvery = 1000
-    c.checkpointEvery = 1000
+    shapesData(&c, size: 8, limit: 64, dropout: 0, steps: 6)
     c.optimizer.lr = 3e-3
     c.optimizer.gradClip = 1
     return c

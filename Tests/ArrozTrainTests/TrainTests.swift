@@ -17,16 +17,7 @@ func tinyRun(_ name: String, root: String, process: NoiseProcessKind = .cosine) 
     a.downLevels = [1, 1]
     a.upLevels = [1, 1]
     var c = RunConfig(name: name, recipe: "test", model: try! GaussianSpec(network: .arroz(a), process: process).spec)
-    c.data.dataset = "shapes"
-    c.data.imageSize = 8
-    c.data.channels = 3
-    c.data.limit = 64
-    c.conditioning.kind = .text
-    c.conditioning.dropout = 0.2
-    c.batchSize = 4
-    c.steps = 6
-    c.sampleEvery = 1000
-    c.checkpointEvery = 1000
+    shapesData(&c, size: 8, limit: 64, dropout: 0.2, steps: 6)
     c.logEvery = 1
     c.optimizer.lr = 1e-3
     c.optimizer.warmupSteps = 2

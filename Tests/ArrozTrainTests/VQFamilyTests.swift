@@ -25,16 +25,7 @@ func tinyVQRun(_ name: String, flavour: VQFlavour = .arroz) -> RunConfig {
     }
     spec.previewFitImages = 4
     var c = RunConfig(name: name, recipe: "test", model: try! spec.spec)
-    c.data.dataset = "shapes"
-    c.data.imageSize = 8
-    c.data.channels = 3
-    c.data.limit = 64
-    c.conditioning.kind = .text
-    c.conditioning.dropout = 0
-    c.batchSize = 4
-    c.steps = 6
-    c.sampleEvery = 1000
-    c.checkpointEvery = 1000
+    shapesData(&c, size: 8, limit: 64, dropout: 0, steps: 6)
     c.optimizer.lr = 3e-3
     c.optimizer.weightDecay = 0
     c.optimizer.gradClip = 1
