@@ -55,58 +55,8 @@ import Testing
         }
     }
 
-    final class Studio {
-        let root: String
-        let out: String
-        let engine: DiffusionEngine
-        let queue: JobQueue
-        let app: StudioApp
-
-        init() throws {
-            root = NSTemporaryDirectory() + "arroz-roundtrip-\(UUID().uuidString)"
-            out = root + "/outputs"
-            try RoundTripTests.trainModels(root: root)
-            engine = DiffusionEngine(defaultModel: nil, runsRoot: root, encoder: { HashEncoder() })
-            queue = JobQueue(engine: engine)
-            app = StudioApp(
-                terminal: MemoryTerminal(cols: 120, rows: 36), queue: queue, engine: engine,
-                catalog: ThemeCatalog(directories: [themesDirectory]),
-                options: StudioApp.Options(graphics: .halfblock, outputDirectory: out))
-            queue.runUntilIdle()
-            app.tick(key: nil)
-        }
-
-        deinit { try? FileManager.default.removeItem(atPath: root) }
-
-        /// Presses `s` and returns the new PNG's path.
-        func save() throws -> String {
-            let before = Set((try? FileManager.default.contentsOfDirectory(atPath: out)) ?? [])
-            app.tick(key: .char("s"))
-            let after = Set(try FileManager.default.contentsOfDirectory(atPath: out))
-            let new = after.subtracting(before)
-            try #require(new.count == 1, "s saved \(new.count) files; status: \(app.state.status?.text ?? "")")
-            return out + "/" + new.first!
-        }
-
-        /// `sample --from path`: the request in the PNG, its model resolved by name, redrawn.
-        func reproduce(_ path: String) throws -> RGBImage {
-            let r = try Reproduce.request(fromPNG: path)
-            let ck = try #require(ModelReference.resolve(r.model, runsRoot: root, defaultModel: nil))
-            let model = try LoadedModel(path: ck, name: r.model, encoder: RoundTripTests.encoder)
-            #expect(model.hash == r.modelHash, "the PNG records the checkpoint's content hash")
-            return try #require(try Reproduce.render(r, model: model))
-        }
-
-        /// Loads `request` into the studio the way `l` does, lets the queue run it, and redraws.
-        func show(_ request: GenerationRequest) {
-            app.dispatch(.settingsLoaded(request))
-            queue.runUntilIdle()
-            app.tick(key: nil)
-        }
-    }
-
     @Test func studioSavesReproducePixelIdentical() throws {
-        let studio = try Studio()
+        let studio = try StudioHarness()
         for model in ["cls · ema", "txt · ema"] {
             let loaded = try studio.engine.model(named: model)
             let prompts = model.hasPrefix("cls") ? ("circle", "square") : ("a red circle", "a blue square")
@@ -129,7 +79,7 @@ import Testing
     }
 
     @Test func interpolationStripAndImageToImageReproduce() throws {
-        let studio = try Studio()
+        let studio = try StudioHarness()
         var r = GenerationRequest(
             promptA: "a red circle", promptB: "a blue square", model: "txt · ema", sampler: .ddim, steps: 3,
             cfg: 2, seed: 5, size: 8)

@@ -16,75 +16,18 @@ import Testing
 @testable import ArrozTrain
 
 @Suite(.serialized) struct SeedEditTests {
-    /// Runs `p` (Paella v3 on a 16² → 4² token VQ), `lat` (the Arroz generator on a VQ's latents with an image
-    /// encoder) and the round-trip test's `txt` / `cls` (pixels), each trained a few steps.
-    final class Studio {
-        let root: String
-        let out: String
-        let engine: DiffusionEngine
-        let queue: JobQueue
-        let app: StudioApp
-
-        init() throws {
-            root = TinyModels.tempRoot()
-            out = root + "/outputs"
-            try RoundTripTests.trainModels(root: root)
-            let (vq, _) = try tinyVQCheckpoint(root)
-            let latent = try LatentFixture(root: root + "/latent")
-            for cfg in [try tinyPaellaRun(vq, name: "p"), latent.latentRun("lat")] {
-                let dir = RunDirectory(root: root, name: cfg.name)
-                try dir.create()
-                try cfg.save(dir.configPath)
-                let t = try Trainer(config: cfg, run: dir, encoder: RoundTripTests.encoder)
-                for _ in 0..<3 { _ = try t.trainStep() }
-                try t.save(to: dir.latestCheckpoint)
-            }
-            engine = DiffusionEngine(defaultModel: nil, runsRoot: root, encoder: { HashEncoder() })
-            queue = JobQueue(engine: engine)
-            app = StudioApp(
-                terminal: MemoryTerminal(cols: 120, rows: 36), queue: queue, engine: engine,
-                catalog: ThemeCatalog(directories: [themesDirectory]),
-                options: StudioApp.Options(graphics: .halfblock, outputDirectory: out))
-            settle()
-        }
-
-        deinit { try? FileManager.default.removeItem(atPath: root) }
-
-        func settle() {
-            queue.runUntilIdle()
-            app.tick(key: nil)
-            queue.runUntilIdle()
-            app.tick(key: nil)
-        }
-
-        func press(_ keys: Key...) {
-            for k in keys { app.tick(key: k) }
-            settle()
-        }
-
-        /// Loads `request` the way `l` does and lets it run.
-        func show(_ request: GenerationRequest) {
-            app.dispatch(.settingsLoaded(request))
-            settle()
-        }
-
-        /// Presses `s`; the new PNG's path.
-        func save() throws -> String {
-            let before = Set((try? FileManager.default.contentsOfDirectory(atPath: out)) ?? [])
-            app.tick(key: .char("s"))
-            let new = Set(try FileManager.default.contentsOfDirectory(atPath: out)).subtracting(before)
-                .filter { $0.hasSuffix(".png") }
-            try #require(
-                new.count == 1, "s saved \(new.count) files; status: \(app.state.status?.text ?? "")")
-            return out + "/" + (try #require(new.first))
-        }
-
-        /// `sample --from path` on a freshly loaded model.
-        func reproduce(_ path: String) throws -> RGBImage {
-            let r = try Reproduce.request(fromPNG: path)
-            let ck = try #require(ModelReference.resolve(r.model, runsRoot: root, defaultModel: nil))
-            let model = try LoadedModel(path: ck, name: r.model, encoder: RoundTripTests.encoder)
-            return try #require(try Reproduce.render(r, model: model))
+    /// Runs `p` (Paella v3 on a 16² → 4² token VQ) and `lat` (the Arroz generator on a VQ's latents with an
+    /// image encoder) beside the round-trip test's `txt` / `cls` (pixels), each trained a few steps.
+    static func seedRuns(root: String) throws {
+        let (vq, _) = try tinyVQCheckpoint(root)
+        let latent = try LatentFixture(root: root + "/latent")
+        for cfg in [try tinyPaellaRun(vq, name: "p"), latent.latentRun("lat")] {
+            let dir = RunDirectory(root: root, name: cfg.name)
+            try dir.create()
+            try cfg.save(dir.configPath)
+            let t = try Trainer(config: cfg, run: dir, encoder: RoundTripTests.encoder)
+            for _ in 0..<3 { _ = try t.trainStep() }
+            try t.save(to: dir.latestCheckpoint)
         }
     }
 
@@ -94,7 +37,7 @@ import Testing
     }
 
     @Test func eachModelReportsItsOwnSamplersAndEdits() throws {
-        let studio = try Studio()
+        let studio = try StudioHarness(extraRuns: Self.seedRuns)
         let p = try studio.engine.traits(for: "p · ema")
         #expect(p.samplers == ["paella"] && p.tokenGrid == 4 && p.imageSize == 16 && p.maxSteps == nil)
         #expect(p.capabilities.contains(.inpainting) && p.capabilities.contains(.variation))
@@ -123,7 +66,7 @@ import Testing
     }
 
     @Test func variationsOfTheShownImageReproduceFromTheSavedPNG() throws {
-        let studio = try Studio()
+        let studio = try StudioHarness(extraRuns: Self.seedRuns)
         let cases: [(String, SamplerKind, Int, EditKind)] = [
             ("p · ema", .paella, 16, .structural), ("lat · ema", .ddim, 16, .variations),
             ("txt · ema", .ddim, 8, .imageToImage),
@@ -154,7 +97,7 @@ import Testing
     }
 
     @Test func inpaintKeepsEveryUnmarkedTokenAndOutpaintReproduces() throws {
-        let studio = try Studio()
+        let studio = try StudioHarness(extraRuns: Self.seedRuns)
         // A request with a sampler the model cannot run runs with its own, at its own steps.
         var other = request("p · ema", .ddpm, size: 16)
         other.steps = 20
