@@ -46,15 +46,16 @@ public enum ConvBackends {
     /// The loop-nest reference (Double accumulation); slow, for tests.
     public static let naive: any ConvBackend = NaiveConvBackend()
 
-    /// The default: oneDNN (when it loads) for strided, ungrouped convolutions — conv4x4 s2 and the
-    /// transposed convT4x4 s2, whose products are strided convolutions — and `winograd` for everything else.
-    /// bench ops, 2 threads, CPU time, medians of 3 alternating rounds (issue 13 note): conv4x4 s2 b8 64→128
-    /// 32×32 fwd 3.10 vs 5.02 ms, fwd+bwd 9.77 vs 15.74; convT4x4 s2 fwd 3.16 vs 5.54, fwd+bwd 13.45 vs
-    /// 16.31; the 3×3 stride-1 rows were a tie or slower on oneDNN, so they stay on Winograd. Without
-    /// oneDNN this is exactly `winograd`.
+    /// The default: oneDNN (when it loads) for every ungrouped convolution, and `winograd` (whose direct
+    /// kernels run them) for grouped ones — depthwise and Paella's 2-in-1-out. bench ops, 2 threads, wall
+    /// clock, medians of 3 alternating rounds on a quiet machine (2026-12-04, issue 13 note), ms per call
+    /// winograd → oneDNN: conv3x3 b8 64→64 32² fwd 6.53 → 1.98, fwd+bwd 19.64 → 6.60; 128→128 16² 5.28 → 1.87,
+    /// 16.75 → 6.07; 256→256 8² 5.09 → 1.91, 15.26 → 6.18; 3→64 0.63 → 0.36, 2.30 → 1.81; conv1x1 4.31 → 1.23;
+    /// conv4x4 s2 8.78 → 1.89; convT4x4 s2 8.91 → 2.12; but dwconv3x3 0.33 → 0.50 and gconv 2→1 0.78 → 3.85.
+    /// (An earlier sitting on a loaded machine, by CPU time, had the 3×3 stride-1 rows tied, and kept them on
+    /// Winograd.) Without oneDNN this is exactly `winograd`.
     public static let auto: any ConvBackend = {
-        var b = OneDNNConvBackend(
-            fallback: winograd, filter: { $0.groups == 1 && ($0.strideH > 1 || $0.strideW > 1) })
+        var b = OneDNNConvBackend(fallback: winograd, filter: { $0.groups == 1 })
         b.displayName = "auto"
         return b
     }()
