@@ -33,12 +33,12 @@ import re, statistics, sys
 ours, gflops, torch, peaks = {}, {}, {}, []
 for line in open(sys.argv[1]):
     line = line.rstrip("\n")
-    m = re.match(r"ours \d+ (.+?)\s{2,}([\d.]+)\s+([\d.]+) GFLOP/s\s+([\d.]+) ms", line)
+    m = re.match(r"ours \d+ (.+?)\s{2,}([\d.]+)\s+([\d.]+) (?:GFLOP|GB)/s\s+([\d.]+) ms", line)
     if m:
         ours.setdefault(m[1].strip(), []).append(float(m[4]))
         gflops.setdefault(m[1].strip(), []).append(float(m[2]))
         continue
-    m = re.search(r"peak\D*([\d.]+) GFLOP/s", line)
+    m = re.search(r"fma peak .*\s([\d.]+) GFLOP/s$", line)
     if line.startswith("ours") and m:
         peaks.append(float(m[1]))
         continue
@@ -49,12 +49,12 @@ med = statistics.median
 print(f"\nbench ops vs PyTorch {sys.argv[2]}, medians of {len(next(iter(ours.values()), []))} alternating rounds")
 if peaks:
     print(f"fp32 FMA peak measured by bench ops: median {med(peaks):.0f} GFLOP/s ({', '.join(f'{p:.0f}' for p in peaks)})")
-print(f"{'workload':44} {'ours ms':>9} {'torch ms':>9} {'ratio':>7} {'ours GFLOP/s':>13}")
+print(f"{'workload':44} {'ours ms':>9} {'torch ms':>9} {'ratio':>7} {'ours GFLOP/s or GB/s':>21}")
 for name, v in ours.items():
     t = torch.get(name)
     ratio = f"{med(t) / med(v):6.2f}×" if t else "     —"
     tm = f"{med(t):9.3f}" if t else "        —"
-    print(f"{name:44} {med(v):9.3f} {tm} {ratio} {med(gflops[name]):13.1f}")
+    print(f"{name:44} {med(v):9.3f} {tm} {ratio} {med(gflops[name]):21.1f}")
 missing = [n for n in torch if n not in ours]
 if missing:
     print("PyTorch rows with no row of ours:", ", ".join(missing))
