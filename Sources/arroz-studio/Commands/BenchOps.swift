@@ -106,7 +106,8 @@ func row(_ name: String, timing: Timing, work: Double) {
 
 /// One table row: name, median and best rate, ms per call at the median, clean/total rounds.
 func rowText(_ name: String, value: Double, best: Double, unit: String, timing: Timing) -> String {
-    let pad = name.padding(toLength: 36, withPad: " ", startingAt: 0)
+    // Whole names, never cut: scripts/bench-ops-vs-torch.sh pairs them with ops_ratio.py's rows.
+    let pad = name.padding(toLength: max(36, name.count), withPad: " ", startingAt: 0)
     return "\(pad) \(String(format: "%7.1f", value)) \(String(format: "%7.1f", best)) \(unit)"
         + "  \(String(format: "%8.2f", timing.median * 1e3)) ms  \(timing.clean)/\(timing.rounds) clean"
 }
