@@ -11,17 +11,11 @@ DTYPE=${2:-fp32}
 BIN=${3:-.build/release/arroz-studio}
 ONLY=()
 [ "${4:-}" = "--only" ] && ONLY=(--only "$5")
-PYTHON=${PYTHON:-$HOME/torch-venv/bin/python}
 HERE=$(cd "$(dirname "$0")" && pwd)
 SHARED=${BENCH_SHARED:-$HERE/../../shared/bench}
-[ -x "$BIN" ] || { echo "bench-ops-vs-torch: no binary at $BIN (make release)"; exit 1; }
 [ -f "$SHARED/ops_ratio.py" ] || { echo "bench-ops-vs-torch: no ops_ratio.py in $SHARED (set BENCH_SHARED)"; exit 1; }
-"$PYTHON" -c "import torch" 2>/dev/null || {
-    echo "bench-ops-vs-torch: $PYTHON has no torch (python3 -m venv ~/torch-venv && ~/torch-venv/bin/pip install torch)"
-    exit 1
-}
-OUT=$(mktemp)
-trap 'rm -f "$OUT"' EXIT
+NAME=bench-ops-vs-torch
+. "$HERE/bench-side-by-side.sh"
 for r in $(seq 1 "$ROUNDS"); do
     env -u OPENBLAS_CORETYPE "$BIN" bench ops --threads 2 --precision "$DTYPE" "${ONLY[@]}" \
         | sed "s/^/ours $r /" | tee -a "$OUT" >&2

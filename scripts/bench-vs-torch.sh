@@ -8,15 +8,9 @@
 set -euo pipefail
 ROUNDS=${1:-3}
 BIN=${2:-.build/release/arroz-studio}
-PYTHON=${PYTHON:-$HOME/torch-venv/bin/python}
 HERE=$(cd "$(dirname "$0")" && pwd)
-[ -x "$BIN" ] || { echo "bench-vs-torch: no binary at $BIN (make release)"; exit 1; }
-"$PYTHON" -c "import torch" 2>/dev/null || {
-    echo "bench-vs-torch: $PYTHON has no torch (python3 -m venv ~/torch-venv && ~/torch-venv/bin/pip install torch)"
-    exit 1
-}
-OUT=$(mktemp)
-trap 'rm -f "$OUT"' EXIT
+NAME=bench-vs-torch
+. "$HERE/bench-side-by-side.sh"
 for r in $(seq 1 "$ROUNDS"); do
     # OpenBLAS picks its own kernel (the environment's OPENBLAS_CORETYPE=Haswell would halve sgemm on AVX-512).
     env -u OPENBLAS_CORETYPE "$BIN" bench models --only pix32-add --only lat16-add --threads 2 \
