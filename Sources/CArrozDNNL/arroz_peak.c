@@ -1,5 +1,6 @@
 // arroz_peak.c: the fp32 FMA peak of one core, measured by a loop of independent fused multiply-adds in the
-// widest vectors the CPU has (AVX-512, else AVX2+FMA), for `bench ops` to print GFLOP/s against.
+// widest vectors the CPU has (AVX-512, else AVX2+FMA), for `bench ops` to print GFLOP/s against; and the CPU
+// feature check the executable picks OpenBLAS's kernels by.
 #include "arroz_dnnl.h"
 
 #if defined(__x86_64__)
@@ -56,7 +57,14 @@ int arroz_fma_peak_width(void) {
     __builtin_cpu_init();
     return __builtin_cpu_supports("avx512f") ? 512 : (__builtin_cpu_supports("avx2") ? 256 : 0);
 }
+
+int arroz_cpu_has_avx512_skx(void) {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")
+        && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl");
+}
 #else
 double arroz_fma_peak_run(long iters, float *sink) { (void)iters; (void)sink; return 0; }
 int arroz_fma_peak_width(void) { return 0; }
+int arroz_cpu_has_avx512_skx(void) { return 0; }
 #endif

@@ -59,6 +59,8 @@ int arroz_dnnl_matmul_run(
 double arroz_fma_peak_run(long iters, float *sink);
 /// The vector width `arroz_fma_peak_run` uses, in bits (512, 256, or 0).
 int arroz_fma_peak_width(void);
+/// 1 when the CPU has the AVX-512 subsets of Skylake-SP (F, BW, DQ, VL), which OpenBLAS's SkylakeX kernels use.
+int arroz_cpu_has_avx512_skx(void);
 
 #ifdef __cplusplus
 }
