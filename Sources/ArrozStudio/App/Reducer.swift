@@ -241,7 +241,7 @@ extension AppState {
                 status = StatusMessage(text: "enter edits the init image path (empty: none)", isError: false)
                 return []
             case .strength:
-                sampler.strength = sampler.strength.stepped(by: d, perUnit: 20, in: SeedEdit.strengthRange)
+                sampler.strength = SeedEdit.stepped(strength: sampler.strength, by: d)
                 if sampler.initImage.isEmpty { return [] }
             }
             return sampleEffects()

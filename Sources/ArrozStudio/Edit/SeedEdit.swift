@@ -58,9 +58,11 @@ public struct SeedEdit: Equatable, Sendable {
     public static let strengthRange: ClosedRange<Float> = 0.05...1
 
     /// `strength` moved by `d` steps of 0.05 within ``strengthRange``.
-    public mutating func adjustStrength(_ d: Int) {
-        strength = strength.stepped(by: d, perUnit: 20, in: Self.strengthRange)
+    public static func stepped(strength: Float, by d: Int) -> Float {
+        strength.stepped(by: d, perUnit: 20, in: strengthRange)
     }
+
+    public mutating func adjustStrength(_ d: Int) { strength = Self.stepped(strength: strength, by: d) }
 
     /// The edit's request on top of `base` (nil while there is nothing to run: inpainting before a mask).
     public func request(from base: GenerationRequest) -> GenerationRequest? {
